@@ -1,0 +1,240 @@
+#include "host/aggregate/programme_tables.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "host/aggregate/resources.h"
+#include "host/aggregate/table_builder.h"
+#include "host/core/money.h"
+#include "section/sdk/vocabulary.h"
+
+namespace section::aggregate {
+namespace {
+
+using section::v1::Row;
+using section::v1::Table;
+
+std::string kind_word(section::v1::ValueKind kind) {
+  switch (kind) {
+    case section::v1::PLANNED: return "planned";
+    case section::v1::ACTUAL: return "actual";
+    case section::v1::TARGET: return "target";
+    case section::v1::INTERIM: return "interim";
+    default: return "value";
+  }
+}
+
+// Year columns in the fascicle's order: by year, and within a year actual, interim, target,
+// then planned.
+struct YearColumn {
+  int year;
+  section::v1::ValueKind kind;
+  bool operator<(const YearColumn& other) const {
+    static const int rank[] = {9, 3, 0, 2, 1};  // by ValueKind number
+    return std::make_pair(year, rank[kind]) < std::make_pair(other.year, rank[other.kind]);
+  }
+  std::string key() const { return kind_word(kind) + "_" + std::to_string(year); }
+  std::string label() const { return std::to_string(year) + " (" + kind_word(kind) + ")"; }
+};
+
+section::v1::Unit integer_unit(section::v1::Unit unit) {
+  return unit == section::v1::UNIT_TEXT ? section::v1::UNIT_UNSPECIFIED : unit;
+}
+
+// A measure value as a cell: the fascicle's words when it prints words, else the number.
+section::v1::Cell measure_cell(const section::v1::MeasureValue& value) {
+  if (!value.text().empty()) return text_cell(value.text());
+  if (!value.has_number()) return section::v1::Cell();
+  if (value.number().scale() == 0) return integer_cell(value.number().units());
+  return decimal_cell(value.number().units(), value.number().scale());
+}
+
+void measure_rows(TableBuilder& table, const std::string& key_prefix,
+                  const google::protobuf::RepeatedPtrField<section::v1::PerformanceMeasure>& measures) {
+  for (const auto& measure : measures) {
+    Row& row = table.row(key_prefix + measure.id(), measure.title(), 0, integer_unit(measure.unit()));
+    for (const auto& value : measure.values()) set_cell(row, YearColumn{value.year(), value.kind()}.key(), measure_cell(value));
+  }
+}
+
+template <typename Measures>
+void year_columns(TableBuilder& table, const Measures& all_measures) {
+  std::set<YearColumn> columns;
+  for (const auto* measures : all_measures) {
+    for (const auto& measure : *measures) {
+      for (const auto& value : measure.values()) columns.insert({value.year(), value.kind()});
+    }
+  }
+  for (const auto& column : columns) table.column(column.key(), column.label());
+}
+
+std::string lower_words(const std::string& text) {
+  std::string out = text;
+  if (!out.empty()) out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+}  // namespace
+
+std::string subcategory_key(const section::v1::Deliverable& deliverable) {
+  std::string words = deliverable.subcategory().substr(0, deliverable.subcategory().find('('));
+  std::string key;
+  for (unsigned char c : words) {
+    if (std::isalnum(c)) {
+      key += static_cast<char>(std::tolower(c));
+    } else if (!key.empty() && key.back() != '_') {
+      key += '_';
+    }
+  }
+  while (!key.empty() && key.back() == '_') key.pop_back();
+  return deliverable.category() + "." + key;
+}
+
+Table deliverables_table(std::string id, std::string title,
+                         const google::protobuf::RepeatedPtrField<section::v1::Deliverable>& deliverables) {
+  TableBuilder table(std::move(id), std::move(title), "", "Number of deliverables");
+  std::set<YearColumn> columns;
+  bool any_description = false;
+  for (const auto& deliverable : deliverables) {
+    for (const auto& count : deliverable.counts()) columns.insert({count.year(), count.kind()});
+    any_description = any_description || !deliverable.description().empty();
+  }
+  for (const auto& column : columns) table.column(column.key(), column.label());
+  if (any_description) table.column("description", "Description");
+
+  // Categories in letter order; subcategories and items in the order the data gives them.
+  std::vector<const section::v1::Deliverable*> ordered;
+  for (const auto& deliverable : deliverables) ordered.push_back(&deliverable);
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const auto* a, const auto* b) { return a->category() < b->category(); });
+  std::string category;
+  std::set<std::string> subcategories_done;
+  for (const auto* deliverable : ordered) {
+    if (deliverable->category() != category) {
+      category = deliverable->category();
+      table.row(category, category + ". " + deliverable->category_title(), 0, section::v1::UNIT_UNSPECIFIED);
+    }
+    const std::string sub_key = subcategory_key(*deliverable);
+    if (!deliverable->title().empty() && subcategories_done.insert(sub_key).second) {
+      // A subcategory with items: its row sums the items' counts, as the fascicle prints it.
+      Row& sub = table.row(sub_key, deliverable->subcategory(), 1, section::v1::UNIT_COUNT);
+      std::map<std::string, std::int64_t> sums;
+      for (const auto* item : ordered) {
+        if (subcategory_key(*item) != sub_key || item->title().empty()) continue;
+        for (const auto& count : item->counts()) sums[YearColumn{count.year(), count.kind()}.key()] += count.count();
+      }
+      for (const auto& [key, sum] : sums) set_cell(sub, key, integer_cell(sum));
+    }
+    const std::string label = deliverable->title().empty() ? deliverable->subcategory() : deliverable->title();
+    Row& row = table.row(deliverable->id(), label, 0, section::v1::UNIT_COUNT);
+    for (const auto& count : deliverable->counts()) {
+      set_cell(row, YearColumn{count.year(), count.kind()}.key(), integer_cell(count.count()));
+    }
+    if (!deliverable->description().empty()) set_cell(row, "description", text_cell(deliverable->description()));
+  }
+  return std::move(table).build();
+}
+
+Table measures_table(const section::v1::Component& component) {
+  TableBuilder table("measures/" + component.id(), component_label(component) + ": performance measures", "",
+                     "As stated for each measure");
+  std::vector<const google::protobuf::RepeatedPtrField<section::v1::PerformanceMeasure>*> all;
+  for (const auto& result : component.results()) all.push_back(&result.measures());
+  year_columns(table, all);
+  int number = 0;
+  for (const auto& result : component.results()) {
+    const std::string label =
+        result.highlighted() ? "Highlighted result: " + result.title() : "Result " + std::to_string(++number) + ": " + result.title();
+    table.row(result.id(), label, 0, section::v1::UNIT_UNSPECIFIED);
+    measure_rows(table, result.id() + ".", result.measures());
+  }
+  return std::move(table).build();
+}
+
+Table compliance_table(const SectionInput& input) {
+  TableBuilder table("compliance", "Compliance rate", "", "Percentage");
+  std::vector<const google::protobuf::RepeatedPtrField<section::v1::PerformanceMeasure>*> all;
+  for (const auto& component : input.components) all.push_back(&component.compliance());
+  year_columns(table, all);
+  for (const auto& component : input.components) {
+    // Keys stay the indicator ids unless two components give indicators.
+    const bool prefix = std::count_if(input.components.begin(), input.components.end(),
+                                      [](const auto& c) { return c.compliance_size() > 0; }) > 1;
+    measure_rows(table, prefix ? component.id() + "." : "", component.compliance());
+  }
+  return std::move(table).build();
+}
+
+Table variances_table(const SectionInput& input) {
+  TableBuilder table("variances", "Explanation of variances by factor and component (regular budget)", "",
+                     "United States dollars");
+  table.column("change", "Change").column("explanation", "Explanation");
+  struct Factor {
+    section::v1::ResourceColumn column;
+    const char* key;
+    const char* label;
+    std::int64_t RegularMoney::*field;
+  };
+  const Factor factors[] = {
+      {section::v1::TECHNICAL_ADJUSTMENTS, "technical_adjustments", "Technical adjustments", &RegularMoney::technical_adjustments},
+      {section::v1::NEW_MANDATES, "new_mandates", "New and expanded mandates", &RegularMoney::new_mandates},
+      {section::v1::OTHER_CHANGES, "other_changes", "Other changes", &RegularMoney::other_changes},
+  };
+  char letter = 'a';
+  for (const Factor& factor : factors) {
+    std::int64_t factor_total = 0;
+    for (const auto& component : input.components) factor_total += regular_money(component).*factor.field;
+    if (factor_total == 0) continue;
+    Row& total_row = table.row(factor.key, factor.label, 2, section::v1::UNIT_USD);
+    set_cell(total_row, "change", integer_cell(factor_total));
+    set_cell(total_row, "explanation",
+             text_cell(std::string(factor_total < 0 ? "A decrease of " : "An increase of ") +
+                       money::dollars_in_words(std::llabs(factor_total)) + ", as follows."));
+    for (const auto& component : input.components) {
+      const std::int64_t change = regular_money(component).*factor.field;
+      if (change == 0) continue;
+      // Each object's change with its reason, in the fascicle's order of objects.
+      std::string parts;
+      std::vector<std::pair<std::string, std::int64_t>> lines;
+      for (const auto& object : vocabulary::objects_of_expenditure()) {
+        const std::int64_t amount = regular_money(component, object.key).*factor.field;
+        if (amount == 0) continue;
+        std::string reason;
+        for (const auto& explanation : component.explanations()) {
+          if (explanation.funding() == section::v1::REGULAR_BUDGET && explanation.factor() == factor.column &&
+              explanation.object() == object.key) {
+            reason = explanation.reason();
+          }
+        }
+        const std::string line = lower_words(std::string(object.label)) + " (" + money::dollars_in_words(std::llabs(amount)) + ")" +
+                                 (reason.empty() ? "" : ", " + reason);
+        parts += (parts.empty() ? "" : "; ") + line;
+        lines.emplace_back(std::string(object.key), amount);
+        Row& object_row = table.row(std::string(factor.key) + "." + component.id() + "." + std::string(object.key),
+                                    std::string(object.label), 0, section::v1::UNIT_USD);
+        set_cell(object_row, "change", integer_cell(amount));
+        set_cell(object_row, "explanation", text_cell(reason));
+      }
+      const std::string text = "(" + std::string(1, letter++) + ") " + component.title() + ". " +
+                               (change < 0 ? "The decrease of " : "The increase of ") +
+                               money::dollars_in_words(std::llabs(change)) + " reflects " +
+                               (change < 0 ? "reduced" : "increased") + " requirements under " + parts + ".";
+      // The component's row goes before its objects' rows.
+      Row component_row;
+      component_row.set_key(std::string(factor.key) + "." + component.id());
+      component_row.set_label(component_label(component));
+      component_row.set_level(1);
+      component_row.set_unit(section::v1::UNIT_USD);
+      set_cell(component_row, "change", integer_cell(change));
+      set_cell(component_row, "explanation", text_cell(text));
+      auto* rows = table.table().mutable_rows();
+      rows->Add(std::move(component_row));
+      std::rotate(rows->begin() + (rows->size() - 1 - static_cast<int>(lines.size())), rows->end() - 1, rows->end());
+    }
+  }
+  return std::move(table).build();
+}
+
+}  // namespace section::aggregate

@@ -1,0 +1,221 @@
+#include "host/aggregate/reconciliation.h"
+
+#include <algorithm>
+
+#include "host/aggregate/table_builder.h"
+#include "host/core/money.h"
+
+namespace section::aggregate {
+namespace {
+
+using config::CellRef;
+using config::PrintedFigure;
+using printed::Figure;
+using printed::Notation;
+
+struct Found {
+  const section::v1::Table* table = nullptr;
+  const section::v1::Row* row = nullptr;
+  const section::v1::Cell* cell = nullptr;  // null: the cell holds no value
+  std::string column_label;
+  std::string problem;                      // why the cell cannot be found
+};
+
+Found find(const std::map<std::string, section::v1::Table>& tables, const CellRef& ref) {
+  Found found;
+  const auto table = tables.find(ref.table);
+  if (table == tables.end()) {
+    found.problem = "no table '" + ref.table + "'";
+    return found;
+  }
+  found.table = &table->second;
+  for (const auto& row : table->second.rows()) {
+    if (row.key() == ref.row) found.row = &row;
+  }
+  bool has_column = false;
+  for (const auto& column : table->second.columns()) {
+    if (column.key() == ref.column) {
+      has_column = true;
+      found.column_label = column.label();
+    }
+  }
+  if (found.row == nullptr) found.problem = "table '" + ref.table + "' has no row '" + ref.row + "'";
+  if (!has_column) found.problem = "table '" + ref.table + "' has no column '" + ref.column + "'";
+  if (!found.problem.empty()) return found;
+  const auto cell = found.row->cells().find(ref.column);
+  if (cell != found.row->cells().end()) found.cell = &cell->second;
+  return found;
+}
+
+// The component a figure concerns, or "" when it concerns the section as a whole.
+std::string concerned_component(const CellRef& ref, const std::vector<std::string>& components) {
+  for (const auto& id : components) {
+    const std::string slash = "/" + id;
+    if (ref.table.size() > slash.size() && ref.table.compare(ref.table.size() - slash.size(), slash.size(), slash) == 0) return id;
+    if (ref.row == id || ref.row.rfind(id + ".", 0) == 0 || ref.row.find("." + id + ".") != std::string::npos ||
+        (ref.row.size() > id.size() + 1 && ref.row.compare(ref.row.size() - id.size() - 1, id.size() + 1, "." + id) == 0)) {
+      return id;
+    }
+  }
+  return "";
+}
+
+bool serving(const SectionInput& input, const std::string& id) {
+  return std::any_of(input.components.begin(), input.components.end(), [&](const auto& c) { return c.id() == id; });
+}
+
+// The computed value in the figure's unit: dollars, a count, tenths of a per cent or text.
+struct Computed {
+  bool exists = false;
+  std::int64_t number = 0;
+  std::string text;
+};
+
+Computed computed_value(const Found& found, Notation notation) {
+  Computed out;
+  if (found.cell == nullptr) return out;
+  out.exists = true;
+  switch (found.cell->value_case()) {
+    case section::v1::Cell::kInteger:
+      out.number = found.cell->integer();
+      if (notation == Notation::kPercent) out.number *= 10;
+      break;
+    case section::v1::Cell::kDecimal: {
+      // Rescale to tenths for percentages, or to whole units otherwise.
+      const auto& d = found.cell->decimal();
+      const std::uint32_t target = notation == Notation::kPercent ? 1 : 0;
+      std::int64_t units = d.units();
+      for (std::uint32_t s = d.scale(); s < target; ++s) units *= 10;
+      std::int64_t divisor = 1;
+      for (std::uint32_t s = target; s < d.scale(); ++s) divisor *= 10;
+      out.number = money::divide_rounded(units, divisor);
+      break;
+    }
+    case section::v1::Cell::kText: out.text = found.cell->text(); break;
+    default: out.exists = false; break;
+  }
+  return out;
+}
+
+std::string squeeze(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c != ' ') out += c;
+  }
+  return out;
+}
+
+section::v1::Unit unit_of(Notation notation) {
+  switch (notation) {
+    case Notation::kThousands:
+    case Notation::kDollars: return section::v1::UNIT_USD;
+    case Notation::kWhole: return section::v1::UNIT_COUNT;
+    case Notation::kPercent: return section::v1::UNIT_PERCENT;
+    case Notation::kText: return section::v1::UNIT_TEXT;
+  }
+  return section::v1::UNIT_UNSPECIFIED;
+}
+
+section::v1::Cell value_cell(Notation notation, std::int64_t value) {
+  return notation == Notation::kPercent ? decimal_cell(value, 1) : integer_cell(value);
+}
+
+}  // namespace
+
+Reconciliation reconcile(const SectionInput& input, const std::map<std::string, section::v1::Table>& tables) {
+  Reconciliation out;
+  TableBuilder table("reconciliation", "Reconciliation of printed and computed figures", "",
+                     "As printed: dollars, posts, counts or per cent");
+  table.column("where", "Where")
+      .column("printed_as", "As printed")
+      .column("printed", "Printed")
+      .column("computed", "Computed")
+      .column("difference", "Difference (computed − printed)");
+  const bool as_printed = input.composition_as_printed();
+  std::vector<std::string> unresolved;
+  int number = 0;
+  for (const PrintedFigure& figure : input.section->figures) {
+    // Section-wide figures hold only for the printed composition; a component's own figures
+    // hold whenever that component serves.
+    const std::string component = concerned_component(figure.ref, input.section->components);
+    if (component.empty() ? !as_printed : !serving(input, component)) {
+      ++out.not_compared;
+      continue;
+    }
+    const Found found = find(tables, figure.ref);
+    if (!found.problem.empty()) {
+      unresolved.push_back(input.section->path.filename().string() + ":" + std::to_string(figure.line) + ": " + found.problem);
+      continue;
+    }
+    auto parsed = printed::parse(figure.printed, figure.notation);
+    if (!parsed) continue;  // refused when the section file was read
+    Figure printed_figure = *parsed;
+    if (figure.decrease) printed_figure.value = -printed_figure.value;
+
+    Computed computed;
+    if (figure.share_of) {
+      const Found whole = find(tables, *figure.share_of);
+      if (!whole.problem.empty()) {
+        unresolved.push_back(input.section->path.filename().string() + ":" + std::to_string(figure.line) + ": " + whole.problem);
+        continue;
+      }
+      const Computed part_value = computed_value(found, Notation::kDollars);
+      const Computed whole_value = computed_value(whole, Notation::kDollars);
+      if (part_value.exists && whole_value.exists) {
+        if (auto share = money::percentage_tenths(part_value.number, whole_value.number)) {
+          computed.exists = true;
+          computed.number = *share;
+        }
+      }
+    } else {
+      computed = computed_value(found, figure.notation);
+    }
+    ++out.compared;
+
+    bool same = false;
+    if (printed_figure.kind == Figure::Kind::kDash) {
+      same = !computed.exists || (computed.text.empty() && computed.number == 0) || computed.text == "—";
+    } else if (printed_figure.kind == Figure::Kind::kText) {
+      same = computed.exists && squeeze(computed.text) == squeeze(printed_figure.text);
+    } else {
+      same = computed.exists && computed.text.empty() &&
+             money::round_to(computed.number, printed_figure.precision) == printed_figure.value;
+    }
+    if (same) continue;
+
+    ++out.differences;
+    std::string where = figure.where;
+    if (figure.quote.empty()) {
+      where += ": " + found.row->label() + ", " + found.column_label;
+    } else {
+      where += ": " + figure.quote;
+    }
+    section::v1::Row& row = table.row(std::to_string(++number), where, 0, unit_of(figure.notation));
+    set_cell(row, "where", text_cell(where));
+    set_cell(row, "printed_as", text_cell(figure.printed + (figure.decrease ? " (a decrease)" : "")));
+    if (printed_figure.kind == Figure::Kind::kText) {
+      set_cell(row, "printed", text_cell(printed_figure.text));
+      set_cell(row, "computed", text_cell(computed.text));
+      continue;
+    }
+    set_cell(row, "printed", value_cell(figure.notation, printed_figure.value));
+    if (!computed.exists) continue;
+    if (!computed.text.empty()) {
+      set_cell(row, "computed", text_cell(computed.text));
+      continue;
+    }
+    set_cell(row, "computed", value_cell(figure.notation, computed.number));
+    set_cell(row, "difference", value_cell(figure.notation, computed.number - printed_figure.value));
+  }
+  table.note(std::to_string(out.compared) + " printed figures compared, " + std::to_string(out.differences) +
+             " differ from the figures computed from the components.");
+  if (out.not_compared > 0) {
+    table.note(std::to_string(out.not_compared) +
+               " printed figures were not compared because the components they cover are not all serving.");
+  }
+  for (const auto& problem : unresolved) table.note("Section file refers to a cell that does not exist: " + problem);
+  out.table = std::move(table).build();
+  return out;
+}
+
+}  // namespace section::aggregate

@@ -1,0 +1,49 @@
+#include "host/aggregate/section_input.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace section::aggregate {
+
+bool SectionInput::composition_as_printed() const {
+  if (components.size() != section->components.size()) return false;
+  for (const auto& component : components) {
+    if (std::find(section->components.begin(), section->components.end(), component.id()) == section->components.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string> SectionInput::availability_notes() const {
+  std::vector<std::string> notes;
+  for (const auto& status : statuses) {
+    if (status.state() == section::v1::DISABLED) {
+      notes.push_back("Component '" + status.id() + "' is disabled in the configuration and left out of every table and total.");
+    } else if (status.state() == section::v1::FAILED) {
+      notes.push_back("Component '" + status.id() + "' is unavailable and left out of every table and total: " + status.reason());
+    }
+  }
+  if (!composition_as_printed()) {
+    notes.push_back("The serving components differ from those the fascicle's totals cover, so totals differ from the printed ones and are not reconciled with them.");
+  }
+  return notes;
+}
+
+void order_components(std::vector<section::v1::Component>& components) {
+  std::stable_sort(components.begin(), components.end(), [](const auto& a, const auto& b) {
+    const auto key = [](const section::v1::Component& c) {
+      const int kind = c.kind() == section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT ? 0 : c.kind() == section::v1::SUBPROGRAMME ? 1 : 2;
+      return std::make_tuple(kind, c.subprogramme(), c.id());
+    };
+    return key(a) < key(b);
+  });
+}
+
+std::string component_label(const section::v1::Component& component) {
+  if (component.kind() == section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT) return "A. " + component.title();
+  if (component.kind() == section::v1::SUBPROGRAMME) return std::to_string(component.subprogramme()) + ". " + component.title();
+  return component.title();
+}
+
+}  // namespace section::aggregate

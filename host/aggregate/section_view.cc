@@ -1,0 +1,96 @@
+#include "host/aggregate/section_view.h"
+
+#include "host/aggregate/programme_tables.h"
+#include "host/aggregate/reconciliation.h"
+#include "host/aggregate/resource_tables.h"
+
+namespace section::aggregate {
+namespace {
+
+// The source of a table: the section file's table_sources, else the first printed figure of the
+// table, else what the data says.
+std::string source_of(const SectionInput& input, const section::v1::Table& table) {
+  const auto& sources = input.section->table_sources;
+  if (auto found = sources.find(table.id()); found != sources.end()) return found->second;
+  for (const auto& figure : input.section->figures) {
+    if (figure.ref.table == table.id() && figure.quote.empty()) return figure.where;
+  }
+  return table.source();
+}
+
+std::string first_source(const google::protobuf::RepeatedPtrField<section::v1::Deliverable>& deliverables) {
+  return deliverables.empty() ? "" : deliverables[0].provenance().source();
+}
+
+}  // namespace
+
+SectionView build_view(SectionInput input) {
+  order_components(input.components);
+  SectionView view;
+  view.version = input.version;
+
+  std::vector<section::v1::Table> tables;
+  tables.push_back(financial_by_object(input));
+  tables.push_back(post_changes(input));
+  tables.push_back(posts_by_grade(input));
+  tables.push_back(financial_by_component_rb(input));
+  tables.push_back(financial_by_component_xb(input));
+  tables.push_back(posts_by_component_rb(input));
+  tables.push_back(posts_by_component_xb(input));
+  tables.push_back(evolution(input));
+  for (const auto& component : input.components) tables.push_back(component_evolution(input, component));
+  tables.push_back(compliance_table(input));
+  for (const auto& component : input.components) {
+    if (component.compliance_size() > 0) tables.back().set_source(component.compliance(0).provenance().source());
+  }
+  tables.push_back(deliverables_table("deliverables",
+                                      "Cross-cutting deliverables of the section, by category and subcategory",
+                                      input.section->text.deliverables()));
+  tables.back().set_source(first_source(input.section->text.deliverables()));
+  for (const auto& component : input.components) {
+    tables.push_back(deliverables_table("deliverables/" + component.id(),
+                                        component_label(component) + ": deliverables by category and subcategory",
+                                        component.deliverables()));
+    tables.back().set_source(first_source(component.deliverables()));
+  }
+  for (const auto& component : input.components) tables.push_back(measures_table(component));
+  tables.push_back(variances_table(input));
+
+  const std::vector<std::string> notes = input.availability_notes();
+  for (auto& table : tables) {
+    table.set_source(source_of(input, table));
+    table.set_version(input.version);
+    if (auto found = input.section->table_notes.find(table.id()); found != input.section->table_notes.end()) {
+      for (const auto& note : found->second) table.add_notes(note);
+    }
+    bool illustrative = false;
+    for (const auto& row : table.rows()) illustrative = illustrative || row.illustrative();
+    if (illustrative) {
+      table.add_notes("Rows marked illustrative add up allocations that the fascicle does not print by component.");
+    }
+    for (const auto& note : notes) table.add_notes(note);
+    view.tables.emplace(table.id(), table);
+  }
+
+  Reconciliation reconciliation = reconcile(input, view.tables);
+  reconciliation.table.set_version(input.version);
+  for (const auto& note : notes) reconciliation.table.add_notes(note);
+  view.reconciliation_differences = reconciliation.differences;
+  tables.push_back(reconciliation.table);
+  view.tables.emplace("reconciliation", std::move(reconciliation.table));
+
+  for (const auto& table : tables) {
+    section::v1::TableInfo* info = &view.table_index.emplace_back();
+    info->set_id(table.id());
+    info->set_title(table.title());
+    info->set_source(table.source());
+  }
+
+  view.section = input.section->text;
+  view.section.set_version(input.version);
+  for (auto& component : input.components) *view.section.add_components() = std::move(component);
+  for (const auto& status : input.statuses) *view.section.add_component_status() = status;
+  return view;
+}
+
+}  // namespace section::aggregate

@@ -1,0 +1,20 @@
+// The host's structural checks of what a plugin publishes, whatever the plugin checked itself:
+// identity, ids, years, units, the columns each funding source may use, vocabulary, and no
+// figure given twice. Domain rules (percentages, cumulative series) are the plugins' own.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "host/core/status.h"
+#include "section/v1/model.pb.h"
+
+namespace section::aggregate {
+
+// Every problem found, one per line ("field: reason"), or ok.
+Status validate_component(const section::v1::Component& component, const std::string& plugin_id, int budget_year);
+
+// Checks components against each other: one executive direction, unique subprogramme numbers.
+Status validate_together(const std::vector<section::v1::Component>& components);
+
+}  // namespace section::aggregate

@@ -1,0 +1,132 @@
+#include "host/core/printed.h"
+
+#include <cctype>
+
+namespace section::printed {
+namespace {
+
+// The dash, the digit-group spaces and the minus signs the fascicle's typesetting may use.
+constexpr std::string_view kDashes[] = {"—", "–", "-"};
+constexpr std::string_view kSpaces[] = {" ", "\u00a0", "\u2009", "\u202f"};
+constexpr std::string_view kMinus[] = {"-", "\u2212"};
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+std::string_view trim(std::string_view text) {
+  bool changed = true;
+  while (changed && !text.empty()) {
+    changed = false;
+    for (auto space : kSpaces) {
+      if (starts_with(text, space)) {
+        text.remove_prefix(space.size());
+        changed = true;
+      }
+      if (text.size() >= space.size() && text.substr(text.size() - space.size()) == space) {
+        text.remove_suffix(space.size());
+        changed = true;
+      }
+    }
+  }
+  return text;
+}
+
+Status bad(std::string_view printed, const std::string& why) {
+  return Status::error("cannot read '" + std::string(printed) + "' as " + why);
+}
+
+}  // namespace
+
+Result<Notation> notation_from_word(std::string_view word) {
+  if (word == "thousands") return Notation::kThousands;
+  if (word == "dollars") return Notation::kDollars;
+  if (word == "posts" || word == "count") return Notation::kWhole;
+  if (word == "percent") return Notation::kPercent;
+  if (word == "text") return Notation::kText;
+  return Status::error("unknown notation '" + std::string(word) +
+                       "' (expected thousands, dollars, posts, count, percent or text)");
+}
+
+Result<Figure> parse(std::string_view printed, Notation notation) {
+  Figure figure;
+  std::string_view text = trim(printed);
+  for (auto dash : kDashes) {
+    if (text == dash) return figure;  // kDash: zero or none
+  }
+  if (notation == Notation::kText) {
+    figure.kind = Figure::Kind::kText;
+    figure.text = std::string(text);
+    return figure;
+  }
+  bool negative = false;
+  if (text.size() >= 2 && text.front() == '(' && text.back() == ')') {
+    negative = true;
+    text = trim(text.substr(1, text.size() - 2));
+  } else {
+    for (auto minus : kMinus) {
+      if (starts_with(text, minus)) {
+        negative = true;
+        text.remove_prefix(minus.size());
+        break;
+      }
+    }
+  }
+  std::int64_t digits = 0;
+  int decimals = 0;
+  bool point = false;
+  bool any = false;
+  while (!text.empty()) {
+    bool was_space = false;
+    for (auto space : kSpaces) {
+      if (starts_with(text, space)) {
+        text.remove_prefix(space.size());
+        was_space = true;
+        break;
+      }
+    }
+    if (was_space) {
+      if (point) return bad(printed, "a number (space after the decimal point)");
+      continue;
+    }
+    const char c = text.front();
+    text.remove_prefix(1);
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    if (!std::isdigit(static_cast<unsigned char>(c))) return bad(printed, "a number");
+    if (digits > 100'000'000'000'000) return bad(printed, "a number (too many digits)");
+    digits = digits * 10 + (c - '0');
+    any = true;
+    if (point) ++decimals;
+  }
+  if (!any) return bad(printed, "a number");
+
+  figure.kind = Figure::Kind::kNumber;
+  std::int64_t value = digits;
+  switch (notation) {
+    case Notation::kThousands: {
+      if (decimals > 3) return bad(printed, "thousands of dollars (more than three decimals)");
+      std::int64_t step = 1000;
+      for (int i = 0; i < decimals; ++i) step /= 10;
+      value = digits * step;
+      figure.precision = step;
+      break;
+    }
+    case Notation::kDollars:
+    case Notation::kWhole:
+      if (decimals > 0) return bad(printed, "a whole number");
+      figure.precision = 1;
+      break;
+    case Notation::kPercent:
+      if (decimals > 1) return bad(printed, "a percentage (more than one decimal)");
+      value = decimals == 1 ? digits : digits * 10;
+      figure.precision = decimals == 1 ? 1 : 10;
+      break;
+    case Notation::kText:
+      break;
+  }
+  figure.value = negative ? -value : value;
+  return figure;
+}
+
+}  // namespace section::printed

@@ -1,0 +1,157 @@
+// section-host --config FILE [--listen ADDR]
+//
+// Loads the plugins the configuration names, assembles the section and serves it over gRPC
+// until SIGINT or SIGTERM. Exit status: 0 after a clean stop, 2 for a bad command line,
+// configuration, section file, plugin or component data, 1 when the server cannot run.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include <pthread.h>
+
+#include <google/protobuf/util/time_util.h>
+
+#include "host/config/host_config.h"
+#include "host/config/section_file.h"
+#include "host/core/log.h"
+#include "host/registry/registry.h"
+#include "host/transport/server.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kUsage =
+    "usage: section-host --config FILE [--listen ADDR] [--log-level debug|info|warning|error]\n"
+    "\n"
+    "Assembles a budget section from the plugins FILE names and serves it over gRPC\n"
+    "(section.v1.SectionService, grpc.health.v1.Health, server reflection).\n"
+    "\n"
+    "  --config FILE   host configuration (YAML); see docs/configuration.md\n"
+    "  --listen ADDR   overrides the configuration's listen address, e.g. 127.0.0.1:0\n"
+    "  --log-level L   the least severe log lines written to standard error (default info)\n"
+    "\n"
+    "The plugin directory defaults to ../" SECTION_PLUGIN_RELATIVE_DIR
+    " beside this executable,\nor $SECTION_PLUGIN_DIR when set; a configuration's plugin_dir overrides both.\n";
+
+struct Options {
+  std::string config;
+  std::string listen;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "section-host: " << message << "\n\n" << kUsage;
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* name) -> std::string {
+      if (i + 1 >= argc) usage_error(std::string(name) + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (arg == "--version") {
+      std::cout << "section-host " SECTION_HOST_VERSION " (plugin ABI " << SECTION_PLUGIN_ABI_VERSION << ")\n";
+      std::exit(0);
+    } else if (arg == "--config") {
+      options.config = value("--config");
+    } else if (arg == "--listen") {
+      options.listen = value("--listen");
+    } else if (arg == "--log-level") {
+      const std::string level = value("--log-level");
+      using section::log::Level;
+      if (level == "debug") section::log::set_min_level(Level::kDebug);
+      else if (level == "info") section::log::set_min_level(Level::kInfo);
+      else if (level == "warning") section::log::set_min_level(Level::kWarning);
+      else if (level == "error") section::log::set_min_level(Level::kError);
+      else usage_error("unknown log level '" + level + "'");
+    } else {
+      usage_error("unknown argument '" + arg + "'");
+    }
+  }
+  if (options.config.empty()) usage_error("--config FILE is required");
+  return options;
+}
+
+fs::path default_plugin_dir() {
+  if (const char* env = std::getenv("SECTION_PLUGIN_DIR"); env != nullptr && *env != '\0') return fs::absolute(env);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return (ec ? fs::current_path() : exe.parent_path()) / ".." / SECTION_PLUGIN_RELATIVE_DIR;
+}
+
+[[noreturn]] void fail(int code, const std::string& message) {
+  section::log::error(message);
+  std::exit(code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto begun = std::chrono::steady_clock::now();
+  const Options options = parse(argc, argv);
+
+  // Signals are taken by sigwait below; block them before any thread starts so no thread
+  // receives them instead.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto config = section::config::load_host_config(options.config, fs::weakly_canonical(default_plugin_dir()));
+  if (!config) fail(2, config.status().message());
+  if (!options.listen.empty()) {
+    if (section::Status ok = section::config::check_listen_address(options.listen); !ok) fail(2, "--listen: " + ok.message());
+    config->listen = options.listen;
+  }
+  auto section_file = section::config::load_section_file(config->section_file);
+  if (!section_file) fail(2, section_file.status().message());
+
+  section::registry::Registry registry(std::move(*section_file));
+  if (section::Status started = registry.start(*config); !started) fail(2, started.message());
+
+  section::transport::HostInfo info;
+  info.version = SECTION_HOST_VERSION;
+  info.config_path = config->path.string();
+  info.started_at = google::protobuf::util::TimeUtil::GetCurrentTime();
+  auto server = section::transport::Server::start(config->listen, registry, info);
+  if (!server) fail(1, server.status().message());
+
+  const auto view = registry.current();
+  int serving = 0;
+  for (const auto& status : view->section.component_status()) serving += status.state() == section::v1::SERVING;
+  const auto ready_ms =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begun).count() / 1000.0;
+  section::log::info("serving section " + view->section.info().number() + " on " + (*server)->address() + ": " +
+                     std::to_string(serving) + " of " + std::to_string(view->section.component_status_size()) +
+                     " components, " + std::to_string(view->reconciliation_differences) +
+                     " reconciliation differences, ready in " + std::to_string(ready_ms) + " ms");
+  // One machine-readable line on standard output, for scripts and tests.
+  std::printf("section-host: serving %s\n", (*server)->address().c_str());
+  std::fflush(stdout);
+
+  for (;;) {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    if (signal == SIGHUP) {
+      section::log::warning("SIGHUP ignored: this version does not reload its configuration; restart the host to apply changes");
+      continue;
+    }
+    section::log::info(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+    break;
+  }
+  (*server)->shutdown(config->shutdown_grace);
+  registry.stop();
+  section::log::info("stopped");
+  return 0;
+}

@@ -1,0 +1,191 @@
+#include "host/transport/section_service.h"
+
+#include "host/query/queries.h"
+
+namespace section::transport {
+namespace {
+
+grpc::Status to_status(const query::QueryError& error) {
+  switch (error.code) {
+    case query::QueryError::Code::kNotFound: return grpc::Status(grpc::StatusCode::NOT_FOUND, error.message);
+    case query::QueryError::Code::kInvalidArgument: return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error.message);
+    case query::QueryError::Code::kUnavailable: return grpc::Status(grpc::StatusCode::UNAVAILABLE, error.message);
+  }
+  return grpc::Status(grpc::StatusCode::INTERNAL, error.message);
+}
+
+// Answers a unary call from an Answer<T>: the value or the error's status.
+template <typename T>
+grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, query::Answer<T>&& answer, T* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (auto* error = std::get_if<query::QueryError>(&answer)) {
+    reactor->Finish(to_status(*error));
+  } else {
+    *response = std::move(std::get<T>(answer));
+    reactor->Finish(grpc::Status::OK);
+  }
+  return reactor;
+}
+
+}  // namespace
+
+// One Watch stream: sends the current version at once, then each newer version. A slow client
+// skips intermediate versions rather than queueing them: it always gets the latest.
+class SectionService::WatchStream : public grpc::ServerWriteReactor<section::v1::WatchEvent>,
+                                    public std::enable_shared_from_this<SectionService::WatchStream> {
+ public:
+  explicit WatchStream(SectionService& service) : service_(service) {}
+
+  void begin(registry::ViewPtr current) {
+    std::weak_ptr<WatchStream> weak = shared_from_this();
+    listener_ = service_.registry_.subscribe([weak](const registry::ViewPtr& view) {
+      if (auto self = weak.lock()) self->offer(view);
+    });
+    offer(std::move(current));
+  }
+
+  void offer(registry::ViewPtr view) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (done_ || finished_) return;
+    if (!latest_ || view->version > latest_->version) latest_ = std::move(view);
+    if (!writing_) write_next();
+  }
+
+  void close(const grpc::Status& status) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (done_ || finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    writing_ = false;
+    if (!ok) {
+      if (!finished_) {
+        finished_ = true;
+        Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream could not be written"));
+      }
+      return;
+    }
+    if (!finished_ && latest_ && latest_->version > sent_version_) write_next();
+  }
+
+  void OnCancel() override { close(grpc::Status::CANCELLED); }
+
+  void OnDone() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    service_.registry_.unsubscribe(listener_);
+    std::shared_ptr<WatchStream> self = shared_from_this();
+    std::lock_guard<std::mutex> lock(service_.watches_mutex_);
+    service_.watches_.erase(self);  // the last owner: the stream goes when `self` does
+  }
+
+ private:
+  void write_next() {  // with mutex_ held
+    event_ = query::watch_event(*latest_);
+    sent_version_ = latest_->version;
+    writing_ = true;
+    StartWrite(&event_);
+  }
+
+  SectionService& service_;
+  int listener_ = 0;
+  std::mutex mutex_;
+  registry::ViewPtr latest_;
+  std::uint64_t sent_version_ = 0;
+  section::v1::WatchEvent event_;
+  bool writing_ = false;
+  bool finished_ = false;
+  bool done_ = false;
+};
+
+SectionService::SectionService(registry::Registry& registry, HostInfo info) : registry_(registry), info_(std::move(info)) {}
+
+SectionService::~SectionService() { close_watches(); }
+
+void SectionService::close_watches() {
+  std::set<std::shared_ptr<WatchStream>> streams;
+  {
+    std::lock_guard<std::mutex> lock(watches_mutex_);
+    closing_ = true;
+    streams = watches_;
+  }
+  for (const auto& stream : streams) {
+    stream->close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "section-host is shutting down"));
+  }
+}
+
+grpc::ServerUnaryReactor* SectionService::GetSection(grpc::CallbackServerContext* context,
+                                                     const section::v1::GetSectionRequest*, section::v1::Section* response) {
+  *response = registry_.current()->section;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* SectionService::ListTables(grpc::CallbackServerContext* context,
+                                                     const section::v1::ListTablesRequest*,
+                                                     section::v1::ListTablesResponse* response) {
+  *response = query::list_tables(*registry_.current());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* context,
+                                                   const section::v1::GetTableRequest* request, section::v1::Table* response) {
+  return finish(context, query::get_table(*registry_.current(), *request), response);
+}
+
+grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerContext* context,
+                                                       const section::v1::ListMeasuresRequest* request,
+                                                       section::v1::ListMeasuresResponse* response) {
+  return finish(context, query::list_measures(*registry_.current(), *request), response);
+}
+
+grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerContext* context,
+                                                           const section::v1::ListDeliverablesRequest* request,
+                                                           section::v1::ListDeliverablesResponse* response) {
+  return finish(context, query::list_deliverables(*registry_.current(), *request), response);
+}
+
+grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext* context,
+                                                    const section::v1::GetStatusRequest*,
+                                                    section::v1::HostStatus* response) {
+  const registry::ViewPtr view = registry_.current();
+  response->set_host_version(info_.version);
+  response->set_plugin_abi_version(SECTION_PLUGIN_ABI_VERSION);
+  response->set_config_path(info_.config_path);
+  response->set_listen_address(info_.listen_address);
+  *response->mutable_started_at() = info_.started_at;
+  response->set_version(view->version);
+  for (const auto& status : view->section.component_status()) *response->add_components() = status;
+  response->set_reconciliation_differences(view->reconciliation_differences);
+  *response->mutable_section() = view->section.info();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerWriteReactor<section::v1::WatchEvent>* SectionService::Watch(grpc::CallbackServerContext*,
+                                                                        const section::v1::WatchRequest*) {
+  auto stream = std::make_shared<WatchStream>(*this);
+  bool closing = false;
+  {
+    std::lock_guard<std::mutex> lock(watches_mutex_);
+    closing = closing_;
+    watches_.insert(stream);
+  }
+  if (closing) {
+    stream->close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "section-host is shutting down"));
+  } else {
+    stream->begin(registry_.current());
+  }
+  return stream.get();
+}
+
+}  // namespace section::transport

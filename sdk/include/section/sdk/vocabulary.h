@@ -1,0 +1,35 @@
+// The fixed vocabulary of the fascicle's resource tables: objects of expenditure, grades and
+// categories of posts, with their keys (DESIGN.md, "Tables") and labels, in the fascicle's order.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace section::vocabulary {
+
+struct Term {
+  std::string_view key;
+  std::string_view label;
+};
+
+struct Grade {
+  std::string_view key;
+  std::string_view label;
+  std::string_view category;
+};
+
+inline constexpr std::string_view kProfessional = "professional_and_higher";
+inline constexpr std::string_view kGeneralService = "general_service_and_related";
+inline constexpr std::string_view kPostsObject = "posts";
+
+const std::vector<Term>& objects_of_expenditure();
+const std::vector<Grade>& grades();
+const std::vector<Term>& categories();
+
+// nullptr when the key is not in the vocabulary.
+const Term* find_object(std::string_view key);
+const Grade* find_grade(std::string_view key);
+const Term* find_category(std::string_view key);
+
+}  // namespace section::vocabulary

@@ -1,0 +1,91 @@
+// The SDK side of the C boundary: every exception stops here and becomes a status and a message.
+#include <exception>
+#include <string>
+
+#include "section/sdk/sdk.h"
+
+namespace section::sdk::detail {
+namespace {
+
+// What the host holds a handle to. The context lives as long as the plugin that refers to it.
+struct Instance {
+  Instance(section::v1::PluginStartRequest request, const section_host_api* host)
+      : context(std::move(request), host) {}
+  Context context;
+  std::unique_ptr<Plugin> plugin;
+};
+
+void emit(section_plugin_emit_fn fn, void* ctx, const std::string& text) noexcept {
+  if (fn != nullptr) fn(ctx, text.data(), text.size());
+}
+
+// Runs `body`, turning every exception into a status and a message for the host.
+template <typename Body>
+int guarded(section_plugin_emit_fn on_error, void* error_ctx, const char* stage, Body&& body) noexcept {
+  try {
+    body();
+    return SECTION_PLUGIN_OK;
+  } catch (const DataError& e) {
+    emit(on_error, error_ctx, e.what());
+    return SECTION_PLUGIN_INVALID_DATA;
+  } catch (const InvalidSettings& e) {
+    emit(on_error, error_ctx, e.what());
+    return SECTION_PLUGIN_INVALID_SETTINGS;
+  } catch (const std::exception& e) {
+    emit(on_error, error_ctx, std::string(stage) + " threw: " + e.what());
+    return SECTION_PLUGIN_FAILED;
+  } catch (...) {
+    emit(on_error, error_ctx, std::string(stage) + " threw an exception of a type not derived from std::exception");
+    return SECTION_PLUGIN_FAILED;
+  }
+}
+
+}  // namespace
+
+int create(Factory factory, const char* request, std::size_t size, const section_host_api* host, void** handle,
+           section_plugin_emit_fn on_error, void* error_ctx) noexcept {
+  if (handle == nullptr) return SECTION_PLUGIN_BAD_REQUEST;
+  *handle = nullptr;
+  section::v1::PluginStartRequest start_request;
+  if (request == nullptr || !start_request.ParseFromArray(request, static_cast<int>(size))) {
+    emit(on_error, error_ctx, "the start request is not a section.v1.PluginStartRequest");
+    return SECTION_PLUGIN_BAD_REQUEST;
+  }
+  if (host != nullptr && host->abi_version != SECTION_PLUGIN_ABI_VERSION) {
+    emit(on_error, error_ctx,
+         "host ABI version " + std::to_string(host->abi_version) + ", plugin built for " +
+             std::to_string(SECTION_PLUGIN_ABI_VERSION));
+    return SECTION_PLUGIN_BAD_REQUEST;
+  }
+  std::unique_ptr<Instance> instance;
+  const int status = guarded(on_error, error_ctx, "start", [&] {
+    instance = std::make_unique<Instance>(std::move(start_request), host);
+    instance->plugin = factory(instance->context);
+    instance->plugin->start();
+  });
+  if (status == SECTION_PLUGIN_OK) *handle = instance.release();
+  return status;
+}
+
+int publish(void* handle, section_plugin_emit_fn on_component, void* component_ctx, section_plugin_emit_fn on_error,
+            void* error_ctx) noexcept {
+  if (handle == nullptr) {
+    emit(on_error, error_ctx, "publish called without a plugin instance");
+    return SECTION_PLUGIN_BAD_REQUEST;
+  }
+  auto* instance = static_cast<Instance*>(handle);
+  return guarded(on_error, error_ctx, "publish", [&] {
+    const std::string bytes = instance->plugin->publish().SerializeAsString();
+    emit(on_component, component_ctx, bytes);
+  });
+}
+
+void destroy(void* handle) noexcept {
+  // A destructor that throws would terminate the host; contain it here.
+  try {
+    delete static_cast<Instance*>(handle);
+  } catch (...) {
+  }
+}
+
+}  // namespace section::sdk::detail
