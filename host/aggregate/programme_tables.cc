@@ -26,13 +26,13 @@ std::string kind_word(section::v1::ValueKind kind) {
   }
 }
 
-// Year columns in the fascicle's order: by year, and within a year actual, interim, target,
-// then planned.
+// Year columns in the fascicle's order: by year, and within a year what was planned (and the
+// targets and interim indicators set beside it) before what actually happened.
 struct YearColumn {
   int year;
   section::v1::ValueKind kind;
   bool operator<(const YearColumn& other) const {
-    static const int rank[] = {9, 3, 0, 2, 1};  // by ValueKind number
+    static const int rank[] = {9, 0, 3, 1, 2};  // by ValueKind: planned, target, interim, actual
     return std::make_pair(year, rank[kind]) < std::make_pair(other.year, rank[other.kind]);
   }
   std::string key() const { return kind_word(kind) + "_" + std::to_string(year); }

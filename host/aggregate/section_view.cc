@@ -74,6 +74,7 @@ SectionView build_view(SectionInput input) {
 
   Reconciliation reconciliation = reconcile(input, view.tables);
   reconciliation.table.set_version(input.version);
+  reconciliation.table.set_source(source_of(input, reconciliation.table));
   for (const auto& note : notes) reconciliation.table.add_notes(note);
   view.reconciliation_differences = reconciliation.differences;
   tables.push_back(reconciliation.table);

@@ -1,0 +1,320 @@
+#include "cli/commands.h"
+
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "host/core/money.h"
+#include "section/v1/section_service.grpc.pb.h"
+
+namespace section::cli {
+namespace {
+
+using section::v1::SectionService;
+
+void set_deadline(grpc::ClientContext& context, const Client& client) {
+  context.set_deadline(std::chrono::system_clock::now() + client.deadline);
+}
+
+int report(const grpc::Status& status, const Client& client) {
+  std::string code;
+  switch (status.error_code()) {
+    case grpc::StatusCode::NOT_FOUND: code = "NOT_FOUND"; break;
+    case grpc::StatusCode::INVALID_ARGUMENT: code = "INVALID_ARGUMENT"; break;
+    case grpc::StatusCode::UNAVAILABLE: code = "UNAVAILABLE"; break;
+    case grpc::StatusCode::DEADLINE_EXCEEDED: code = "DEADLINE_EXCEEDED"; break;
+    case grpc::StatusCode::CANCELLED: code = "CANCELLED"; break;
+    default: code = "error " + std::to_string(status.error_code()); break;
+  }
+  std::cerr << "section-ctl: " << code << ": " << status.error_message() << "\n";
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE || status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    (void)client;
+    std::cerr << "section-ctl: is section-host running there? (--host ADDR or $SECTION_HOST)\n";
+  }
+  return 1;
+}
+
+std::string to_json(const google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  return json;
+}
+
+std::string state_word(section::v1::ComponentState state) {
+  switch (state) {
+    case section::v1::SERVING: return "serving";
+    case section::v1::DISABLED: return "disabled";
+    case section::v1::FAILED: return "FAILED";
+    default: return "unknown";
+  }
+}
+
+std::string value_text(const section::v1::MeasureValue& value, section::v1::Unit unit) {
+  std::string text;
+  if (value.has_number()) {
+    const auto& d = value.number();
+    std::string digits = std::to_string(d.units());
+    if (d.scale() > 0) {
+      while (digits.size() <= d.scale()) digits.insert(0, "0");
+      digits.insert(digits.size() - d.scale(), ".");
+    }
+    text = digits + (unit == section::v1::UNIT_PERCENT ? "%" : unit == section::v1::UNIT_DAYS ? " days" : "");
+  }
+  if (!value.text().empty()) text += (text.empty() ? "" : " — ") + value.text();
+  if (!value.reported_by().empty()) text += " [reported by " + value.reported_by() + "]";
+  return text;
+}
+
+std::string kind_word(section::v1::ValueKind kind) {
+  switch (kind) {
+    case section::v1::PLANNED: return "planned";
+    case section::v1::ACTUAL: return "actual";
+    case section::v1::TARGET: return "target";
+    case section::v1::INTERIM: return "interim";
+    default: return "value";
+  }
+}
+
+}  // namespace
+
+int list_tables(const Client& client, std::ostream& out) {
+  auto stub = SectionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  set_deadline(context, client);
+  section::v1::ListTablesResponse response;
+  const grpc::Status status = stub->ListTables(&context, {}, &response);
+  if (!status.ok()) return report(status, client);
+  std::size_t width = 0;
+  for (const auto& table : response.tables()) width = std::max(width, table.id().size());
+  for (const auto& table : response.tables()) {
+    out << table.id() << std::string(width + 2 - table.id().size(), ' ')
+        << (table.source().empty() ? "" : table.source() + ": ") << table.title() << "\n";
+  }
+  return 0;
+}
+
+int show_table(const Client& client, const std::string& id, Format format, std::ostream& out) {
+  auto stub = SectionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  set_deadline(context, client);
+  section::v1::GetTableRequest request;
+  request.set_id(id);
+  section::v1::Table table;
+  const grpc::Status status = stub->GetTable(&context, request, &table);
+  if (!status.ok()) return report(status, client);
+  out << render(table, format);
+  return 0;
+}
+
+int list_measures(const Client& client, const std::string& component, int year, bool json, std::ostream& out) {
+  auto stub = SectionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  set_deadline(context, client);
+  section::v1::ListMeasuresRequest request;
+  request.set_component(component);
+  request.set_year(year);
+  section::v1::ListMeasuresResponse response;
+  const grpc::Status status = stub->ListMeasures(&context, request, &response);
+  if (!status.ok()) return report(status, client);
+  if (json) {
+    out << to_json(response);
+    return 0;
+  }
+  std::string last_component, last_result;
+  for (const auto& entry : response.measures()) {
+    if (entry.component() != last_component) {
+      out << (last_component.empty() ? "" : "\n") << "[" << entry.component() << "]\n";
+      last_component = entry.component();
+      last_result.clear();
+    }
+    const std::string result = entry.result_id().empty() ? "Compliance" : entry.result_title();
+    if (result != last_result) {
+      out << "  " << result << "\n";
+      last_result = result;
+    }
+    out << "    " << entry.measure().title() << "\n";
+    for (const auto& value : entry.measure().values()) {
+      out << "      " << value.year() << " " << kind_word(value.kind()) << ": " << value_text(value, entry.measure().unit()) << "\n";
+    }
+  }
+  return 0;
+}
+
+int list_deliverables(const Client& client, const std::string& component, int year, bool json, std::ostream& out) {
+  auto stub = SectionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  set_deadline(context, client);
+  section::v1::ListDeliverablesRequest request;
+  request.set_component(component);
+  request.set_year(year);
+  section::v1::ListDeliverablesResponse response;
+  const grpc::Status status = stub->ListDeliverables(&context, request, &response);
+  if (!status.ok()) return report(status, client);
+  if (json) {
+    out << to_json(response);
+    return 0;
+  }
+  std::string last_component;
+  for (const auto& entry : response.deliverables()) {
+    if (entry.component() != last_component) {
+      out << (last_component.empty() ? "" : "\n") << "[" << entry.component() << "]\n";
+      last_component = entry.component();
+    }
+    const auto& d = entry.deliverable();
+    out << "  " << d.category() << ". " << d.subcategory() << (d.title().empty() ? "" : ": " + d.title()) << "\n";
+    for (const auto& count : d.counts()) {
+      out << "      " << count.year() << " " << kind_word(count.kind()) << ": " << count.count() << "\n";
+    }
+    if (!d.description().empty()) {
+      for (const auto& line : wrap(d.description(), 94)) out << "      " << line << "\n";
+    }
+  }
+  return 0;
+}
+
+int show_status(const Client& client, bool json, std::ostream& out) {
+  auto stub = SectionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  set_deadline(context, client);
+  section::v1::HostStatus status_message;
+  const grpc::Status status = stub->GetStatus(&context, {}, &status_message);
+  if (!status.ok()) return report(status, client);
+  if (json) {
+    out << to_json(status_message);
+    return 0;
+  }
+  out << "section-host " << status_message.host_version() << " (plugin ABI " << status_message.plugin_abi_version()
+      << ") on " << status_message.listen_address() << "\n"
+      << "config:   " << status_message.config_path() << "\n"
+      << "started:  " << google::protobuf::util::TimeUtil::ToString(status_message.started_at()) << "\n"
+      << "section:  " << status_message.section().number() << ", " << status_message.section().title() << " — "
+      << status_message.section().budget() << "\n"
+      << "version:  " << status_message.version() << "\n"
+      << "reconciliation: " << status_message.reconciliation_differences()
+      << " printed figure(s) differ from the computed ones (section-ctl table reconciliation)\n\n"
+      << "components:\n";
+  for (const auto& component : status_message.components()) {
+    out << "  " << component.id() << std::string(component.id().size() < 10 ? 10 - component.id().size() : 1, ' ')
+        << state_word(component.state());
+    if (!component.title().empty()) out << "  " << component.title();
+    out << "\n";
+    if (!component.reason().empty()) out << "            " << component.reason() << "\n";
+  }
+  return 0;
+}
+
+int watch(const Client& client, int count, bool json, std::ostream& out) {
+  auto stub = SectionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  auto reader = stub->Watch(&context, {});
+  section::v1::WatchEvent event;
+  int seen = 0;
+  while (reader->Read(&event)) {
+    if (json) {
+      std::string line;
+      (void)google::protobuf::util::MessageToJsonString(event, &line);
+      out << line << "\n";
+    } else {
+      int serving = 0;
+      for (const auto& c : event.components()) serving += c.state() == section::v1::SERVING;
+      out << "version " << event.version() << " at " << google::protobuf::util::TimeUtil::ToString(event.published_at())
+          << ": " << event.reason() << " (" << serving << " of " << event.components_size() << " components serving)\n";
+    }
+    out.flush();
+    if (count > 0 && ++seen >= count) {
+      context.TryCancel();
+      break;
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  if (count > 0 && seen >= count) return 0;
+  if (!status.ok()) return report(status, client);
+  return 0;
+}
+
+int overview(const Client& client, std::ostream& out) {
+  auto stub = SectionService::NewStub(client.channel);
+  section::v1::HostStatus host;
+  {
+    grpc::ClientContext context;
+    set_deadline(context, client);
+    const grpc::Status status = stub->GetStatus(&context, {}, &host);
+    if (!status.ok()) return report(status, client);
+  }
+  std::map<std::string, section::v1::Table> tables;
+  for (const char* id : {"financial-by-component-rb", "financial-by-component-xb", "posts-by-component-rb",
+                         "posts-by-component-xb", "reconciliation"}) {
+    grpc::ClientContext context;
+    set_deadline(context, client);
+    section::v1::GetTableRequest request;
+    request.set_id(id);
+    const grpc::Status status = stub->GetTable(&context, request, &tables[id]);
+    if (!status.ok()) return report(status, client);
+  }
+  auto cell = [&](const char* table, const std::string& row, const std::string& column) -> std::int64_t {
+    for (const auto& r : tables[table].rows()) {
+      if (r.key() != row) continue;
+      const auto found = r.cells().find(column);
+      if (found != r.cells().end() && found->second.value_case() == section::v1::Cell::kInteger) return found->second.integer();
+    }
+    return 0;
+  };
+  const auto& info = host.section();
+  out << "Section " << info.number() << ": " << info.title() << "\n"
+      << info.budget() << (info.part().empty() ? "" : " — " + info.part()) << (info.programme().empty() ? "" : " — " + info.programme())
+      << "\nServed by section-host " << host.host_version() << " on " << host.listen_address() << ", version " << host.version()
+      << "\n\n";
+  const int year = info.budget_year();
+  out << "Regular budget " << year << " (before recosting): " << money::dollars_in_words(cell("financial-by-component-rb", "subtotal", "estimate"))
+      << " (change " << money::dollars_in_words(cell("financial-by-component-rb", "subtotal", "total_change")) << " from "
+      << year - 1 << "), " << cell("posts-by-component-rb", "subtotal", "proposed") << " posts\n"
+      << "Extrabudgetary " << year << ":                    "
+      << money::dollars_in_words(cell("financial-by-component-xb", "subtotal", "estimate")) << ", "
+      << cell("posts-by-component-xb", "subtotal", "estimate") << " posts\n"
+      << "Total resources " << year << ":                   " << money::dollars_in_words(cell("financial-by-component-xb", "total", "estimate"))
+      << ", " << cell("posts-by-component-xb", "total", "estimate") << " posts\n\n";
+  out << "Components:\n";
+  for (const auto& component : host.components()) {
+    out << "  " << component.id() << std::string(component.id().size() < 10 ? 10 - component.id().size() : 1, ' ')
+        << state_word(component.state()) << "  " << (component.title().empty() ? component.reason() : component.title()) << "\n";
+  }
+  out << "\n" << render(tables["financial-by-component-rb"], Format::kText) << "\n"
+      << render(tables["financial-by-component-xb"], Format::kText) << "\n";
+  const int differences = host.reconciliation_differences();
+  out << "Reconciliation: " << differences << " printed figure" << (differences == 1 ? "" : "s")
+      << " differ" << (differences == 1 ? "s" : "") << " from the figures computed from the components.\n";
+  if (differences > 0) out << "\n" << render(tables["reconciliation"], Format::kText);
+  out << "\nMore: section-ctl tables | table ID [--format text|json|csv|md] | measures | deliverables | status | watch\n";
+  return 0;
+}
+
+int wait_until_serving(const Client& client, std::chrono::milliseconds timeout, std::ostream& out) {
+  auto stub = grpc::health::v1::Health::NewStub(client.channel);
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  grpc::Status last;
+  while (std::chrono::steady_clock::now() < until) {
+    grpc::ClientContext context;
+    context.set_wait_for_ready(true);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    last = stub->Check(&context, request, &response);
+    if (last.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      out << "SERVING\n";
+      return 0;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::cerr << "section-ctl: the host did not report SERVING within " << timeout.count() << " ms"
+            << (last.ok() ? "" : ": " + last.error_message()) << "\n";
+  return 1;
+}
+
+}  // namespace section::cli

@@ -1,0 +1,343 @@
+#include "cli/table_format.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "host/core/money.h"
+
+namespace section::cli {
+namespace {
+
+constexpr std::size_t kLongText = 40;    // longer texts go under their row in the text layout
+constexpr std::size_t kWrapWidth = 100;
+constexpr std::size_t kMaxHeaderWidth = 14;
+
+std::string unit_word(section::v1::Unit unit) {
+  switch (unit) {
+    case section::v1::UNIT_USD: return "usd";
+    case section::v1::UNIT_POSTS: return "posts";
+    case section::v1::UNIT_PERCENT: return "percent";
+    case section::v1::UNIT_DAYS: return "days";
+    case section::v1::UNIT_COUNT: return "count";
+    case section::v1::UNIT_TEXT: return "text";
+    default: return "";
+  }
+}
+
+std::string decimal_text(const section::v1::Decimal& d) {
+  const bool negative = d.units() < 0;
+  std::string digits = std::to_string(negative ? -d.units() : d.units());
+  if (d.scale() > 0) {
+    while (digits.size() <= d.scale()) digits.insert(0, "0");
+    digits.insert(digits.size() - d.scale(), ".");
+  }
+  return (negative ? "-" : "") + digits;
+}
+
+const section::v1::Cell* find_cell(const section::v1::Row& row, const std::string& key) {
+  const auto found = row.cells().find(key);
+  return found == row.cells().end() ? nullptr : &found->second;
+}
+
+// Columns whose texts are too long for a grid; the text layout prints them under the row.
+std::vector<bool> long_columns(const section::v1::Table& table) {
+  std::vector<bool> out;
+  for (const auto& column : table.columns()) {
+    bool is_long = false;
+    for (const auto& row : table.rows()) {
+      const auto* cell = find_cell(row, column.key());
+      if (cell != nullptr && cell->value_case() == section::v1::Cell::kText && display_width(cell->text()) > kLongText) {
+        is_long = true;
+      }
+    }
+    out.push_back(is_long);
+  }
+  return out;
+}
+
+bool any_unit(const section::v1::Table& table, section::v1::Unit unit) {
+  return std::any_of(table.rows().begin(), table.rows().end(), [unit](const auto& row) { return row.unit() == unit; });
+}
+
+bool any_money(const section::v1::Table& table) { return any_unit(table, section::v1::UNIT_USD); }
+
+std::string pad_left(const std::string& text, std::size_t width) {
+  const std::size_t w = display_width(text);
+  return w >= width ? text : std::string(width - w, ' ') + text;
+}
+
+std::string pad_right(const std::string& text, std::size_t width) {
+  const std::size_t w = display_width(text);
+  return w >= width ? text : text + std::string(width - w, ' ');
+}
+
+std::string heading(const section::v1::Table& table) {
+  std::string out = table.source().empty() ? table.title() : table.source() + " — " + table.title();
+  return out;
+}
+
+std::string render_text(const section::v1::Table& table) {
+  std::ostringstream out;
+  out << heading(table) << "\n";
+  if (any_money(table)) {
+    out << "(Thousands of United States dollars" << (any_unit(table, section::v1::UNIT_POSTS) ? " / number of posts" : "") << ")\n";
+  }
+  else if (!table.unit().empty()) out << "(" << table.unit() << ")\n";
+  out << "\n";
+
+  const std::vector<bool> is_long = long_columns(table);
+  std::vector<std::size_t> grid;  // indexes of grid columns
+  for (int i = 0; i < table.columns_size(); ++i) {
+    if (!is_long[i]) grid.push_back(i);
+  }
+  // Cell texts first, to size the columns.
+  std::vector<std::vector<std::string>> texts;
+  std::size_t label_width = 0;
+  for (const auto& row : table.rows()) {
+    label_width = std::max(label_width, display_width(row.label()) + (row.level() == 0 ? 0 : 0));
+    std::vector<std::string> line;
+    for (std::size_t i : grid) {
+      const auto* cell = find_cell(row, table.columns(i).key());
+      line.push_back(cell == nullptr ? "—" : cell_text(*cell, row.unit()));
+    }
+    texts.push_back(std::move(line));
+  }
+  label_width = std::min<std::size_t>(std::max<std::size_t>(label_width, 10), 60);
+  std::vector<std::size_t> widths;
+  std::vector<std::vector<std::string>> headers;
+  std::size_t header_lines = 0;
+  for (std::size_t g = 0; g < grid.size(); ++g) {
+    std::size_t width = 6;
+    for (const auto& line : texts) width = std::max(width, display_width(line[g]));
+    const std::vector<std::string> words = wrap(table.columns(grid[g]).label(), std::max(width, kMaxHeaderWidth));
+    for (const auto& word : words) width = std::max(width, display_width(word));
+    widths.push_back(width);
+    headers.push_back(words);
+    header_lines = std::max(header_lines, words.size());
+  }
+  for (std::size_t l = 0; l < header_lines; ++l) {
+    out << std::string(label_width, ' ');
+    for (std::size_t g = 0; g < grid.size(); ++g) {
+      // Headers sit on the bottom lines, like the fascicle's.
+      const std::size_t offset = header_lines - headers[g].size();
+      out << "  " << pad_left(l >= offset ? headers[g][l - offset] : "", widths[g]);
+    }
+    out << "\n";
+  }
+  std::size_t total_width = label_width;
+  for (std::size_t w : widths) total_width += 2 + w;
+  out << std::string(total_width, '-') << "\n";
+  for (int r = 0; r < table.rows_size(); ++r) {
+    const auto& row = table.rows(r);
+    if (row.level() == 2) out << std::string(total_width, '-') << "\n";
+    std::vector<std::string> label_lines = wrap(row.label() + (row.illustrative() ? " *" : ""), label_width);
+    if (label_lines.empty()) label_lines.push_back("");
+    for (std::size_t l = 0; l < label_lines.size(); ++l) {
+      out << pad_right(label_lines[l], label_width);
+      // A row without any value is a heading (a category, a result): its label alone.
+      if (l + 1 == label_lines.size() && !row.cells().empty()) {
+        for (std::size_t g = 0; g < grid.size(); ++g) out << "  " << pad_left(texts[r][g], widths[g]);
+      }
+      out << "\n";
+    }
+    for (int i = 0; i < table.columns_size(); ++i) {
+      if (!is_long[i]) continue;
+      const auto* cell = find_cell(row, table.columns(i).key());
+      if (cell == nullptr || (cell->value_case() == section::v1::Cell::kText && cell->text() == row.label())) continue;
+      const std::vector<std::string> lines = wrap(table.columns(i).label() + ": " + cell_text(*cell, row.unit()), kWrapWidth);
+      for (const auto& line : lines) out << "    " << line << "\n";
+    }
+  }
+  if (table.notes_size() > 0) out << "\n";
+  for (const auto& note : table.notes()) {
+    const std::vector<std::string> lines = wrap(note, kWrapWidth);
+    for (std::size_t l = 0; l < lines.size(); ++l) out << (l == 0 ? "Note: " : "      ") << lines[l] << "\n";
+  }
+  return out.str();
+}
+
+std::string render_json(const section::v1::Table& table) {
+  std::ostringstream out;
+  out << "{\n  \"id\": " << json_string(table.id()) << ",\n  \"title\": " << json_string(table.title())
+      << ",\n  \"source\": " << json_string(table.source()) << ",\n  \"unit\": " << json_string(table.unit())
+      << ",\n  \"version\": " << table.version() << ",\n  \"columns\": [";
+  for (int i = 0; i < table.columns_size(); ++i) {
+    out << (i == 0 ? "\n" : ",\n") << "    {\"key\": " << json_string(table.columns(i).key())
+        << ", \"label\": " << json_string(table.columns(i).label()) << "}";
+  }
+  out << "\n  ],\n  \"rows\": [";
+  for (int r = 0; r < table.rows_size(); ++r) {
+    const auto& row = table.rows(r);
+    out << (r == 0 ? "\n" : ",\n") << "    {\"key\": " << json_string(row.key()) << ", \"label\": " << json_string(row.label())
+        << ", \"level\": " << row.level() << ", \"unit\": " << json_string(unit_word(row.unit()))
+        << ", \"illustrative\": " << (row.illustrative() ? "true" : "false") << ", \"cells\": {";
+    for (int i = 0; i < table.columns_size(); ++i) {
+      const std::string& key = table.columns(i).key();
+      out << (i == 0 ? "" : ", ") << json_string(key) << ": " << cell_json(find_cell(row, key));
+    }
+    out << "}}";
+  }
+  out << "\n  ],\n  \"notes\": [";
+  for (int i = 0; i < table.notes_size(); ++i) out << (i == 0 ? "\n    " : ",\n    ") << json_string(table.notes(i));
+  out << (table.notes_size() > 0 ? "\n  ]\n}\n" : "]\n}\n");
+  return out.str();
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string render_csv(const section::v1::Table& table) {
+  std::ostringstream out;
+  out << "row,label,level,unit";
+  for (const auto& column : table.columns()) out << "," << csv_field(column.key());
+  out << "\n";
+  for (const auto& row : table.rows()) {
+    out << csv_field(row.key()) << "," << csv_field(row.label()) << "," << row.level() << "," << unit_word(row.unit());
+    for (const auto& column : table.columns()) {
+      out << ",";
+      const auto* cell = find_cell(row, column.key());
+      if (cell == nullptr) continue;
+      switch (cell->value_case()) {
+        case section::v1::Cell::kInteger: out << cell->integer(); break;
+        case section::v1::Cell::kDecimal: out << decimal_text(cell->decimal()); break;
+        case section::v1::Cell::kText: out << csv_field(cell->text()); break;
+        default: break;
+      }
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string md_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+std::string render_markdown(const section::v1::Table& table) {
+  std::ostringstream out;
+  out << "### " << md_escape(heading(table)) << "\n\n";
+  if (any_money(table)) out << "*Thousands of United States dollars*\n\n";
+  else if (!table.unit().empty()) out << "*" << md_escape(table.unit()) << "*\n\n";
+  out << "| |";
+  for (const auto& column : table.columns()) out << " " << md_escape(column.label()) << " |";
+  out << "\n|---|";
+  for (int i = 0; i < table.columns_size(); ++i) out << (table.columns(i).key() == "description" || table.columns(i).key() == "explanation" ? "---|" : "---:|");
+  out << "\n";
+  for (const auto& row : table.rows()) {
+    const std::string label = md_escape(row.label()) + (row.illustrative() ? " \\*" : "");
+    out << "| " << (row.level() > 0 ? "**" + label + "**" : label) << " |";
+    for (const auto& column : table.columns()) {
+      const auto* cell = find_cell(row, column.key());
+      out << " " << (cell == nullptr ? "—" : md_escape(cell_text(*cell, row.unit()))) << " |";
+    }
+    out << "\n";
+  }
+  if (table.notes_size() > 0) out << "\n";
+  for (const auto& note : table.notes()) out << "- " << md_escape(note) << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+bool parse_format(const std::string& word, Format* format) {
+  if (word == "text") *format = Format::kText;
+  else if (word == "json") *format = Format::kJson;
+  else if (word == "csv") *format = Format::kCsv;
+  else if (word == "md" || word == "markdown") *format = Format::kMarkdown;
+  else return false;
+  return true;
+}
+
+std::string render(const section::v1::Table& table, Format format) {
+  switch (format) {
+    case Format::kText: return render_text(table);
+    case Format::kJson: return render_json(table);
+    case Format::kCsv: return render_csv(table);
+    case Format::kMarkdown: return render_markdown(table);
+  }
+  return {};
+}
+
+std::string cell_text(const section::v1::Cell& cell, section::v1::Unit unit) {
+  switch (cell.value_case()) {
+    case section::v1::Cell::kInteger:
+      return unit == section::v1::UNIT_USD ? money::thousands(cell.integer()) : money::grouped(cell.integer());
+    case section::v1::Cell::kDecimal: {
+      const auto& d = cell.decimal();
+      if (d.scale() == 1) return money::tenths(d.units());
+      if (d.units() == 0) return "—";
+      const std::string text = decimal_text(d);
+      return d.units() < 0 ? "(" + text.substr(1) + ")" : text;
+    }
+    case section::v1::Cell::kText: return cell.text();
+    default: return "—";
+  }
+}
+
+std::string cell_json(const section::v1::Cell* cell) {
+  if (cell == nullptr) return "null";
+  switch (cell->value_case()) {
+    case section::v1::Cell::kInteger: return std::to_string(cell->integer());
+    case section::v1::Cell::kDecimal: return decimal_text(cell->decimal());
+    case section::v1::Cell::kText: return json_string(cell->text());
+    default: return "null";
+  }
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+          out += buffer;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::size_t display_width(const std::string& text) {
+  std::size_t width = 0;
+  for (unsigned char c : text) width += (c & 0xC0) != 0x80;
+  return width;
+}
+
+std::vector<std::string> wrap(const std::string& text, std::size_t width) {
+  std::vector<std::string> lines;
+  std::istringstream words(text);
+  std::string word;
+  std::string line;
+  while (words >> word) {
+    if (!line.empty() && display_width(line) + 1 + display_width(word) > width) {
+      lines.push_back(line);
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace section::cli

@@ -1,0 +1,34 @@
+// Renders a table for people and programs. Pure functions, tested without a server.
+//   text  laid out like the fascicle: thousands of dollars with one decimal, negatives in
+//         parentheses, "—" for zero or none
+//   json  the contract for clients (DESIGN.md, "Tables"): dollars, posts and counts as integers,
+//         percentages with one decimal, null where a value does not exist
+//   csv   one line per row, raw values as in JSON
+//   md    a Markdown table with the text layout's values
+#pragma once
+
+#include <string>
+
+#include "section/v1/table.pb.h"
+
+namespace section::cli {
+
+enum class Format { kText, kJson, kCsv, kMarkdown };
+
+// "text", "json", "csv", "md" → Format; false for anything else.
+bool parse_format(const std::string& word, Format* format);
+
+std::string render(const section::v1::Table& table, Format format);
+
+// A cell as the fascicle prints it in a row of `unit`.
+std::string cell_text(const section::v1::Cell& cell, section::v1::Unit unit);
+// A cell as a JSON value: 379900, -66.2, "text" or null.
+std::string cell_json(const section::v1::Cell* cell);
+std::string json_string(const std::string& text);
+
+// Columns of display width (UTF-8 code points; the tables hold no wide characters).
+std::size_t display_width(const std::string& text);
+// Greedy word wrap to `width` columns.
+std::vector<std::string> wrap(const std::string& text, std::size_t width);
+
+}  // namespace section::cli
