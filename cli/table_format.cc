@@ -273,7 +273,7 @@ std::string render(const section::v1::Table& table, Format format) {
 std::string cell_text(const section::v1::Cell& cell, section::v1::Unit unit) {
   switch (cell.value_case()) {
     case section::v1::Cell::kInteger:
-      return unit == section::v1::UNIT_USD ? money::thousands(cell.integer()) : money::grouped(cell.integer());
+      return unit == section::v1::UNIT_USD ? money::thousands_exact(cell.integer()) : money::grouped(cell.integer());
     case section::v1::Cell::kDecimal: {
       const auto& d = cell.decimal();
       if (d.scale() == 1) return money::tenths(d.units());

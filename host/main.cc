@@ -118,24 +118,33 @@ int main(int argc, char** argv) {
   if (!section_file) fail(2, section_file.status().message());
 
   section::registry::Registry registry(std::move(*section_file));
-  if (section::Status started = registry.start(*config); !started) fail(2, started.message());
+  if (section::Status started = registry.start(*config); !started) {
+    section::log::error(started.message());
+    registry.stop();
+    return 2;
+  }
 
   section::transport::HostInfo info;
   info.version = SECTION_HOST_VERSION;
   info.config_path = config->path.string();
   info.started_at = google::protobuf::util::TimeUtil::GetCurrentTime();
   auto server = section::transport::Server::start(config->listen, registry, info);
-  if (!server) fail(1, server.status().message());
+  if (!server) {
+    section::log::error(server.status().message());
+    registry.stop();  // the plugins' threads end before the process does
+    return 1;
+  }
 
   const auto view = registry.current();
   int serving = 0;
   for (const auto& status : view->section.component_status()) serving += status.state() == section::v1::SERVING;
-  const auto ready_ms =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begun).count() / 1000.0;
+  const auto ready_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begun).count();
+  char ready[32];
+  std::snprintf(ready, sizeof ready, "%.1f", ready_us / 1000.0);
   section::log::info("serving section " + view->section.info().number() + " on " + (*server)->address() + ": " +
                      std::to_string(serving) + " of " + std::to_string(view->section.component_status_size()) +
                      " components, " + std::to_string(view->reconciliation_differences) +
-                     " reconciliation differences, ready in " + std::to_string(ready_ms) + " ms");
+                     " reconciliation differences, ready in " + ready + " ms after main()");
   // One machine-readable line on standard output, for scripts and tests.
   std::printf("section-host: serving %s\n", (*server)->address().c_str());
   std::fflush(stdout);

@@ -49,6 +49,14 @@ std::string thousands(std::int64_t dollars) {
   return signed_text(hundreds < 0, group_digits(m / 10) + "." + std::to_string(m % 10));
 }
 
+std::string thousands_exact(std::int64_t dollars) {
+  if (dollars % 100 == 0) return thousands(dollars);
+  const std::uint64_t m = magnitude(dollars);
+  std::string fraction = std::to_string(m % 1000);
+  fraction.insert(0, 3 - fraction.size(), '0');
+  return signed_text(dollars < 0, group_digits(m / 1000) + "." + fraction);
+}
+
 std::string tenths(std::int64_t value) {
   if (value == 0) return "—";
   const std::uint64_t m = magnitude(value);

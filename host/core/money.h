@@ -22,6 +22,9 @@ std::int64_t round_to(std::int64_t dollars, std::int64_t step);
 // The fascicle's text notation, for people. Negative numbers in parentheses, zero as "—".
 //   thousands(19762900) == "19 762.9"   thousands(-17400) == "(17.4)"   thousands(0) == "—"
 std::string thousands(std::int64_t dollars);
+// As thousands() for whole hundreds; otherwise with the dollars kept: thousands_exact(417549)
+// == "417.549". For differences that the fascicle's rounding would hide.
+std::string thousands_exact(std::int64_t dollars);
 //   tenths(-662) == "(66.2)"   tenths(4) == "0.4"   tenths(0) == "—"
 std::string tenths(std::int64_t tenths);
 //   grouped(19762900) == "19 762 900"   grouped(-70600) == "(70 600)"   grouped(0) == "—"

@@ -4,6 +4,8 @@
 
 #include <system_error>
 
+#include "host/loading/elf_check.h"
+
 namespace section::loading {
 namespace {
 
@@ -19,6 +21,7 @@ std::shared_ptr<PluginLibrary> PluginLibrary::open(const std::filesystem::path& 
   std::error_code fs_error;
   if (!std::filesystem::exists(path, fs_error)) return fail(error, path, "no such file");
   if (!std::filesystem::is_regular_file(path, fs_error)) return fail(error, path, "not a regular file");
+  if (Status layout = check_elf_layout(path); !layout) return fail(error, path, "cannot be loaded: " + layout.message());
 
   std::shared_ptr<PluginLibrary> plugin(new PluginLibrary());
   plugin->path_ = path;

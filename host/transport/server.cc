@@ -14,6 +14,9 @@ Result<std::unique_ptr<Server>> Server::start(const std::string& address, regist
   std::unique_ptr<Server> server(new Server());
   server->service_ = std::make_unique<SectionService>(registry, std::move(info));
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default: a second host on the same port would then share it
+  // silently instead of failing. One address, one host.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int port = 0;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(server->service_.get());
@@ -30,7 +33,7 @@ Result<std::unique_ptr<Server>> Server::start(const std::string& address, regist
 }
 
 void Server::shutdown(std::chrono::milliseconds grace) {
-  if (stopped_) return;
+  if (stopped_ || !server_) return;
   stopped_ = true;
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   health->SetServingStatus(false);

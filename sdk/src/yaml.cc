@@ -62,6 +62,7 @@ void Value::fail(const std::string& reason) const {
 Map Value::open_map() const {
   if (!node_.IsMap()) fail("expected a mapping, found " + describe(node_));
   std::vector<std::pair<std::string, Value>> entries;
+  std::vector<Value> keys;
   for (const auto& pair : node_) {
     const YAML::Node key_node = pair.first;
     Value key_value(file_, key_node, path_);
@@ -75,16 +76,18 @@ Map Value::open_map() const {
     }
     // An empty value has no position of its own; errors about it point at its key.
     entries.emplace_back(key, Value(file_, pair.second, child_path(path_, key), key_node.Mark()));
+    keys.emplace_back(file_, key_node, child_path(path_, key));
   }
-  return Map(*this, std::move(entries));
+  return Map(*this, std::move(entries), std::move(keys));
 }
 
 Map Value::map(std::initializer_list<const char*> allowed) const {
   Map result = open_map();
-  for (const auto& [key, value] : result.entries_) {
+  for (std::size_t i = 0; i < result.entries_.size(); ++i) {
+    const std::string& key = result.entries_[i].first;
     bool known = false;
     for (const char* word : allowed) known = known || key == word;
-    if (!known) value.fail("unknown key '" + key + "' (expected one of: " + join(allowed) + ")");
+    if (!known) result.keys_[i].fail("unknown key '" + key + "' (expected one of: " + join(allowed) + ")");
   }
   return result;
 }
@@ -140,8 +143,8 @@ std::string Value::choice(std::initializer_list<const char*> choices) const {
   fail("'" + word + "' is not one of: " + join(choices));
 }
 
-Map::Map(Value self, std::vector<std::pair<std::string, Value>> entries)
-    : self_(std::move(self)), entries_(std::move(entries)) {}
+Map::Map(Value self, std::vector<std::pair<std::string, Value>> entries, std::vector<Value> keys)
+    : self_(std::move(self)), entries_(std::move(entries)), keys_(std::move(keys)) {}
 
 bool Map::has(const std::string& key) const {
   for (const auto& entry : entries_) {

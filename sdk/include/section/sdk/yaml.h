@@ -84,9 +84,10 @@ class Map {
 
  private:
   friend class Value;
-  Map(Value self, std::vector<std::pair<std::string, Value>> entries);
+  Map(Value self, std::vector<std::pair<std::string, Value>> entries, std::vector<Value> keys);
   Value self_;
   std::vector<std::pair<std::string, Value>> entries_;
+  std::vector<Value> keys_;  // where each key is written, for errors about the key itself
 };
 
 // Reads and parses a file. Throws Error for an unreadable file, a syntax error, or an empty

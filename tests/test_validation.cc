@@ -1,0 +1,130 @@
+// The host's validation of what a plugin publishes.
+#include <catch2/catch.hpp>
+
+#include "host/aggregate/validation.h"
+#include "section_fixture.h"
+
+using namespace section;
+
+namespace {
+
+std::string problems(const v1::Component& component, const std::string& plugin_id = "finance") {
+  const Status status = aggregate::validate_component(component, plugin_id, 2022);
+  return status.is_ok() ? "" : status.message();
+}
+
+}  // namespace
+
+TEST_CASE("the five Section 29F components are valid and fit together", "[validation]") {
+  std::vector<v1::Component> components;
+  for (const auto& id : test::all_components()) {
+    components.push_back(test::component(id));
+    CHECK(problems(components.back(), id) == "");
+  }
+  CHECK(aggregate::validate_together(components).is_ok());
+}
+
+TEST_CASE("a component must be the plugin's and the section's", "[validation]") {
+  v1::Component c = test::component("finance");
+  CHECK_THAT(problems(c, "fin"), Catch::Contains("id: 'finance' is not the plugin id 'fin'"));
+  c.set_budget_year(2023);
+  CHECK_THAT(problems(c), Catch::Contains("budget_year: 2023 is not the section's 2022"));
+  c = test::component("finance");
+  c.set_subprogramme(0);
+  CHECK_THAT(problems(c), Catch::Contains("a subprogramme needs a number"));
+  c = test::component("edm");
+  c.set_subprogramme(3);
+  CHECK_THAT(problems(c, "edm"), Catch::Contains("only a subprogramme has a number"));
+}
+
+TEST_CASE("ids, years and kinds of measures are checked", "[validation]") {
+  v1::Component c = test::component("finance");
+  *c.add_results() = c.results(0);
+  CHECK_THAT(problems(c), Catch::Contains("results[enhanced_client_services]: the id is used twice"));
+  c = test::component("finance");
+  c.mutable_results(1)->mutable_measures(0)->mutable_values(0)->set_year(1990);
+  CHECK_THAT(problems(c), Catch::Contains("year 1990 is outside 2012–2027"));
+  c = test::component("finance");
+  c.mutable_results(1)->mutable_measures(0)->mutable_values(0)->set_kind(v1::VALUE_KIND_UNSPECIFIED);
+  CHECK_THAT(problems(c), Catch::Contains("no kind"));
+  c = test::component("finance");
+  *c.mutable_results(1)->mutable_measures(0)->add_values() = c.results(1).measures(0).values(0);
+  CHECK_THAT(problems(c), Catch::Contains("two values of the same kind for one year"));
+}
+
+TEST_CASE("money and posts use the columns of their funding source, once each", "[validation]") {
+  v1::Component c = test::component("finance");
+  v1::MoneyFact* fact = c.add_money();
+  fact->set_funding(v1::EXTRABUDGETARY);
+  fact->set_column(v1::APPROPRIATION);
+  fact->set_amount_usd(1);
+  CHECK_THAT(problems(c), Catch::Contains("not an extrabudgetary money column"));
+
+  c = test::component("finance");
+  *c.add_money() = c.money(0);
+  CHECK_THAT(problems(c), Catch::Contains("given twice"));
+
+  c = test::component("finance");
+  fact = c.add_money();
+  fact->set_funding(v1::REGULAR_BUDGET);
+  fact->set_column(v1::APPROPRIATION);
+  fact->set_object("yachts");
+  CHECK_THAT(problems(c), Catch::Contains("regular budget money needs an object of expenditure"));
+
+  c = test::component("finance");
+  fact = c.add_money();
+  fact->set_funding(v1::REGULAR_BUDGET);
+  fact->set_column(v1::EXPENDITURE);
+  fact->set_object("hospitality");
+  fact->set_amount_usd(-5);
+  CHECK_THAT(problems(c), Catch::Contains("a base amount cannot be negative"));
+
+  c = test::component("finance");
+  v1::PostFact* post = c.add_posts();
+  post->set_funding(v1::REGULAR_BUDGET);
+  post->set_column(v1::ESTIMATE);
+  post->set_grade("p4");
+  post->set_count(1);
+  CHECK_THAT(problems(c), Catch::Contains("not a posts column of this funding source"));
+
+  c = test::component("finance");
+  post = c.add_posts();
+  post->set_funding(v1::REGULAR_BUDGET);
+  post->set_column(v1::APPROPRIATION);
+  post->set_grade("p4");
+  post->set_category("professional_and_higher");
+  CHECK_THAT(problems(c), Catch::Contains("a grade or a category, not both"));
+}
+
+TEST_CASE("deliverables are checked", "[validation]") {
+  v1::Component c = test::component("finance");
+  c.mutable_deliverables(0)->set_category("F");
+  CHECK_THAT(problems(c), Catch::Contains("the category must be A–E"));
+  c = test::component("finance");
+  c.mutable_deliverables(0)->mutable_counts(0)->set_kind(v1::TARGET);
+  CHECK_THAT(problems(c), Catch::Contains("counts are planned or actual"));
+  c = test::component("finance");
+  c.mutable_deliverables(3)->set_quantified(true);
+  CHECK_THAT(problems(c), Catch::Contains("quantified deliverables, and only they, have counts"));
+}
+
+TEST_CASE("many problems are listed, up to a limit", "[validation]") {
+  v1::Component c = test::component("finance");
+  for (auto& fact : *c.mutable_money()) fact.set_funding(v1::FUNDING_SOURCE_UNSPECIFIED);
+  const std::string text = problems(c);
+  CHECK_THAT(text, Catch::StartsWith("component 'finance' is invalid:"));
+  CHECK_THAT(text, Catch::Contains("… and"));
+}
+
+TEST_CASE("components must fit together", "[validation]") {
+  v1::Component hr = test::component("hr");
+  v1::Component other = test::component("support");
+  other.set_id("support2");
+  other.set_subprogramme(2);
+  CHECK_THAT(aggregate::validate_together({hr, other}).message(), Catch::Contains("subprogramme 2 is already published"));
+  v1::Component edm = test::component("edm");
+  v1::Component edm2 = edm;
+  edm2.set_id("edm2");
+  CHECK_THAT(aggregate::validate_together({edm, edm2}).message(),
+             Catch::Contains("a second executive direction and management component"));
+}
