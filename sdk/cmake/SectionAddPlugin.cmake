@@ -26,7 +26,9 @@ function(section_add_plugin)
     OUTPUT_NAME ${arg_NAME}
     LIBRARY_OUTPUT_DIRECTORY ${out_dir}
     CXX_VISIBILITY_PRESET hidden
-    VISIBILITY_INLINES_HIDDEN ON)
+    VISIBILITY_INLINES_HIDDEN ON
+    # Installed in lib/section-host/plugins/<name>/: libsection-proto is three levels up.
+    INSTALL_RPATH "$ORIGIN/../../..")
   # Export only the entry points; fail at link time, not at load time, on a missing symbol.
   target_link_options(${target} PRIVATE -Wl,--exclude-libs,ALL -Wl,--no-undefined)
 
