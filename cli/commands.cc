@@ -9,6 +9,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "host/core/money.h"
+#include "section/sdk/vocabulary.h"
 #include "section/v1/section_service.grpc.pb.h"
 
 namespace section::cli {
@@ -18,6 +19,17 @@ using section::v1::SectionService;
 
 void set_deadline(grpc::ClientContext& context, const Client& client) {
   context.set_deadline(std::chrono::system_clock::now() + client.deadline);
+}
+
+// One unary call of SectionService with the client's deadline.
+template <typename Request, typename Response>
+grpc::Status invoke(const Client& client,
+                    grpc::Status (SectionService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) {
+  auto stub = SectionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  set_deadline(context, client);
+  return (stub.get()->*method)(&context, request, response);
 }
 
 int report(const grpc::Status& status, const Client& client) {
@@ -72,24 +84,11 @@ std::string value_text(const section::v1::MeasureValue& value, section::v1::Unit
   return text;
 }
 
-std::string kind_word(section::v1::ValueKind kind) {
-  switch (kind) {
-    case section::v1::PLANNED: return "planned";
-    case section::v1::ACTUAL: return "actual";
-    case section::v1::TARGET: return "target";
-    case section::v1::INTERIM: return "interim";
-    default: return "value";
-  }
-}
-
 }  // namespace
 
 int list_tables(const Client& client, std::ostream& out) {
-  auto stub = SectionService::NewStub(client.channel);
-  grpc::ClientContext context;
-  set_deadline(context, client);
   section::v1::ListTablesResponse response;
-  const grpc::Status status = stub->ListTables(&context, {}, &response);
+  const grpc::Status status = invoke(client, &SectionService::Stub::ListTables, {}, &response);
   if (!status.ok()) return report(status, client);
   std::size_t width = 0;
   for (const auto& table : response.tables()) width = std::max(width, table.id().size());
@@ -101,27 +100,21 @@ int list_tables(const Client& client, std::ostream& out) {
 }
 
 int show_table(const Client& client, const std::string& id, Format format, std::ostream& out) {
-  auto stub = SectionService::NewStub(client.channel);
-  grpc::ClientContext context;
-  set_deadline(context, client);
   section::v1::GetTableRequest request;
   request.set_id(id);
   section::v1::Table table;
-  const grpc::Status status = stub->GetTable(&context, request, &table);
+  const grpc::Status status = invoke(client, &SectionService::Stub::GetTable, request, &table);
   if (!status.ok()) return report(status, client);
   out << render(table, format);
   return 0;
 }
 
 int list_measures(const Client& client, const std::string& component, int year, bool json, std::ostream& out) {
-  auto stub = SectionService::NewStub(client.channel);
-  grpc::ClientContext context;
-  set_deadline(context, client);
   section::v1::ListMeasuresRequest request;
   request.set_component(component);
   request.set_year(year);
   section::v1::ListMeasuresResponse response;
-  const grpc::Status status = stub->ListMeasures(&context, request, &response);
+  const grpc::Status status = invoke(client, &SectionService::Stub::ListMeasures, request, &response);
   if (!status.ok()) return report(status, client);
   if (json) {
     out << to_json(response);
@@ -141,21 +134,18 @@ int list_measures(const Client& client, const std::string& component, int year, 
     }
     out << "    " << entry.measure().title() << "\n";
     for (const auto& value : entry.measure().values()) {
-      out << "      " << value.year() << " " << kind_word(value.kind()) << ": " << value_text(value, entry.measure().unit()) << "\n";
+      out << "      " << value.year() << " " << vocabulary::value_kind_word(value.kind()) << ": " << value_text(value, entry.measure().unit()) << "\n";
     }
   }
   return 0;
 }
 
 int list_deliverables(const Client& client, const std::string& component, int year, bool json, std::ostream& out) {
-  auto stub = SectionService::NewStub(client.channel);
-  grpc::ClientContext context;
-  set_deadline(context, client);
   section::v1::ListDeliverablesRequest request;
   request.set_component(component);
   request.set_year(year);
   section::v1::ListDeliverablesResponse response;
-  const grpc::Status status = stub->ListDeliverables(&context, request, &response);
+  const grpc::Status status = invoke(client, &SectionService::Stub::ListDeliverables, request, &response);
   if (!status.ok()) return report(status, client);
   if (json) {
     out << to_json(response);
@@ -170,7 +160,7 @@ int list_deliverables(const Client& client, const std::string& component, int ye
     const auto& d = entry.deliverable();
     out << "  " << d.category() << ". " << d.subcategory() << (d.title().empty() ? "" : ": " + d.title()) << "\n";
     for (const auto& count : d.counts()) {
-      out << "      " << count.year() << " " << kind_word(count.kind()) << ": " << count.count() << "\n";
+      out << "      " << count.year() << " " << vocabulary::value_kind_word(count.kind()) << ": " << count.count() << "\n";
     }
     if (!d.description().empty()) {
       for (const auto& line : wrap(d.description(), 94)) out << "      " << line << "\n";
@@ -180,11 +170,8 @@ int list_deliverables(const Client& client, const std::string& component, int ye
 }
 
 int show_status(const Client& client, bool json, std::ostream& out) {
-  auto stub = SectionService::NewStub(client.channel);
-  grpc::ClientContext context;
-  set_deadline(context, client);
   section::v1::HostStatus status_message;
-  const grpc::Status status = stub->GetStatus(&context, {}, &status_message);
+  const grpc::Status status = invoke(client, &SectionService::Stub::GetStatus, {}, &status_message);
   if (!status.ok()) return report(status, client);
   if (json) {
     out << to_json(status_message);
@@ -240,22 +227,16 @@ int watch(const Client& client, int count, bool json, std::ostream& out) {
 }
 
 int overview(const Client& client, std::ostream& out) {
-  auto stub = SectionService::NewStub(client.channel);
   section::v1::HostStatus host;
-  {
-    grpc::ClientContext context;
-    set_deadline(context, client);
-    const grpc::Status status = stub->GetStatus(&context, {}, &host);
-    if (!status.ok()) return report(status, client);
+  if (const grpc::Status status = invoke(client, &SectionService::Stub::GetStatus, {}, &host); !status.ok()) {
+    return report(status, client);
   }
   std::map<std::string, section::v1::Table> tables;
   for (const char* id : {"financial-by-component-rb", "financial-by-component-xb", "posts-by-component-rb",
                          "posts-by-component-xb", "reconciliation"}) {
-    grpc::ClientContext context;
-    set_deadline(context, client);
     section::v1::GetTableRequest request;
     request.set_id(id);
-    const grpc::Status status = stub->GetTable(&context, request, &tables[id]);
+    const grpc::Status status = invoke(client, &SectionService::Stub::GetTable, request, &tables[id]);
     if (!status.ok()) return report(status, client);
   }
   auto cell = [&](const char* table, const std::string& row, const std::string& column) -> std::int64_t {

@@ -16,16 +16,6 @@ namespace {
 using section::v1::Row;
 using section::v1::Table;
 
-std::string kind_word(section::v1::ValueKind kind) {
-  switch (kind) {
-    case section::v1::PLANNED: return "planned";
-    case section::v1::ACTUAL: return "actual";
-    case section::v1::TARGET: return "target";
-    case section::v1::INTERIM: return "interim";
-    default: return "value";
-  }
-}
-
 // Year columns in the fascicle's order: by year, and within a year what was planned (and the
 // targets and interim indicators set beside it) before what actually happened.
 struct YearColumn {
@@ -35,8 +25,8 @@ struct YearColumn {
     static const int rank[] = {9, 0, 3, 1, 2};  // by ValueKind: planned, target, interim, actual
     return std::make_pair(year, rank[kind]) < std::make_pair(other.year, rank[other.kind]);
   }
-  std::string key() const { return kind_word(kind) + "_" + std::to_string(year); }
-  std::string label() const { return std::to_string(year) + " (" + kind_word(kind) + ")"; }
+  std::string key() const { return std::string(vocabulary::value_kind_word(kind)) + "_" + std::to_string(year); }
+  std::string label() const { return std::to_string(year) + " (" + std::string(vocabulary::value_kind_word(kind)) + ")"; }
 };
 
 section::v1::Unit integer_unit(section::v1::Unit unit) {

@@ -9,9 +9,7 @@ class ExecutiveDirectionPlugin final : public section::sdk::DataPlugin {
 
  protected:
   void check(const section::v1::Component& component, section::sdk::Findings& findings) const override {
-    namespace checks = section::sdk::checks;
-    checks::percentages_within_bounds(component, findings);
-    checks::grades_add_up_to_categories(component, findings);
+    section::sdk::checks::common(component, findings);
     // Table 29F.18 states compliance as rates: every indicator is a percentage.
     for (const auto& indicator : component.compliance()) {
       if (indicator.unit() != section::v1::UNIT_PERCENT) {

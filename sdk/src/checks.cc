@@ -10,16 +10,6 @@ namespace {
 using section::v1::Component;
 using section::v1::PerformanceMeasure;
 
-const char* kind_word(section::v1::ValueKind kind) {
-  switch (kind) {
-    case section::v1::PLANNED: return "planned";
-    case section::v1::ACTUAL: return "actual";
-    case section::v1::TARGET: return "target";
-    case section::v1::INTERIM: return "interim";
-    default: return "unspecified";
-  }
-}
-
 // Compares a decimal with a whole number without floating point.
 int compare(const section::v1::Decimal& value, std::int64_t whole) {
   std::int64_t scaled = whole;
@@ -45,7 +35,7 @@ std::string show(const section::v1::Decimal& value) {
 }
 
 std::string value_field(const std::string& measure_field, const section::v1::MeasureValue& value) {
-  return measure_field + ".values[" + std::to_string(value.year()) + " " + kind_word(value.kind()) + "]";
+  return measure_field + ".values[" + std::to_string(value.year()) + " " + std::string(vocabulary::value_kind_word(value.kind())) + "]";
 }
 
 // Calls fn(field, measure) for every measure of the component, results and compliance alike.
@@ -182,7 +172,7 @@ void deliverable_counts_non_negative(const Component& component, Findings& findi
   for (const auto& deliverable : component.deliverables()) {
     for (const auto& count : deliverable.counts()) {
       if (count.count() < 0) {
-        findings.add("deliverables[" + deliverable.id() + "].counts." + kind_word(count.kind()) + "_" +
+        findings.add("deliverables[" + deliverable.id() + "].counts." + std::string(vocabulary::value_kind_word(count.kind())) + "_" +
                          std::to_string(count.year()),
                      std::to_string(count.count()) + " is negative");
       }
@@ -210,6 +200,13 @@ void durations_at_least_one_day(const Component& component, Findings& findings) 
       }
     }
   });
+}
+
+void common(const Component& component, Findings& findings) {
+  percentages_within_bounds(component, findings);
+  grades_add_up_to_categories(component, findings);
+  deliverable_counts_non_negative(component, findings);
+  quantities_non_negative(component, findings);
 }
 
 }  // namespace section::sdk::checks

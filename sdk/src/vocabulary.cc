@@ -36,6 +36,16 @@ const std::vector<Term>& categories() {
   return list;
 }
 
+std::string_view value_kind_word(section::v1::ValueKind kind) {
+  switch (kind) {
+    case section::v1::PLANNED: return "planned";
+    case section::v1::ACTUAL: return "actual";
+    case section::v1::TARGET: return "target";
+    case section::v1::INTERIM: return "interim";
+    default: return "unspecified";
+  }
+}
+
 template <typename List>
 static const typename List::value_type* find_in(const List& list, std::string_view key) {
   for (const auto& item : list) {

@@ -11,7 +11,8 @@
 //     using DataPlugin::DataPlugin;
 //    protected:
 //     void check(const section::v1::Component& c, section::sdk::Findings& f) const override {
-//       section::sdk::checks::percentages_within_bounds(c, f);
+//       section::sdk::checks::common(c, f);
+//       section::sdk::checks::durations_at_least_one_day(c, f);
 //     }
 //   };
 //   SECTION_PLUGIN(FinancePlugin)
@@ -122,6 +123,9 @@ void deliverable_counts_non_negative(const section::v1::Component& component, Fi
 void quantities_non_negative(const section::v1::Component& component, Findings& findings);
 // Values in days are at least one day: nothing is delivered or approved in no time.
 void durations_at_least_one_day(const section::v1::Component& component, Findings& findings);
+// The checks that hold for any component: percentages within bounds, posts by grade adding up,
+// deliverable counts and quantities never negative. A plugin adds its own beside them.
+void common(const section::v1::Component& component, Findings& findings);
 }  // namespace checks
 
 // A plugin that is its data file plus its own checks. The data file is the setting `data`, or

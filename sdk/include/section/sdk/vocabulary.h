@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "section/v1/model.pb.h"
+
 namespace section::vocabulary {
 
 struct Term {
@@ -26,6 +28,9 @@ inline constexpr std::string_view kPostsObject = "posts";
 const std::vector<Term>& objects_of_expenditure();
 const std::vector<Grade>& grades();
 const std::vector<Term>& categories();
+
+// "planned", "actual", "target", "interim": the words of data files, column keys and labels.
+std::string_view value_kind_word(section::v1::ValueKind kind);
 
 // nullptr when the key is not in the vocabulary.
 const Term* find_object(std::string_view key);
