@@ -39,18 +39,24 @@ const section::v1::Cell* find_cell(const section::v1::Row& row, const std::strin
   return found == row.cells().end() ? nullptr : &found->second;
 }
 
-// Columns whose texts are too long for a grid; the text layout prints them under the row.
-std::vector<bool> long_columns(const section::v1::Table& table) {
+bool is_long(const section::v1::Cell* cell) {
+  return cell != nullptr && cell->value_case() == section::v1::Cell::kText && display_width(cell->text()) > kLongText;
+}
+
+// Columns that hold nothing but long texts; the text layout prints them under each row instead
+// of in the grid. A long text in a column that also holds short values is printed under its row
+// and marked "…" in the grid.
+std::vector<bool> text_only_columns(const section::v1::Table& table) {
   std::vector<bool> out;
   for (const auto& column : table.columns()) {
-    bool is_long = false;
+    bool any_long = false;
+    bool any_short = false;
     for (const auto& row : table.rows()) {
       const auto* cell = find_cell(row, column.key());
-      if (cell != nullptr && cell->value_case() == section::v1::Cell::kText && display_width(cell->text()) > kLongText) {
-        is_long = true;
-      }
+      if (cell == nullptr) continue;
+      (is_long(cell) ? any_long : any_short) = true;
     }
-    out.push_back(is_long);
+    out.push_back(any_long && !any_short);
   }
   return out;
 }
@@ -85,10 +91,10 @@ std::string render_text(const section::v1::Table& table) {
   else if (!table.unit().empty()) out << "(" << table.unit() << ")\n";
   out << "\n";
 
-  const std::vector<bool> is_long = long_columns(table);
+  const std::vector<bool> below = text_only_columns(table);
   std::vector<std::size_t> grid;  // indexes of grid columns
   for (int i = 0; i < table.columns_size(); ++i) {
-    if (!is_long[i]) grid.push_back(i);
+    if (!below[i]) grid.push_back(i);
   }
   // Cell texts first, to size the columns.
   std::vector<std::vector<std::string>> texts;
@@ -98,7 +104,7 @@ std::string render_text(const section::v1::Table& table) {
     std::vector<std::string> line;
     for (std::size_t i : grid) {
       const auto* cell = find_cell(row, table.columns(i).key());
-      line.push_back(cell == nullptr ? "—" : cell_text(*cell, row.unit()));
+      line.push_back(cell == nullptr ? "—" : is_long(cell) ? "…" : cell_text(*cell, row.unit()));
     }
     texts.push_back(std::move(line));
   }
@@ -141,9 +147,8 @@ std::string render_text(const section::v1::Table& table) {
       out << "\n";
     }
     for (int i = 0; i < table.columns_size(); ++i) {
-      if (!is_long[i]) continue;
       const auto* cell = find_cell(row, table.columns(i).key());
-      if (cell == nullptr || (cell->value_case() == section::v1::Cell::kText && cell->text() == row.label())) continue;
+      if (!is_long(cell) || cell->text() == row.label()) continue;
       const std::vector<std::string> lines = wrap(table.columns(i).label() + ": " + cell_text(*cell, row.unit()), kWrapWidth);
       for (const auto& line : lines) out << "    " << line << "\n";
     }
