@@ -10,10 +10,9 @@
 #include <iostream>
 #include <string>
 
-#include <pthread.h>
-
 #include <google/protobuf/util/time_util.h>
 
+#include "host/app/signal_watcher.h"
 #include "host/config/host_config.h"
 #include "host/config/section_file.h"
 #include "host/core/log.h"
@@ -82,10 +81,16 @@ Options parse(int argc, char** argv) {
 }
 
 fs::path default_plugin_dir() {
-  if (const char* env = std::getenv("SECTION_PLUGIN_DIR"); env != nullptr && *env != '\0') return fs::absolute(env);
   std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return (ec ? fs::current_path() : exe.parent_path()) / ".." / SECTION_PLUGIN_RELATIVE_DIR;
+  fs::path dir;
+  if (const char* env = std::getenv("SECTION_PLUGIN_DIR"); env != nullptr && *env != '\0') {
+    dir = fs::absolute(env, ec);
+  } else {
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    dir = (ec ? fs::path(".") : exe.parent_path()) / ".." / SECTION_PLUGIN_RELATIVE_DIR;
+  }
+  const fs::path canonical = fs::weakly_canonical(dir, ec);
+  return ec ? dir.lexically_normal() : canonical;
 }
 
 [[noreturn]] void fail(int code, const std::string& message) {
@@ -99,16 +104,10 @@ int main(int argc, char** argv) {
   const auto begun = std::chrono::steady_clock::now();
   const Options options = parse(argc, argv);
 
-  // Signals are taken by sigwait below; block them before any thread starts so no thread
-  // receives them instead.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Before any other thread exists, so that only the watcher ever receives these signals.
+  section::app::SignalWatcher signals;
 
-  auto config = section::config::load_host_config(options.config, fs::weakly_canonical(default_plugin_dir()));
+  auto config = section::config::load_host_config(options.config, default_plugin_dir());
   if (!config) fail(2, config.status().message());
   if (!options.listen.empty()) {
     if (section::Status ok = section::config::check_listen_address(options.listen); !ok) fail(2, "--listen: " + ok.message());
@@ -149,16 +148,8 @@ int main(int argc, char** argv) {
   std::printf("section-host: serving %s\n", (*server)->address().c_str());
   std::fflush(stdout);
 
-  for (;;) {
-    int signal = 0;
-    sigwait(&signals, &signal);
-    if (signal == SIGHUP) {
-      section::log::warning("SIGHUP ignored: this version does not reload its configuration; restart the host to apply changes");
-      continue;
-    }
-    section::log::info(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
-    break;
-  }
+  signals.serving();
+  signals.wait_for_stop();
   (*server)->shutdown(config->shutdown_grace);
   registry.stop();
   section::log::info("stopped");

@@ -3,6 +3,8 @@
 
 #include <signal.h>
 
+#include <thread>
+
 #include <grpcpp/grpcpp.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -273,6 +275,34 @@ TEST_CASE("a client that cancels a Watch mid-stream leaves the host serving", "[
     CHECK(reader->Finish().error_code() == grpc::StatusCode::CANCELLED);
   }
   CHECK(status_of(*stub).version() == 1);
+  CHECK(host.stop() == 0);
+}
+
+TEST_CASE("a stop signal during start-up ends the host even when a plugin hangs in start", "[grpc][signals]") {
+  test::TempDir dir;
+  const std::string config = test::default_config_text() + "  - id: stuck\n    library: " + test::fixture("throwing_plugin").string() +
+                             "\n    settings: {fail_in: hang}\n";
+  test::Child host({test::host_binary().string(), "--config", dir.write("host.yaml", config).string()});
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (host.err().find("hanging in start") == std::string::npos && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE_THAT(host.err(), Catch::Contains("[plugin stuck] hanging in start"));
+  host.signal(SIGTERM);
+  CHECK(host.wait(std::chrono::seconds(10)) == 128 + SIGTERM);
+  CHECK_THAT(host.err(), Catch::Contains("received SIGTERM during start-up: exiting"));
+}
+
+TEST_CASE("SIGHUP does not stop the host", "[grpc][signals]") {
+  test::Host host(test::default_config_text());
+  REQUIRE(host.ok());
+  host.child().signal(SIGHUP);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (host.child().err().find("SIGHUP ignored") == std::string::npos && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK_THAT(host.child().err(), Catch::Contains("SIGHUP ignored"));
+  CHECK(host.child().running());
   CHECK(host.stop() == 0);
 }
 

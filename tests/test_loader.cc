@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 #include "host/config/host_config.h"
 #include "host/loading/plugin_instance.h"
@@ -225,6 +226,33 @@ TEST_CASE("the registry refuses to start on what an admin must fix", "[loader][r
   CHECK_THAT(start("  - {id: hr, library: hr}\n  - {id: hr2, library: " + test::fixture("republishing_plugin").string() +
                    ", settings: {subprogramme: '2'}}\n"),
              Catch::Contains("subprogramme 2 is already published"));
+}
+
+TEST_CASE("a republished component that no longer fits is refused and the last good one serves", "[loader][registry]") {
+  test::TempDir dir;
+  const fs::path trace = dir.path() / "published";
+  auto config = config::load_host_config(
+      dir.write("host.yaml", config_text("  - {id: hr, library: hr}\n  - id: counter\n    library: " +
+                                         test::fixture("republishing_plugin").string() +
+                                         "\n    settings: {interval_ms: '10', count: '2', subprogramme_after: '2', trace_file: " +
+                                         trace.string() + "}\n")),
+      test::plugin_dir());
+  REQUIRE(config.is_ok());
+  auto section = config::load_section_file(config->section_file);
+  REQUIRE(section.is_ok());
+  registry::Registry registry(std::move(*section));
+  REQUIRE(registry.start(*config).is_ok());
+  // Wait until the plugin has published three times: at start-up, then twice on request.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (test::read_file(trace) != "3\n" && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(test::read_file(trace) == "3\n");
+  registry.stop();  // the worker has finished the last request once stop() returns
+  const auto view = registry.current();
+  CHECK(view->version == 1);
+  REQUIRE(view->section.components_size() == 2);
+  CHECK(view->section.components(1).subprogramme() == 9);  // not 2, which hr holds
 }
 
 TEST_CASE("a plugin's republish request publishes a new version to subscribers", "[loader][registry][watch]") {

@@ -52,6 +52,30 @@ TEST_CASE("ids, years and kinds of measures are checked", "[validation]") {
   CHECK_THAT(problems(c), Catch::Contains("two values of the same kind for one year"));
 }
 
+TEST_CASE("numbers and enum values from a plugin are bounded", "[validation]") {
+  v1::Component c = test::component("finance");
+  c.mutable_results(1)->mutable_measures(0)->mutable_values(0)->mutable_number()->set_scale(64);
+  CHECK_THAT(problems(c), Catch::Contains("the number is out of range"));
+  c = test::component("finance");
+  c.mutable_results(1)->mutable_measures(0)->mutable_values(0)->mutable_number()->set_units(INT64_MIN);
+  CHECK_THAT(problems(c), Catch::Contains("the number is out of range"));
+  c = test::component("finance");
+  c.mutable_results(1)->mutable_measures(0)->mutable_values(0)->set_kind(static_cast<v1::ValueKind>(7));
+  CHECK_THAT(problems(c), Catch::Contains("no kind"));
+  c = test::component("finance");
+  c.mutable_results(1)->mutable_measures(0)->set_unit(static_cast<v1::Unit>(42));
+  CHECK_THAT(problems(c), Catch::Contains("the unit must be"));
+  c = test::component("finance");
+  c.mutable_money(0)->set_funding(static_cast<v1::FundingSource>(9));
+  CHECK_THAT(problems(c), Catch::Contains("no funding source"));
+  c = test::component("finance");
+  c.mutable_posts(0)->set_count(INT64_MAX);
+  CHECK_THAT(problems(c), Catch::Contains("a number of posts is out of range"));
+  c = test::component("finance");
+  c.mutable_deliverables(0)->mutable_counts(0)->set_count(-5'000'000'000);
+  CHECK_THAT(problems(c), Catch::Contains("a count is out of range"));
+}
+
 TEST_CASE("money and posts use the columns of their funding source, once each", "[validation]") {
   v1::Component c = test::component("finance");
   v1::MoneyFact* fact = c.add_money();

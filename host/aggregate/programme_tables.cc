@@ -22,8 +22,16 @@ struct YearColumn {
   int year;
   section::v1::ValueKind kind;
   bool operator<(const YearColumn& other) const {
-    static const int rank[] = {9, 0, 3, 1, 2};  // by ValueKind: planned, target, interim, actual
-    return std::make_pair(year, rank[kind]) < std::make_pair(other.year, rank[other.kind]);
+    return std::make_pair(year, rank(kind)) < std::make_pair(other.year, rank(other.kind));
+  }
+  static int rank(section::v1::ValueKind kind) {
+    switch (kind) {
+      case section::v1::PLANNED: return 0;
+      case section::v1::TARGET: return 1;
+      case section::v1::INTERIM: return 2;
+      case section::v1::ACTUAL: return 3;
+      default: return 9;  // validation refuses other kinds
+    }
   }
   std::string key() const { return std::string(vocabulary::value_kind_word(kind)) + "_" + std::to_string(year); }
   std::string label() const { return std::to_string(year) + " (" + std::string(vocabulary::value_kind_word(kind)) + ")"; }

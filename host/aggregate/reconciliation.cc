@@ -81,8 +81,13 @@ Computed computed_value(const Found& found, Notation notation) {
       if (notation == Notation::kPercent) out.number *= 10;
       break;
     case section::v1::Cell::kDecimal: {
-      // Rescale to tenths for percentages, or to whole units otherwise.
+      // Rescale to tenths for percentages, or to whole units otherwise. Validation keeps the
+      // scale small; anything larger is no comparable value.
       const auto& d = found.cell->decimal();
+      if (d.scale() > 18) {
+        out.exists = false;
+        break;
+      }
       const std::uint32_t target = notation == Notation::kPercent ? 1 : 0;
       std::int64_t units = d.units();
       for (std::uint32_t s = d.scale(); s < target; ++s) units *= 10;

@@ -39,7 +39,14 @@ bool extra_money_column(ResourceColumn c) {
   return c == section::v1::EXPENDITURE || c == section::v1::CURRENT_ESTIMATE || c == section::v1::CHANGE;
 }
 
-std::string column_name(ResourceColumn c) { return section::v1::ResourceColumn_Name(c); }
+std::string column_name(ResourceColumn c) {
+  return section::v1::ResourceColumn_IsValid(c) ? section::v1::ResourceColumn_Name(c) : "column " + std::to_string(c);
+}
+
+// Bounds that keep every sum, product and percentage of the figures inside int64.
+constexpr std::uint32_t kMaxScale = 6;
+constexpr std::int64_t kMaxUnits = 1'000'000'000'000'000;
+constexpr std::int64_t kMaxCount = 1'000'000'000;
 
 void check_year(Problems& problems, const std::string& field, int year, int budget_year) {
   if (year < budget_year - 10 || year > budget_year + 5) {
@@ -56,14 +63,21 @@ void check_measures(Problems& problems, const std::string& prefix,
     if (measure.id().empty()) problems.add(prefix, "a measure has no id");
     if (!ids.insert(measure.id()).second) problems.add(field, "the id is used twice");
     if (measure.title().empty()) problems.add(field, "no title");
-    if (measure.unit() == section::v1::UNIT_UNSPECIFIED || measure.unit() == section::v1::UNIT_USD) {
+    if (measure.unit() == section::v1::UNIT_UNSPECIFIED || measure.unit() == section::v1::UNIT_USD ||
+        !section::v1::Unit_IsValid(measure.unit())) {
       problems.add(field, "the unit must be days, percent, count or text");
     }
     std::set<std::pair<int, int>> seen;
     for (const auto& value : measure.values()) {
       const std::string value_field = field + ".values[" + std::to_string(value.year()) + "]";
       check_year(problems, value_field, value.year(), budget_year);
-      if (value.kind() == section::v1::VALUE_KIND_UNSPECIFIED) problems.add(value_field, "no kind (planned, actual, target or interim)");
+      if (value.kind() < section::v1::PLANNED || value.kind() > section::v1::INTERIM) {
+        problems.add(value_field, "no kind (planned, actual, target or interim)");
+      }
+      if (value.has_number() && (value.number().scale() > kMaxScale || value.number().units() > kMaxUnits ||
+                                 value.number().units() < -kMaxUnits)) {
+        problems.add(value_field, "the number is out of range (at most 15 digits, 6 of them decimals)");
+      }
       if (!seen.insert({value.year(), value.kind()}).second) problems.add(value_field, "two values of the same kind for one year");
       if (!value.has_number() && value.text().empty()) problems.add(value_field, "neither a number nor a text");
       if (value.has_number() && measure.unit() == section::v1::UNIT_TEXT) problems.add(value_field, "a number in a text measure");
@@ -77,7 +91,9 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
   Problems problems;
   if (c.id() != plugin_id) problems.add("id", "'" + c.id() + "' is not the plugin id '" + plugin_id + "'");
   if (c.title().empty()) problems.add("title", "no title");
-  if (c.kind() == section::v1::COMPONENT_KIND_UNSPECIFIED) problems.add("kind", "no kind");
+  if (c.kind() == section::v1::COMPONENT_KIND_UNSPECIFIED || !section::v1::ComponentKind_IsValid(c.kind())) {
+    problems.add("kind", "no kind");
+  }
   if (c.kind() == section::v1::SUBPROGRAMME && c.subprogramme() <= 0) problems.add("subprogramme", "a subprogramme needs a number from 1");
   if (c.kind() != section::v1::SUBPROGRAMME && c.subprogramme() != 0) problems.add("subprogramme", "only a subprogramme has a number");
   if (c.budget_year() != budget_year) {
@@ -107,6 +123,7 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
     for (const auto& count : d.counts()) {
       check_year(problems, field, count.year(), budget_year);
       if (count.kind() != section::v1::PLANNED && count.kind() != section::v1::ACTUAL) problems.add(field, "counts are planned or actual");
+      if (count.count() > kMaxCount || count.count() < -kMaxCount) problems.add(field, "a count is out of range");
       if (!seen.insert({count.year(), count.kind()}).second) problems.add(field, "two counts of the same kind for one year");
     }
   }
@@ -116,7 +133,9 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
     const bool regular = fact.funding() == section::v1::REGULAR_BUDGET;
     const std::string field = std::string("money[") + (regular ? "regular_budget" : "extrabudgetary") + "." +
                               column_name(fact.column()) + (fact.object().empty() ? "" : "." + fact.object()) + "]";
-    if (fact.funding() == section::v1::FUNDING_SOURCE_UNSPECIFIED) problems.add(field, "no funding source");
+    if (fact.funding() == section::v1::FUNDING_SOURCE_UNSPECIFIED || !section::v1::FundingSource_IsValid(fact.funding())) {
+      problems.add(field, "no funding source");
+    }
     if (regular && !regular_money_column(fact.column())) problems.add(field, "not a regular budget money column");
     if (!regular && !extra_money_column(fact.column())) problems.add(field, "not an extrabudgetary money column");
     if (regular && vocabulary::find_object(fact.object()) == nullptr) problems.add(field, "regular budget money needs an object of expenditure");
@@ -133,7 +152,9 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
     const bool regular = fact.funding() == section::v1::REGULAR_BUDGET;
     const std::string field = std::string("posts[") + (regular ? "regular_budget" : "extrabudgetary") + "." +
                               column_name(fact.column()) + "." + (fact.grade().empty() ? fact.category() : fact.grade()) + "]";
-    if (fact.funding() == section::v1::FUNDING_SOURCE_UNSPECIFIED) problems.add(field, "no funding source");
+    if (fact.funding() == section::v1::FUNDING_SOURCE_UNSPECIFIED || !section::v1::FundingSource_IsValid(fact.funding())) {
+      problems.add(field, "no funding source");
+    }
     const auto column = fact.column();
     const bool column_ok =
         regular ? (column == section::v1::APPROPRIATION || column == section::v1::TECHNICAL_ADJUSTMENTS ||
@@ -147,6 +168,7 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
     if (!posts_seen.insert({fact.funding(), fact.column(), fact.grade(), fact.category()}).second) problems.add(field, "given twice");
     const bool base = column == section::v1::APPROPRIATION || column == section::v1::CURRENT_ESTIMATE || column == section::v1::ESTIMATE;
     if (base && fact.count() < 0) problems.add(field, "a number of posts cannot be negative");
+    if (fact.count() > kMaxCount || fact.count() < -kMaxCount) problems.add(field, "a number of posts is out of range");
   }
 
   for (const auto& e : c.explanations()) {

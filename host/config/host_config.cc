@@ -60,7 +60,9 @@ PluginConfig read_plugin(const Value& value, const fs::path& config_dir, const f
 HostConfig read(const Value& root, const fs::path& file, const fs::path& default_plugin_dir) {
   const Map map = root.map({"listen", "section", "plugin_dir", "shutdown_grace_ms", "plugins"});
   HostConfig config;
-  config.path = absolute_from(fs::current_path(), file);
+  std::error_code cwd_error;
+  const fs::path cwd = fs::current_path(cwd_error);
+  config.path = absolute_from(cwd_error ? fs::path("/") : cwd, file);
   if (auto listen = map.optional("listen")) {
     config.listen = listen->str();
     if (Status status = check_listen_address(config.listen); !status) listen->fail(status.message());

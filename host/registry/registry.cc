@@ -71,13 +71,6 @@ Status Registry::start(const config::HostConfig& config) {
     slots_.push_back(std::move(slot));
   }
 
-  std::vector<section::v1::Component> serving;
-  for (const auto& slot : slots_) {
-    if (slot->component) serving.push_back(*slot->component);
-  }
-  if (Status together = aggregate::validate_together(serving); !together) {
-    return Status::error(config.path.string() + ": " + together.message());
-  }
   publish_view("start-up");
   worker_ = std::thread([this] { republish_loop(); });
   return Status::ok();
@@ -90,6 +83,15 @@ bool Registry::publish_slot(Slot& slot, loading::PluginError* error) {
     error->kind = loading::PluginError::Kind::kInvalidComponent;
     error->message = "plugin '" + slot.config.id + "' (" + slot.config.library_path.string() + ") published an invalid " +
                      valid.message();
+    return false;
+  }
+  std::vector<section::v1::Component> together = {component};
+  for (const auto& other : slots_) {
+    if (other.get() != &slot && other->component) together.push_back(*other->component);
+  }
+  if (Status fits = aggregate::validate_together(together); !fits) {
+    error->kind = loading::PluginError::Kind::kInvalidComponent;
+    error->message = "plugin '" + slot.config.id + "' published a component that does not fit: " + fits.message();
     return false;
   }
   slot.status.set_state(section::v1::SERVING);

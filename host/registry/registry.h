@@ -55,7 +55,8 @@ class Registry {
     std::optional<section::v1::Component> component;  // the latest good one
   };
 
-  // Asks a slot's plugin for its component and validates it; on success stores it.
+  // Asks a slot's plugin for its component and validates it, alone and together with the other
+  // slots' components; on success stores it.
   bool publish_slot(Slot& slot, loading::PluginError* error);
   void publish_view(const std::string& reason);
   void request_republish(const std::string& plugin_id);

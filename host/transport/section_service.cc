@@ -36,19 +36,21 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<section::v1:
  public:
   explicit WatchStream(SectionService& service) : service_(service) {}
 
-  void begin(registry::ViewPtr current) {
+  // Subscribes before reading the current view, so that no version published in between is
+  // missed; whichever arrives second is older and is not sent again.
+  void begin() {
     std::weak_ptr<WatchStream> weak = shared_from_this();
     listener_ = service_.registry_.subscribe([weak](const registry::ViewPtr& view) {
       if (auto self = weak.lock()) self->offer(view);
     });
-    offer(std::move(current));
+    offer(service_.registry_.current());
   }
 
   void offer(registry::ViewPtr view) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (done_ || finished_) return;
     if (!latest_ || view->version > latest_->version) latest_ = std::move(view);
-    if (!writing_) write_next();
+    if (!writing_ && latest_->version > sent_version_) write_next();
   }
 
   void close(const grpc::Status& status) {
@@ -157,11 +159,14 @@ grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext*
                                                     const section::v1::GetStatusRequest*,
                                                     section::v1::HostStatus* response) {
   const registry::ViewPtr view = registry_.current();
-  response->set_host_version(info_.version);
+  {
+    std::lock_guard<std::mutex> lock(info_mutex_);
+    response->set_host_version(info_.version);
+    response->set_config_path(info_.config_path);
+    response->set_listen_address(info_.listen_address);
+    *response->mutable_started_at() = info_.started_at;
+  }
   response->set_plugin_abi_version(SECTION_PLUGIN_ABI_VERSION);
-  response->set_config_path(info_.config_path);
-  response->set_listen_address(info_.listen_address);
-  *response->mutable_started_at() = info_.started_at;
   response->set_version(view->version);
   for (const auto& status : view->section.component_status()) *response->add_components() = status;
   response->set_reconciliation_differences(view->reconciliation_differences);
@@ -183,7 +188,7 @@ grpc::ServerWriteReactor<section::v1::WatchEvent>* SectionService::Watch(grpc::C
   if (closing) {
     stream->close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "section-host is shutting down"));
   } else {
-    stream->begin(registry_.current());
+    stream->begin();
   }
   return stream.get();
 }

@@ -27,7 +27,10 @@ class SectionService final : public section::v1::SectionService::CallbackService
   SectionService(registry::Registry& registry, HostInfo info);
   ~SectionService() override;
 
-  void set_listen_address(std::string address) { info_.listen_address = std::move(address); }
+  void set_listen_address(std::string address) {
+    std::lock_guard<std::mutex> lock(info_mutex_);
+    info_.listen_address = std::move(address);
+  }
   // Ends every Watch stream with UNAVAILABLE, for a graceful shutdown.
   void close_watches();
 
@@ -52,6 +55,7 @@ class SectionService final : public section::v1::SectionService::CallbackService
 
  private:
   registry::Registry& registry_;
+  std::mutex info_mutex_;  // the listen address is set after the server has started
   HostInfo info_;
   std::mutex watches_mutex_;
   std::set<std::shared_ptr<WatchStream>> watches_;
