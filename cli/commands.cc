@@ -71,13 +71,7 @@ std::string state_word(section::v1::ComponentState state) {
 std::string value_text(const section::v1::MeasureValue& value, section::v1::Unit unit) {
   std::string text;
   if (value.has_number()) {
-    const auto& d = value.number();
-    std::string digits = std::to_string(d.units());
-    if (d.scale() > 0) {
-      while (digits.size() <= d.scale()) digits.insert(0, "0");
-      digits.insert(digits.size() - d.scale(), ".");
-    }
-    text = digits + (unit == section::v1::UNIT_PERCENT ? "%" : unit == section::v1::UNIT_DAYS ? " days" : "");
+    text = vocabulary::decimal_text(value.number()) + (unit == section::v1::UNIT_PERCENT ? "%" : unit == section::v1::UNIT_DAYS ? " days" : "");
   }
   if (!value.text().empty()) text += (text.empty() ? "" : " — ") + value.text();
   if (!value.reported_by().empty()) text += " [reported by " + value.reported_by() + "]";

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "host/core/money.h"
+#include "section/sdk/vocabulary.h"
 
 namespace section::cli {
 namespace {
@@ -22,16 +23,6 @@ std::string unit_word(section::v1::Unit unit) {
     case section::v1::UNIT_TEXT: return "text";
     default: return "";
   }
-}
-
-std::string decimal_text(const section::v1::Decimal& d) {
-  const bool negative = d.units() < 0;
-  std::string digits = std::to_string(negative ? -d.units() : d.units());
-  if (d.scale() > 0) {
-    while (digits.size() <= d.scale()) digits.insert(0, "0");
-    digits.insert(digits.size() - d.scale(), ".");
-  }
-  return (negative ? "-" : "") + digits;
 }
 
 const section::v1::Cell* find_cell(const section::v1::Row& row, const std::string& key) {
@@ -211,7 +202,7 @@ std::string render_csv(const section::v1::Table& table) {
       if (cell == nullptr) continue;
       switch (cell->value_case()) {
         case section::v1::Cell::kInteger: out << cell->integer(); break;
-        case section::v1::Cell::kDecimal: out << decimal_text(cell->decimal()); break;
+        case section::v1::Cell::kDecimal: out << vocabulary::decimal_text(cell->decimal()); break;
         case section::v1::Cell::kText: out << csv_field(cell->text()); break;
         default: break;
       }
@@ -283,7 +274,7 @@ std::string cell_text(const section::v1::Cell& cell, section::v1::Unit unit) {
       const auto& d = cell.decimal();
       if (d.scale() == 1) return money::tenths(d.units());
       if (d.units() == 0) return "—";
-      const std::string text = decimal_text(d);
+      const std::string text = vocabulary::decimal_text(d);
       return d.units() < 0 ? "(" + text.substr(1) + ")" : text;
     }
     case section::v1::Cell::kText: return cell.text();
@@ -295,7 +286,7 @@ std::string cell_json(const section::v1::Cell* cell) {
   if (cell == nullptr) return "null";
   switch (cell->value_case()) {
     case section::v1::Cell::kInteger: return std::to_string(cell->integer());
-    case section::v1::Cell::kDecimal: return decimal_text(cell->decimal());
+    case section::v1::Cell::kDecimal: return vocabulary::decimal_text(cell->decimal());
     case section::v1::Cell::kText: return json_string(cell->text());
     default: return "null";
   }

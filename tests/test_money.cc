@@ -3,6 +3,7 @@
 
 #include "host/core/money.h"
 #include "host/core/printed.h"
+#include "section/sdk/vocabulary.h"
 
 using namespace section;
 
@@ -89,6 +90,20 @@ TEST_CASE("printed figures are read with the precision they are printed with", "
   CHECK(read("–", Notation::kWhole).kind == Figure::Kind::kDash);
   CHECK(read("1\u00a0234.5", Notation::kThousands).value == 1234500);  // a no-break space groups digits too
   CHECK(read("1 D-2, 1 D-1", Notation::kText).text == "1 D-2, 1 D-1");
+}
+
+TEST_CASE("decimals print as plain text, negatives included", "[money]") {
+  auto text = [](std::int64_t units, std::uint32_t scale) {
+    v1::Decimal d;
+    d.set_units(units);
+    d.set_scale(scale);
+    return vocabulary::decimal_text(d);
+  };
+  CHECK(text(-662, 1) == "-66.2");
+  CHECK(text(5, 2) == "0.05");
+  CHECK(text(-5, 2) == "-0.05");
+  CHECK(text(94, 0) == "94");
+  CHECK(text(INT64_MIN, 0) == "-9223372036854775808");
 }
 
 TEST_CASE("unreadable printed figures are refused with the reason", "[printed]") {

@@ -69,23 +69,23 @@ SectionView build_view(SectionInput input) {
       table.add_notes("Rows marked illustrative add up allocations that the fascicle does not print by component.");
     }
     for (const auto& note : notes) table.add_notes(note);
-    view.tables.emplace(table.id(), table);
   }
+  auto index_and_keep = [&view](section::v1::Table&& table) {
+    section::v1::TableInfo* info = &view.table_index.emplace_back();
+    info->set_id(table.id());
+    info->set_title(table.title());
+    info->set_source(table.source());
+    view.tables.emplace(table.id(), std::move(table));
+  };
+  for (auto& table : tables) index_and_keep(std::move(table));
 
+  // Reconciliation reads the finished tables, notes and all, and comes last in the index.
   Reconciliation reconciliation = reconcile(input, view.tables);
   reconciliation.table.set_version(input.version);
   reconciliation.table.set_source(source_of(input, reconciliation.table));
   for (const auto& note : notes) reconciliation.table.add_notes(note);
   view.reconciliation_differences = reconciliation.differences;
-  tables.push_back(reconciliation.table);
-  view.tables.emplace("reconciliation", std::move(reconciliation.table));
-
-  for (const auto& table : tables) {
-    section::v1::TableInfo* info = &view.table_index.emplace_back();
-    info->set_id(table.id());
-    info->set_title(table.title());
-    info->set_source(table.source());
-  }
+  index_and_keep(std::move(reconciliation.table));
 
   view.section = input.section->text;
   view.section.set_version(input.version);

@@ -109,7 +109,6 @@ void Registry::publish_view(const std::string& reason) {
     input.statuses.push_back(slot->status);
     if (slot->component) input.components.push_back(*slot->component);
   }
-  ViewPtr view;
   {
     std::lock_guard<std::mutex> lock(view_mutex_);
     input.version = ++version_;
@@ -117,7 +116,7 @@ void Registry::publish_view(const std::string& reason) {
   auto built = std::make_shared<aggregate::SectionView>(aggregate::build_view(std::move(input)));
   built->reason = reason;
   built->published_at = TimeUtil::GetCurrentTime();
-  view = built;
+  const ViewPtr view = std::move(built);
   {
     std::lock_guard<std::mutex> lock(view_mutex_);
     view_ = view;

@@ -25,15 +25,6 @@ int compare(const section::v1::Decimal& a, const section::v1::Decimal& b) {
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 
-std::string show(const section::v1::Decimal& value) {
-  std::string digits = std::to_string(value.units() < 0 ? -value.units() : value.units());
-  if (value.scale() > 0) {
-    while (digits.size() <= value.scale()) digits.insert(0, "0");
-    digits.insert(digits.size() - value.scale(), ".");
-  }
-  return (value.units() < 0 ? "-" : "") + digits;
-}
-
 std::string value_field(const std::string& measure_field, const section::v1::MeasureValue& value) {
   return measure_field + ".values[" + std::to_string(value.year()) + " " + std::string(vocabulary::value_kind_word(value.kind())) + "]";
 }
@@ -57,7 +48,7 @@ void percentages_within_bounds(const Component& component, Findings& findings) {
     for (const auto& value : measure.values()) {
       if (!value.has_number()) continue;
       if (compare(value.number(), 0) < 0 || compare(value.number(), 100) > 0) {
-        findings.add(value_field(field, value), show(value.number()) + " % is outside 0–100");
+        findings.add(value_field(field, value), vocabulary::decimal_text(value.number()) + " % is outside 0–100");
       }
     }
   });
@@ -74,8 +65,8 @@ void cumulative_series_never_decrease(const Component& component, Findings& find
     const section::v1::MeasureValue* previous = nullptr;
     for (const auto& [key, value] : by_kind_year) {
       if (previous != nullptr && previous->kind() == value->kind() && compare(value->number(), previous->number()) < 0) {
-        findings.add(value_field(field, *value), "a cumulative series decreases: " + show(value->number()) + " after " +
-                                                     show(previous->number()) + " in " + std::to_string(previous->year()));
+        findings.add(value_field(field, *value), "a cumulative series decreases: " + vocabulary::decimal_text(value->number()) + " after " +
+                                                     vocabulary::decimal_text(previous->number()) + " in " + std::to_string(previous->year()));
       }
       previous = value;
     }
@@ -93,9 +84,9 @@ void cumulative_series_never_decrease(const Component& component, Findings& find
     previous = nullptr;
     for (const auto& [year, value] : series) {
       if (previous != nullptr && previous->kind() != value->kind() && compare(value->number(), previous->number()) < 0) {
-        findings.add(value_field(field, *value), "a cumulative series decreases: planned " + show(value->number()) +
+        findings.add(value_field(field, *value), "a cumulative series decreases: planned " + vocabulary::decimal_text(value->number()) +
                                                      " is below the " + std::to_string(previous->year()) +
-                                                     " actual " + show(previous->number()));
+                                                     " actual " + vocabulary::decimal_text(previous->number()));
       }
       previous = value;
     }
@@ -185,7 +176,7 @@ void quantities_non_negative(const Component& component, Findings& findings) {
     if (measure.unit() != section::v1::UNIT_DAYS && measure.unit() != section::v1::UNIT_COUNT) return;
     for (const auto& value : measure.values()) {
       if (value.has_number() && compare(value.number(), 0) < 0) {
-        findings.add(value_field(field, value), show(value.number()) + " is negative");
+        findings.add(value_field(field, value), vocabulary::decimal_text(value.number()) + " is negative");
       }
     }
   });
@@ -196,7 +187,7 @@ void durations_at_least_one_day(const Component& component, Findings& findings) 
     if (measure.unit() != section::v1::UNIT_DAYS) return;
     for (const auto& value : measure.values()) {
       if (value.has_number() && compare(value.number(), 1) < 0) {
-        findings.add(value_field(field, value), show(value.number()) + " days is less than one day");
+        findings.add(value_field(field, value), vocabulary::decimal_text(value.number()) + " days is less than one day");
       }
     }
   });

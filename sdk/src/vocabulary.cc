@@ -46,6 +46,19 @@ std::string_view value_kind_word(section::v1::ValueKind kind) {
   }
 }
 
+std::string decimal_text(const section::v1::Decimal& value) {
+  const bool negative = value.units() < 0;
+  // Through unsigned arithmetic, so that the most negative value has a magnitude too.
+  const std::uint64_t magnitude =
+      negative ? static_cast<std::uint64_t>(-(value.units() + 1)) + 1 : static_cast<std::uint64_t>(value.units());
+  std::string digits = std::to_string(magnitude);
+  if (value.scale() > 0) {
+    while (digits.size() <= value.scale()) digits.insert(0, "0");
+    digits.insert(digits.size() - value.scale(), ".");
+  }
+  return (negative ? "-" : "") + digits;
+}
+
 template <typename List>
 static const typename List::value_type* find_in(const List& list, std::string_view key) {
   for (const auto& item : list) {

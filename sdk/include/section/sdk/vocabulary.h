@@ -32,6 +32,9 @@ const std::vector<Term>& categories();
 // "planned", "actual", "target", "interim": the words of data files, column keys and labels.
 std::string_view value_kind_word(section::v1::ValueKind kind);
 
+// A decimal as plain text: {-662, 1} → "-66.2", {5, 2} → "0.05".
+std::string decimal_text(const section::v1::Decimal& value);
+
 // nullptr when the key is not in the vocabulary.
 const Term* find_object(std::string_view key);
 const Grade* find_grade(std::string_view key);
