@@ -7,6 +7,7 @@
 
 #include "host/aggregate/validation.h"
 #include "host/core/log.h"
+#include "host/loading/plugin_steps.h"
 
 namespace section::registry {
 namespace {
@@ -52,14 +53,8 @@ Status Registry::start(const config::HostConfig& config) {
     auto library = loading::PluginLibrary::open(plugin.library_path, &error);
     if (!library) return Status::error(where + error.message);
 
-    section::v1::PluginStartRequest request;
-    request.set_plugin_id(plugin.id);
-    request.set_library_path(plugin.library_path.string());
-    request.set_config_dir(config.dir().string());
-    request.set_host_abi_version(SECTION_PLUGIN_ABI_VERSION);
-    request.set_budget_year(section_.info.budget_year());
-    for (const auto& [key, value] : plugin.settings) (*request.mutable_settings())[key] = value;
-
+    const section::v1::PluginStartRequest request = loading::make_start_request(
+        plugin.id, plugin.library_path, config.dir(), plugin.settings, section_.info.budget_year());
     slot->instance = loading::PluginInstance::start(library, request, services, &error);
     if (slot->instance && !publish_slot(*slot, &error)) slot->instance.reset();
     if (!slot->instance) {
@@ -78,13 +73,7 @@ Status Registry::start(const config::HostConfig& config) {
 
 bool Registry::publish_slot(Slot& slot, loading::PluginError* error) {
   section::v1::Component component;
-  if (!slot.instance->publish(&component, error)) return false;
-  if (Status valid = aggregate::validate_component(component, slot.config.id, section_.info.budget_year()); !valid) {
-    error->kind = loading::PluginError::Kind::kInvalidComponent;
-    error->message = "plugin '" + slot.config.id + "' (" + slot.config.library_path.string() + ") published an invalid " +
-                     valid.message();
-    return false;
-  }
+  if (!loading::publish_validated(*slot.instance, section_.info.budget_year(), &component, error)) return false;
   std::vector<section::v1::Component> together = {component};
   for (const auto& other : slots_) {
     if (other.get() != &slot && other->component) together.push_back(*other->component);

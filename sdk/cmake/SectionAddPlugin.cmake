@@ -33,6 +33,7 @@ function(section_add_plugin)
   target_link_options(${target} PRIVATE -Wl,--exclude-libs,ALL -Wl,--no-undefined)
 
   set(copied)
+  set(data_files)
   foreach(file IN LISTS arg_DATA)
     get_filename_component(source ${file} ABSOLUTE)
     get_filename_component(name ${file} NAME)
@@ -42,6 +43,8 @@ function(section_add_plugin)
       COMMENT "plugin ${arg_NAME}: ${name}")
     list(APPEND copied ${out_dir}/${name})
   endforeach()
+  # For section_add_plugin_test(): the data files as the plugin finds them, beside the library.
+  set_target_properties(${target} PROPERTIES SECTION_PLUGIN_DATA_FILES "${copied}")
   if(copied)
     add_custom_target(${target}_data ALL DEPENDS ${copied})
     add_dependencies(${target} ${target}_data)
@@ -51,4 +54,35 @@ function(section_add_plugin)
   if(arg_DATA)
     install(FILES ${arg_DATA} DESTINATION lib/section-host/plugins/${arg_NAME})
   endif()
+endfunction()
+
+# section_add_plugin_test(NAME <test> PLUGIN <plugin name> SOURCES <files...>)
+#
+# A Catch2 test of a plugin made by section_add_plugin(), linked with the plugin test kit
+# (section/testkit/plugin_test_kit.h) and Catch2's main. It defines SECTION_PLUGIN_UNDER_TEST,
+# the path of the plugin library, and SECTION_PLUGIN_DATA, its first data file as the plugin
+# finds it. Each TEST_CASE becomes a CTest test named "<test>: <test case>".
+function(section_add_plugin_test)
+  cmake_parse_arguments(arg "" "NAME;PLUGIN" "SOURCES" ${ARGN})
+  if(NOT arg_NAME OR NOT arg_PLUGIN OR NOT arg_SOURCES)
+    message(FATAL_ERROR "section_add_plugin_test: NAME, PLUGIN and SOURCES are required")
+  endif()
+  set(plugin section_plugin_${arg_PLUGIN})
+  if(NOT TARGET ${plugin})
+    message(FATAL_ERROR "section_add_plugin_test: no plugin '${arg_PLUGIN}'; call section_add_plugin(NAME ${arg_PLUGIN} ...) first")
+  endif()
+  if(NOT TARGET Catch2::Catch2WithMain)
+    find_package(Catch2 REQUIRED)
+  endif()
+  include(Catch)
+
+  add_executable(${arg_NAME} ${arg_SOURCES})
+  target_link_libraries(${arg_NAME} PRIVATE section::testkit Catch2::Catch2WithMain)
+  add_dependencies(${arg_NAME} ${plugin})
+  get_target_property(data_files ${plugin} SECTION_PLUGIN_DATA_FILES)
+  list(GET data_files 0 first_data)
+  target_compile_definitions(${arg_NAME} PRIVATE
+    SECTION_PLUGIN_UNDER_TEST="$<TARGET_FILE:${plugin}>"
+    SECTION_PLUGIN_DATA="${first_data}")
+  catch_discover_tests(${arg_NAME} TEST_PREFIX "${arg_NAME}: " EXTRA_ARGS --warn NoTests)
 endfunction()

@@ -1,0 +1,35 @@
+#include "host/loading/plugin_steps.h"
+
+#include "host/aggregate/validation.h"
+#include "section/sdk/abi.h"
+
+namespace section::loading {
+
+section::v1::PluginStartRequest make_start_request(const std::string& plugin_id,
+                                                   const std::filesystem::path& library_path,
+                                                   const std::filesystem::path& config_dir,
+                                                   const std::map<std::string, std::string>& settings,
+                                                   int budget_year) {
+  section::v1::PluginStartRequest request;
+  request.set_plugin_id(plugin_id);
+  request.set_library_path(library_path.string());
+  request.set_config_dir(config_dir.string());
+  request.set_host_abi_version(SECTION_PLUGIN_ABI_VERSION);
+  request.set_budget_year(budget_year);
+  for (const auto& [key, value] : settings) (*request.mutable_settings())[key] = value;
+  return request;
+}
+
+bool publish_validated(PluginInstance& instance, int budget_year, section::v1::Component* component,
+                       PluginError* error) {
+  if (!instance.publish(component, error)) return false;
+  if (Status valid = aggregate::validate_component(*component, instance.id(), budget_year); !valid) {
+    error->kind = PluginError::Kind::kInvalidComponent;
+    error->message = "plugin '" + instance.id() + "' (" + instance.library_path().string() +
+                     ") published an invalid " + valid.message();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace section::loading

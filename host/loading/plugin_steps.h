@@ -1,0 +1,27 @@
+// The steps the host takes with every in-process plugin after loading its library: the start
+// request it sends and the validation of what the plugin publishes. Shared with the plugin test
+// kit (sdk/testkit), so that a plugin's own tests see exactly what the host would.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "host/loading/plugin_instance.h"
+#include "section/v1/model.pb.h"
+#include "section/v1/plugin.pb.h"
+
+namespace section::loading {
+
+section::v1::PluginStartRequest make_start_request(const std::string& plugin_id,
+                                                   const std::filesystem::path& library_path,
+                                                   const std::filesystem::path& config_dir,
+                                                   const std::map<std::string, std::string>& settings,
+                                                   int budget_year);
+
+// Asks the plugin for its component and validates it alone (aggregate/validation.h). On
+// failure returns false and fills `error` (kInvalidComponent when validation refuses it).
+bool publish_validated(PluginInstance& instance, int budget_year, section::v1::Component* component,
+                       PluginError* error);
+
+}  // namespace section::loading

@@ -1,0 +1,30 @@
+# Installs the SDK as the CMake package SectionSDK: the exported targets section::sdk,
+# section::proto and section::testkit (with the host's loading and validation libraries the test
+# kit links), SectionAddPlugin.cmake and a version file. An out-of-tree plugin then needs only
+#   find_package(SectionSDK REQUIRED)
+#   section_add_plugin(NAME ... SOURCES ... DATA ...)
+include(CMakePackageConfigHelpers)
+
+install(TARGETS section_sdk section_proto section_testkit section_host_loading section_host_validation
+  EXPORT SectionSDKTargets
+  LIBRARY DESTINATION lib
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/section-sdk
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT SectionSDKTargets NAMESPACE section:: DESTINATION ${SECTION_CMAKE_INSTALL_DIR})
+
+file(STRINGS ${PROJECT_SOURCE_DIR}/sdk/include/section/sdk/abi.h abi_line
+     REGEX "^#define SECTION_PLUGIN_ABI_VERSION [0-9]+u?$")
+string(REGEX REPLACE ".* ([0-9]+)u?$" "\\1" SECTION_PLUGIN_ABI_VERSION "${abi_line}")
+
+configure_package_config_file(${PROJECT_SOURCE_DIR}/sdk/cmake/SectionSDKConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/SectionSDKConfig.cmake
+  INSTALL_DESTINATION ${SECTION_CMAKE_INSTALL_DIR}
+  PATH_VARS SECTION_PROTO_INSTALL_DIR)
+# The plugin ABI changes only with the major version: a plugin built against 0.x loads in 0.y.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/SectionSDKConfigVersion.cmake
+  COMPATIBILITY SameMajorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/SectionSDKConfig.cmake
+  ${PROJECT_BINARY_DIR}/SectionSDKConfigVersion.cmake
+  ${PROJECT_SOURCE_DIR}/sdk/cmake/SectionAddPlugin.cmake
+  DESTINATION ${SECTION_CMAKE_INSTALL_DIR})
