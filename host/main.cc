@@ -1,8 +1,10 @@
-// section-host --config FILE [--listen ADDR]
+// section-host --config FILE [--listen ADDR] [--check]
 //
 // Loads the plugins the configuration names, assembles the section and serves it over gRPC
 // until SIGINT or SIGTERM. Exit status: 0 after a clean stop, 2 for a bad command line,
 // configuration, section file, plugin or component data, 1 when the server cannot run.
+// With --check it loads and checks everything, prints what it found and exits without
+// opening a port: 0 all good, 1 a plugin failed (it would be left out), 2 as above.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +14,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "host/app/check_report.h"
 #include "host/app/signal_watcher.h"
 #include "host/config/host_config.h"
 #include "host/config/section_file.h"
@@ -24,13 +27,16 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
-    "usage: section-host --config FILE [--listen ADDR] [--log-level debug|info|warning|error]\n"
+    "usage: section-host --config FILE [--listen ADDR] [--check] [--log-level debug|info|warning|error]\n"
     "\n"
     "Assembles a budget section from the plugins FILE names and serves it over gRPC\n"
     "(section.v1.SectionService, grpc.health.v1.Health, server reflection).\n"
     "\n"
     "  --config FILE   host configuration (YAML); see docs/configuration.md\n"
     "  --listen ADDR   overrides the configuration's listen address, e.g. 127.0.0.1:0\n"
+    "  --check         load and check the configuration, section file, every plugin and its\n"
+    "                  data; print what was found and exit (0 ok, 1 a plugin failed, 2 an\n"
+    "                  error that stops start-up) without opening a port\n"
     "  --log-level L   the least severe log lines written to standard error (default info)\n"
     "\n"
     "The plugin directory defaults to ../" SECTION_PLUGIN_RELATIVE_DIR
@@ -39,6 +45,7 @@ constexpr const char* kUsage =
 struct Options {
   std::string config;
   std::string listen;
+  bool check = false;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -64,6 +71,8 @@ Options parse(int argc, char** argv) {
       options.config = value("--config");
     } else if (arg == "--listen") {
       options.listen = value("--listen");
+    } else if (arg == "--check") {
+      options.check = true;
     } else if (arg == "--log-level") {
       const std::string level = value("--log-level");
       using section::log::Level;
@@ -93,8 +102,10 @@ fs::path default_plugin_dir() {
   return ec ? dir.lexically_normal() : canonical;
 }
 
-[[noreturn]] void fail(int code, const std::string& message) {
+// Logs the error; in check mode also prints it as the check's verdict on standard output.
+[[noreturn]] void fail(int code, const std::string& message, bool check) {
   section::log::error(message);
+  if (check) std::printf("check failed: %s\n", message.c_str());
   std::exit(code);
 }
 
@@ -108,19 +119,28 @@ int main(int argc, char** argv) {
   section::app::SignalWatcher signals;
 
   auto config = section::config::load_host_config(options.config, default_plugin_dir());
-  if (!config) fail(2, config.status().message());
+  if (!config) fail(2, config.status().message(), options.check);
   if (!options.listen.empty()) {
-    if (section::Status ok = section::config::check_listen_address(options.listen); !ok) fail(2, "--listen: " + ok.message());
+    if (section::Status ok = section::config::check_listen_address(options.listen); !ok) {
+      fail(2, "--listen: " + ok.message(), options.check);
+    }
     config->listen = options.listen;
   }
   auto section_file = section::config::load_section_file(config->section_file);
-  if (!section_file) fail(2, section_file.status().message());
+  if (!section_file) fail(2, section_file.status().message(), options.check);
 
   section::registry::Registry registry(std::move(*section_file));
   if (section::Status started = registry.start(*config); !started) {
     section::log::error(started.message());
     registry.stop();
+    if (options.check) std::printf("check failed: %s\n", started.message().c_str());
     return 2;
+  }
+  if (options.check) {
+    const auto outcome = section::app::check_report(*config, *registry.current());
+    std::fputs(outcome.report.c_str(), stdout);
+    registry.stop();
+    return outcome.exit_code;
   }
 
   section::transport::HostInfo info;
