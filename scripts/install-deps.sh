@@ -8,6 +8,9 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libyaml-cpp-dev libboost-dev libboost-filesystem-dev
   catch2
+  # Clients in other languages and the HTML export's rendering test.
+  python3-grpcio python3-protobuf
+  chromium
 )
 
 missing=()
