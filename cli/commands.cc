@@ -7,6 +7,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
+#include "cli/export_files.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "host/core/money.h"
 #include "section/sdk/vocabulary.h"
@@ -68,14 +69,26 @@ std::string state_word(section::v1::ComponentState state) {
   }
 }
 
-std::string value_text(const section::v1::MeasureValue& value, section::v1::Unit unit) {
-  std::string text;
-  if (value.has_number()) {
-    text = vocabulary::decimal_text(value.number()) + (unit == section::v1::UNIT_PERCENT ? "%" : unit == section::v1::UNIT_DAYS ? " days" : "");
+// One pass over every query the export needs. A table that is gone by the time it is asked for
+// means the section changed: `changed` is set and the caller tries again.
+grpc::Status fetch_export(const Client& client, SectionExport& data, bool& changed) {
+  data = {};
+  changed = false;
+  if (auto s = invoke(client, &SectionService::Stub::GetStatus, {}, &data.status); !s.ok()) return s;
+  if (auto s = invoke(client, &SectionService::Stub::GetSection, {}, &data.section); !s.ok()) return s;
+  if (auto s = invoke(client, &SectionService::Stub::ListTables, {}, &data.index); !s.ok()) return s;
+  for (const auto& info : data.index.tables()) {
+    section::v1::GetTableRequest request;
+    request.set_id(info.id());
+    const grpc::Status s = invoke(client, &SectionService::Stub::GetTable, request, &data.tables.emplace_back());
+    if (s.error_code() == grpc::StatusCode::NOT_FOUND) {
+      changed = true;
+      return grpc::Status::OK;
+    }
+    if (!s.ok()) return s;
   }
-  if (!value.text().empty()) text += (text.empty() ? "" : " — ") + value.text();
-  if (!value.reported_by().empty()) text += " [reported by " + value.reported_by() + "]";
-  return text;
+  if (auto s = invoke(client, &SectionService::Stub::ListMeasures, {}, &data.measures); !s.ok()) return s;
+  return invoke(client, &SectionService::Stub::ListDeliverables, {}, &data.deliverables);
 }
 
 }  // namespace
@@ -128,7 +141,7 @@ int list_measures(const Client& client, const std::string& component, int year, 
     }
     out << "    " << entry.measure().title() << "\n";
     for (const auto& value : entry.measure().values()) {
-      out << "      " << value.year() << " " << vocabulary::value_kind_word(value.kind()) << ": " << value_text(value, entry.measure().unit()) << "\n";
+      out << "      " << value.year() << " " << vocabulary::value_kind_word(value.kind()) << ": " << measure_value_text(value, entry.measure().unit()) << "\n";
     }
   }
   return 0;
@@ -266,7 +279,44 @@ int overview(const Client& client, std::ostream& out) {
   out << "Reconciliation: " << differences << " printed figure" << (differences == 1 ? "" : "s")
       << " differ" << (differences == 1 ? "s" : "") << " from the figures computed from the components.\n";
   if (differences > 0) out << "\n" << render(tables["reconciliation"], Format::kText);
-  out << "\nMore: section-ctl tables | table ID [--format text|json|csv|md] | measures | deliverables | status | watch\n";
+  out << "\nMore: section-ctl tables | table ID [--format text|json|csv|md] | measures | deliverables | status | watch\n"
+      << "      section-ctl export --format html --output section.html  (the whole section as one page)\n";
+  return 0;
+}
+
+int export_section(const Client& client, ExportFormat format, const std::string& output, std::ostream& out) {
+  // A plugin may republish while the export is fetched: every part must be of one version.
+  constexpr int kAttempts = 3;
+  SectionExport data;
+  for (int attempt = 1;; ++attempt) {
+    bool changed = false;
+    if (const grpc::Status status = fetch_export(client, data, changed); !status.ok()) return report(status, client);
+    const VersionRange versions = version_range(data);
+    if (!changed && versions.consistent()) break;
+    if (attempt == kAttempts) {
+      std::cerr << "section-ctl: the section changed while it was being exported";
+      if (!versions.consistent()) std::cerr << " (versions " << versions.low << " to " << versions.high << ")";
+      std::cerr << ", " << kAttempts << " times in a row; nothing was written. Try again later.\n";
+      return 1;
+    }
+  }
+  std::optional<std::string> failed;
+  if (format == ExportFormat::kCsv) {
+    failed = write_csv_directory(output, export_csv(data));
+  } else {
+    const std::string text = format == ExportFormat::kHtml       ? export_html(data)
+                              : format == ExportFormat::kJson    ? export_json(data)
+                                                                 : export_markdown(data);
+    if (output.empty()) {
+      out << text;
+    } else {
+      failed = write_text_file(output, text);
+    }
+  }
+  if (failed) {
+    std::cerr << "section-ctl: " << *failed << "\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "cli/section_export.h"
 #include "cli/table_format.h"
 
 namespace section::cli {
@@ -27,6 +28,10 @@ int show_status(const Client& client, bool json, std::ostream& out);
 int watch(const Client& client, int count, bool json, std::ostream& out);
 // The section at a glance: what it is, its components and totals, and the reconciliation.
 int overview(const Client& client, std::ostream& out);
+// The whole section from one version, rendered as `format`: to `output` (a file; for csv a
+// directory, which it needs), or to `out` when `output` is empty. 1 also when the section keeps
+// changing while it is fetched, or when the output cannot be written.
+int export_section(const Client& client, ExportFormat format, const std::string& output, std::ostream& out);
 // Waits until the host reports SERVING on grpc.health.v1.Health, up to `timeout`.
 int wait_until_serving(const Client& client, std::chrono::milliseconds timeout, std::ostream& out);
 

@@ -23,9 +23,16 @@ constexpr const char* kUsage =
     "  watch [--count N] [--format text|json]\n"
     "                                    the current version, then each new one as it is published\n"
     "  wait [--timeout SECONDS]          wait until the host reports SERVING (health check)\n"
+    "  export --format csv|md|json|html [--output PATH]\n"
+    "                                    the whole section from one version: every table, measure and\n"
+    "                                    deliverable. md, json and html (one self-contained page with\n"
+    "                                    charts) go to standard output, or to the file PATH. csv needs\n"
+    "                                    --output DIR: index.csv, measures.csv, deliverables.csv and\n"
+    "                                    tables/<id>.csv (\"/\" in an id as \".\"); DIR is created, or\n"
+    "                                    must be empty or hold an earlier export, which is replaced\n"
     "\n"
     "ADDR defaults to $SECTION_HOST, else 127.0.0.1:50051. Exit status: 0 success, 1 the host\n"
-    "refused or could not be reached, 2 a usage error.\n";
+    "refused or could not be reached or the export could not be written, 2 a usage error.\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "section-ctl: " << message << "\n\n" << kUsage;
@@ -47,7 +54,8 @@ int to_int(const std::string& text, const char* what) {
 int main(int argc, char** argv) {
   std::string host = std::getenv("SECTION_HOST") != nullptr ? std::getenv("SECTION_HOST") : "127.0.0.1:50051";
   double timeout_seconds = 10;
-  std::string format_word = "text";
+  std::string format_word;
+  std::string output;
   int year = 0;
   int count = 0;
   std::vector<std::string> words;
@@ -67,6 +75,9 @@ int main(int argc, char** argv) {
       if (timeout_seconds <= 0) usage_error("--timeout must be positive");
     } else if (arg == "--format") {
       format_word = value();
+    } else if (arg == "--output") {
+      output = value();
+      if (output.empty()) usage_error("--output needs a path");
     } else if (arg == "--year") {
       year = to_int(value(), "--year");
     } else if (arg == "--count") {
@@ -78,10 +89,22 @@ int main(int argc, char** argv) {
     }
   }
   if (words.empty()) usage_error("no command");
-  section::cli::Format format;
-  if (!section::cli::parse_format(format_word, &format)) usage_error("unknown format '" + format_word + "'");
-  const bool json = format == section::cli::Format::kJson;
   const std::string& command = words[0];
+  if (!output.empty() && command != "export") usage_error("--output is only for export");
+  section::cli::Format format = section::cli::Format::kText;
+  section::cli::ExportFormat export_format = section::cli::ExportFormat::kHtml;
+  if (command == "export") {
+    if (format_word.empty()) usage_error(std::string("export needs --format: ") + section::cli::kExportFormats);
+    if (!section::cli::parse_export_format(format_word, &export_format)) {
+      usage_error("unknown export format '" + format_word + "': choose " + section::cli::kExportFormats);
+    }
+    if (export_format == section::cli::ExportFormat::kCsv && output.empty()) {
+      usage_error("export --format csv writes one file per table: it needs --output DIR");
+    }
+  } else if (!format_word.empty() && !section::cli::parse_format(format_word, &format)) {
+    usage_error("unknown format '" + format_word + "'");
+  }
+  const bool json = format == section::cli::Format::kJson;
   const std::string argument = words.size() > 1 ? words[1] : "";
   const std::size_t max_words = command == "table" || command == "measures" || command == "deliverables" ? 2 : 1;
   if (words.size() > max_words) usage_error("too many arguments for '" + command + "'");
@@ -100,6 +123,7 @@ int main(int argc, char** argv) {
   if (command == "deliverables") return section::cli::list_deliverables(client, argument, year, json, std::cout);
   if (command == "status") return section::cli::show_status(client, json, std::cout);
   if (command == "watch") return section::cli::watch(client, count, json, std::cout);
+  if (command == "export") return section::cli::export_section(client, export_format, output, std::cout);
   if (command == "wait") return section::cli::wait_until_serving(client, client.deadline, std::cout);
   usage_error("unknown command '" + command + "'");
 }

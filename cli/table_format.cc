@@ -13,18 +13,6 @@ constexpr std::size_t kLongText = 40;    // longer texts go under their row in t
 constexpr std::size_t kWrapWidth = 100;
 constexpr std::size_t kMaxHeaderWidth = 14;
 
-std::string unit_word(section::v1::Unit unit) {
-  switch (unit) {
-    case section::v1::UNIT_USD: return "usd";
-    case section::v1::UNIT_POSTS: return "posts";
-    case section::v1::UNIT_PERCENT: return "percent";
-    case section::v1::UNIT_DAYS: return "days";
-    case section::v1::UNIT_COUNT: return "count";
-    case section::v1::UNIT_TEXT: return "text";
-    default: return "";
-  }
-}
-
 const section::v1::Cell* find_cell(const section::v1::Row& row, const std::string& key) {
   const auto found = row.cells().find(key);
   return found == row.cells().end() ? nullptr : &found->second;
@@ -76,10 +64,7 @@ std::string heading(const section::v1::Table& table) {
 std::string render_text(const section::v1::Table& table) {
   std::ostringstream out;
   out << heading(table) << "\n";
-  if (any_money(table)) {
-    out << "(Thousands of United States dollars" << (any_unit(table, section::v1::UNIT_POSTS) ? " / number of posts" : "") << ")\n";
-  }
-  else if (!table.unit().empty()) out << "(" << table.unit() << ")\n";
+  if (const std::string caption = unit_caption(table); !caption.empty()) out << "(" << caption << ")\n";
   out << "\n";
 
   const std::vector<bool> below = text_only_columns(table);
@@ -179,16 +164,6 @@ std::string render_json(const section::v1::Table& table) {
   return out.str();
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string render_csv(const section::v1::Table& table) {
   std::ostringstream out;
   out << "row,label,level,unit";
@@ -224,8 +199,7 @@ std::string md_escape(const std::string& text) {
 std::string render_markdown(const section::v1::Table& table) {
   std::ostringstream out;
   out << "### " << md_escape(heading(table)) << "\n\n";
-  if (any_money(table)) out << "*Thousands of United States dollars*\n\n";
-  else if (!table.unit().empty()) out << "*" << md_escape(table.unit()) << "*\n\n";
+  if (const std::string caption = unit_caption(table); !caption.empty()) out << "*" << md_escape(caption) << "*\n\n";
   out << "| |";
   for (const auto& column : table.columns()) out << " " << md_escape(column.label()) << " |";
   out << "\n|---|";
@@ -246,6 +220,35 @@ std::string render_markdown(const section::v1::Table& table) {
 }
 
 }  // namespace
+
+std::string unit_caption(const section::v1::Table& table) {
+  if (any_money(table)) {
+    return std::string("Thousands of United States dollars") + (any_unit(table, section::v1::UNIT_POSTS) ? " / number of posts" : "");
+  }
+  return table.unit();
+}
+
+std::string unit_word(section::v1::Unit unit) {
+  switch (unit) {
+    case section::v1::UNIT_USD: return "usd";
+    case section::v1::UNIT_POSTS: return "posts";
+    case section::v1::UNIT_PERCENT: return "percent";
+    case section::v1::UNIT_DAYS: return "days";
+    case section::v1::UNIT_COUNT: return "count";
+    case section::v1::UNIT_TEXT: return "text";
+    default: return "";
+  }
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
 
 bool parse_format(const std::string& word, Format* format) {
   if (word == "text") *format = Format::kText;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "section/v1/table.pb.h"
 
@@ -25,6 +26,12 @@ std::string cell_text(const section::v1::Cell& cell, section::v1::Unit unit);
 // A cell as a JSON value: 379900, -66.2, "text" or null.
 std::string cell_json(const section::v1::Cell* cell);
 std::string json_string(const std::string& text);
+// A CSV field, quoted when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text);
+// "usd", "posts", "percent", "days", "count", "text" or "" for unspecified.
+std::string unit_word(section::v1::Unit unit);
+// The unit line under a table's title, e.g. "Thousands of United States dollars"; may be empty.
+std::string unit_caption(const section::v1::Table& table);
 
 // Columns of display width (UTF-8 code points; the tables hold no wide characters).
 std::size_t display_width(const std::string& text);

@@ -1,5 +1,11 @@
 // section-ctl against a running host: what a person or a script sees.
+#include <filesystem>
+#include <fstream>
+#include <set>
+
 #include <catch2/catch.hpp>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 
 #include "test_env.h"
 
@@ -11,6 +17,38 @@ test::RunResult ctl(const test::Host& host, std::vector<std::string> args) {
   std::vector<std::string> argv = {test::ctl_binary().string(), "--host", host.address()};
   argv.insert(argv.end(), args.begin(), args.end());
   return test::run(argv);
+}
+
+// An export's JSON; fails the test when it does not parse.
+google::protobuf::Struct parse_json(const std::string& text) {
+  google::protobuf::Struct parsed;
+  const auto status = google::protobuf::util::JsonStringToMessage(text, &parsed);
+  INFO(status.ToString());
+  REQUIRE(status.ok());
+  return parsed;
+}
+
+const google::protobuf::Value& field(const google::protobuf::Value& value, const std::string& name) {
+  return value.struct_value().fields().at(name);
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+std::size_t lines(const std::string& text) { return count(text, "\n"); }
+
+// Every part of a JSON export is of its one version.
+void check_one_version(const google::protobuf::Struct& json) {
+  const auto version = static_cast<std::uint64_t>(json.fields().at("version").number_value());
+  CHECK(version >= 1);
+  CHECK(json.fields().at("status").struct_value().fields().at("version").string_value() == std::to_string(version));
+  CHECK(json.fields().at("section").struct_value().fields().at("version").string_value() == std::to_string(version));
+  for (const auto& table : json.fields().at("tables").list_value().values()) {
+    CHECK(field(table, "version").number_value() == static_cast<double>(version));
+  }
 }
 
 }  // namespace
@@ -89,4 +127,135 @@ TEST_CASE("section-ctl reports refusals and usage errors clearly", "[cli]") {
   CHECK(nobody.status == 1);
   CHECK_THAT(nobody.err, Catch::Contains("UNAVAILABLE") || Catch::Contains("DEADLINE_EXCEEDED"));
   CHECK_THAT(nobody.err, Catch::Contains("is section-host running there?"));
+}
+
+TEST_CASE("section-ctl export writes the whole section in every format", "[cli][export]") {
+  test::Host host(test::default_config_text());
+  REQUIRE(host.ok());
+  test::TempDir dir;
+
+  // JSON: every table that `tables` lists, and every measure and deliverable.
+  const auto json = ctl(host, {"export", "--format", "json"});
+  REQUIRE(json.status == 0);
+  const auto parsed = parse_json(json.out);
+  check_one_version(parsed);
+  std::vector<std::string> ids;
+  for (const auto& table : parsed.fields().at("tables").list_value().values()) ids.push_back(field(table, "id").string_value());
+  const auto listed = ctl(host, {"tables"});
+  CHECK(ids.size() == lines(listed.out));
+  for (const auto& id : ids) CHECK_THAT(listed.out, Catch::Contains("\n" + id + " ") || Catch::StartsWith(id + " "));
+  CHECK(ids.size() == 27);
+  const auto& measures = parsed.fields().at("measures").list_value().values();
+  CHECK(measures.size() == parse_json(ctl(host, {"measures", "--format", "json"}).out).fields().at("measures").list_value().values_size());
+  CHECK(parsed.fields().at("deliverables").list_value().values_size() > 0);
+
+  // CSV: one file per table, with the measures, the deliverables and an index.
+  const auto csv_dir = dir.path() / "csv";
+  const auto csv = ctl(host, {"export", "--format", "csv", "--output", csv_dir.string()});
+  REQUIRE(csv.status == 0);
+  CHECK(csv.out.empty());
+  std::size_t table_files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(csv_dir / "tables")) table_files += entry.path().extension() == ".csv";
+  CHECK(table_files == ids.size());
+  const std::string index = test::read_file(csv_dir / "index.csv");
+  CHECK(lines(index) == ids.size() + 3);
+  for (const auto& id : ids) CHECK_THAT(index, Catch::Contains(",table," + id + ","));
+  CHECK_THAT(test::read_file(csv_dir / "measures.csv"), Catch::Contains("finance,") && Catch::Contains(",2020,actual,47,"));
+  CHECK_THAT(test::read_file(csv_dir / "deliverables.csv"), Catch::Contains("Meetings of the Fifth Committee"));
+  CHECK_THAT(test::read_file(csv_dir / "tables" / "posts-by-grade.csv"), Catch::Contains("gs_ol,GS (OL),0,posts,57,0,0,0,0,57"));
+  // Again into the same directory: an earlier export is replaced.
+  CHECK(ctl(host, {"export", "--format", "csv", "--output", csv_dir.string()}).status == 0);
+
+  // Markdown: every table's title.
+  const auto md = ctl(host, {"export", "--format", "md"});
+  REQUIRE(md.status == 0);
+  CHECK_THAT(md.out, Catch::StartsWith("# Section 29F: Administration, Vienna"));
+  for (const auto& table : parsed.fields().at("tables").list_value().values()) {
+    CHECK_THAT(md.out, Catch::Contains(field(table, "title").string_value()));
+  }
+
+  // HTML: a chart for each measure with figures, and one of resources by component.
+  const auto page = dir.path() / "section.html";
+  const auto html_file = ctl(host, {"export", "--format", "html", "--output", page.string()});
+  REQUIRE(html_file.status == 0);
+  const std::string html = test::read_file(page);
+  std::size_t with_figures = 0;
+  for (const auto& entry : measures) {
+    bool figures = false;
+    const auto& measure = field(entry, "measure").struct_value().fields();
+    if (measure.count("values") == 0) continue;  // proto JSON leaves out an empty list
+    for (const auto& value : measure.at("values").list_value().values()) {
+      figures = figures || value.struct_value().fields().count("number") > 0;
+    }
+    with_figures += figures;
+  }
+  CHECK(with_figures >= 10);
+  CHECK(count(html, "<svg class=\"chart\"") == with_figures + 1);
+  CHECK(count(html, "<section class=\"table\"") == ids.size());
+  CHECK_THAT(html, Catch::Contains("<h1>Section 29F: Administration, Vienna</h1>"));
+  // The same page on standard output: the export does not depend on where it goes.
+  CHECK(ctl(host, {"export", "--format", "html"}).out == html);
+  CHECK(host.stop() == 0);
+}
+
+TEST_CASE("section-ctl export refuses bad formats and outputs clearly", "[cli][export]") {
+  test::Host host(test::default_config_text());
+  REQUIRE(host.ok());
+  test::TempDir dir;
+  const auto unknown = ctl(host, {"export", "--format", "xml"});
+  CHECK(unknown.status == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("unknown export format 'xml': choose csv, md, json or html"));
+  CHECK(ctl(host, {"export"}).status == 2);
+  const auto no_dir = ctl(host, {"export", "--format", "csv"});
+  CHECK(no_dir.status == 2);
+  CHECK_THAT(no_dir.err, Catch::Contains("needs --output DIR"));
+  CHECK(ctl(host, {"table", "evolution", "--output", (dir.path() / "x").string()}).status == 2);
+
+  // A path below a plain file cannot be written, even by root.
+  const auto file = dir.write("plain.txt", "keep");
+  const auto below = ctl(host, {"export", "--format", "html", "--output", (file / "page.html").string()});
+  CHECK(below.status == 1);
+  CHECK_THAT(below.err, Catch::Contains("cannot write " + (file / "page.html").string()));
+  const auto csv_below = ctl(host, {"export", "--format", "csv", "--output", (file / "csv").string()});
+  CHECK(csv_below.status == 1);
+  CHECK_THAT(csv_below.err, Catch::Contains((file / "csv").string()));
+
+  // A directory of someone else's files is left alone.
+  const auto mine = dir.path() / "mine";
+  std::filesystem::create_directories(mine);
+  std::ofstream(mine / "notes.txt") << "mine\n";
+  const auto refused = ctl(host, {"export", "--format", "csv", "--output", mine.string()});
+  CHECK(refused.status == 1);
+  CHECK_THAT(refused.err, Catch::Contains("is not empty and holds no earlier export"));
+  CHECK(test::read_file(mine / "notes.txt") == "mine\n");
+  CHECK(host.stop() == 0);
+
+  const auto nobody = test::run({test::ctl_binary().string(), "--host", "127.0.0.1:1", "--timeout", "2", "export", "--format", "json"});
+  CHECK(nobody.status == 1);
+  CHECK_THAT(nobody.err, Catch::Contains("is section-host running there?"));
+}
+
+TEST_CASE("section-ctl export never mixes versions while a plugin republishes", "[cli][export]") {
+  // The counter republishes every few milliseconds: an export either gets one version whole, or
+  // gives up with a clear message after its attempts. It never prints a mix.
+  const std::string config = test::default_config_text() + "  - id: counter\n    library: " +
+                             test::fixture("republishing_plugin").string() +
+                             "\n    settings: {interval_ms: '2', count: '3000'}\n";
+  test::Host host(config);
+  REQUIRE(host.ok());
+  int whole = 0;
+  for (int i = 0; i < 3; ++i) {
+    const auto json = ctl(host, {"export", "--format", "json"});
+    if (json.status == 0) {
+      check_one_version(parse_json(json.out));
+      ++whole;
+    } else {
+      CHECK(json.status == 1);
+      CHECK_THAT(json.err, Catch::Contains("the section changed while it was being exported") &&
+                               Catch::Contains("3 times in a row; nothing was written"));
+      CHECK(json.out.empty());
+    }
+  }
+  INFO("exports of one version: " << whole << " of 3");
+  CHECK(host.stop() == 0);
 }

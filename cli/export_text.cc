@@ -1,0 +1,254 @@
+// The CSV, JSON and Markdown exports. Tables use the same renderings as `section-ctl table`.
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "cli/section_export.h"
+#include "cli/table_format.h"
+#include "section/sdk/vocabulary.h"
+
+namespace section::cli {
+namespace {
+
+// ---- CSV ----
+
+// Table ids are paths such as "component-evolution/edm"; files stay flat in tables/.
+std::string table_file_name(const std::string& id, std::set<std::string>& taken) {
+  std::string stem;
+  for (char c : id) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    stem += c == '/' ? '.' : plain ? c : '_';
+  }
+  if (stem.empty()) stem = "table";
+  std::string name = "tables/" + stem + ".csv";
+  for (int n = 2; !taken.insert(name).second; ++n) name = "tables/" + stem + "-" + std::to_string(n) + ".csv";
+  return name;
+}
+
+std::string csv_line(std::initializer_list<std::string> fields) {
+  std::string line;
+  bool first = true;
+  for (const auto& field : fields) {
+    line += (first ? "" : ",") + csv_field(field);
+    first = false;
+  }
+  return line + "\n";
+}
+
+std::string bool_word(bool value) { return value ? "true" : "false"; }
+
+std::string measures_csv(const SectionExport& data) {
+  std::string out =
+      "component,result_id,result_title,measure_id,measure_title,unit,cumulative,year,kind,number,text,reported_by,source,"
+      "illustrative\n";
+  for (const auto& entry : data.measures.measures()) {
+    const auto& m = entry.measure();
+    auto line = [&](const section::v1::MeasureValue* v) {
+      const std::string source = v != nullptr && !v->provenance().source().empty() ? v->provenance().source() : m.provenance().source();
+      out += csv_line({entry.component(), entry.result_id(), entry.result_title(), m.id(), m.title(), unit_word(m.unit()),
+                       bool_word(m.cumulative()), v ? std::to_string(v->year()) : "",
+                       v ? std::string(vocabulary::value_kind_word(v->kind())) : "",
+                       v && v->has_number() ? vocabulary::decimal_text(v->number()) : "", v ? v->text() : "",
+                       v ? v->reported_by() : "", source, bool_word(v != nullptr && v->provenance().illustrative())});
+    };
+    if (m.values().empty()) line(nullptr);  // a measure without values still has its line
+    for (const auto& value : m.values()) line(&value);
+  }
+  return out;
+}
+
+std::string deliverables_csv(const SectionExport& data) {
+  std::string out =
+      "component,deliverable_id,category,category_title,subcategory,title,quantified,year,kind,count,reported_by,description,"
+      "source,illustrative\n";
+  for (const auto& entry : data.deliverables.deliverables()) {
+    const auto& d = entry.deliverable();
+    auto line = [&](const section::v1::DeliverableCount* c) {
+      const std::string source = c != nullptr && !c->provenance().source().empty() ? c->provenance().source() : d.provenance().source();
+      out += csv_line({entry.component(), d.id(), d.category(), d.category_title(), d.subcategory(), d.title(),
+                       bool_word(d.quantified()), c ? std::to_string(c->year()) : "",
+                       c ? std::string(vocabulary::value_kind_word(c->kind())) : "", c ? std::to_string(c->count()) : "",
+                       c ? c->reported_by() : "", d.description(), source,
+                       bool_word(c != nullptr ? c->provenance().illustrative() : d.provenance().illustrative())});
+    };
+    if (d.counts().empty()) line(nullptr);
+    for (const auto& count : d.counts()) line(&count);
+  }
+  return out;
+}
+
+// ---- JSON ----
+
+std::string proto_json(const google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  while (!json.empty() && json.back() == '\n') json.pop_back();
+  return json;
+}
+
+// Indents every line but the first, to nest a rendered JSON value.
+std::string nest(std::string json, const std::string& prefix) {
+  while (!json.empty() && json.back() == '\n') json.pop_back();
+  std::string out;
+  for (char c : json) {
+    out += c;
+    if (c == '\n') out += prefix;
+  }
+  return out;
+}
+
+template <typename Items, typename Render>
+std::string json_array(const Items& items, Render&& render) {
+  if (items.empty()) return "[]";
+  std::string out = "[";
+  bool first = true;
+  for (const auto& item : items) {
+    out += (first ? "\n    " : ",\n    ") + nest(render(item), "    ");
+    first = false;
+  }
+  return out + "\n  ]";
+}
+
+// ---- Markdown ----
+
+// Narrative text: characters that Markdown would read as markup are escaped.
+std::string md_text(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("\\`*_[]<>|#").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+void md_texts(std::ostream& out, const google::protobuf::RepeatedPtrField<section::v1::Text>& texts, const std::string& level) {
+  for (const auto& text : texts) {
+    if (!text.heading().empty()) out << level << " " << md_text(text.heading()) << "\n\n";
+    out << md_text(text.text());
+    if (!text.provenance().source().empty()) out << " *(" << md_text(text.provenance().source()) << ")*";
+    out << "\n\n";
+  }
+}
+
+void md_text_block(std::ostream& out, const std::string& label, const section::v1::Text& text) {
+  if (text.text().empty()) return;
+  out << "**" << md_text(label.empty() ? text.heading() : label) << ".** " << md_text(text.text());
+  if (!text.provenance().source().empty()) out << " *(" << md_text(text.provenance().source()) << ")*";
+  out << "\n\n";
+}
+
+void md_measure(std::ostream& out, const section::v1::MeasureEntry& entry) {
+  const auto& m = entry.measure();
+  out << "#### " << md_text(m.title()) << "\n\n";
+  if (m.values().empty()) out << "*No figures are given for this measure.*\n\n";
+  for (const auto& v : m.values()) {
+    out << "- " << v.year() << " " << vocabulary::value_kind_word(v.kind()) << ": " << md_text(measure_value_text(v, m.unit())) << "\n";
+  }
+  if (!m.values().empty()) out << "\n";
+}
+
+void md_mandates(std::ostream& out, const google::protobuf::RepeatedPtrField<section::v1::Mandate>& mandates) {
+  for (const auto& m : mandates) out << "- " << md_text(m.body() + " " + m.symbol() + ": " + m.title()) << "\n";
+  if (!mandates.empty()) out << "\n";
+}
+
+}  // namespace
+
+std::vector<CsvFile> export_csv(const SectionExport& data) {
+  const std::string version = std::to_string(data.section.version());
+  std::vector<CsvFile> files;
+  std::string index = std::string(kCsvIndexHeader) + "\n";
+  index += csv_line({"measures.csv", "measures", "", "", "Performance measures, one line per value", version});
+  index += csv_line({"deliverables.csv", "deliverables", "", "", "Deliverables, one line per count", version});
+  files.push_back({"measures.csv", measures_csv(data)});
+  files.push_back({"deliverables.csv", deliverables_csv(data)});
+  std::set<std::string> taken;
+  for (const auto& table : data.tables) {
+    const std::string name = table_file_name(table.id(), taken);
+    index += csv_line({name, "table", table.id(), table.source(), table.title(), std::to_string(table.version())});
+    files.push_back({name, render(table, Format::kCsv)});
+  }
+  files.insert(files.begin(), {"index.csv", index});
+  return files;
+}
+
+std::string export_json(const SectionExport& data) {
+  std::ostringstream out;
+  out << "{\n  \"version\": " << data.section.version() << ",\n  \"status\": " << nest(proto_json(data.status), "  ")
+      << ",\n  \"section\": " << nest(proto_json(data.section), "  ")
+      << ",\n  \"tables\": " << json_array(data.tables, [](const auto& t) { return render(t, Format::kJson); })
+      << ",\n  \"measures\": " << json_array(data.measures.measures(), [](const auto& m) { return proto_json(m); })
+      << ",\n  \"deliverables\": " << json_array(data.deliverables.deliverables(), [](const auto& d) { return proto_json(d); })
+      << "\n}\n";
+  return out.str();
+}
+
+std::string export_markdown(const SectionExport& data) {
+  std::ostringstream out;
+  const auto& info = data.section.info();
+  out << "# Section " << md_text(info.number()) << ": " << md_text(info.title()) << "\n\n*" << md_text(info.budget()) << "*";
+  for (const auto* line : {&info.part(), &info.programme()}) {
+    if (!line->empty()) out << " — " << md_text(*line);
+  }
+  out << "\n\nExported from section-host " << md_text(data.status.host_version()) << ", section version "
+      << data.section.version() << ".\n\n";
+  const TablePlacement placement = place_tables(data);
+  auto tables = [&](const std::vector<const section::v1::Table*>& list) {
+    for (const auto* table : list) out << render(*table, Format::kMarkdown) << "\n";
+  };
+
+  if (!data.section.orientation().empty()) out << "## Orientation\n\n";
+  md_texts(out, data.section.orientation(), "###");
+  if (!data.section.programme_performance().empty()) out << "## Programme performance\n\n";
+  md_texts(out, data.section.programme_performance(), "###");
+  if (!data.section.evaluation().empty()) out << "## Evaluation\n\n";
+  md_texts(out, data.section.evaluation(), "###");
+  out << "## Overall resources\n\n";
+  tables(placement.overall);
+
+  std::vector<bool> used;
+  for (int i = 0; i < data.section.components_size(); ++i) {
+    const auto& c = data.section.components(i);
+    out << "## " << md_text(component_heading(c)) << "\n\n";
+    md_text_block(out, "Objective", c.objective());
+    for (const auto& text : c.strategy()) md_text_block(out, "Strategy", text);
+    for (const auto& text : c.expected_outcomes()) md_text_block(out, "Expected outcome", text);
+    for (const auto& text : c.programme_performance()) md_text_block(out, text.heading(), text);
+    for (const auto& group : measure_groups(data, c, used)) {
+      out << "### " << md_text(group.title) << "\n\n";
+      if (group.result != nullptr) {
+        md_text_block(out, "Programme performance", group.result->programme_performance());
+        md_text_block(out, "Lessons learned", group.result->lessons_learned());
+        md_text_block(out, "Proposed programme plan", group.result->proposed_plan());
+      }
+      for (const auto* entry : group.measures) md_measure(out, *entry);
+    }
+    tables(placement.components[i]);
+    for (const auto& text : c.resource_notes()) md_text_block(out, "Resources", text);
+    if (!c.mandates().empty()) out << "### Mandates\n\n";
+    md_mandates(out, c.mandates());
+  }
+  bool strays = false;
+  for (int i = 0; i < data.measures.measures_size(); ++i) {
+    if (used.size() > static_cast<std::size_t>(i) && used[i]) continue;
+    if (!strays) out << "## Other performance measures\n\n";
+    strays = true;
+    md_measure(out, data.measures.measures(i));
+  }
+  for (const auto& status : data.section.component_status()) {
+    if (status.state() == section::v1::SERVING) continue;
+    out << "> Component " << md_text(status.id()) << " is not served: " << md_text(status.reason()) << "\n\n";
+  }
+  out << "## Deliverables, variances and reconciliation\n\n";
+  tables(placement.closing);
+  if (!data.section.mandates().empty()) out << "## Legislative mandates\n\n";
+  md_mandates(out, data.section.mandates());
+  return out.str();
+}
+
+}  // namespace section::cli
