@@ -39,6 +39,7 @@ int report(const grpc::Status& status, const Client& client) {
     case grpc::StatusCode::NOT_FOUND: code = "NOT_FOUND"; break;
     case grpc::StatusCode::INVALID_ARGUMENT: code = "INVALID_ARGUMENT"; break;
     case grpc::StatusCode::UNAVAILABLE: code = "UNAVAILABLE"; break;
+    case grpc::StatusCode::FAILED_PRECONDITION: code = "FAILED_PRECONDITION"; break;
     case grpc::StatusCode::DEADLINE_EXCEEDED: code = "DEADLINE_EXCEEDED"; break;
     case grpc::StatusCode::CANCELLED: code = "CANCELLED"; break;
     default: code = "error " + std::to_string(status.error_code()); break;
@@ -212,8 +213,11 @@ int watch(const Client& client, int count, bool json, std::ostream& out) {
   int seen = 0;
   while (reader->Read(&event)) {
     if (json) {
+      // One JSON object per line, with the .proto field names like every other JSON output.
       std::string line;
-      (void)google::protobuf::util::MessageToJsonString(event, &line);
+      google::protobuf::util::JsonPrintOptions options;
+      options.preserve_proto_field_names = true;
+      (void)google::protobuf::util::MessageToJsonString(event, &line, options);
       out << line << "\n";
     } else {
       int serving = 0;

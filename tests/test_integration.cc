@@ -204,6 +204,17 @@ TEST_CASE("disabling a plugin in YAML removes its component from every table and
   }
   CHECK(cell(get_table(*stub, "financial-by-component-rb"), "subtotal", "estimate") == 19762900 - 3186300);
   CHECK(cell(get_table(*stub, "posts-by-component-xb"), "total", "estimate") == 167 - 38);
+
+  // Asking for the disabled component's measures is a precondition failure, not a transport one:
+  // a client that retries UNAVAILABLE must not retry this.
+  grpc::ClientContext measures_context;
+  deadline(measures_context);
+  v1::ListMeasuresRequest request;
+  request.set_component("hr");
+  v1::ListMeasuresResponse measures;
+  const grpc::Status refused = stub->ListMeasures(&measures_context, request, &measures);
+  CHECK(refused.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK_THAT(refused.error_message(), Catch::Contains("component 'hr' is disabled"));
   CHECK(host.stop() == 0);
 }
 

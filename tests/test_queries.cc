@@ -90,7 +90,7 @@ TEST_CASE("queries about unknown or unavailable components and bad years are ref
   CHECK(error_of(query::list_measures(view, request)).code == query::QueryError::Code::kNotFound);
   CHECK_THAT(error_of(query::list_measures(view, request)).message, Catch::Contains("known: edm, finance, hr"));
   request.set_component("hr");
-  CHECK(error_of(query::list_measures(view, request)).code == query::QueryError::Code::kUnavailable);
+  CHECK(error_of(query::list_measures(view, request)).code == query::QueryError::Code::kFailedPrecondition);
   CHECK_THAT(error_of(query::list_measures(view, request)).message, Catch::Contains("'hr' is disabled"));
   request.set_component("");
   request.set_year(-4);

@@ -8,14 +8,15 @@ namespace {
 constexpr const char* kSectionComponent = "section";
 
 // Checks a component filter: empty or a serving component; NOT_FOUND names the known ones,
-// UNAVAILABLE says why a configured component is not serving.
+// FAILED_PRECONDITION says why a configured component is not serving: a state that retrying
+// does not change (UNAVAILABLE would invite clients to retry).
 std::optional<QueryError> check_component(const aggregate::SectionView& view, const std::string& id, bool allow_section) {
   if (id.empty() || (allow_section && id == kSectionComponent)) return std::nullopt;
   for (const auto& status : view.section.component_status()) {
     if (status.id() != id) continue;
     if (status.state() == section::v1::SERVING) return std::nullopt;
     const std::string state = status.state() == section::v1::DISABLED ? "disabled" : "unavailable";
-    return QueryError{QueryError::Code::kUnavailable, "component '" + id + "' is " + state + ": " + status.reason()};
+    return QueryError{QueryError::Code::kFailedPrecondition, "component '" + id + "' is " + state + ": " + status.reason()};
   }
   std::string known;
   for (const auto& status : view.section.component_status()) known += (known.empty() ? "" : ", ") + status.id();

@@ -11,7 +11,7 @@
 namespace section::query {
 
 struct QueryError {
-  enum class Code { kNotFound, kInvalidArgument, kUnavailable };
+  enum class Code { kNotFound, kInvalidArgument, kFailedPrecondition };
   Code code;
   std::string message;
 };

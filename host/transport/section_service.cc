@@ -9,7 +9,7 @@ grpc::Status to_status(const query::QueryError& error) {
   switch (error.code) {
     case query::QueryError::Code::kNotFound: return grpc::Status(grpc::StatusCode::NOT_FOUND, error.message);
     case query::QueryError::Code::kInvalidArgument: return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error.message);
-    case query::QueryError::Code::kUnavailable: return grpc::Status(grpc::StatusCode::UNAVAILABLE, error.message);
+    case query::QueryError::Code::kFailedPrecondition: return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, error.message);
   }
   return grpc::Status(grpc::StatusCode::INTERNAL, error.message);
 }
