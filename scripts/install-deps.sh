@@ -11,6 +11,8 @@ packages=(
   # Clients in other languages and the HTML export's rendering test.
   python3-grpcio python3-protobuf
   chromium
+  # Fuzzing: libFuzzer comes with clang's runtime.
+  clang libclang-rt-14-dev
 )
 
 missing=()

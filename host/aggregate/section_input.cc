@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <tuple>
 
+#include <google/protobuf/util/time_util.h>
+
 namespace section::aggregate {
+
+using google::protobuf::util::TimeUtil;
 
 bool SectionInput::composition_as_printed() const {
   if (components.size() != section->components.size()) return false;
@@ -22,6 +26,11 @@ std::vector<std::string> SectionInput::availability_notes() const {
       notes.push_back("Component '" + status.id() + "' is disabled in the configuration and left out of every table and total.");
     } else if (status.state() == section::v1::FAILED) {
       notes.push_back("Component '" + status.id() + "' is unavailable and left out of every table and total: " + status.reason());
+    } else if (status.state() == section::v1::STALE) {
+      const auto age = TimeUtil::DurationToSeconds(published_at - status.published_at());
+      notes.push_back("Component '" + status.id() + "' is STALE: its figures are its last good snapshot, published at " +
+                      TimeUtil::ToString(status.published_at()) + " (" + std::to_string(age) +
+                      " s before this version), because " + status.reason());
     }
   }
   if (!composition_as_printed()) {

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "host/config/section_file.h"
+#include <google/protobuf/timestamp.pb.h>
+
 #include "section/v1/section_service.pb.h"
 
 namespace section::aggregate {
@@ -14,9 +16,12 @@ struct SectionInput {
   const config::SectionFile* section = nullptr;
   // Every configured plugin, serving or not, in configuration order.
   std::vector<section::v1::ComponentStatus> statuses;
-  // The serving components, ordered by order_components().
+  // The components served (serving, or stale: the last good snapshot), ordered by
+  // order_components().
   std::vector<section::v1::Component> components;
   std::uint64_t version = 0;
+  // When this version is published, so that notes can give a stale snapshot's age.
+  google::protobuf::Timestamp published_at;
 
   int budget_year() const { return section->info.budget_year(); }
   // True when the serving components are exactly the ones the printed totals cover.

@@ -12,13 +12,47 @@
 
 namespace section::config {
 
+// Where a plugin's code runs.
+enum class Isolation {
+  kInProcess,  // loaded into section-host itself (fastest; a crash takes the host down)
+  kProcess,    // loaded by section-plugin-runner in a child process, spoken to over gRPC
+  kEndpoint,   // an external plugin process, any language, serving section.v1.PluginService
+};
+
 struct PluginConfig {
   std::string id;
-  std::string library;                 // as written in the file
+  std::string library;                 // as written in the file; empty for an endpoint
   std::filesystem::path library_path;  // resolved
+  Isolation isolation = Isolation::kInProcess;
+  std::string endpoint;                // for kEndpoint: "unix:PATH" or "host:port"
   bool enabled = true;
   std::map<std::string, std::string> settings;
   int line = 0;                        // where the plugin's entry starts, for messages
+
+  // The same plugin with the same settings: a reload keeps it running.
+  bool same_plugin_as(const PluginConfig& other) const {
+    return id == other.id && library_path == other.library_path && isolation == other.isolation &&
+           endpoint == other.endpoint && enabled == other.enabled && settings == other.settings;
+  }
+};
+
+// How the host restarts plugin processes that exit (isolation: process).
+struct SupervisionConfig {
+  std::chrono::milliseconds backoff_initial{200};    // the first restart's delay
+  std::chrono::milliseconds backoff_max{30000};      // delays double up to this, with jitter
+  int crash_loop_failures = 5;                       // this many failures within the window…
+  std::chrono::milliseconds crash_loop_window{60000};  // …and the host stops restarting
+  std::filesystem::path runner;                      // section-plugin-runner; empty: beside section-host
+};
+
+// The gRPC server's limits.
+struct LimitsConfig {
+  int max_request_bytes = 64 * 1024;         // larger requests: RESOURCE_EXHAUSTED
+  int max_response_bytes = 16 * 1024 * 1024;
+  int max_watch_streams = 2000;              // more concurrent Watch calls: RESOURCE_EXHAUSTED
+  std::chrono::milliseconds keepalive_time{60000};     // the host pings an idle connection this often…
+  std::chrono::milliseconds keepalive_timeout{20000};  // …and closes it without an answer by then
+  std::chrono::milliseconds min_client_ping_interval{10000};  // clients pinging more often are cut off
 };
 
 struct HostConfig {
@@ -27,6 +61,10 @@ struct HostConfig {
   std::filesystem::path section_file;
   std::filesystem::path plugin_dir;
   std::chrono::milliseconds shutdown_grace{5000};
+  std::chrono::milliseconds drain{1000};              // NOT_SERVING this long before the port closes
+  std::chrono::milliseconds plugin_call_timeout{10000};  // every call of a plugin hook
+  SupervisionConfig supervision;
+  LimitsConfig limits;
   std::vector<PluginConfig> plugins;
 
   std::filesystem::path dir() const { return path.parent_path(); }

@@ -20,16 +20,20 @@ section::v1::PluginStartRequest make_start_request(const std::string& plugin_id,
   return request;
 }
 
-bool publish_validated(PluginInstance& instance, int budget_year, section::v1::Component* component,
-                       PluginError* error) {
-  if (!instance.publish(component, error)) return false;
-  if (Status valid = aggregate::validate_component(*component, instance.id(), budget_year); !valid) {
+bool validate_published(const section::v1::Component& component, const std::string& plugin_id,
+                        const std::string& where, int budget_year, PluginError* error) {
+  if (Status valid = aggregate::validate_component(component, plugin_id, budget_year); !valid) {
     error->kind = PluginError::Kind::kInvalidComponent;
-    error->message = "plugin '" + instance.id() + "' (" + instance.library_path().string() +
-                     ") published an invalid " + valid.message();
+    error->message = "plugin '" + plugin_id + "' (" + where + ") published an invalid " + valid.message();
     return false;
   }
   return true;
+}
+
+bool publish_validated(PluginInstance& instance, int budget_year, section::v1::Component* component,
+                       PluginError* error) {
+  return instance.publish(component, error) &&
+         validate_published(*component, instance.id(), instance.library_path().string(), budget_year, error);
 }
 
 }  // namespace section::loading

@@ -19,8 +19,13 @@ section::v1::PluginStartRequest make_start_request(const std::string& plugin_id,
                                                    const std::map<std::string, std::string>& settings,
                                                    int budget_year);
 
-// Asks the plugin for its component and validates it alone (aggregate/validation.h). On
-// failure returns false and fills `error` (kInvalidComponent when validation refuses it).
+// Validates a published component alone (aggregate/validation.h), as the host does. On
+// failure returns false and fills `error` (kInvalidComponent), naming the plugin and `where`.
+bool validate_published(const section::v1::Component& component, const std::string& plugin_id,
+                        const std::string& where, int budget_year, PluginError* error);
+
+// Asks the plugin for its component and validates it alone. On failure returns false and
+// fills `error`.
 bool publish_validated(PluginInstance& instance, int budget_year, section::v1::Component* component,
                        PluginError* error);
 

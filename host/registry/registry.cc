@@ -1,17 +1,27 @@
 #include "host/registry/registry.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <random>
+#include <system_error>
 
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
 
 #include "host/aggregate/validation.h"
 #include "host/core/log.h"
+#include "host/loading/in_process_source.h"
 #include "host/loading/plugin_steps.h"
+#include "host/loading/remote_source.h"
+#include "host/supervision/process_source.h"
 
 namespace section::registry {
 namespace {
 
+namespace fs = std::filesystem;
+using config::Isolation;
 using google::protobuf::util::TimeUtil;
 
 log::Level level_of(int plugin_level) {
@@ -23,60 +33,141 @@ log::Level level_of(int plugin_level) {
   }
 }
 
+const char* isolation_word(Isolation isolation) {
+  switch (isolation) {
+    case Isolation::kProcess: return "process";
+    case Isolation::kEndpoint: return "endpoint";
+    default: return "in_process";
+  }
+}
+
+// Plugins in a process of their own are restarted when they go; in-process ones cannot be.
+bool supervised(const config::PluginConfig& plugin) { return plugin.isolation != Isolation::kInProcess; }
+
+// section-plugin-runner: the configured one, else the one beside this executable.
+fs::path runner_path(const config::HostConfig& config) {
+  if (!config.supervision.runner.empty()) return config.supervision.runner;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return (ec ? fs::path(".") : exe.parent_path()) / "section-plugin-runner";
+}
+
+std::string seconds_text(std::chrono::milliseconds delay) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(delay.count()) / 1000.0);
+  return text;
+}
+
+// Exponential backoff with jitter: a delay drawn from [d/2, d], d = initial × 2^(n-1) ≤ max.
+std::chrono::milliseconds backoff(const config::SupervisionConfig& supervision, int failures) {
+  static std::mt19937_64 random{std::random_device{}()};
+  double delay = static_cast<double>(supervision.backoff_initial.count());
+  for (int i = 1; i < failures && delay < static_cast<double>(supervision.backoff_max.count()); ++i) delay *= 2;
+  delay = std::min(delay, static_cast<double>(supervision.backoff_max.count()));
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(delay * jitter(random)));
+}
+
 }  // namespace
 
-Registry::Registry(config::SectionFile section) : section_(std::move(section)) {}
+Registry::Registry(config::SectionFile section) : section_(std::make_shared<const config::SectionFile>(std::move(section))) {}
 
 Registry::~Registry() { stop(); }
 
 Status Registry::start(const config::HostConfig& config) {
-  loading::HostServices services;
-  services.log = [](const std::string& id, int level, const std::string& message) {
-    log::write(level_of(level), "plugin " + id, message);
-  };
-  services.republish_requested = [this](const std::string& id) { request_republish(id); };
-
+  config_ = config;
   for (const config::PluginConfig& plugin : config.plugins) {
-    auto slot = std::make_unique<Slot>();
-    slot->config = plugin;
-    slot->status.set_id(plugin.id);
-    slot->status.set_library(plugin.library_path.string());
-    if (!plugin.enabled) {
-      slot->status.set_state(section::v1::DISABLED);
-      slot->status.set_reason("enabled: false in " + config.path.string());
-      log::info("plugin '" + plugin.id + "' is disabled");
-      slots_.push_back(std::move(slot));
-      continue;
-    }
-    const std::string where = config.path.string() + ":" + std::to_string(plugin.line) + ": plugin '" + plugin.id + "': ";
-    loading::PluginError error;
-    auto library = loading::PluginLibrary::open(plugin.library_path, &error);
-    if (!library) return Status::error(where + error.message);
-
-    const section::v1::PluginStartRequest request = loading::make_start_request(
-        plugin.id, plugin.library_path, config.dir(), plugin.settings, section_.info.budget_year());
-    slot->instance = loading::PluginInstance::start(library, request, services, &error);
-    if (slot->instance && !publish_slot(*slot, &error)) slot->instance.reset();
-    if (!slot->instance) {
-      if (error.stops_startup()) return Status::error(where + error.message);
-      slot->status.set_state(section::v1::FAILED);
-      slot->status.set_reason(error.message);
-      log::error(error.message + " — the component is left out; the host serves the others");
-    }
+    std::vector<const Slot*> others;
+    for (const auto& slot : slots_) others.push_back(slot.get());
+    std::string error;
+    auto slot = make_slot(plugin, others, &error);
+    if (!slot) return Status::error(error);
     slots_.push_back(std::move(slot));
   }
-
   publish_view("start-up");
-  worker_ = std::thread([this] { republish_loop(); });
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    worker_running_ = true;
+  }
+  worker_ = std::thread([this] { worker_loop(); });
   return Status::ok();
 }
 
-bool Registry::publish_slot(Slot& slot, loading::PluginError* error) {
+std::unique_ptr<Registry::Slot> Registry::make_slot(const config::PluginConfig& plugin,
+                                                    const std::vector<const Slot*>& others, std::string* error) {
+  auto slot = std::make_unique<Slot>();
+  slot->config = plugin;
+  slot->status.set_id(plugin.id);
+  slot->status.set_library(plugin.isolation == Isolation::kEndpoint ? plugin.endpoint : plugin.library_path.string());
+  slot->status.set_isolation(isolation_word(plugin.isolation));
+  if (!plugin.enabled) {
+    slot->status.set_state(section::v1::DISABLED);
+    slot->status.set_reason("enabled: false in " + config_.path.string());
+    log::info("plugin '" + plugin.id + "' is disabled");
+    return slot;
+  }
+  loading::PluginError failure;
+  if (start_source(*slot, &failure) && publish_slot(*slot, others, &failure)) return slot;
+  slot->source.reset();
+  if (failure.stops_startup()) {
+    *error = config_.path.string() + ":" + std::to_string(plugin.line) + ": plugin '" + plugin.id + "': " + failure.message;
+    return nullptr;
+  }
+  slot->status.set_state(section::v1::FAILED);
+  slot->status.set_reason(failure.message);
+  log::error(failure.message + " — the component is left out; the host serves the others");
+  if (supervised(plugin)) supervise_failure(*slot, failure.message);
+  return slot;
+}
+
+bool Registry::start_source(Slot& slot, loading::PluginError* error) {
+  const std::uint64_t generation = ++next_generation_;
+  slot.generation = generation;
+  const config::PluginConfig& plugin = slot.config;
+  const std::string id = plugin.id;
+  loading::SourceEvents events;
+  events.log = [id](int level, const std::string& message) { log::write(level_of(level), "plugin " + id, message); };
+  events.republish = [this, id, generation] { enqueue({Work::Kind::kRepublish, id, generation, {}, {}, {}, {}}); };
+  events.lost = [this, id, generation](const std::string& reason) {
+    enqueue({Work::Kind::kLost, id, generation, reason, {}, {}, {}});
+  };
+
+  switch (plugin.isolation) {
+    case Isolation::kInProcess: {
+      auto library = loading::PluginLibrary::open(plugin.library_path, error);
+      if (!library) return false;
+      slot.source = std::make_unique<loading::InProcessSource>(library, std::move(events), config_.plugin_call_timeout);
+      break;
+    }
+    case Isolation::kProcess:
+      slot.source = std::make_unique<supervision::ProcessSource>(runner_path(config_), plugin.library_path,
+                                                                 std::move(events), config_.plugin_call_timeout);
+      break;
+    case Isolation::kEndpoint: {
+      auto remote = std::make_unique<loading::RemoteSource>(plugin.endpoint, std::move(events), config_.plugin_call_timeout);
+      if (!remote->connect(error)) return false;
+      slot.source = std::move(remote);
+      break;
+    }
+  }
+  const auto request = loading::make_start_request(id, plugin.library_path, config_.dir(), plugin.settings,
+                                                   section_->info.budget_year());
+  if (!slot.source->start(request, error)) {
+    slot.source.reset();
+    return false;
+  }
+  return true;
+}
+
+bool Registry::publish_slot(Slot& slot, const std::vector<const Slot*>& others, loading::PluginError* error) {
   section::v1::Component component;
-  if (!loading::publish_validated(*slot.instance, section_.info.budget_year(), &component, error)) return false;
+  if (!slot.source->publish(&component, error)) return false;
+  if (!loading::validate_published(component, slot.config.id, slot.source->where(), section_->info.budget_year(), error)) {
+    return false;
+  }
   std::vector<section::v1::Component> together = {component};
-  for (const auto& other : slots_) {
-    if (other.get() != &slot && other->component) together.push_back(*other->component);
+  for (const Slot* other : others) {
+    if (other != &slot && other->component) together.push_back(*other->component);
   }
   if (Status fits = aggregate::validate_together(together); !fits) {
     error->kind = loading::PluginError::Kind::kInvalidComponent;
@@ -86,6 +177,8 @@ bool Registry::publish_slot(Slot& slot, loading::PluginError* error) {
   slot.status.set_state(section::v1::SERVING);
   slot.status.set_title(component.title());
   slot.status.clear_reason();
+  slot.status.clear_stale_since();
+  slot.status.set_crash_looping(false);
   *slot.status.mutable_published_at() = TimeUtil::GetCurrentTime();
   slot.component = std::move(component);
   return true;
@@ -93,18 +186,22 @@ bool Registry::publish_slot(Slot& slot, loading::PluginError* error) {
 
 void Registry::publish_view(const std::string& reason) {
   aggregate::SectionInput input;
-  input.section = &section_;
+  input.section = section_.get();
   for (const auto& slot : slots_) {
     input.statuses.push_back(slot->status);
-    if (slot->component) input.components.push_back(*slot->component);
+    if (slot->component && (slot->status.state() == section::v1::SERVING || slot->status.state() == section::v1::STALE)) {
+      input.components.push_back(*slot->component);
+    }
   }
+  input.published_at = TimeUtil::GetCurrentTime();
   {
     std::lock_guard<std::mutex> lock(view_mutex_);
     input.version = ++version_;
   }
+  const auto published_at = input.published_at;
   auto built = std::make_shared<aggregate::SectionView>(aggregate::build_view(std::move(input)));
   built->reason = reason;
-  built->published_at = TimeUtil::GetCurrentTime();
+  built->published_at = published_at;
   const ViewPtr view = std::move(built);
   {
     std::lock_guard<std::mutex> lock(view_mutex_);
@@ -135,47 +232,266 @@ void Registry::unsubscribe(int id) {
   listeners_.erase(id);
 }
 
-void Registry::request_republish(const std::string& plugin_id) {
+void Registry::enqueue(Work work) {
   std::lock_guard<std::mutex> lock(queue_mutex_);
   if (stopping_) return;
-  if (std::find(queue_.begin(), queue_.end(), plugin_id) == queue_.end()) queue_.push_back(plugin_id);
+  // Republish requests collapse: one pending per plugin is enough.
+  if (work.kind == Work::Kind::kRepublish) {
+    for (const Work& queued : queue_) {
+      if (queued.kind == Work::Kind::kRepublish && queued.id == work.id && queued.generation == work.generation) return;
+    }
+  }
+  queue_.push_back(std::move(work));
   queue_changed_.notify_one();
 }
 
-// Republishes on the registry's own thread, never on the plugin's: a plugin may ask from
-// inside its own callbacks.
-void Registry::republish_loop() {
+Registry::Slot* Registry::find(const std::string& id) {
+  for (const auto& slot : slots_) {
+    if (slot->config.id == id) return slot.get();
+  }
+  return nullptr;
+}
+
+std::vector<const Registry::Slot*> Registry::all_slots() const {
+  std::vector<const Slot*> all;
+  for (const auto& slot : slots_) all.push_back(slot.get());
+  return all;
+}
+
+// Every change after start-up happens here, on the worker thread, never on a plugin's: a
+// plugin may ask to republish from inside its own callbacks.
+void Registry::worker_loop() {
   for (;;) {
-    std::string id;
+    std::optional<Work> work;
     {
       std::unique_lock<std::mutex> lock(queue_mutex_);
-      queue_changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      std::optional<Clock::time_point> next_restart;
+      for (const auto& slot : slots_) {
+        if (slot->restart_at && (!next_restart || *slot->restart_at < *next_restart)) next_restart = slot->restart_at;
+      }
+      const auto ready = [this] { return stopping_ || !queue_.empty(); };
+      if (next_restart) {
+        queue_changed_.wait_until(lock, *next_restart, ready);
+      } else {
+        queue_changed_.wait(lock, ready);
+      }
       if (stopping_) return;
-      id = queue_.front();
-      queue_.pop_front();
+      if (!queue_.empty()) {
+        work = std::move(queue_.front());
+        queue_.pop_front();
+      }
     }
-    auto slot = std::find_if(slots_.begin(), slots_.end(), [&](const auto& s) { return s->config.id == id; });
-    if (slot == slots_.end() || !(*slot)->instance) continue;
-    const std::optional<section::v1::Component> before = (*slot)->component;
-    loading::PluginError error;
-    if (!publish_slot(**slot, &error)) {
-      // The last good component keeps serving.
-      log::warning(error.message + " — keeping its previous component");
-      continue;
+    if (work) {
+      switch (work->kind) {
+        case Work::Kind::kRepublish: handle_republish(work->id, work->generation); break;
+        case Work::Kind::kLost: handle_lost(work->id, work->generation, work->reason); break;
+        case Work::Kind::kReload: work->reload->set_value(handle_reload(*work->config, std::move(*work->section))); break;
+      }
     }
-    if (before && google::protobuf::util::MessageDifferencer::Equals(*before, *(*slot)->component)) continue;
-    publish_view("component " + id + " republished");
+    handle_restarts();
   }
 }
 
+void Registry::handle_republish(const std::string& id, std::uint64_t generation) {
+  Slot* slot = find(id);
+  if (slot == nullptr || slot->generation != generation || !slot->source) return;
+  const std::optional<section::v1::Component> before = slot->component;
+  const bool was_serving = slot->status.state() == section::v1::SERVING;
+  loading::PluginError error;
+  if (!publish_slot(*slot, all_slots(), &error)) {
+    if (error.kind != loading::PluginError::Kind::kFailed) {
+      // New data that fails its checks: the last good component keeps serving.
+      log::warning(error.message + " — keeping its previous component");
+      return;
+    }
+    // The plugin's code failed (threw, or overran its deadline).
+    if (supervised(slot->config)) {
+      slot->source.reset();
+      supervise_failure(*slot, error.message);
+    } else if (slot->component) {
+      slot->status.set_state(section::v1::STALE);
+      if (!slot->status.has_stale_since()) *slot->status.mutable_stale_since() = TimeUtil::GetCurrentTime();
+      slot->status.set_reason(error.message);
+      log::error(error.message + " — serving its last good snapshot, marked stale");
+    }
+    publish_view("plugin '" + id + "' failed to publish");
+    return;
+  }
+  if (was_serving && before && google::protobuf::util::MessageDifferencer::Equals(*before, *slot->component)) return;
+  publish_view("component " + id + " republished");
+}
+
+void Registry::handle_lost(const std::string& id, std::uint64_t generation, const std::string& reason) {
+  Slot* slot = find(id);
+  if (slot == nullptr || slot->generation != generation) return;
+  slot->source.reset();
+  supervise_failure(*slot, "its plugin is unavailable: " + reason);
+  publish_view("plugin '" + id + "' lost: " + reason);
+}
+
+void Registry::supervise_failure(Slot& slot, const std::string& reason) {
+  const auto now = Clock::now();
+  slot.failures.push_back(now);
+  while (!slot.failures.empty() && now - slot.failures.front() > config_.supervision.crash_loop_window) slot.failures.pop_front();
+  ++slot.consecutive_failures;
+  if (slot.component) {
+    slot.status.set_state(section::v1::STALE);
+    if (!slot.status.has_stale_since()) *slot.status.mutable_stale_since() = TimeUtil::GetCurrentTime();
+  } else {
+    slot.status.set_state(section::v1::FAILED);
+  }
+  std::string text = reason;
+  if (static_cast<int>(slot.failures.size()) >= config_.supervision.crash_loop_failures) {
+    slot.restart_at.reset();
+    slot.status.set_crash_looping(true);
+    text += "; crash-looping: " + std::to_string(slot.failures.size()) + " failures within " +
+            seconds_text(config_.supervision.crash_loop_window) +
+            ", so the host stopped restarting it (fix the plugin, then reload the configuration)";
+  } else {
+    const auto delay = backoff(config_.supervision, slot.consecutive_failures);
+    slot.restart_at = now + delay;
+    text += "; restarting in " + seconds_text(delay) + " (failure " + std::to_string(slot.failures.size()) + " of " +
+            std::to_string(config_.supervision.crash_loop_failures) + " allowed within " +
+            seconds_text(config_.supervision.crash_loop_window) + ")";
+  }
+  slot.status.set_reason(text);
+  log::warning("plugin '" + slot.config.id + "': " + text);
+}
+
+void Registry::handle_restarts() {
+  const auto now = Clock::now();
+  for (const auto& slot : slots_) {
+    if (!slot->restart_at || *slot->restart_at > now) continue;
+    slot->restart_at.reset();
+    loading::PluginError error;
+    if (start_source(*slot, &error) && publish_slot(*slot, all_slots(), &error)) {
+      slot->status.set_restarts(slot->status.restarts() + 1);
+      slot->consecutive_failures = 0;
+      log::info("plugin '" + slot->config.id + "' restarted (restart " + std::to_string(slot->status.restarts()) + ")");
+      publish_view("plugin '" + slot->config.id + "' restarted");
+    } else {
+      slot->source.reset();
+      supervise_failure(*slot, "its restart failed: " + error.message);
+      publish_view("plugin '" + slot->config.id + "' failed to restart");
+    }
+  }
+}
+
+Result<ReloadSummary> Registry::reload(config::HostConfig config, config::SectionFile section) {
+  auto promise = std::make_shared<std::promise<Result<ReloadSummary>>>();
+  auto future = promise->get_future();
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    if (stopping_ || !worker_running_) return Status::error("the host is not serving, so it cannot reload");
+    Work work{Work::Kind::kReload, {}, 0, {}, promise, std::make_shared<config::HostConfig>(std::move(config)),
+              std::make_shared<config::SectionFile>(std::move(section))};
+    queue_.push_back(std::move(work));
+    queue_changed_.notify_one();
+  }
+  return future.get();
+}
+
+Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, config::SectionFile section) {
+  // New slots are made with the new configuration and section file; on failure both go back.
+  const config::HostConfig old_config = config_;
+  const auto old_section = section_;
+  config_ = config;
+  section_ = std::make_shared<const config::SectionFile>(std::move(section));
+  auto restore = [&](const std::string& message) -> Result<ReloadSummary> {
+    config_ = old_config;
+    section_ = old_section;
+    log::error("reload refused, the running configuration goes on serving: " + message);
+    return Status::error(message);
+  };
+
+  ReloadSummary summary;
+  std::vector<bool> kept(slots_.size(), false);
+  std::vector<std::unique_ptr<Slot>> started;  // in the new configuration's order, null where kept
+  std::vector<Slot*> order;
+  for (const config::PluginConfig& plugin : config.plugins) {
+    Slot* keep = nullptr;
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (!kept[i] && slots_[i]->config.same_plugin_as(plugin)) {
+        kept[i] = true;
+        keep = slots_[i].get();
+        break;
+      }
+    }
+    if (keep != nullptr) {
+      order.push_back(keep);
+      started.push_back(nullptr);
+      summary.kept.push_back(plugin.id);
+      continue;
+    }
+    std::vector<const Slot*> others(order.begin(), order.end());
+    std::string error;
+    auto slot = make_slot(plugin, others, &error);
+    if (!slot) return restore(error);
+    order.push_back(slot.get());
+    started.push_back(std::move(slot));
+    summary.started.push_back(plugin.id);
+  }
+  // The kept components must hold under the new section file as well, and all of them together.
+  std::vector<section::v1::Component> together;
+  for (Slot* slot : order) {
+    if (!slot->component) continue;
+    loading::PluginError error;
+    if (!loading::validate_published(*slot->component, slot->config.id, slot->status.library(),
+                                     section_->info.budget_year(), &error)) {
+      return restore(error.message);
+    }
+    together.push_back(*slot->component);
+  }
+  if (Status fits = aggregate::validate_together(together); !fits) return restore("the components do not fit together: " + fits.message());
+
+  // Swap at once. Plugins no longer configured (or replaced) stop after the new version is out.
+  Slots next;
+  Slots retired;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (started[i]) {
+      next.push_back(std::move(started[i]));
+      continue;
+    }
+    for (std::size_t j = 0; j < slots_.size(); ++j) {
+      if (slots_[j].get() == order[i]) {
+        next.push_back(std::move(slots_[j]));
+        next.back()->config = config.plugins[i];  // the same plugin; its line may have moved
+        break;
+      }
+    }
+  }
+  for (auto& slot : slots_) {
+    if (slot) {
+      summary.stopped.push_back(slot->config.id);
+      retired.push_back(std::move(slot));
+    }
+  }
+  slots_ = std::move(next);
+  std::string reason = "reload of " + config_.path.string();
+  if (!summary.started.empty()) reason += "; started " + std::to_string(summary.started.size());
+  if (!summary.stopped.empty()) reason += "; stopped " + std::to_string(summary.stopped.size());
+  publish_view(reason);
+  summary.version = current()->version;
+  retired.clear();
+  log::info("reload done: " + std::to_string(summary.started.size()) + " plugin(s) started, " +
+            std::to_string(summary.stopped.size()) + " stopped, " + std::to_string(summary.kept.size()) + " kept");
+  return summary;
+}
+
 void Registry::stop() {
+  std::deque<Work> pending;
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
     stopping_ = true;
+    worker_running_ = false;
+    pending.swap(queue_);
     queue_changed_.notify_all();
   }
   if (worker_.joinable()) worker_.join();
-  for (auto& slot : slots_) slot->instance.reset();
+  for (Work& work : pending) {
+    if (work.reload) work.reload->set_value(Status::error("the host is stopping"));
+  }
+  for (auto& slot : slots_) slot->source.reset();
 }
 
 }  // namespace section::registry

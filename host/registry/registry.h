@@ -1,15 +1,22 @@
 // The registry owns the running plugins and the current view of the section. It starts the
 // plugins of a configuration, validates what they publish, keeps the latest good component of
-// each, and publishes a new SectionView (a new version) whenever a component changes. Readers
-// take the current view without waiting for a writer beyond a pointer copy.
+// each, and publishes a new SectionView (a new version) whenever something changes: a plugin
+// republishes, a plugin process exits or is restarted, or the configuration is reloaded.
+// Readers take the current view without waiting for a writer beyond a pointer copy.
+//
+// One worker thread does every change after start-up, in order: republish requests, lost
+// plugins, restarts with backoff, reloads. Plugin callbacks only queue work for it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,11 +25,19 @@
 #include "host/config/host_config.h"
 #include "host/config/section_file.h"
 #include "host/core/status.h"
-#include "host/loading/plugin_instance.h"
+#include "host/loading/component_source.h"
 
 namespace section::registry {
 
 using ViewPtr = std::shared_ptr<const aggregate::SectionView>;
+
+// What a successful reload changed.
+struct ReloadSummary {
+  std::uint64_t version = 0;
+  std::vector<std::string> started;
+  std::vector<std::string> stopped;
+  std::vector<std::string> kept;
+};
 
 class Registry {
  public:
@@ -33,8 +48,15 @@ class Registry {
 
   // Loads, starts and validates every enabled plugin, then publishes version 1. Returns an
   // error for anything an admin must fix before the host can start (a missing or foreign
-  // library, bad settings, invalid data); a plugin that merely fails is left out and reported.
+  // library, bad settings, invalid data); a plugin that merely fails is left out and reported
+  // (and, in a process of its own, restarted with backoff).
   Status start(const config::HostConfig& config);
+
+  // Swaps in a new configuration and section file at once, after loading and checking every
+  // new or changed plugin; unchanged plugins keep running. Publishes exactly one new version.
+  // On any error nothing changes and the error says why. Safe from any thread; waits for the
+  // worker to do it.
+  Result<ReloadSummary> reload(config::HostConfig config, config::SectionFile section);
 
   // The current view; never null after start().
   ViewPtr current() const;
@@ -44,26 +66,63 @@ class Registry {
   int subscribe(Listener listener);
   void unsubscribe(int id);
 
-  // Stops the republish worker and destroys every plugin instance.
+  // Stops the worker and every plugin (their processes too).
   void stop();
 
  private:
+  using Clock = std::chrono::steady_clock;
+
   struct Slot {
     config::PluginConfig config;
-    std::unique_ptr<loading::PluginInstance> instance;
+    loading::SourcePtr source;
+    std::uint64_t generation = 0;  // bumped per source, so that a stale callback is ignored
     section::v1::ComponentStatus status;
     std::optional<section::v1::Component> component;  // the latest good one
+    // Supervision of plugins in a process of their own (isolation: process, endpoint).
+    std::deque<Clock::time_point> failures;  // within the crash-loop window
+    int consecutive_failures = 0;
+    std::optional<Clock::time_point> restart_at;
+  };
+  using Slots = std::vector<std::unique_ptr<Slot>>;
+
+  struct Work {
+    enum class Kind { kRepublish, kLost, kReload } kind;
+    std::string id;
+    std::uint64_t generation = 0;
+    std::string reason;
+    std::shared_ptr<std::promise<Result<ReloadSummary>>> reload;
+    std::shared_ptr<config::HostConfig> config;
+    std::shared_ptr<config::SectionFile> section;
   };
 
-  // Asks a slot's plugin for its component and validates it, alone and together with the other
-  // slots' components; on success stores it.
-  bool publish_slot(Slot& slot, loading::PluginError* error);
+  // A slot for `plugin`, started and with its first component validated against `others`.
+  // Null (with `error`) for an error that stops start-up or a reload; a slot in state FAILED
+  // for a plugin that merely failed.
+  std::unique_ptr<Slot> make_slot(const config::PluginConfig& plugin, const std::vector<const Slot*>& others,
+                                  std::string* error);
+  // Starts the slot's plugin in a new source; fills `error` on failure.
+  bool start_source(Slot& slot, loading::PluginError* error);
+  // Asks the slot's plugin for its component and validates it, alone and together with
+  // `others`; on success stores it and marks the slot serving.
+  bool publish_slot(Slot& slot, const std::vector<const Slot*>& others, loading::PluginError* error);
   void publish_view(const std::string& reason);
-  void request_republish(const std::string& plugin_id);
-  void republish_loop();
 
-  const config::SectionFile section_;
-  std::vector<std::unique_ptr<Slot>> slots_;  // owned by the start/worker thread
+  void enqueue(Work work);
+  void worker_loop();
+  void handle_republish(const std::string& id, std::uint64_t generation);
+  void handle_lost(const std::string& id, std::uint64_t generation, const std::string& reason);
+  void handle_restarts();
+  Result<ReloadSummary> handle_reload(const config::HostConfig& config, config::SectionFile section);
+  // Records a failure of a supervised plugin and schedules its restart, or gives up.
+  void supervise_failure(Slot& slot, const std::string& reason);
+  Slot* find(const std::string& id);
+  std::vector<const Slot*> all_slots() const;
+
+  // Owned by the start-up thread, then by the worker.
+  std::shared_ptr<const config::SectionFile> section_;
+  config::HostConfig config_;
+  Slots slots_;
+  std::uint64_t next_generation_ = 0;
 
   mutable std::mutex view_mutex_;
   ViewPtr view_;
@@ -75,8 +134,9 @@ class Registry {
 
   std::mutex queue_mutex_;
   std::condition_variable queue_changed_;
-  std::deque<std::string> queue_;
+  std::deque<Work> queue_;
   bool stopping_ = false;
+  bool worker_running_ = false;
   std::thread worker_;
 };
 

@@ -1,0 +1,101 @@
+#include "host/loading/remote_source.h"
+
+#include "section/sdk/abi.h"
+
+namespace section::loading {
+namespace {
+
+int level_of(section::v1::LogLine::Level level) {
+  switch (level) {
+    case section::v1::LogLine::DEBUG: return SECTION_LOG_DEBUG;
+    case section::v1::LogLine::WARNING: return SECTION_LOG_WARNING;
+    case section::v1::LogLine::ERROR: return SECTION_LOG_ERROR;
+    default: return SECTION_LOG_INFO;
+  }
+}
+
+}  // namespace
+
+PluginError::Kind kind_of_status(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::INVALID_ARGUMENT: return PluginError::Kind::kInvalidSettings;
+    case grpc::StatusCode::FAILED_PRECONDITION: return PluginError::Kind::kInvalidData;
+    default: return PluginError::Kind::kFailed;
+  }
+}
+
+RemoteSource::RemoteSource(std::string address, SourceEvents events, std::chrono::milliseconds timeout)
+    : address_(std::move(address)), events_(std::make_shared<SourceEvents>(std::move(events))), timeout_(timeout) {
+  grpc::ChannelArguments arguments;
+  // Plugins answer with whole components; leave room for large ones.
+  arguments.SetMaxReceiveMessageSize(64 << 20);
+  // A plugin's socket appears moments after its process starts: retry connecting quickly
+  // instead of gRPC's default first backoff of a second.
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 10);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 10);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 250);
+  channel_ = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), arguments);
+  stub_ = section::v1::PluginService::NewStub(channel_);
+}
+
+RemoteSource::~RemoteSource() {
+  closing_ = true;
+  events_context_.TryCancel();
+  if (events_thread_.joinable()) events_thread_.join();
+}
+
+bool RemoteSource::connect(PluginError* error) {
+  if (channel_->WaitForConnected(std::chrono::system_clock::now() + timeout_)) return true;
+  error->kind = PluginError::Kind::kFailed;
+  error->message = "plugin endpoint " + address_ + " did not accept a connection within " +
+                   std::to_string(timeout_.count()) + " ms";
+  return false;
+}
+
+bool RemoteSource::start(const section::v1::PluginStartRequest& request, PluginError* error) {
+  plugin_id_ = request.plugin_id();
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout_);
+  section::v1::StartResponse response;
+  const grpc::Status status = stub_->Start(&context, request, &response);
+  if (!status.ok()) {
+    error->kind = kind_of_status(status);
+    error->message = "plugin '" + plugin_id_ + "' (" + address_ + ") did not start: " +
+                     (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+                          ? "no answer within " + std::to_string(timeout_.count()) + " ms (plugin_call_timeout_ms)"
+                          : status.error_message());
+    return false;
+  }
+  events_thread_ = std::thread([this] { read_events(); });
+  return true;
+}
+
+bool RemoteSource::publish(section::v1::Component* component, PluginError* error) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout_);
+  const grpc::Status status = stub_->Publish(&context, section::v1::PublishRequest(), component);
+  if (!status.ok()) {
+    error->kind = kind_of_status(status);
+    error->message = "plugin '" + plugin_id_ + "' (" + address_ + ") failed to publish: " +
+                     (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+                          ? "no answer within " + std::to_string(timeout_.count()) + " ms (plugin_call_timeout_ms)"
+                          : status.error_message());
+    return false;
+  }
+  return true;
+}
+
+void RemoteSource::read_events() {
+  auto reader = stub_->Events(&events_context_, section::v1::EventsRequest());
+  section::v1::PluginEvent event;
+  while (reader->Read(&event)) {
+    if (event.has_log() && events_->log) events_->log(level_of(event.log().level()), event.log().message());
+    if (event.has_republish() && events_->republish) events_->republish();
+  }
+  const grpc::Status status = reader->Finish();
+  if (!closing_ && events_->lost) {
+    events_->lost("its event stream ended (" + std::to_string(status.error_code()) + ": " + status.error_message() + ")");
+  }
+}
+
+}  // namespace section::loading

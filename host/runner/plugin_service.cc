@@ -1,0 +1,94 @@
+#include "host/runner/plugin_service.h"
+
+#include <chrono>
+
+namespace section::runner {
+namespace {
+
+grpc::Status status_of(const loading::PluginError& error) {
+  switch (error.kind) {
+    case loading::PluginError::Kind::kInvalidSettings: return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error.message);
+    case loading::PluginError::Kind::kInvalidData: return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, error.message);
+    default: return grpc::Status(grpc::StatusCode::INTERNAL, error.message);
+  }
+}
+
+section::v1::LogLine::Level level_of(int level) {
+  switch (level) {
+    case SECTION_LOG_DEBUG: return section::v1::LogLine::DEBUG;
+    case SECTION_LOG_WARNING: return section::v1::LogLine::WARNING;
+    case SECTION_LOG_ERROR: return section::v1::LogLine::ERROR;
+    default: return section::v1::LogLine::INFO;
+  }
+}
+
+}  // namespace
+
+PluginService::PluginService(std::shared_ptr<loading::PluginLibrary> library) : library_(std::move(library)) {}
+
+PluginService::~PluginService() {
+  close();
+  std::lock_guard<std::mutex> lock(instance_mutex_);
+  instance_.reset();
+}
+
+grpc::Status PluginService::Start(grpc::ServerContext*, const section::v1::PluginStartRequest* request,
+                                  section::v1::StartResponse*) {
+  std::lock_guard<std::mutex> lock(instance_mutex_);
+  if (instance_) return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the plugin is already started");
+  loading::HostServices services;
+  services.log = [this](const std::string&, int level, const std::string& message) {
+    section::v1::PluginEvent event;
+    event.mutable_log()->set_level(level_of(level));
+    event.mutable_log()->set_message(message);
+    push(std::move(event));
+  };
+  services.republish_requested = [this](const std::string&) {
+    section::v1::PluginEvent event;
+    event.mutable_republish();
+    push(std::move(event));
+  };
+  loading::PluginError error;
+  instance_ = loading::PluginInstance::start(library_, *request, services, &error);
+  return instance_ ? grpc::Status::OK : status_of(error);
+}
+
+grpc::Status PluginService::Publish(grpc::ServerContext*, const section::v1::PublishRequest*,
+                                    section::v1::Component* response) {
+  std::lock_guard<std::mutex> lock(instance_mutex_);
+  if (!instance_) return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the plugin is not started");
+  loading::PluginError error;
+  return instance_->publish(response, &error) ? grpc::Status::OK : status_of(error);
+}
+
+grpc::Status PluginService::Events(grpc::ServerContext* context, const section::v1::EventsRequest*,
+                                   grpc::ServerWriter<section::v1::PluginEvent>* writer) {
+  std::unique_lock<std::mutex> lock(events_mutex_);
+  while (!closed_ && !context->IsCancelled()) {
+    // Wakes now and then to notice a cancelled call; events wake it at once.
+    events_changed_.wait_for(lock, std::chrono::milliseconds(200), [this] { return closed_ || !events_.empty(); });
+    while (!events_.empty()) {
+      section::v1::PluginEvent event = std::move(events_.front());
+      events_.pop_front();
+      lock.unlock();
+      const bool written = writer->Write(event);
+      lock.lock();
+      if (!written) return grpc::Status(grpc::StatusCode::CANCELLED, "the host went away");
+    }
+  }
+  return grpc::Status::OK;
+}
+
+void PluginService::close() {
+  std::lock_guard<std::mutex> lock(events_mutex_);
+  closed_ = true;
+  events_changed_.notify_all();
+}
+
+void PluginService::push(section::v1::PluginEvent event) {
+  std::lock_guard<std::mutex> lock(events_mutex_);
+  events_.push_back(std::move(event));
+  events_changed_.notify_all();
+}
+
+}  // namespace section::runner
