@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <string>
 
 #include <google/protobuf/util/time_util.h>
@@ -19,6 +20,7 @@
 #include "host/config/host_config.h"
 #include "host/config/section_file.h"
 #include "host/core/log.h"
+#include "host/loading/deadline_call.h"
 #include "host/registry/registry.h"
 #include "host/transport/server.h"
 
@@ -109,6 +111,23 @@ fs::path default_plugin_dir() {
   std::exit(code);
 }
 
+// A plugin call abandoned at its deadline may still be running: static destructors must not
+// run under it, so the process then ends without them.
+int exit_status(int code) {
+  if (section::loading::abandoned_calls() > 0) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(code);
+  }
+  return code;
+}
+
+bool same_limits(const section::config::LimitsConfig& a, const section::config::LimitsConfig& b) {
+  return a.max_request_bytes == b.max_request_bytes && a.max_response_bytes == b.max_response_bytes &&
+         a.max_watch_streams == b.max_watch_streams && a.keepalive_time == b.keepalive_time &&
+         a.keepalive_timeout == b.keepalive_timeout && a.min_client_ping_interval == b.min_client_ping_interval;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -134,24 +153,55 @@ int main(int argc, char** argv) {
     section::log::error(started.message());
     registry.stop();
     if (options.check) std::printf("check failed: %s\n", started.message().c_str());
-    return 2;
+    return exit_status(2);
   }
   if (options.check) {
     const auto outcome = section::app::check_report(*config, *registry.current());
     std::fputs(outcome.report.c_str(), stdout);
     registry.stop();
-    return outcome.exit_code;
+    return exit_status(outcome.exit_code);
   }
 
   section::transport::HostInfo info;
   info.version = SECTION_HOST_VERSION;
   info.config_path = config->path.string();
   info.started_at = google::protobuf::util::TimeUtil::GetCurrentTime();
-  auto server = section::transport::Server::start(config->listen, registry, info);
+
+  // Reload (SIGHUP or AdminService.Reload): read and check the file in full, then let the
+  // registry load the new plugins and swap. What only a restart can change is refused.
+  std::mutex config_mutex;  // reloads and the shutdown read the current configuration
+  section::config::HostConfig running = *config;
+  std::mutex reload_mutex;  // one reload at a time, whoever asks
+  const auto reload = [&]() -> section::Result<section::registry::ReloadSummary> {
+    std::lock_guard<std::mutex> one_at_a_time(reload_mutex);
+    auto next = section::config::load_host_config(options.config, default_plugin_dir());
+    if (!next) return next.status();
+    if (!options.listen.empty()) next->listen = options.listen;
+    {
+      std::lock_guard<std::mutex> lock(config_mutex);
+      if (next->listen != running.listen) {
+        return section::Status::error(options.config + ": listen: the address cannot change while the host runs (" +
+                                      running.listen + " → " + next->listen + "); restart the host");
+      }
+      if (!same_limits(next->limits, running.limits)) {
+        return section::Status::error(options.config + ": limits: the server's limits cannot change while the host runs; restart the host");
+      }
+    }
+    auto section_file = section::config::load_section_file(next->section_file);
+    if (!section_file) return section_file.status();
+    auto summary = registry.reload(*next, std::move(*section_file));
+    if (summary) {
+      std::lock_guard<std::mutex> lock(config_mutex);
+      running = *next;
+    }
+    return summary;
+  };
+
+  auto server = section::transport::Server::start(config->listen, config->limits, registry, info, reload);
   if (!server) {
     section::log::error(server.status().message());
     registry.stop();  // the plugins' threads end before the process does
-    return 1;
+    return exit_status(1);
   }
 
   const auto view = registry.current();
@@ -169,9 +219,23 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   signals.serving();
-  signals.wait_for_stop();
-  (*server)->shutdown(config->shutdown_grace);
+  while (signals.wait() == section::app::SignalWatcher::Event::kReload) {
+    const auto summary = reload();
+    if (summary) {
+      section::log::info("SIGHUP: reloaded " + options.config + " as version " + std::to_string(summary->version));
+    } else {
+      section::log::error("SIGHUP: " + summary.status().message());
+    }
+  }
+  std::chrono::milliseconds drain;
+  std::chrono::milliseconds grace;
+  {
+    std::lock_guard<std::mutex> lock(config_mutex);
+    drain = running.drain;
+    grace = running.shutdown_grace;
+  }
+  (*server)->shutdown(drain, grace);
   registry.stop();
   section::log::info("stopped");
-  return 0;
+  return exit_status(0);
 }

@@ -14,7 +14,8 @@ host=$!
 read -r -t 20 line <"$prefix/out" || { echo "installed host did not start:"; cat "$prefix/err"; exit 1; }
 case "$line" in "section-host: serving "*) ;; *) echo "unexpected: $line"; cat "$prefix/err"; exit 1;; esac
 address=${line#section-host: serving }
-"$prefix/bin/section-ctl" --host "$address" status | grep -q "ict       serving" || { echo "ict is not serving"; exit 1; }
+status=$("$prefix/bin/section-ctl" --host "$address" status)
+grep -q "ict       serving" <<<"$status" || { echo "$status"; echo "ict is not serving"; exit 1; }
 kill -TERM "$host"
 wait "$host"
 host=""

@@ -45,10 +45,13 @@ grep -q "NOT_FOUND: no table 'no-such-table'" "$work/e" || { cat "$work/e"; fail
 
 services=$("$python" "$reflect" --host "$address" list) || fail "reflection list failed"
 grep -qx "section.v1.SectionService" <<<"$services" || { echo "$services"; fail "reflection does not list SectionService"; }
-"$python" "$reflect" --host "$address" describe section.v1.SectionService | grep -q "^rpc Watch(section.v1.WatchRequest) returns (stream section.v1.WatchEvent)$" ||
-  fail "reflection does not describe Watch"
-"$python" "$reflect" --host "$address" call section.v1.SectionService/GetTable '{"id": "evolution"}' | grep -q '"id": "evolution"' ||
+# Outputs are captured whole: grep -q would close the pipe early under pipefail.
+described=$("$python" "$reflect" --host "$address" describe section.v1.SectionService) || fail "reflection describe failed"
+grep -q "^rpc Watch(section.v1.WatchRequest) returns (stream section.v1.WatchEvent)$" <<<"$described" ||
+  { echo "$described"; fail "reflection does not describe Watch"; }
+called=$("$python" "$reflect" --host "$address" call section.v1.SectionService/GetTable '{"id": "evolution"}') ||
   fail "a call built from reflection alone failed"
+grep -q '"id": "evolution"' <<<"$called" || { echo "$called"; fail "the reflected call returned something else"; }
 
 kill -TERM "$host"
 wait "$host" || fail "the host did not stop cleanly"

@@ -43,7 +43,9 @@ read -r -t 20 line <"$work/out" || fail "the host did not start"
 address=${line#section-host: serving }
 ctl() { "$prefix/bin/section-ctl" --host "$address" "$@"; }
 
-ctl status | grep -q "example  *serving" || fail "the example component is not serving"
+# Outputs are captured whole: grep -q would close a pipe early under pipefail.
+status=$(ctl status)
+grep -q "example  *serving" <<<"$status" || { echo "$status"; fail "the example component is not serving"; }
 tables=$(ctl tables)
 for id in component-evolution/example deliverables/example measures/example; do
   grep -q "^$id " <<<"$tables" || fail "no table $id"
@@ -53,9 +55,12 @@ done
 rb=$(ctl table financial-by-component-rb --format csv)
 grep -q '^example,5. Records and archives management (template),' <<<"$rb" || { echo "$rb"; fail "no example row in financial-by-component-rb"; }
 grep -q '^subtotal,.*,20079400$' <<<"$rb" || { echo "$rb"; fail "the regular-budget total does not include the example"; }
-ctl table posts-by-component-rb --format csv | grep -q '^example,' || fail "no example row in posts-by-component-rb"
-ctl deliverables example | grep -q "Training of records focal points" || fail "the example's deliverables are not served"
-ctl measures example | grep -q "Percentage of new records kept" || fail "the example's measures are not served"
+posts=$(ctl table posts-by-component-rb --format csv)
+grep -q '^example,' <<<"$posts" || fail "no example row in posts-by-component-rb"
+deliverables=$(ctl deliverables example)
+grep -q "Training of records focal points" <<<"$deliverables" || fail "the example's deliverables are not served"
+measures=$(ctl measures example)
+grep -q "Percentage of new records kept" <<<"$measures" || fail "the example's measures are not served"
 
 kill -TERM "$host"
 wait "$host" || fail "the host did not stop cleanly"

@@ -71,8 +71,8 @@ TEST_CASE("a duplicate key in the configuration is refused", "[config]") {
 
 TEST_CASE("two plugins with one id are refused, naming both", "[config]") {
   const std::string error = error_of(config_with("id: finance", "id: edm"));
-  CHECK_THAT(error, Catch::Contains("plugin id 'edm' is already used by the plugin at line 6"));
-  CHECK_THAT(error, Catch::Contains("host.yaml:9"));
+  CHECK_THAT(error, Catch::Contains("plugin id 'edm' is already used by the plugin at line 7"));
+  CHECK_THAT(error, Catch::Contains("host.yaml:10"));
 }
 
 TEST_CASE("a missing library is refused with its resolved path", "[config]") {

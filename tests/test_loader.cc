@@ -140,7 +140,7 @@ TEST_CASE("a plugin refuses settings it does not know", "[loader]") {
   auto error = start_error("finance", test::plugin_dir() / "finance/finance.so", {{"colour", "blue"}});
   REQUIRE(error);
   CHECK(error->kind == PluginError::Kind::kInvalidSettings);
-  CHECK_THAT(error->message, Catch::Contains("unknown setting 'colour' (expected one of: data)"));
+  CHECK_THAT(error->message, Catch::Contains("unknown setting 'colour' (expected one of: data, watch_ms)"));
 }
 
 TEST_CASE("component data that fails its reader or its plugin's checks is refused, naming the file", "[loader]") {

@@ -41,21 +41,29 @@ void SignalWatcher::serving() {
   serving_ = true;
 }
 
-int SignalWatcher::wait_for_stop() {
+SignalWatcher::Event SignalWatcher::wait() {
   std::unique_lock<std::mutex> lock(mutex_);
-  stopped_.wait(lock, [this] { return stop_signal_ != 0; });
-  return stop_signal_;
+  changed_.wait(lock, [this] { return stop_signal_ != 0 || reload_pending_; });
+  if (stop_signal_ != 0) return Event::kStop;
+  reload_pending_ = false;
+  return Event::kReload;
 }
 
 void SignalWatcher::run() {
   for (;;) {
     int signal = 0;
     if (sigwait(&signals_, &signal) != 0) continue;
+    std::lock_guard<std::mutex> lock(mutex_);
     if (signal == SIGHUP) {
-      log::warning("SIGHUP ignored: this version does not reload its configuration; restart the host to apply changes");
+      if (!serving_ || stop_signal_ != 0) {
+        log::warning("SIGHUP ignored: the host is not serving yet, or is stopping");
+      } else {
+        log::info("received SIGHUP, reloading the configuration");
+        reload_pending_ = true;
+        changed_.notify_all();
+      }
       continue;
     }
-    std::lock_guard<std::mutex> lock(mutex_);
     if (!serving_ || stop_signal_ != 0) {
       // Nothing to drain yet, or a second request: stop now. _exit runs no destructors, which
       // may be waiting on what hangs.
@@ -65,7 +73,7 @@ void SignalWatcher::run() {
     }
     log::info(std::string("received ") + name(signal) + ", shutting down");
     stop_signal_ = signal;
-    stopped_.notify_all();
+    changed_.notify_all();
   }
 }
 

@@ -1,7 +1,8 @@
 // SIGINT, SIGTERM and SIGHUP, taken by one thread with sigwait so that no other thread (gRPC's,
 // a plugin's) ever receives them. A stop signal during start-up ends the process at once (a
 // plugin may hang while starting); after start-up it asks for a clean shutdown; a second one
-// during the shutdown ends the process at once.
+// during the shutdown ends the process at once. SIGHUP while serving asks for a reload;
+// several before the reload runs make one.
 #pragma once
 
 #include <condition_variable>
@@ -22,17 +23,19 @@ class SignalWatcher {
 
   // Start-up is over: from now on a stop signal asks for a clean shutdown.
   void serving();
-  // Waits for a stop signal; returns its number.
-  int wait_for_stop();
+  enum class Event { kStop, kReload };
+  // Waits for the next request: a stop (which wins over a pending reload) or a reload.
+  Event wait();
 
  private:
   void run();
 
   sigset_t signals_{};
   std::mutex mutex_;
-  std::condition_variable stopped_;
+  std::condition_variable changed_;
   bool serving_ = false;
   int stop_signal_ = 0;
+  bool reload_pending_ = false;
   std::thread thread_;
 };
 

@@ -1,5 +1,7 @@
 #include "host/loading/remote_source.h"
 
+#include <algorithm>
+
 #include "section/sdk/abi.h"
 
 namespace section::loading {
@@ -44,11 +46,16 @@ RemoteSource::~RemoteSource() {
   if (events_thread_.joinable()) events_thread_.join();
 }
 
-bool RemoteSource::connect(PluginError* error) {
-  if (channel_->WaitForConnected(std::chrono::system_clock::now() + timeout_)) return true;
+bool RemoteSource::connect(PluginError* error, const std::function<bool()>& give_up, std::chrono::milliseconds timeout) {
+  if (timeout.count() <= 0) timeout = timeout_;
+  const auto until = std::chrono::system_clock::now() + timeout;
+  while (std::chrono::system_clock::now() < until) {
+    if (channel_->WaitForConnected(std::min(until, std::chrono::system_clock::now() + std::chrono::milliseconds(20)))) return true;
+    if (give_up && give_up()) break;
+  }
   error->kind = PluginError::Kind::kFailed;
   error->message = "plugin endpoint " + address_ + " did not accept a connection within " +
-                   std::to_string(timeout_.count()) + " ms";
+                   std::to_string(timeout.count()) + " ms";
   return false;
 }
 

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,8 +23,10 @@ class RemoteSource final : public ComponentSource {
   RemoteSource(std::string address, SourceEvents events, std::chrono::milliseconds timeout);
   ~RemoteSource() override;
 
-  // Waits until the address accepts a connection, at most the call deadline.
-  bool connect(PluginError* error);
+  // Waits until the address accepts a connection, at most `timeout` (default: the call
+  // deadline); sooner false when `give_up` says so (e.g. the plugin's process has exited).
+  bool connect(PluginError* error, const std::function<bool()>& give_up = nullptr,
+               std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
   bool start(const section::v1::PluginStartRequest& request, PluginError* error) override;
   bool publish(section::v1::Component* component, PluginError* error) override;
   std::string where() const override { return address_; }

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <vector>
@@ -20,6 +21,7 @@ namespace fs = std::filesystem;
 
 // Exit status 3 from the runner: the library is not a usable plugin (section-plugin-runner).
 constexpr int kRunnerLibraryRefused = 3;
+constexpr std::chrono::milliseconds kProcessStartBudget{10000};
 
 }  // namespace
 
@@ -121,7 +123,10 @@ bool ProcessSource::spawn(const std::string& plugin_id, loading::PluginError* er
 
 bool ProcessSource::start(const section::v1::PluginStartRequest& request, loading::PluginError* error) {
   if (!spawn(request.plugin_id(), error)) return false;
-  if (remote_->connect(error) && remote_->start(request, error)) return true;
+  // Starting a process and loading a library takes longer than a call on a loaded plugin, and
+  // the runner's exit ends the wait at once: allow it at least kProcessStartBudget.
+  const auto budget = std::max(timeout_, kProcessStartBudget);
+  if (remote_->connect(error, [this] { return !exit_story().empty(); }, budget) && remote_->start(request, error)) return true;
   // Say why the runner is gone, if it is: its exit status and last words beat a timeout.
   for (int i = 0; i < 50 && exit_story().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::lock_guard<std::mutex> lock(mutex_);

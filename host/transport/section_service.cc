@@ -105,7 +105,8 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<section::v1:
   bool done_ = false;
 };
 
-SectionService::SectionService(registry::Registry& registry, HostInfo info) : registry_(registry), info_(std::move(info)) {}
+SectionService::SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams)
+    : registry_(registry), info_(std::move(info)), max_watch_streams_(max_watch_streams) {}
 
 SectionService::~SectionService() { close_watches(); }
 
@@ -180,13 +181,20 @@ grpc::ServerWriteReactor<section::v1::WatchEvent>* SectionService::Watch(grpc::C
                                                                         const section::v1::WatchRequest*) {
   auto stream = std::make_shared<WatchStream>(*this);
   bool closing = false;
+  bool full = false;
   {
     std::lock_guard<std::mutex> lock(watches_mutex_);
     closing = closing_;
+    // Each stream holds memory and a subscription: the number at once is capped.
+    full = static_cast<int>(watches_.size()) >= max_watch_streams_;
     watches_.insert(stream);
   }
   if (closing) {
     stream->close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "section-host is shutting down"));
+  } else if (full) {
+    stream->close(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                               "too many Watch streams at once (limits.max_watch_streams is " +
+                                   std::to_string(max_watch_streams_) + "); retry later"));
   } else {
     stream->begin();
   }

@@ -24,7 +24,7 @@ struct HostInfo {
 
 class SectionService final : public section::v1::SectionService::CallbackService {
  public:
-  SectionService(registry::Registry& registry, HostInfo info);
+  SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams);
   ~SectionService() override;
 
   void set_listen_address(std::string address) {
@@ -57,6 +57,7 @@ class SectionService final : public section::v1::SectionService::CallbackService
   registry::Registry& registry_;
   std::mutex info_mutex_;  // the listen address is set after the server has started
   HostInfo info_;
+  const int max_watch_streams_;
   std::mutex watches_mutex_;
   std::set<std::shared_ptr<WatchStream>> watches_;
   bool closing_ = false;

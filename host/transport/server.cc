@@ -1,25 +1,42 @@
 #include "host/transport/server.h"
 
+#include <thread>
+
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
 namespace section::transport {
 
-constexpr const char* kServiceName = "section.v1.SectionService";
+std::string component_health_name(const std::string& component_id) { return "section.v1.component." + component_id; }
 
-Result<std::unique_ptr<Server>> Server::start(const std::string& address, registry::Registry& registry, HostInfo info) {
+Result<std::unique_ptr<Server>> Server::start(const std::string& address, const config::LimitsConfig& limits,
+                                              registry::Registry& registry, HostInfo info, ReloadFunction reload) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<Server> server(new Server());
-  server->service_ = std::make_unique<SectionService>(registry, std::move(info));
+  server->registry_ = &registry;
+  server->service_ = std::make_unique<SectionService>(registry, std::move(info), limits.max_watch_streams);
+  server->admin_ = std::make_unique<AdminService>(std::move(reload));
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default: a second host on the same port would then share it
   // silently instead of failing. One address, one host.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Requests are small; a large one is refused (RESOURCE_EXHAUSTED) before it is parsed.
+  builder.SetMaxReceiveMessageSize(limits.max_request_bytes);
+  builder.SetMaxSendMessageSize(limits.max_response_bytes);
+  // Keepalive: the host pings idle connections to find dead clients (a Watch from a vanished
+  // laptop must not hold a stream slot for ever), and cuts off clients that ping too often.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, static_cast<int>(limits.keepalive_time.count()));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, static_cast<int>(limits.keepalive_timeout.count()));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             static_cast<int>(limits.min_client_ping_interval.count()));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
   int port = 0;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(server->service_.get());
+  builder.RegisterService(server->admin_.get());
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || (port == 0 && address.rfind("unix:", 0) != 0)) {
     return Status::error("cannot listen on " + address + " (is the address valid and the port free?)");
@@ -29,20 +46,44 @@ Result<std::unique_ptr<Server>> Server::start(const std::string& address, regist
   grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
   health->SetServingStatus(true);
   health->SetServingStatus(kServiceName, true);
+  Server* self = server.get();
+  server->listener_ = registry.subscribe([self](const registry::ViewPtr& view) { self->update_health(view); });
+  server->update_health(registry.current());
   return server;
 }
 
-void Server::shutdown(std::chrono::milliseconds grace) {
-  if (stopped_ || !server_) return;
-  stopped_ = true;
+void Server::update_health(const registry::ViewPtr& view) {
+  std::lock_guard<std::mutex> lock(health_mutex_);
+  if (stopped_ || !view) return;
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  health->SetServingStatus(false);
-  health->SetServingStatus(kServiceName, false);
+  std::set<std::string> present;
+  for (const auto& status : view->section.component_status()) {
+    const std::string name = component_health_name(status.id());
+    present.insert(name);
+    component_names_.insert(name);
+    health->SetServingStatus(name, status.state() == section::v1::SERVING);
+  }
+  // A component a reload removed is no longer served.
+  for (const auto& name : component_names_) {
+    if (present.count(name) == 0) health->SetServingStatus(name, false);
+  }
+}
+
+void Server::shutdown(std::chrono::milliseconds drain, std::chrono::milliseconds grace) {
+  {
+    std::lock_guard<std::mutex> lock(health_mutex_);
+    if (stopped_ || !server_) return;
+    stopped_ = true;
+  }
+  registry_->unsubscribe(listener_);
+  // Every name, the host's and each component's, says NOT_SERVING from now on, for good.
+  server_->GetHealthCheckService()->Shutdown();
+  if (drain.count() > 0) std::this_thread::sleep_for(drain);
   service_->close_watches();
   server_->Shutdown(std::chrono::system_clock::now() + grace);
   server_->Wait();
 }
 
-Server::~Server() { shutdown(std::chrono::milliseconds(0)); }
+Server::~Server() { shutdown(std::chrono::milliseconds(0), std::chrono::milliseconds(0)); }
 
 }  // namespace section::transport

@@ -1,37 +1,56 @@
-// The gRPC server: SectionService, grpc.health.v1.Health and server reflection on one port.
+// The gRPC server: SectionService, AdminService, grpc.health.v1.Health and server reflection
+// on one port, with the limits of the configuration.
 #pragma once
 
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include <grpcpp/grpcpp.h>
 
+#include "host/config/host_config.h"
 #include "host/core/status.h"
 #include "host/registry/registry.h"
+#include "host/transport/admin_service.h"
 #include "host/transport/section_service.h"
 
 namespace section::transport {
+
+// The health service names: "" and this one for the host as a whole, and one per component,
+// e.g. "section.v1.component.hr", SERVING only while the component serves fresh figures.
+constexpr const char* kServiceName = "section.v1.SectionService";
+std::string component_health_name(const std::string& component_id);
 
 class Server {
  public:
   // Listens on `address` ("127.0.0.1:0" picks a free port) and serves. Health is SERVING once
   // this returns.
-  static Result<std::unique_ptr<Server>> start(const std::string& address, registry::Registry& registry, HostInfo info);
+  static Result<std::unique_ptr<Server>> start(const std::string& address, const config::LimitsConfig& limits,
+                                               registry::Registry& registry, HostInfo info, ReloadFunction reload);
   ~Server();
 
   // The address actually bound, with the port chosen when the configuration said 0.
   const std::string& address() const { return address_; }
 
-  // Health NOT_SERVING first, then Watch streams are closed, then in-flight calls get until
-  // `grace` to finish before they are cancelled.
-  void shutdown(std::chrono::milliseconds grace);
+  // A graceful drain: health turns NOT_SERVING at once while calls are still answered for
+  // `drain` (so that load balancers stop sending new ones), then Watch streams are closed,
+  // then calls in flight get until `grace` to finish before they are cancelled.
+  void shutdown(std::chrono::milliseconds drain, std::chrono::milliseconds grace);
 
  private:
   Server() = default;
+  void update_health(const registry::ViewPtr& view);
+
+  registry::Registry* registry_ = nullptr;
   std::unique_ptr<SectionService> service_;
+  std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
+  int listener_ = 0;
+  std::mutex health_mutex_;
+  std::set<std::string> component_names_;  // every component health name ever set
   bool stopped_ = false;
 };
 

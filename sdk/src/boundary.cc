@@ -63,7 +63,11 @@ int create(Factory factory, const char* request, std::size_t size, const section
     instance->plugin = factory(instance->context);
     instance->plugin->start();
   });
-  if (status == SECTION_PLUGIN_OK) *handle = instance.release();
+  if (status == SECTION_PLUGIN_OK) {
+    *handle = instance.release();
+  } else if (instance && instance->plugin) {
+    guarded(nullptr, nullptr, "stop", [&] { instance->plugin->stop(); });
+  }
   return status;
 }
 
@@ -82,8 +86,11 @@ int publish(void* handle, section_plugin_emit_fn on_component, void* component_c
 
 void destroy(void* handle) noexcept {
   // A destructor that throws would terminate the host; contain it here.
+  auto* instance = static_cast<Instance*>(handle);
+  // stop() first: the plugin's threads end while its virtual functions can still be called.
+  if (instance != nullptr && instance->plugin) guarded(nullptr, nullptr, "stop", [&] { instance->plugin->stop(); });
   try {
-    delete static_cast<Instance*>(handle);
+    delete instance;
   } catch (...) {
   }
 }

@@ -51,11 +51,33 @@ std::string Findings::to_string() const {
   return out;
 }
 
-void DataPlugin::start() {
-  std::vector<std::string> known = extra_settings();
-  known.push_back("data");
-  context_.require_known_settings(known);
-  data_path_ = context_.data_path("data", "component.yaml");
+namespace {
+
+// What identifies one version of a file: editors replace a file (new inode) or rewrite it.
+struct FileStamp {
+  std::filesystem::file_time_type modified{};
+  std::uintmax_t size = 0;
+  bool exists = false;
+  bool operator==(const FileStamp& other) const {
+    return modified == other.modified && size == other.size && exists == other.exists;
+  }
+};
+
+FileStamp stamp_of(const std::filesystem::path& path) {
+  std::error_code ec;
+  FileStamp stamp;
+  stamp.modified = std::filesystem::last_write_time(path, ec);
+  if (ec) return stamp;
+  stamp.size = std::filesystem::file_size(path, ec);
+  stamp.exists = !ec;
+  return stamp;
+}
+
+}  // namespace
+
+DataPlugin::~DataPlugin() { stop(); }
+
+section::v1::Component DataPlugin::load() const {
   section::v1::Component component = read_component_file(data_path_);
   const std::string file = data_path_.string();
   if (component.id() != context_.plugin_id()) {
@@ -71,7 +93,74 @@ void DataPlugin::start() {
   if (!findings.empty()) {
     throw DataError(file + ": " + std::to_string(findings.size()) + " check(s) failed:\n" + findings.to_string());
   }
-  component_ = std::move(component);
+  return component;
+}
+
+void DataPlugin::start() {
+  std::vector<std::string> known = extra_settings();
+  known.push_back("data");
+  known.push_back("watch_ms");
+  context_.require_known_settings(known);
+  long watch_ms = 500;
+  if (const auto given = context_.setting("watch_ms")) {
+    try {
+      std::size_t used = 0;
+      watch_ms = std::stol(*given, &used);
+      if (used != given->size() || watch_ms < 0 || watch_ms > 3'600'000) throw std::out_of_range(*given);
+    } catch (const std::exception&) {
+      throw InvalidSettings("plugin '" + context_.plugin_id() + "': setting 'watch_ms' must be a whole number of " +
+                            "milliseconds from 0 (no watching) to 3600000, not '" + *given + "'");
+    }
+  }
+  data_path_ = context_.data_path("data", "component.yaml");
+  section::v1::Component component = load();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    component_ = std::move(component);
+  }
+  if (watch_ms > 0) watcher_ = std::thread([this, watch_ms] { watch(std::chrono::milliseconds(watch_ms)); });
+}
+
+section::v1::Component DataPlugin::publish() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return component_;
+}
+
+void DataPlugin::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  stop_changed_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+}
+
+void DataPlugin::watch(std::chrono::milliseconds interval) {
+  FileStamp seen = stamp_of(data_path_);
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (stop_changed_.wait_for(lock, interval, [this] { return stopping_; })) return;
+    }
+    const FileStamp now = stamp_of(data_path_);
+    if (now == seen) continue;
+    seen = now;
+    if (!now.exists) {
+      context_.log(SECTION_LOG_WARNING, data_path_.string() + " is gone; the data read before goes on serving");
+      continue;
+    }
+    try {
+      section::v1::Component component = load();
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        component_ = std::move(component);
+      }
+      context_.log(SECTION_LOG_INFO, data_path_.string() + " changed; republishing");
+      context_.request_republish();
+    } catch (const std::exception& e) {
+      context_.log(SECTION_LOG_ERROR, std::string(e.what()) + "\n(the previous data goes on serving)");
+    }
+  }
 }
 
 }  // namespace section::sdk

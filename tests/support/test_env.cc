@@ -58,6 +58,7 @@ std::string default_config_text() {
          "section: " + (source_dir() / "configs/section-29f.section.yaml").string() + "\n"
          "plugin_dir: " + plugin_dir().string() + "\n"
          "shutdown_grace_ms: 2000\n"
+         "drain_ms: 0\n"
          "plugins:\n"
          "  - id: edm\n    library: edm\n    enabled: true\n"
          "  - id: finance\n    library: finance\n    enabled: true\n"

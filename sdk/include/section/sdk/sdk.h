@@ -21,13 +21,17 @@
 // SDK catches every exception and reports it to the host as an error with its message.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/dll/alias.hpp>
@@ -75,6 +79,9 @@ class Plugin {
   virtual void start() {}
   // The component as it is now. Called after start and again after request_republish().
   virtual section::v1::Component publish() = 0;
+  // Called once before the plugin is destroyed, even when start() threw: end the plugin's own
+  // threads here, while its virtual functions can still be called.
+  virtual void stop() {}
 };
 
 // The problems a check finds, each with the field it concerns.
@@ -131,12 +138,18 @@ void common(const section::v1::Component& component, Findings& findings);
 // A plugin that is its data file plus its own checks. The data file is the setting `data`, or
 // component.yaml beside the plugin library. start() reads it, checks that it belongs to this
 // plugin and budget, and runs check(); publish() returns it.
+//
+// It also watches the data file (every `watch_ms` milliseconds, default 500; 0 turns it off).
+// When the file changes it reads and checks it again: a good file becomes the component and
+// the host is asked to republish; a bad one is logged and the previous data goes on serving.
 class DataPlugin : public Plugin {
  public:
   explicit DataPlugin(const Context& context) : context_(context) {}
+  ~DataPlugin() override;
 
   void start() override;
-  section::v1::Component publish() override { return component_; }
+  section::v1::Component publish() override;
+  void stop() override;
 
  protected:
   // The plugin's own domain checks.
@@ -148,9 +161,17 @@ class DataPlugin : public Plugin {
   const std::filesystem::path& data_path() const { return data_path_; }
 
  private:
+  // Reads and checks the data file; throws DataError.
+  section::v1::Component load() const;
+  void watch(std::chrono::milliseconds interval);
+
   const Context& context_;
   std::filesystem::path data_path_;
+  mutable std::mutex mutex_;
   section::v1::Component component_;
+  std::condition_variable stop_changed_;
+  bool stopping_ = false;
+  std::thread watcher_;
 };
 
 namespace detail {

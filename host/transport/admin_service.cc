@@ -1,0 +1,33 @@
+#include "host/transport/admin_service.h"
+
+#include <thread>
+
+namespace section::transport {
+
+grpc::ServerUnaryReactor* AdminService::Reload(grpc::CallbackServerContext* context, const section::v1::ReloadRequest*,
+                                               section::v1::ReloadResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!reload_) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this host cannot reload"));
+    return reactor;
+  }
+  // The reactor lives until Finish, and the server's shutdown waits for it: the thread may
+  // outlast the call's deadline but never the server.
+  std::thread([this, reactor, response] {
+    const Result<registry::ReloadSummary> summary = reload_();
+    if (!summary) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                   "the configuration was not reloaded; the running one serves on unchanged: " +
+                                       summary.status().message()));
+      return;
+    }
+    response->set_version(summary->version);
+    for (const auto& id : summary->started) response->add_started(id);
+    for (const auto& id : summary->stopped) response->add_stopped(id);
+    for (const auto& id : summary->kept) response->add_kept(id);
+    reactor->Finish(grpc::Status::OK);
+  }).detach();
+  return reactor;
+}
+
+}  // namespace section::transport

@@ -1,0 +1,27 @@
+// section.v1.AdminService: operating a running host. Reload runs the same reload as SIGHUP; it
+// takes as long as loading the new plugins does, so it runs on a thread of its own and never
+// holds one of gRPC's callback threads.
+#pragma once
+
+#include <functional>
+
+#include "host/core/status.h"
+#include "host/registry/registry.h"
+#include "section/v1/admin_service.grpc.pb.h"
+
+namespace section::transport {
+
+using ReloadFunction = std::function<Result<registry::ReloadSummary>()>;
+
+class AdminService final : public section::v1::AdminService::CallbackService {
+ public:
+  explicit AdminService(ReloadFunction reload) : reload_(std::move(reload)) {}
+
+  grpc::ServerUnaryReactor* Reload(grpc::CallbackServerContext* context, const section::v1::ReloadRequest* request,
+                                   section::v1::ReloadResponse* response) override;
+
+ private:
+  ReloadFunction reload_;
+};
+
+}  // namespace section::transport
