@@ -11,6 +11,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "host/core/money.h"
 #include "section/sdk/vocabulary.h"
+#include "section/v1/admin_service.grpc.pb.h"
 #include "section/v1/section_service.grpc.pb.h"
 
 namespace section::cli {
@@ -40,6 +41,7 @@ int report(const grpc::Status& status, const Client& client) {
     case grpc::StatusCode::INVALID_ARGUMENT: code = "INVALID_ARGUMENT"; break;
     case grpc::StatusCode::UNAVAILABLE: code = "UNAVAILABLE"; break;
     case grpc::StatusCode::FAILED_PRECONDITION: code = "FAILED_PRECONDITION"; break;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: code = "RESOURCE_EXHAUSTED"; break;
     case grpc::StatusCode::DEADLINE_EXCEEDED: code = "DEADLINE_EXCEEDED"; break;
     case grpc::StatusCode::CANCELLED: code = "CANCELLED"; break;
     default: code = "error " + std::to_string(status.error_code()); break;
@@ -66,6 +68,7 @@ std::string state_word(section::v1::ComponentState state) {
     case section::v1::SERVING: return "serving";
     case section::v1::DISABLED: return "disabled";
     case section::v1::FAILED: return "FAILED";
+    case section::v1::STALE: return "STALE";
     default: return "unknown";
   }
 }
@@ -199,9 +202,35 @@ int show_status(const Client& client, bool json, std::ostream& out) {
     out << "  " << component.id() << std::string(component.id().size() < 10 ? 10 - component.id().size() : 1, ' ')
         << state_word(component.state());
     if (!component.title().empty()) out << "  " << component.title();
+    if (!component.isolation().empty() && component.isolation() != "in_process") out << "  [" << component.isolation() << "]";
     out << "\n";
+    if (component.restarts() > 0) out << "            restarted " << component.restarts() << " time(s)\n";
+    if (component.has_stale_since()) {
+      out << "            stale since " << google::protobuf::util::TimeUtil::ToString(component.stale_since())
+          << "; serving its snapshot of " << google::protobuf::util::TimeUtil::ToString(component.published_at()) << "\n";
+    }
+    if (component.crash_looping()) out << "            CRASH-LOOPING: the host stopped restarting it\n";
     if (!component.reason().empty()) out << "            " << component.reason() << "\n";
   }
+  return 0;
+}
+
+int reload(const Client& client, std::ostream& out) {
+  auto stub = section::v1::AdminService::NewStub(client.channel);
+  grpc::ClientContext context;
+  set_deadline(context, client);
+  section::v1::ReloadResponse response;
+  const grpc::Status status = stub->Reload(&context, section::v1::ReloadRequest(), &response);
+  if (!status.ok()) return report(status, client);
+  auto list = [](const google::protobuf::RepeatedPtrField<std::string>& ids) {
+    std::string text;
+    for (const auto& id : ids) text += (text.empty() ? "" : ", ") + id;
+    return text.empty() ? std::string("none") : text;
+  };
+  out << "reloaded: version " << response.version() << "\n"
+      << "started: " << list(response.started()) << "\n"
+      << "stopped: " << list(response.stopped()) << "\n"
+      << "kept:    " << list(response.kept()) << "\n";
   return 0;
 }
 

@@ -32,6 +32,8 @@ int overview(const Client& client, std::ostream& out);
 // directory, which it needs), or to `out` when `output` is empty. 1 also when the section keeps
 // changing while it is fetched, or when the output cannot be written.
 int export_section(const Client& client, ExportFormat format, const std::string& output, std::ostream& out);
+// Asks the host to reload its configuration (AdminService.Reload) and says what changed.
+int reload(const Client& client, std::ostream& out);
 // Waits until the host reports SERVING on grpc.health.v1.Health, up to `timeout`.
 int wait_until_serving(const Client& client, std::chrono::milliseconds timeout, std::ostream& out);
 

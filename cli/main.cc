@@ -23,6 +23,7 @@ constexpr const char* kUsage =
     "  watch [--count N] [--format text|json]\n"
     "                                    the current version, then each new one as it is published\n"
     "  wait [--timeout SECONDS]          wait until the host reports SERVING (health check)\n"
+    "  reload                            reload the host's configuration file (as SIGHUP does)\n"
     "  export --format csv|md|json|html [--output PATH]\n"
     "                                    the whole section from one version: every table, measure and\n"
     "                                    deliverable. md, json and html (one self-contained page with\n"
@@ -125,5 +126,6 @@ int main(int argc, char** argv) {
   if (command == "watch") return section::cli::watch(client, count, json, std::cout);
   if (command == "export") return section::cli::export_section(client, export_format, output, std::cout);
   if (command == "wait") return section::cli::wait_until_serving(client, client.deadline, std::cout);
+  if (command == "reload") return section::cli::reload(client, std::cout);
   usage_error("unknown command '" + command + "'");
 }

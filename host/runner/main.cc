@@ -1,8 +1,10 @@
-// section-plugin-runner --library PATH --listen unix:PATH --parent PID
+// section-plugin-runner --library PATH --listen unix:PATH [--parent PID]
 //
 // Loads one plugin library, exactly as section-host does in process, and serves the plugin
 // contract (section.v1.PluginService) on a Unix domain socket for the host that started it.
-// It ends when its parent does (PR_SET_PDEATHSIG), so no runner outlives a host that died.
+// With --parent (as the host starts it) it ends when that parent does (PR_SET_PDEATHSIG), so
+// no runner outlives a host that died. Without it, it runs on its own, for a host to attach to
+// with `endpoint: unix:PATH`.
 // Exit status: 0 after SIGTERM, 2 for a bad command line, 3 when the library is not a usable
 // plugin (the message on standard error names the file and the reason), 1 otherwise.
 #include <sys/prctl.h>
@@ -24,7 +26,7 @@ namespace {
 
 [[noreturn]] void usage(const std::string& message) {
   std::cerr << "section-plugin-runner: " << message
-            << "\nusage: section-plugin-runner --library PATH --listen unix:PATH --parent PID\n";
+            << "\nusage: section-plugin-runner --library PATH --listen unix:PATH [--parent PID]\n";
   std::exit(2);
 }
 
@@ -42,11 +44,13 @@ int main(int argc, char** argv) {
     else if (arg == "--parent") parent = std::strtol(argv[++i], nullptr, 10);
     else usage("unknown argument '" + arg + "'");
   }
-  if (library_path.empty() || listen.rfind("unix:", 0) != 0 || parent <= 0) usage("--library, --listen unix:PATH and --parent are required");
+  if (library_path.empty() || listen.rfind("unix:", 0) != 0) usage("--library and --listen unix:PATH are required");
 
-  // Die with the host. The parent may already be gone by now: then exit at once.
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) return 1;
+  if (parent > 0) {
+    // Die with the host. The parent may already be gone by now: then exit at once.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) return 1;
+  }
 
   // SIGTERM from the host ends the runner cleanly: wait for it on a thread of its own.
   sigset_t stop;
