@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "section/sdk/sdk.h"
 
@@ -53,14 +55,17 @@ std::string Findings::to_string() const {
 
 namespace {
 
-// What identifies one version of a file: editors replace a file (new inode) or rewrite it.
+// What identifies one version of a file. The content's hash too: a same-size edit within the
+// file system's timestamp granularity leaves the modification time and size unchanged.
 struct FileStamp {
   std::filesystem::file_time_type modified{};
   std::uintmax_t size = 0;
+  std::size_t content = 0;
   bool exists = false;
   bool operator==(const FileStamp& other) const {
-    return modified == other.modified && size == other.size && exists == other.exists;
+    return modified == other.modified && size == other.size && content == other.content && exists == other.exists;
   }
+  bool operator!=(const FileStamp& other) const { return !(*this == other); }
 };
 
 FileStamp stamp_of(const std::filesystem::path& path) {
@@ -69,7 +74,12 @@ FileStamp stamp_of(const std::filesystem::path& path) {
   stamp.modified = std::filesystem::last_write_time(path, ec);
   if (ec) return stamp;
   stamp.size = std::filesystem::file_size(path, ec);
-  stamp.exists = !ec;
+  if (ec) return stamp;
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  stamp.content = std::hash<std::string>{}(content.str());
+  stamp.exists = static_cast<bool>(in);
   return stamp;
 }
 
@@ -137,13 +147,18 @@ void DataPlugin::stop() {
 
 void DataPlugin::watch(std::chrono::milliseconds interval) {
   FileStamp seen = stamp_of(data_path_);
+  FileStamp changing = seen;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       if (stop_changed_.wait_for(lock, interval, [this] { return stopping_; })) return;
     }
     const FileStamp now = stamp_of(data_path_);
-    if (now == seen) continue;
+    // Read a changed file once it has stayed the same for one interval: not half-written.
+    if (now == seen || now != changing) {
+      changing = now;
+      continue;
+    }
     seen = now;
     if (!now.exists) {
       context_.log(SECTION_LOG_WARNING, data_path_.string() + " is gone; the data read before goes on serving");
