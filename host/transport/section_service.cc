@@ -5,25 +5,18 @@
 namespace section::transport {
 namespace {
 
-grpc::Status to_status(const query::QueryError& error) {
-  switch (error.code) {
-    case query::QueryError::Code::kNotFound: return grpc::Status(grpc::StatusCode::NOT_FOUND, error.message);
-    case query::QueryError::Code::kInvalidArgument: return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error.message);
-    case query::QueryError::Code::kFailedPrecondition: return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, error.message);
-  }
-  return grpc::Status(grpc::StatusCode::INTERNAL, error.message);
+// Answers a raw unary call with the bytes of a SerializedAnswer, or its status.
+grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, SerializedAnswer&& answer,
+                                 grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (answer.status.ok()) *response = std::move(answer.bytes);
+  reactor->Finish(answer.status);
+  return reactor;
 }
 
-// Answers a unary call from an Answer<T>: the value or the error's status.
-template <typename T>
-grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, query::Answer<T>&& answer, T* response) {
+grpc::ServerUnaryReactor* refuse_unparsable(grpc::CallbackServerContext* context, const char* type) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (auto* error = std::get_if<query::QueryError>(&answer)) {
-    reactor->Finish(to_status(*error));
-  } else {
-    *response = std::move(std::get<T>(answer));
-    reactor->Finish(grpc::Status::OK);
-  }
+  reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string("the request is not a ") + type));
   return reactor;
 }
 
@@ -106,9 +99,25 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<section::v1:
 };
 
 SectionService::SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams)
-    : registry_(registry), info_(std::move(info)), max_watch_streams_(max_watch_streams) {}
+    : registry_(registry), info_(std::move(info)), max_watch_streams_(max_watch_streams) {
+  // Subscribe first, then take the current view: whichever is newer wins, so no version is missed.
+  answers_listener_ = registry_.subscribe([this](const registry::ViewPtr& view) { offer_answers(view); });
+  offer_answers(registry_.current());
+}
 
-SectionService::~SectionService() { close_watches(); }
+void SectionService::offer_answers(const registry::ViewPtr& view) {
+  if (!view) return;
+  std::shared_ptr<const SerializedAnswers> fresh = std::make_shared<SerializedAnswers>(view);
+  std::shared_ptr<const SerializedAnswers> existing = std::atomic_load(&answers_);
+  while (!existing || existing->view()->version < view->version) {
+    if (std::atomic_compare_exchange_weak(&answers_, &existing, fresh)) return;
+  }
+}
+
+SectionService::~SectionService() {
+  registry_.unsubscribe(answers_listener_);
+  close_watches();
+}
 
 void SectionService::close_watches() {
   std::set<std::shared_ptr<WatchStream>> streams;
@@ -122,38 +131,35 @@ void SectionService::close_watches() {
   }
 }
 
-grpc::ServerUnaryReactor* SectionService::GetSection(grpc::CallbackServerContext* context,
-                                                     const section::v1::GetSectionRequest*, section::v1::Section* response) {
-  *response = registry_.current()->section;
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+grpc::ServerUnaryReactor* SectionService::GetSection(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
+                                                     grpc::ByteBuffer* response) {
+  return finish(context, {grpc::Status::OK, answers()->section()}, response);
 }
 
-grpc::ServerUnaryReactor* SectionService::ListTables(grpc::CallbackServerContext* context,
-                                                     const section::v1::ListTablesRequest*,
-                                                     section::v1::ListTablesResponse* response) {
-  *response = query::list_tables(*registry_.current());
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+grpc::ServerUnaryReactor* SectionService::ListTables(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
+                                                     grpc::ByteBuffer* response) {
+  return finish(context, {grpc::Status::OK, answers()->tables()}, response);
 }
 
-grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* context,
-                                                   const section::v1::GetTableRequest* request, section::v1::Table* response) {
-  return finish(context, query::get_table(*registry_.current(), *request), response);
+grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* response) {
+  section::v1::GetTableRequest parsed;
+  if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.GetTableRequest");
+  return finish(context, answers()->table(parsed), response);
 }
 
 grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerContext* context,
-                                                       const section::v1::ListMeasuresRequest* request,
-                                                       section::v1::ListMeasuresResponse* response) {
-  return finish(context, query::list_measures(*registry_.current(), *request), response);
+                                                       const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  section::v1::ListMeasuresRequest parsed;
+  if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.ListMeasuresRequest");
+  return finish(context, answers()->measures(parsed), response);
 }
 
 grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerContext* context,
-                                                           const section::v1::ListDeliverablesRequest* request,
-                                                           section::v1::ListDeliverablesResponse* response) {
-  return finish(context, query::list_deliverables(*registry_.current(), *request), response);
+                                                           const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  section::v1::ListDeliverablesRequest parsed;
+  if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.ListDeliverablesRequest");
+  return finish(context, answers()->deliverables(parsed), response);
 }
 
 grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext* context,

@@ -2,6 +2,7 @@
 // answer comes from host/query on the current SectionView.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -10,6 +11,7 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include "host/registry/registry.h"
+#include "host/transport/serialized_answers.h"
 #include "section/v1/section_service.grpc.pb.h"
 
 namespace section::transport {
@@ -22,7 +24,16 @@ struct HostInfo {
   google::protobuf::Timestamp started_at;
 };
 
-class SectionService final : public section::v1::SectionService::CallbackService {
+// The unary queries are raw methods: they answer with bytes serialized once per version
+// (serialized_answers.h). GetStatus and Watch build their answers per call.
+using SectionServiceBase = section::v1::SectionService::WithRawCallbackMethod_GetSection<
+    section::v1::SectionService::WithRawCallbackMethod_ListTables<
+        section::v1::SectionService::WithRawCallbackMethod_GetTable<
+            section::v1::SectionService::WithRawCallbackMethod_ListMeasures<
+                section::v1::SectionService::WithRawCallbackMethod_ListDeliverables<
+                    section::v1::SectionService::CallbackService>>>>>;
+
+class SectionService final : public SectionServiceBase {
  public:
   SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams);
   ~SectionService() override;
@@ -34,18 +45,16 @@ class SectionService final : public section::v1::SectionService::CallbackService
   // Ends every Watch stream with UNAVAILABLE, for a graceful shutdown.
   void close_watches();
 
-  grpc::ServerUnaryReactor* GetSection(grpc::CallbackServerContext* context, const section::v1::GetSectionRequest* request,
-                                       section::v1::Section* response) override;
-  grpc::ServerUnaryReactor* ListTables(grpc::CallbackServerContext* context, const section::v1::ListTablesRequest* request,
-                                       section::v1::ListTablesResponse* response) override;
-  grpc::ServerUnaryReactor* GetTable(grpc::CallbackServerContext* context, const section::v1::GetTableRequest* request,
-                                     section::v1::Table* response) override;
-  grpc::ServerUnaryReactor* ListMeasures(grpc::CallbackServerContext* context,
-                                         const section::v1::ListMeasuresRequest* request,
-                                         section::v1::ListMeasuresResponse* response) override;
-  grpc::ServerUnaryReactor* ListDeliverables(grpc::CallbackServerContext* context,
-                                             const section::v1::ListDeliverablesRequest* request,
-                                             section::v1::ListDeliverablesResponse* response) override;
+  grpc::ServerUnaryReactor* GetSection(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListTables(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetTable(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListMeasures(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListDeliverables(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                             grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context, const section::v1::GetStatusRequest* request,
                                       section::v1::HostStatus* response) override;
   grpc::ServerWriteReactor<section::v1::WatchEvent>* Watch(grpc::CallbackServerContext* context,
@@ -54,7 +63,14 @@ class SectionService final : public section::v1::SectionService::CallbackService
   class WatchStream;
 
  private:
+  std::shared_ptr<const SerializedAnswers> answers() const { return std::atomic_load(&answers_); }
+  void offer_answers(const registry::ViewPtr& view);
+
   registry::Registry& registry_;
+  // The current version's answers. Replaced by a registry listener that subscribes before any
+  // Watch stream can, so a client told of version N by Watch is answered from N or later.
+  std::shared_ptr<const SerializedAnswers> answers_;
+  int answers_listener_ = 0;
   std::mutex info_mutex_;  // the listen address is set after the server has started
   HostInfo info_;
   const int max_watch_streams_;

@@ -1,0 +1,84 @@
+#include "host/transport/serialized_answers.h"
+
+#include <grpcpp/support/proto_buffer_reader.h>
+
+#include "host/query/queries.h"
+
+namespace section::transport {
+namespace {
+
+grpc::Status to_status(const query::QueryError& error) {
+  switch (error.code) {
+    case query::QueryError::Code::kNotFound: return grpc::Status(grpc::StatusCode::NOT_FOUND, error.message);
+    case query::QueryError::Code::kInvalidArgument: return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error.message);
+    case query::QueryError::Code::kFailedPrecondition: return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, error.message);
+  }
+  return grpc::Status(grpc::StatusCode::INTERNAL, error.message);
+}
+
+template <typename T>
+SerializedAnswer answer_of(query::Answer<T>&& answer) {
+  SerializedAnswer out;
+  if (auto* error = std::get_if<query::QueryError>(&answer)) {
+    out.status = to_status(*error);
+  } else {
+    out.bytes = serialize(std::get<T>(answer));
+  }
+  return out;
+}
+
+std::string key_of(const std::string& component, int year) { return component + "|" + std::to_string(year); }
+
+}  // namespace
+
+grpc::ByteBuffer serialize(const google::protobuf::Message& message) {
+  grpc::Slice slice(message.SerializeAsString());
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+bool parse(const grpc::ByteBuffer& bytes, google::protobuf::Message* message) {
+  grpc::ByteBuffer copy(bytes);  // the reader needs a mutable buffer; copying shares the slices
+  grpc::ProtoBufferReader reader(&copy);
+  return message->ParseFromZeroCopyStream(&reader);
+}
+
+SerializedAnswers::SerializedAnswers(registry::ViewPtr view) : view_(std::move(view)) {
+  section_ = serialize(view_->section);
+  tables_ = serialize(query::list_tables(*view_));
+  for (const auto& [id, table] : view_->tables) table_bytes_.emplace(id, serialize(table));
+  // The unfiltered lists are asked for most; have them ready.
+  measures(section::v1::ListMeasuresRequest());
+  deliverables(section::v1::ListDeliverablesRequest());
+}
+
+SerializedAnswer SerializedAnswers::table(const section::v1::GetTableRequest& request) const {
+  if (auto found = table_bytes_.find(request.id()); found != table_bytes_.end()) return {grpc::Status::OK, found->second};
+  return answer_of(query::get_table(*view_, request));  // the error: no table, or no id
+}
+
+SerializedAnswer SerializedAnswers::measures(const section::v1::ListMeasuresRequest& request) const {
+  const std::string key = key_of(request.component(), request.year());
+  {
+    std::lock_guard<std::mutex> lock(lists_mutex_);
+    if (auto found = measures_.find(key); found != measures_.end()) return found->second;
+  }
+  SerializedAnswer answer = answer_of(query::list_measures(*view_, request));
+  std::lock_guard<std::mutex> lock(lists_mutex_);
+  // Bounded: only keys that the view can answer are kept (errors are not cached).
+  if (answer.status.ok()) measures_.emplace(key, answer);
+  return answer;
+}
+
+SerializedAnswer SerializedAnswers::deliverables(const section::v1::ListDeliverablesRequest& request) const {
+  const std::string key = key_of(request.component(), request.year());
+  {
+    std::lock_guard<std::mutex> lock(lists_mutex_);
+    if (auto found = deliverables_.find(key); found != deliverables_.end()) return found->second;
+  }
+  SerializedAnswer answer = answer_of(query::list_deliverables(*view_, request));
+  std::lock_guard<std::mutex> lock(lists_mutex_);
+  if (answer.status.ok()) deliverables_.emplace(key, answer);
+  return answer;
+}
+
+}  // namespace section::transport
