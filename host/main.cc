@@ -172,8 +172,7 @@ int main(int argc, char** argv) {
   std::mutex config_mutex;  // reloads and the shutdown read the current configuration
   section::config::HostConfig running = *config;
   std::mutex reload_mutex;  // one reload at a time, whoever asks
-  const auto reload = [&]() -> section::Result<section::registry::ReloadSummary> {
-    std::lock_guard<std::mutex> one_at_a_time(reload_mutex);
+  const auto try_reload = [&]() -> section::Result<section::registry::ReloadSummary> {
     auto next = section::config::load_host_config(options.config, default_plugin_dir());
     if (!next) return next.status();
     if (!options.listen.empty()) next->listen = options.listen;
@@ -194,6 +193,12 @@ int main(int argc, char** argv) {
       std::lock_guard<std::mutex> lock(config_mutex);
       running = *next;
     }
+    return summary;
+  };
+  const auto reload = [&]() -> section::Result<section::registry::ReloadSummary> {
+    std::lock_guard<std::mutex> one_at_a_time(reload_mutex);
+    auto summary = try_reload();
+    if (!summary) section::log::error("reload refused; the running configuration serves on unchanged: " + summary.status().message());
     return summary;
   };
 
@@ -224,7 +229,7 @@ int main(int argc, char** argv) {
     if (summary) {
       section::log::info("SIGHUP: reloaded " + options.config + " as version " + std::to_string(summary->version));
     } else {
-      section::log::error("SIGHUP: " + summary.status().message());
+      section::log::error("SIGHUP: the reload was refused (see above)");
     }
   }
   std::chrono::milliseconds drain;

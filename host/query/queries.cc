@@ -14,7 +14,8 @@ std::optional<QueryError> check_component(const aggregate::SectionView& view, co
   if (id.empty() || (allow_section && id == kSectionComponent)) return std::nullopt;
   for (const auto& status : view.section.component_status()) {
     if (status.id() != id) continue;
-    if (status.state() == section::v1::SERVING) return std::nullopt;
+    // A stale component is served from its last good snapshot, filtered queries included.
+    if (status.state() == section::v1::SERVING || status.state() == section::v1::STALE) return std::nullopt;
     const std::string state = status.state() == section::v1::DISABLED ? "disabled" : "unavailable";
     return QueryError{QueryError::Code::kFailedPrecondition, "component '" + id + "' is " + state + ": " + status.reason()};
   }

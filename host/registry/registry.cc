@@ -22,6 +22,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using config::Isolation;
+
+// How long a restarted plugin must serve before its next failure counts as a first one again.
+constexpr std::chrono::seconds kStableAfter{10};
+// How long the host waits for an external plugin's endpoint to accept a connection.
+constexpr std::chrono::milliseconds kEndpointConnectBudget{1000};
 using google::protobuf::util::TimeUtil;
 
 log::Level level_of(int plugin_level) {
@@ -68,6 +73,15 @@ std::chrono::milliseconds backoff(const config::SupervisionConfig& supervision, 
   return std::chrono::milliseconds(static_cast<std::int64_t>(delay * jitter(random)));
 }
 
+// When and how big a library file is: a changed stamp means new code.
+std::string library_stamp(const fs::path& path) {
+  std::error_code ec;
+  const auto modified = fs::last_write_time(path, ec);
+  if (ec) return {};
+  const auto size = fs::file_size(path, ec);
+  return std::to_string(modified.time_since_epoch().count()) + "/" + std::to_string(ec ? 0 : size);
+}
+
 }  // namespace
 
 Registry::Registry(config::SectionFile section) : section_(std::make_shared<const config::SectionFile>(std::move(section))) {}
@@ -76,6 +90,9 @@ Registry::~Registry() { stop(); }
 
 Status Registry::start(const config::HostConfig& config) {
   config_ = config;
+  if (std::any_of(config.plugins.begin(), config.plugins.end(), [](const auto& p) { return p.isolation == Isolation::kProcess; })) {
+    supervision::remove_stale_socket_dirs();
+  }
   for (const config::PluginConfig& plugin : config.plugins) {
     std::vector<const Slot*> others;
     for (const auto& slot : slots_) others.push_back(slot.get());
@@ -124,6 +141,7 @@ bool Registry::start_source(Slot& slot, loading::PluginError* error) {
   const std::uint64_t generation = ++next_generation_;
   slot.generation = generation;
   const config::PluginConfig& plugin = slot.config;
+  slot.library_stamp = library_stamp(plugin.library_path);
   const std::string id = plugin.id;
   loading::SourceEvents events;
   events.log = [id](int level, const std::string& message) { log::write(level_of(level), "plugin " + id, message); };
@@ -145,7 +163,9 @@ bool Registry::start_source(Slot& slot, loading::PluginError* error) {
       break;
     case Isolation::kEndpoint: {
       auto remote = std::make_unique<loading::RemoteSource>(plugin.endpoint, std::move(events), config_.plugin_call_timeout);
-      if (!remote->connect(error)) return false;
+      // An external plugin that is down should not hold the registry for a whole call deadline:
+      // a short try, then the backoff.
+      if (!remote->connect(error, nullptr, std::min(config_.plugin_call_timeout, kEndpointConnectBudget))) return false;
       slot.source = std::move(remote);
       break;
     }
@@ -174,6 +194,7 @@ bool Registry::publish_slot(Slot& slot, const std::vector<const Slot*>& others, 
     error->message = "plugin '" + slot.config.id + "' published a component that does not fit: " + fits.message();
     return false;
   }
+  if (slot.status.state() != section::v1::SERVING) slot.serving_since = Clock::now();
   slot.status.set_state(section::v1::SERVING);
   slot.status.set_title(component.title());
   slot.status.clear_reason();
@@ -243,6 +264,17 @@ void Registry::enqueue(Work work) {
   }
   queue_.push_back(std::move(work));
   queue_changed_.notify_one();
+}
+
+// A reload keeps a plugin running only when it runs well on the same code: a failed, stale or
+// crash-looping one is started afresh ("fix the plugin, then reload"), and so is a
+// process-isolated one whose library file changed (an in-process library cannot be reloaded
+// at the same path: the loader returns the copy already loaded).
+bool Registry::keepable(const Slot& slot) const {
+  const auto state = slot.status.state();
+  if (state != section::v1::SERVING && state != section::v1::DISABLED) return false;
+  if (slot.config.isolation == Isolation::kProcess && library_stamp(slot.config.library_path) != slot.library_stamp) return false;
+  return true;
 }
 
 Registry::Slot* Registry::find(const std::string& id) {
@@ -331,6 +363,10 @@ void Registry::handle_lost(const std::string& id, std::uint64_t generation, cons
 
 void Registry::supervise_failure(Slot& slot, const std::string& reason) {
   const auto now = Clock::now();
+  // A plugin that ran a good while before failing starts its backoff afresh; one that fails
+  // soon after each restart backs off further each time.
+  if (slot.serving_since && now - *slot.serving_since > kStableAfter) slot.consecutive_failures = 0;
+  slot.serving_since.reset();
   slot.failures.push_back(now);
   while (!slot.failures.empty() && now - slot.failures.front() > config_.supervision.crash_loop_window) slot.failures.pop_front();
   ++slot.consecutive_failures;
@@ -366,7 +402,6 @@ void Registry::handle_restarts() {
     loading::PluginError error;
     if (start_source(*slot, &error) && publish_slot(*slot, all_slots(), &error)) {
       slot->status.set_restarts(slot->status.restarts() + 1);
-      slot->consecutive_failures = 0;
       log::info("plugin '" + slot->config.id + "' restarted (restart " + std::to_string(slot->status.restarts()) + ")");
       publish_view("plugin '" + slot->config.id + "' restarted");
     } else {
@@ -400,7 +435,6 @@ Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, 
   auto restore = [&](const std::string& message) -> Result<ReloadSummary> {
     config_ = old_config;
     section_ = old_section;
-    log::error("reload refused, the running configuration goes on serving: " + message);
     return Status::error(message);
   };
 
@@ -411,7 +445,7 @@ Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, 
   for (const config::PluginConfig& plugin : config.plugins) {
     Slot* keep = nullptr;
     for (std::size_t i = 0; i < slots_.size(); ++i) {
-      if (!kept[i] && slots_[i]->config.same_plugin_as(plugin)) {
+      if (!kept[i] && slots_[i]->config.same_plugin_as(plugin) && keepable(*slots_[i])) {
         kept[i] = true;
         keep = slots_[i].get();
         break;

@@ -82,6 +82,8 @@ class Registry {
     std::deque<Clock::time_point> failures;  // within the crash-loop window
     int consecutive_failures = 0;
     std::optional<Clock::time_point> restart_at;
+    std::optional<Clock::time_point> serving_since;  // since when it serves without failing
+    std::string library_stamp;                       // the library file when it was started
   };
   using Slots = std::vector<std::unique_ptr<Slot>>;
 
@@ -116,6 +118,7 @@ class Registry {
   // Records a failure of a supervised plugin and schedules its restart, or gives up.
   void supervise_failure(Slot& slot, const std::string& reason);
   Slot* find(const std::string& id);
+  bool keepable(const Slot& slot) const;
   std::vector<const Slot*> all_slots() const;
 
   // Owned by the start-up thread, then by the worker.

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <google/protobuf/util/message_differencer.h>
+
 namespace section::runner {
 namespace {
 
@@ -35,7 +37,10 @@ PluginService::~PluginService() {
 grpc::Status PluginService::Start(grpc::ServerContext*, const section::v1::PluginStartRequest* request,
                                   section::v1::StartResponse*) {
   std::lock_guard<std::mutex> lock(instance_mutex_);
-  if (instance_) return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the plugin is already started");
+  // A host that restarted, or reattached, starts the plugin again: the same request is
+  // answered as before, another one starts the plugin afresh with it.
+  if (instance_ && google::protobuf::util::MessageDifferencer::Equals(started_with_, *request)) return grpc::Status::OK;
+  instance_.reset();
   loading::HostServices services;
   services.log = [this](const std::string&, int level, const std::string& message) {
     section::v1::PluginEvent event;
@@ -50,7 +55,9 @@ grpc::Status PluginService::Start(grpc::ServerContext*, const section::v1::Plugi
   };
   loading::PluginError error;
   instance_ = loading::PluginInstance::start(library_, *request, services, &error);
-  return instance_ ? grpc::Status::OK : status_of(error);
+  if (!instance_) return status_of(error);
+  started_with_ = *request;
+  return grpc::Status::OK;
 }
 
 grpc::Status PluginService::Publish(grpc::ServerContext*, const section::v1::PublishRequest*,

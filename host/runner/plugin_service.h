@@ -33,6 +33,7 @@ class PluginService final : public section::v1::PluginService::Service {
   std::shared_ptr<loading::PluginLibrary> library_;
   std::mutex instance_mutex_;  // the host calls one hook at a time; this keeps it so
   std::unique_ptr<loading::PluginInstance> instance_;
+  section::v1::PluginStartRequest started_with_;
 
   std::mutex events_mutex_;
   std::condition_variable events_changed_;

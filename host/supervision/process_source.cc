@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@ namespace fs = std::filesystem;
 // Exit status 3 from the runner: the library is not a usable plugin (section-plugin-runner).
 constexpr int kRunnerLibraryRefused = 3;
 constexpr std::chrono::milliseconds kProcessStartBudget{10000};
+const std::string kSocketDirPrefix = "section-host-";
 
 }  // namespace
 
@@ -31,6 +33,23 @@ std::string describe_wait_status(int status) {
     return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
   }
   return "ended (wait status " + std::to_string(status) + ")";
+}
+
+void remove_stale_socket_dirs() {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kSocketDirPrefix, 0) != 0) continue;
+    // section-host-<pid>-<plugin>-XXXXXX: the host that made it, if it is gone, left it.
+    const long pid = std::strtol(name.c_str() + kSocketDirPrefix.size(), nullptr, 10);
+    if (pid <= 0 || pid == ::getpid()) continue;
+    std::error_code owner;
+    if (fs::exists("/proc/" + std::to_string(pid), owner)) continue;
+    struct stat info {};
+    if (::stat(entry.path().c_str(), &info) != 0 || info.st_uid != ::getuid()) continue;
+    std::error_code ignored;
+    fs::remove_all(entry.path(), ignored);
+  }
 }
 
 ProcessSource::ProcessSource(fs::path runner, fs::path library, loading::SourceEvents events,
@@ -74,7 +93,7 @@ bool ProcessSource::spawn(const std::string& plugin_id, loading::PluginError* er
     return false;
   };
   // A directory only this user can enter (mkdtemp makes it 0700) holds the socket.
-  std::string dir = (fs::temp_directory_path() / ("section-host-" + plugin_id + "-XXXXXX")).string();
+  std::string dir = (fs::temp_directory_path() / (kSocketDirPrefix + std::to_string(::getpid()) + "-" + plugin_id + "-XXXXXX")).string();
   if (::mkdtemp(dir.data()) == nullptr) return fail(std::string("mkdtemp: ") + std::strerror(errno));
   socket_dir_ = dir;
   const std::string listen = "unix:" + (socket_dir_ / "plugin.sock").string();
@@ -126,7 +145,18 @@ bool ProcessSource::start(const section::v1::PluginStartRequest& request, loadin
   // Starting a process and loading a library takes longer than a call on a loaded plugin, and
   // the runner's exit ends the wait at once: allow it at least kProcessStartBudget.
   const auto budget = std::max(timeout_, kProcessStartBudget);
-  if (remote_->connect(error, [this] { return !exit_story().empty(); }, budget) && remote_->start(request, error)) return true;
+  if (remote_->connect(error, [this] { return !exit_story().empty(); }, budget) && remote_->start(request, error)) {
+    // From now on the reaper reports an exit. If it came already, say so here instead: under
+    // the mutex, exactly one of the two reports it.
+    std::string story;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      started_ = true;
+      if (exited_) story = exit_reason_;
+    }
+    if (!story.empty() && events_->lost) events_->lost("its process " + story);
+    return true;
+  }
   // Say why the runner is gone, if it is: its exit status and last words beat a timeout.
   for (int i = 0; i < 50 && exit_story().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::lock_guard<std::mutex> lock(mutex_);
@@ -167,11 +197,12 @@ void ProcessSource::reap() {
     std::lock_guard<std::mutex> lock(mutex_);
     exited_ = true;
     exit_reason_ = reason;
-    report = !closing_;
+    report = !closing_ && started_;
     // Exit status 3: the runner refused the library itself, which the host treats as it does
     // an in-process library it cannot load.
     library_refused_ = WIFEXITED(status) && WEXITSTATUS(status) == kRunnerLibraryRefused;
   }
+  // Before start() has succeeded, start() itself reports the failure: not twice.
   if (report && events_->lost) events_->lost("its process " + reason);
 }
 

@@ -48,6 +48,7 @@ class ProcessSource final : public loading::ComponentSource {
 
   std::mutex mutex_;
   bool exited_ = false;
+  bool started_ = false;  // start() succeeded: from then on the reaper reports an exit
   bool library_refused_ = false;  // the runner exited with status 3
   bool closing_ = false;
   std::string exit_reason_;
@@ -55,6 +56,10 @@ class ProcessSource final : public loading::ComponentSource {
   std::thread reaper_;
   std::thread stderr_reader_;
 };
+
+// Removes the socket directories that hosts which are no longer running left in the temporary
+// directory (a host killed with SIGKILL cannot remove its own). Only this user's.
+void remove_stale_socket_dirs();
 
 // "exited with status 3", "was killed by signal 9 (Killed)".
 std::string describe_wait_status(int status);

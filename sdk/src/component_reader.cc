@@ -336,7 +336,7 @@ section::v1::Component component(const Value& root) {
       head.required("kind").choice({"executive_direction_and_management", "subprogramme"}) == "subprogramme";
   out.set_kind(subprogramme ? section::v1::SUBPROGRAMME : section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT);
   if (subprogramme) {
-    out.set_subprogramme(static_cast<int>(head.required("subprogramme").integer(1, 99)));
+    out.set_subprogramme(static_cast<int>(head.required("subprogramme").integer(1, 9999)));
   } else if (auto number = head.optional("subprogramme")) {
     number->fail("only a subprogramme has a subprogramme number");
   }
