@@ -19,6 +19,7 @@
 #include "host/app/signal_watcher.h"
 #include "host/config/host_config.h"
 #include "host/config/section_file.h"
+#include "host/core/clock.h"
 #include "host/core/log.h"
 #include "host/loading/deadline_call.h"
 #include "host/registry/registry.h"
@@ -165,7 +166,7 @@ int main(int argc, char** argv) {
   section::transport::HostInfo info;
   info.version = SECTION_HOST_VERSION;
   info.config_path = config->path.string();
-  info.started_at = google::protobuf::util::TimeUtil::GetCurrentTime();
+  info.started_at = section::now_timestamp();
 
   // Reload (SIGHUP or AdminService.Reload): read and check the file in full, then let the
   // registry load the new plugins and swap. What only a restart can change is refused.

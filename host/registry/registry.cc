@@ -11,6 +11,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "host/aggregate/validation.h"
+#include "host/core/clock.h"
 #include "host/core/log.h"
 #include "host/loading/in_process_source.h"
 #include "host/loading/plugin_steps.h"
@@ -27,7 +28,6 @@ using config::Isolation;
 constexpr std::chrono::seconds kStableAfter{10};
 // How long the host waits for an external plugin's endpoint to accept a connection.
 constexpr std::chrono::milliseconds kEndpointConnectBudget{1000};
-using google::protobuf::util::TimeUtil;
 
 log::Level level_of(int plugin_level) {
   switch (plugin_level) {
@@ -200,7 +200,7 @@ bool Registry::publish_slot(Slot& slot, const std::vector<const Slot*>& others, 
   slot.status.clear_reason();
   slot.status.clear_stale_since();
   slot.status.set_crash_looping(false);
-  *slot.status.mutable_published_at() = TimeUtil::GetCurrentTime();
+  *slot.status.mutable_published_at() = now_timestamp();
   slot.component = std::move(component);
   return true;
 }
@@ -214,7 +214,7 @@ void Registry::publish_view(const std::string& reason) {
       input.components.push_back(*slot->component);
     }
   }
-  input.published_at = TimeUtil::GetCurrentTime();
+  input.published_at = now_timestamp();
   {
     std::lock_guard<std::mutex> lock(view_mutex_);
     input.version = ++version_;
@@ -342,7 +342,7 @@ void Registry::handle_republish(const std::string& id, std::uint64_t generation)
       supervise_failure(*slot, error.message);
     } else if (slot->component) {
       slot->status.set_state(section::v1::STALE);
-      if (!slot->status.has_stale_since()) *slot->status.mutable_stale_since() = TimeUtil::GetCurrentTime();
+      if (!slot->status.has_stale_since()) *slot->status.mutable_stale_since() = now_timestamp();
       slot->status.set_reason(error.message);
       log::error(error.message + " — serving its last good snapshot, marked stale");
     }
@@ -372,7 +372,7 @@ void Registry::supervise_failure(Slot& slot, const std::string& reason) {
   ++slot.consecutive_failures;
   if (slot.component) {
     slot.status.set_state(section::v1::STALE);
-    if (!slot.status.has_stale_since()) *slot.status.mutable_stale_since() = TimeUtil::GetCurrentTime();
+    if (!slot.status.has_stale_since()) *slot.status.mutable_stale_since() = now_timestamp();
   } else {
     slot.status.set_state(section::v1::FAILED);
   }

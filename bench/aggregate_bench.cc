@@ -1,0 +1,86 @@
+// section-bench-aggregate: how aggregation time grows with the number of components. Builds the
+// view (every table, reconciliation, notes) from N components cloned from the four Section 29F
+// subprogrammes (realistic sizes: their results, measures, deliverables and resources), in
+// process, without gRPC or plugins, and prints one JSON object.
+//
+//   section-bench-aggregate --source DIR [--counts 10,100,1000,5000] [--repeats 3]
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench/bench_common.h"
+#include "host/aggregate/section_view.h"
+#include "host/config/section_file.h"
+#include "section/sdk/sdk.h"
+
+namespace {
+
+std::vector<section::v1::Component> clones(const std::vector<section::v1::Component>& templates, int count) {
+  std::vector<section::v1::Component> components;
+  components.reserve(count);
+  for (int i = 0; i < count; ++i) {
+    section::v1::Component component = templates[i % templates.size()];
+    component.set_id("g" + std::to_string(i + 1));
+    component.set_subprogramme(i + 1);
+    component.set_title("Generated component " + std::to_string(i + 1));
+    components.push_back(std::move(component));
+  }
+  return components;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto flags = section::bench::parse_flags(argc, argv);
+  section::bench::pin_to_cpu(std::stoi(section::bench::flag(flags, "pin", "-1")));
+  const std::string source = section::bench::flag(flags, "source", ".");
+  const int repeats = std::stoi(section::bench::flag(flags, "repeats", "3"));
+  std::vector<int> counts;
+  std::stringstream list(section::bench::flag(flags, "counts", "10,100,1000,5000"));
+  for (std::string item; std::getline(list, item, ',');) counts.push_back(std::stoi(item));
+
+  auto section_file = section::config::load_section_file(source + "/configs/section-29f.section.yaml");
+  if (!section_file) {
+    std::fprintf(stderr, "%s\n", section_file.status().message().c_str());
+    return 1;
+  }
+  std::vector<section::v1::Component> templates;
+  for (const char* id : {"finance", "hr", "support", "ict"}) {
+    templates.push_back(section::sdk::read_component_file(source + "/plugins/" + id + "/component.yaml"));
+  }
+
+  std::printf("{\"points\": [");
+  for (std::size_t c = 0; c < counts.size(); ++c) {
+    const std::vector<section::v1::Component> components = clones(templates, counts[c]);
+    std::vector<std::uint32_t> micros;
+    std::size_t tables = 0;
+    for (int r = 0; r < repeats; ++r) {
+      section::aggregate::SectionInput input;
+      input.section = &*section_file;
+      input.version = 1;
+      for (const auto& component : components) {
+        section::v1::ComponentStatus status;
+        status.set_id(component.id());
+        status.set_state(section::v1::SERVING);
+        input.statuses.push_back(status);
+      }
+      input.components = components;
+      const auto start = std::chrono::steady_clock::now();
+      const section::aggregate::SectionView view = section::aggregate::build_view(std::move(input));
+      micros.push_back(static_cast<std::uint32_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count()));
+      tables = view.tables.size();
+    }
+    const double low = section::bench::percentile(micros, 0) / 1000.0;
+    const double high = section::bench::percentile(micros, 100) / 1000.0;
+    const double median = section::bench::percentile(micros, 50) / 1000.0;
+    std::printf("%s{\"components\": %d, \"tables\": %zu, \"median_ms\": %.2f, \"min_ms\": %.2f, \"max_ms\": %.2f, "
+                "\"us_per_component\": %.1f}",
+                c == 0 ? "" : ", ", counts[c], tables, median, low, high, median * 1000.0 / counts[c]);
+    std::fflush(stdout);
+  }
+  std::printf("], \"repeats\": %d}\n", repeats);
+  return 0;
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/python3
+"""Turns bench/run.sh's raw results into the report: performance.json (every figure, with the
+targets and whether each is met) and the figures section of performance.md (between the markers
+<!-- figures:begin --> and <!-- figures:end -->). Standard library only."""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+
+
+def spread(values):
+    values = sorted(values)
+    return {"median": statistics.median(values), "min": values[0], "max": values[-1], "runs": len(values)}
+
+
+def machine():
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
+    except OSError:
+        pass
+    try:
+        grpc = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libgrpc++-dev"], capture_output=True, text=True).stdout
+    except OSError:
+        grpc = ""
+    return {"cpus": os.cpu_count(), "cpu": cpu, "kernel": platform.release(), "grpc": grpc}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--results", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--mode", default="full")
+    parser.add_argument("--largest", default="")
+    parser.add_argument("--generated", type=int, default=1000)
+    parser.add_argument("--streams", type=int, default=1000)
+    args = parser.parse_args()
+
+    rows = [json.loads(line) for line in open(args.results, encoding="utf-8") if line.strip()]
+    by = {}
+    for row in rows:
+        by.setdefault((row["kind"], row["name"]), []).append(row["data"])
+
+    queries = []
+    for (kind, name), runs in by.items():
+        if kind != "query":
+            continue
+        floor = by[("floor", name)]
+        health = by[("health", name)]
+        q_rate, f_rate, h_rate = (spread([r["calls_per_s"] for r in x]) for x in (runs, floor, health))
+        q_p99, f_p99, h_p99 = (spread([r["p99_us"] for r in x]) for x in (runs, floor, health))
+        queries.append({
+            "call": name,
+            "response_bytes": runs[0]["response_bytes"],
+            "concurrency": runs[0]["concurrency"],
+            "section_host": {"calls_per_s": q_rate, "p99_us": q_p99},
+            "floor_same_size": {"calls_per_s": f_rate, "p99_us": f_p99},
+            "health_check_on_host": {"calls_per_s": h_rate, "p99_us": h_p99},
+            "rate_vs_floor": round(q_rate["median"] / f_rate["median"], 3),
+            "p99_vs_floor": round(q_p99["median"] / f_p99["median"], 3),
+            "rate_vs_health": round(q_rate["median"] / h_rate["median"], 3),
+            "p99_vs_health": round(q_p99["median"] / h_p99["median"], 3),
+            "target_met": q_rate["median"] >= 0.9 * f_rate["median"] and q_p99["median"] <= 1.2 * f_p99["median"],
+        })
+
+    watch_runs = by.get(("watch", f"streams_{args.streams}"), [])
+    watch = {
+        "streams": args.streams,
+        "p50_ms": spread([r["p50_ms"] for r in watch_runs]),
+        "p99_ms": spread([r["p99_ms"] for r in watch_runs]),
+        "max_ms": spread([r["max_ms"] for r in watch_runs]),
+        "deliveries_per_run": [r["deliveries"] for r in watch_runs],
+        "complete": all(r["complete"] for r in watch_runs),
+    }
+    watch["target_met"] = watch["complete"] and watch["p99_ms"]["median"] < 50
+
+    default_start = by[("startup", "default")][0]
+    generated_start = by[("startup", f"generated_{args.generated}")][0]
+    startup = {
+        "default_ms": spread([us / 1000 for us in default_start["runs_us"]]),
+        "generated_components": args.generated,
+        "generated_ms": spread([us / 1000 for us in generated_start["runs_us"]]),
+    }
+    startup["default_target_met"] = startup["default_ms"]["median"] < 50
+    startup["generated_target_met"] = startup["generated_ms"]["median"] < 500
+
+    rss_default = by[("memory", "default")][0]["rss_kb_after_queries"]
+    per_component_kb = (generated_start["rss_kb"] - default_start["rss_kb"]) / max(1, args.generated - 5)
+    memory = {
+        "rss_mb_default_after_queries": round(rss_default / 1024, 1),
+        "rss_mb_default_at_start": round(default_start["rss_kb"] / 1024, 1),
+        "rss_mb_generated_at_start": round(generated_start["rss_kb"] / 1024, 1),
+        "kb_per_added_component": round(per_component_kb, 1),
+    }
+    memory["default_target_met"] = memory["rss_mb_default_after_queries"] < 25
+    memory["per_component_target_met"] = per_component_kb < 50
+
+    aggregate = by[("aggregate", "curve")][0]
+
+    report = {
+        "generated_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "mode": args.mode,
+        "machine": machine(),
+        "method": "bench/run.sh: server pinned to CPU 0, client to CPU 1 (taskset); medians of the repeats with min and max",
+        "queries": queries,
+        "largest_table": args.largest,
+        "watch": watch,
+        "startup": startup,
+        "memory": memory,
+        "aggregation": aggregate,
+    }
+    with open(os.path.join(args.out, "performance.json"), "w", encoding="utf-8") as file:
+        json.dump(report, file, indent=2)
+        file.write("\n")
+
+    figures = render(report)
+    md_path = os.path.join(args.out, "performance.md")
+    if os.path.exists(md_path):
+        text = open(md_path, encoding="utf-8").read()
+        begin, end = "<!-- figures:begin -->", "<!-- figures:end -->"
+        if begin in text and end in text:
+            text = text[: text.index(begin) + len(begin)] + "\n" + figures + text[text.index(end):]
+            with open(md_path, "w", encoding="utf-8") as file:
+                file.write(text)
+            return
+    with open(os.path.join(args.out, "performance-figures.md"), "w", encoding="utf-8") as file:
+        file.write(figures)
+
+
+def met(flag):
+    return "met" if flag else "**not met**"
+
+
+def render(r):
+    m = r["machine"]
+    lines = [
+        f"Measured {r['generated_at']} by `bench/run.sh` ({r['mode']} run) on {m['cpus']} CPUs ({m['cpu']}), "
+        f"Linux {m['kernel']}, gRPC {m['grpc']}. Server on CPU 0, client on CPU 1. Each figure is the median "
+        "of the repeats, with the range (min–max) beside it. The raw figures are in `docs/performance.json`.",
+        "",
+        "### Queries, 16 concurrent calls",
+        "",
+        "| call | bytes | section-host calls/s | same-size floor calls/s | ratio | p99 µs host / floor | ratio | Health/Check calls/s | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for q in r["queries"]:
+        h, f, c = q["section_host"], q["floor_same_size"], q["health_check_on_host"]
+        lines.append(
+            f"| `{q['call']}` | {q['response_bytes']} | {h['calls_per_s']['median']:.0f} "
+            f"({h['calls_per_s']['min']:.0f}–{h['calls_per_s']['max']:.0f}) | {f['calls_per_s']['median']:.0f} "
+            f"({f['calls_per_s']['min']:.0f}–{f['calls_per_s']['max']:.0f}) | {q['rate_vs_floor']:.2f} | "
+            f"{h['p99_us']['median']:.0f} / {f['p99_us']['median']:.0f} | {q['p99_vs_floor']:.2f} | "
+            f"{c['calls_per_s']['median']:.0f} (host ÷ it: {q['rate_vs_health']:.2f}) | {met(q['target_met'])} |")
+    w = r["watch"]
+    s = r["startup"]
+    mem = r["memory"]
+    lines += [
+        "",
+        f"The largest table is `{r['largest_table']}`. Target: at least 0.9× the floor's calls/s and at most 1.2× its p99.",
+        "",
+        "### Watch fan-out",
+        "",
+        f"A new version reaches {w['streams']} subscribed streams in p50 {w['p50_ms']['median']:.1f} ms and "
+        f"**p99 {w['p99_ms']['median']:.1f} ms** (range {w['p99_ms']['min']:.1f}–{w['p99_ms']['max']:.1f}); slowest "
+        f"{w['max_ms']['median']:.1f} ms. Measured from the version's `published_at` to each stream's read. "
+        f"Target p99 < 50 ms: {met(w['target_met'])}.",
+        "",
+        "### Start-up to SERVING",
+        "",
+        "| configuration | median ms | range | target |",
+        "|---|---:|---:|---|",
+        f"| the default five plugins | {s['default_ms']['median']:.1f} | {s['default_ms']['min']:.1f}–{s['default_ms']['max']:.1f} "
+        f"({s['default_ms']['runs']} runs) | < 50 ms: {met(s['default_target_met'])} |",
+        f"| {s['generated_components']} generated components (one data file each, one plugin library) | "
+        f"{s['generated_ms']['median']:.1f} | {s['generated_ms']['min']:.1f}–{s['generated_ms']['max']:.1f} "
+        f"({s['generated_ms']['runs']} runs) | < 500 ms: {met(s['generated_target_met'])} |",
+        "",
+        "From spawning `section-host` to its `section-host: serving` line, printed once health is SERVING.",
+        "",
+        "### Aggregation by number of components",
+        "",
+        "| components | tables | median ms | range | µs per component |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for p in r["aggregation"]["points"]:
+        lines.append(f"| {p['components']} | {p['tables']} | {p['median_ms']:.2f} | {p['min_ms']:.2f}–{p['max_ms']:.2f} | "
+                     f"{p['us_per_component']:.1f} |")
+    lines += [
+        "",
+        "### Memory",
+        "",
+        f"- RSS of the default host after the query benchmark: **{mem['rss_mb_default_after_queries']} MB** "
+        f"(at start {mem['rss_mb_default_at_start']} MB). Target < 25 MB: {met(mem['default_target_met'])}.",
+        f"- Per added component: **{mem['kb_per_added_component']} KB** (RSS {mem['rss_mb_generated_at_start']} MB with "
+        f"{s['generated_components']} generated components). Target < 50 KB: {met(mem['per_component_target_met'])}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
