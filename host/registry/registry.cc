@@ -93,13 +93,44 @@ Status Registry::start(const config::HostConfig& config) {
   if (std::any_of(config.plugins.begin(), config.plugins.end(), [](const auto& p) { return p.isolation == Isolation::kProcess; })) {
     supervision::remove_stale_socket_dirs();
   }
-  for (const config::PluginConfig& plugin : config.plugins) {
-    std::vector<const Slot*> others;
-    for (const auto& slot : slots_) others.push_back(slot.get());
-    std::string error;
-    auto slot = make_slot(plugin, others, &error);
-    if (!slot) return Status::error(error);
-    slots_.push_back(std::move(slot));
+  // Every plugin starts at once: loading a library and reading its data dominate start-up, and
+  // plugins do not depend on one another until their components are checked together.
+  struct Started {
+    std::unique_ptr<Slot> slot;
+    section::v1::Component component;
+    loading::PluginError error;
+    bool ok = false;
+  };
+  std::vector<Started> started(config.plugins.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < config.plugins.size(); ++i) {
+    started[i].slot = new_slot(config.plugins[i]);
+    if (!config.plugins[i].enabled) continue;
+    started[i].slot->generation = ++next_generation_;
+    threads.emplace_back([this, &item = started[i]] {
+      item.ok = start_source(*item.slot, &item.error) && publish_alone(*item.slot, &item.component, &item.error);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  // Then, in the configuration's order, as if one by one: the first error that stops start-up
+  // is the one reported, and each component must fit with those before it.
+  for (std::size_t i = 0; i < started.size(); ++i) {
+    Started& item = started[i];
+    const config::PluginConfig& plugin = config.plugins[i];
+    if (plugin.enabled) {
+      std::vector<const Slot*> others;
+      for (const auto& slot : slots_) others.push_back(slot.get());
+      if (!item.ok || !accept(*item.slot, std::move(item.component), others, &item.error)) {
+        item.slot->source.reset();
+        if (item.error.stops_startup()) {
+          return Status::error(config_.path.string() + ":" + std::to_string(plugin.line) + ": plugin '" + plugin.id + "': " +
+                               item.error.message);
+        }
+        fail_slot(*item.slot, item.error.message);
+      }
+    }
+    slots_.push_back(std::move(item.slot));
   }
   publish_view("start-up");
   {
@@ -110,8 +141,7 @@ Status Registry::start(const config::HostConfig& config) {
   return Status::ok();
 }
 
-std::unique_ptr<Registry::Slot> Registry::make_slot(const config::PluginConfig& plugin,
-                                                    const std::vector<const Slot*>& others, std::string* error) {
+std::unique_ptr<Registry::Slot> Registry::new_slot(const config::PluginConfig& plugin) const {
   auto slot = std::make_unique<Slot>();
   slot->config = plugin;
   slot->status.set_id(plugin.id);
@@ -121,8 +151,22 @@ std::unique_ptr<Registry::Slot> Registry::make_slot(const config::PluginConfig& 
     slot->status.set_state(section::v1::DISABLED);
     slot->status.set_reason("enabled: false in " + config_.path.string());
     log::info("plugin '" + plugin.id + "' is disabled");
-    return slot;
   }
+  return slot;
+}
+
+void Registry::fail_slot(Slot& slot, const std::string& message) {
+  slot.status.set_state(section::v1::FAILED);
+  slot.status.set_reason(message);
+  log::error(message + " — the component is left out; the host serves the others");
+  if (supervised(slot.config)) supervise_failure(slot, message);
+}
+
+std::unique_ptr<Registry::Slot> Registry::make_slot(const config::PluginConfig& plugin,
+                                                    const std::vector<const Slot*>& others, std::string* error) {
+  auto slot = new_slot(plugin);
+  if (!plugin.enabled) return slot;
+  slot->generation = ++next_generation_;
   loading::PluginError failure;
   if (start_source(*slot, &failure) && publish_slot(*slot, others, &failure)) return slot;
   slot->source.reset();
@@ -130,16 +174,12 @@ std::unique_ptr<Registry::Slot> Registry::make_slot(const config::PluginConfig& 
     *error = config_.path.string() + ":" + std::to_string(plugin.line) + ": plugin '" + plugin.id + "': " + failure.message;
     return nullptr;
   }
-  slot->status.set_state(section::v1::FAILED);
-  slot->status.set_reason(failure.message);
-  log::error(failure.message + " — the component is left out; the host serves the others");
-  if (supervised(plugin)) supervise_failure(*slot, failure.message);
+  fail_slot(*slot, failure.message);
   return slot;
 }
 
 bool Registry::start_source(Slot& slot, loading::PluginError* error) {
-  const std::uint64_t generation = ++next_generation_;
-  slot.generation = generation;
+  const std::uint64_t generation = slot.generation;  // the caller gives each new source its own
   const config::PluginConfig& plugin = slot.config;
   slot.library_stamp = library_stamp(plugin.library_path);
   const std::string id = plugin.id;
@@ -181,10 +221,16 @@ bool Registry::start_source(Slot& slot, loading::PluginError* error) {
 
 bool Registry::publish_slot(Slot& slot, const std::vector<const Slot*>& others, loading::PluginError* error) {
   section::v1::Component component;
-  if (!slot.source->publish(&component, error)) return false;
-  if (!loading::validate_published(component, slot.config.id, slot.source->where(), section_->info.budget_year(), error)) {
-    return false;
-  }
+  return publish_alone(slot, &component, error) && accept(slot, std::move(component), others, error);
+}
+
+bool Registry::publish_alone(Slot& slot, section::v1::Component* component, loading::PluginError* error) {
+  return slot.source->publish(component, error) &&
+         loading::validate_published(*component, slot.config.id, slot.source->where(), section_->info.budget_year(), error);
+}
+
+bool Registry::accept(Slot& slot, section::v1::Component component, const std::vector<const Slot*>& others,
+                      loading::PluginError* error) {
   std::vector<section::v1::Component> together = {component};
   for (const Slot* other : others) {
     if (other != &slot && other->component) together.push_back(*other->component);
@@ -400,6 +446,7 @@ void Registry::handle_restarts() {
     if (!slot->restart_at || *slot->restart_at > now) continue;
     slot->restart_at.reset();
     loading::PluginError error;
+    slot->generation = ++next_generation_;
     if (start_source(*slot, &error) && publish_slot(*slot, all_slots(), &error)) {
       slot->status.set_restarts(slot->status.restarts() + 1);
       log::info("plugin '" + slot->config.id + "' restarted (restart " + std::to_string(slot->status.restarts()) + ")");

@@ -8,6 +8,7 @@
 // plugins, restarts with backoff, reloads. Plugin callbacks only queue work for it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -102,11 +103,21 @@ class Registry {
   // for a plugin that merely failed.
   std::unique_ptr<Slot> make_slot(const config::PluginConfig& plugin, const std::vector<const Slot*>& others,
                                   std::string* error);
-  // Starts the slot's plugin in a new source; fills `error` on failure.
+  // A slot for `plugin`, not started; DISABLED when the configuration says so.
+  std::unique_ptr<Slot> new_slot(const config::PluginConfig& plugin) const;
+  // Marks a slot FAILED with `message`, and schedules a restart for a supervised plugin.
+  void fail_slot(Slot& slot, const std::string& message);
+  // Starts the slot's plugin in a new source (the caller sets the slot's new generation first);
+  // fills `error` on failure.
   bool start_source(Slot& slot, loading::PluginError* error);
   // Asks the slot's plugin for its component and validates it, alone and together with
   // `others`; on success stores it and marks the slot serving.
   bool publish_slot(Slot& slot, const std::vector<const Slot*>& others, loading::PluginError* error);
+  // The two halves of publish_slot: publish and validate alone (safe on any thread while the
+  // slot is not shared), then check together with `others` and store.
+  bool publish_alone(Slot& slot, section::v1::Component* component, loading::PluginError* error);
+  bool accept(Slot& slot, section::v1::Component component, const std::vector<const Slot*>& others,
+              loading::PluginError* error);
   void publish_view(const std::string& reason);
 
   void enqueue(Work work);
@@ -125,7 +136,7 @@ class Registry {
   std::shared_ptr<const config::SectionFile> section_;
   config::HostConfig config_;
   Slots slots_;
-  std::uint64_t next_generation_ = 0;
+  std::atomic<std::uint64_t> next_generation_{0};
 
   mutable std::mutex view_mutex_;
   ViewPtr view_;

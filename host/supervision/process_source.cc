@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "host/supervision/spawner.h"
 #include "section/sdk/abi.h"
 
 extern char** environ;
@@ -121,7 +122,8 @@ bool ProcessSource::spawn(const std::string& plugin_id, loading::PluginError* er
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
-  const int spawned = ::posix_spawn(&pid_, runner_.c_str(), &actions, &attributes, argv.data(), environ);
+  int spawned = 0;
+  on_spawner_thread([&] { spawned = ::posix_spawn(&pid_, runner_.c_str(), &actions, &attributes, argv.data(), environ); });
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   ::close(pipe_fds[1]);
