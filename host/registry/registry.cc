@@ -319,7 +319,10 @@ void Registry::enqueue(Work work) {
 bool Registry::keepable(const Slot& slot) const {
   const auto state = slot.status.state();
   if (state != section::v1::SERVING && state != section::v1::DISABLED) return false;
-  if (slot.config.isolation == Isolation::kProcess && library_stamp(slot.config.library_path) != slot.library_stamp) return false;
+  if (state == section::v1::SERVING && slot.config.isolation == Isolation::kProcess &&
+      library_stamp(slot.config.library_path) != slot.library_stamp) {
+    return false;
+  }
   return true;
 }
 
