@@ -185,10 +185,17 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
 }
 
 Status validate_together(const std::vector<section::v1::Component>& components) {
+  std::vector<const section::v1::Component*> pointers;
+  for (const auto& component : components) pointers.push_back(&component);
+  return validate_together(pointers);
+}
+
+Status validate_together(const std::vector<const section::v1::Component*>& components) {
   Problems problems;
   std::set<int> numbers;
   int executive = 0;
-  for (const auto& c : components) {
+  for (const section::v1::Component* component : components) {
+    const section::v1::Component& c = *component;
     if (c.kind() == section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT && ++executive > 1) {
       problems.add(c.id(), "a second executive direction and management component");
     }

@@ -16,5 +16,7 @@ Status validate_component(const section::v1::Component& component, const std::st
 
 // Checks components against each other: one executive direction, unique subprogramme numbers.
 Status validate_together(const std::vector<section::v1::Component>& components);
+// The same without copies, for the registry, which checks each new component against many.
+Status validate_together(const std::vector<const section::v1::Component*>& components);
 
 }  // namespace section::aggregate

@@ -102,13 +102,21 @@ Status Registry::start(const config::HostConfig& config) {
     bool ok = false;
   };
   std::vector<Started> started(config.plugins.size());
-  std::vector<std::thread> threads;
   for (std::size_t i = 0; i < config.plugins.size(); ++i) {
     started[i].slot = new_slot(config.plugins[i]);
-    if (!config.plugins[i].enabled) continue;
-    started[i].slot->generation = ++next_generation_;
-    threads.emplace_back([this, &item = started[i]] {
-      item.ok = start_source(*item.slot, &item.error) && publish_alone(*item.slot, &item.component, &item.error);
+    if (config.plugins[i].enabled) started[i].slot->generation = ++next_generation_;
+  }
+  // As many threads as cores take the plugins in turn.
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> threads;
+  const unsigned workers = std::max(1u, std::min(std::thread::hardware_concurrency(), static_cast<unsigned>(started.size())));
+  for (unsigned w = 0; w < workers; ++w) {
+    threads.emplace_back([this, &next, &started, &config] {
+      for (std::size_t i = next++; i < started.size(); i = next++) {
+        if (!config.plugins[i].enabled) continue;
+        Started& item = started[i];
+        item.ok = start_source(*item.slot, &item.error) && publish_alone(*item.slot, &item.component, &item.error);
+      }
     });
   }
   for (auto& thread : threads) thread.join();
@@ -231,9 +239,10 @@ bool Registry::publish_alone(Slot& slot, section::v1::Component* component, load
 
 bool Registry::accept(Slot& slot, section::v1::Component component, const std::vector<const Slot*>& others,
                       loading::PluginError* error) {
-  std::vector<section::v1::Component> together = {component};
+  // Pointers, not copies: with many components each new one is checked against all the others.
+  std::vector<const section::v1::Component*> together = {&component};
   for (const Slot* other : others) {
-    if (other != &slot && other->component) together.push_back(*other->component);
+    if (other != &slot && other->component) together.push_back(&*other->component);
   }
   if (Status fits = aggregate::validate_together(together); !fits) {
     error->kind = loading::PluginError::Kind::kInvalidComponent;
@@ -516,7 +525,7 @@ Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, 
     summary.started.push_back(plugin.id);
   }
   // The kept components must hold under the new section file as well, and all of them together.
-  std::vector<section::v1::Component> together;
+  std::vector<const section::v1::Component*> together;
   for (Slot* slot : order) {
     if (!slot->component) continue;
     loading::PluginError error;
@@ -524,7 +533,7 @@ Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, 
                                      section_->info.budget_year(), &error)) {
       return restore(error.message);
     }
-    together.push_back(*slot->component);
+    together.push_back(&*slot->component);
   }
   if (Status fits = aggregate::validate_together(together); !fits) return restore("the components do not fit together: " + fits.message());
 
