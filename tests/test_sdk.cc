@@ -69,6 +69,146 @@ TEST_CASE("strict YAML checks types and ranges", "[sdk][yaml]") {
   CHECK_THROWS_WITH(map.required("missing"), Catch::Contains("missing key 'missing'"));
 }
 
+namespace {
+
+// The error a text gets from the strict reader, or "" when it loads.
+std::string yaml_error_of(const std::string& text) {
+  try {
+    yaml::load_string(text, "doc.yaml");
+  } catch (const yaml::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string repeated(const std::string& piece, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+// A block mapping nested `levels` deep, one key per line, each indented one more space.
+std::string block_mapping(int levels) {
+  std::string out;
+  for (int i = 0; i < levels - 1; ++i) out += std::string(i, ' ') + "k:\n";
+  return out + std::string(levels - 1, ' ') + "k: v\n";
+}
+
+}  // namespace
+
+TEST_CASE("strict YAML refuses flow collections nested deeper than the limit, before yaml-cpp", "[sdk][yaml]") {
+  // 64 levels load; the 65th '[' is refused where it is written.
+  CHECK(yaml_error_of(repeated("[", 64) + repeated("]", 64)).empty());
+  CHECK_THAT(yaml_error_of(repeated("[", 65) + repeated("]", 65)),
+             Catch::StartsWith("doc.yaml:1:65: ") && Catch::Contains("nests deeper than 64 levels"));
+  // Far too deep for yaml-cpp's recursive parser: refused at once, in linear time.
+  CHECK_THAT(yaml_error_of(std::string(100000, '[')), Catch::Contains("doc.yaml:1:65: the document nests deeper"));
+  CHECK_THAT(yaml_error_of("a:\n  b: " + repeated("{c: ", 70) + "1" + repeated("}", 70) + "\n"),
+             Catch::StartsWith("doc.yaml:2:") && Catch::Contains("nests deeper than 64 levels"));
+  // A collection that ':' turns into a key nests one level deeper, inside the new mapping.
+  CHECK(yaml_error_of(repeated("[", 63) + repeated("]", 63) + ": x\n").empty());
+  CHECK_THAT(yaml_error_of(repeated("[", 64) + repeated("]", 64) + ": x\n"), Catch::StartsWith("doc.yaml:1:1: "));
+  CHECK_THAT(yaml_error_of("[" + repeated("[", 63) + repeated("]", 63) + ": x]\n"), Catch::StartsWith("doc.yaml:1:2: "));
+}
+
+TEST_CASE("strict YAML refuses block mappings nested deeper than the limit", "[sdk][yaml]") {
+  CHECK(yaml_error_of(block_mapping(64)).empty());
+  CHECK_THAT(yaml_error_of(block_mapping(65)), Catch::StartsWith("doc.yaml:65:65: ") && Catch::Contains("nests deeper"));
+  CHECK_THAT(yaml_error_of(block_mapping(1000)), Catch::StartsWith("doc.yaml:65:65: "));
+}
+
+TEST_CASE("strict YAML counts each dash of a compact sequence as a level", "[sdk][yaml]") {
+  CHECK(yaml_error_of(repeated("- ", 64) + "x\n").empty());
+  CHECK_THAT(yaml_error_of(repeated("- ", 65) + "x\n"), Catch::StartsWith("doc.yaml:1:129: ") && Catch::Contains("nests deeper"));
+  CHECK_THAT(yaml_error_of("list:\n" + repeated("- ", 5000) + "x\n"), Catch::StartsWith("doc.yaml:2:127: "));
+  // A key-value pair inside a flow sequence, or a run of bare ':', is a mapping of its own.
+  CHECK_THAT(yaml_error_of("[" + repeated(": ", 70) + "x]\n"), Catch::Contains("nests deeper"));
+  CHECK_THAT(yaml_error_of(repeated("[a: ", 40) + "b" + repeated("]", 40) + "\n"), Catch::Contains("nests deeper"));
+}
+
+TEST_CASE("strict YAML refuses an alias bomb, any alias and any anchor, with their position", "[sdk][yaml]") {
+  const std::string bomb =
+      "a: &a [x, x, x, x, x, x, x, x, x]\n"
+      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+      "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+  CHECK_THAT(yaml_error_of(bomb), Catch::StartsWith("doc.yaml:1:4: ") && Catch::Contains("anchors (&) and aliases (*) are not supported"));
+  CHECK_THAT(yaml_error_of("a: 1\nb: *a\n"), Catch::StartsWith("doc.yaml:2:4: ") && Catch::Contains("aliases (*) are not supported"));
+  CHECK_THAT(yaml_error_of("a:\n  - &first {b: 1}\n"), Catch::StartsWith("doc.yaml:2:5: ") && Catch::Contains("anchors (&)"));
+  CHECK_THAT(yaml_error_of("a: !!str 1\n"), Catch::StartsWith("doc.yaml:1:4: ") && Catch::Contains("tags (!) are not supported"));
+}
+
+TEST_CASE("strict YAML refuses a second document, which yaml-cpp would drop without a word", "[sdk][yaml]") {
+  // A first line indented more than the rest ends the document at the first line indented less.
+  CHECK_THAT(yaml_error_of("  listen: x\nplugins: [a]\n"),
+             Catch::StartsWith("doc.yaml:2:1: ") && Catch::Contains("a second YAML document starts here"));
+  CHECK_THAT(yaml_error_of("- a\nb: 1\n"), Catch::StartsWith("doc.yaml:2:1: ") && Catch::Contains("second YAML document"));
+  CHECK_THAT(yaml_error_of("a: 1\n---\nb: 2\n"), Catch::StartsWith("doc.yaml:3:1: ") && Catch::Contains("second YAML document"));
+  CHECK_THAT(yaml_error_of("\"a\"\n- b\n"), Catch::StartsWith("doc.yaml:2:1: ") && Catch::Contains("second YAML document"));
+  CHECK_THAT(yaml_error_of("[a]\n---\nb\n"), Catch::StartsWith("doc.yaml:3:1: ") && Catch::Contains("second YAML document"));
+  CHECK(yaml_error_of("---\na: 1\n...\n").empty());
+  CHECK(yaml_error_of("[a]: 1\n\"b\": 2\n").empty());
+  CHECK(yaml_error_of("a\n- b\n").empty());  // one plain scalar over two lines: "a - b"
+  // Lines yaml-cpp would drop: a '%' line ends the document, and so does a stray ','.
+  CHECK_THAT(yaml_error_of("text: 50\n%of the budget\n"), Catch::StartsWith("doc.yaml:2:1: ") && Catch::Contains("'%' directive"));
+  CHECK_THAT(yaml_error_of("[a]\n, b\n"), Catch::StartsWith("doc.yaml:2:1: ") && Catch::Contains("',' outside"));
+  CHECK(yaml_error_of("%YAML 1.2\n---\na: 1\n").empty());
+}
+
+TEST_CASE("strict YAML refuses a document over the size limit and text that is not UTF-8", "[sdk][yaml]") {
+  const std::string big = "a: " + std::string(yaml::kMaxFileBytes, 'x') + "\n";
+  CHECK_THAT(yaml_error_of(big), Catch::Contains("larger than the 1024 KiB a file may have"));
+  test::TempDir dir;
+  CHECK_THROWS_WITH(yaml::load_file(dir.write("big.yaml", big).string()), Catch::Contains("larger than"));
+  CHECK(yaml_error_of("a: " + std::string(yaml::kMaxFileBytes - 10, 'x') + "\n").empty());
+  CHECK_THAT(yaml_error_of(std::string("a: 1\nb: 2\x04\n", 11)), Catch::StartsWith("doc.yaml:2:5: control character 0x04"));
+  CHECK_THAT(yaml_error_of(std::string("a: \0", 4)), Catch::Contains("control character 0x00"));
+  CHECK_THAT(yaml_error_of("a: 1\rb: 2\n"), Catch::StartsWith("doc.yaml:1:5: a carriage return"));
+  CHECK_THAT(yaml_error_of(std::string("\xFF\xFE" "a\0:\0", 6)), Catch::Contains("UTF-16"));
+  CHECK_THROWS_WITH(yaml::load_file(dir.path().string()), Catch::Contains("is a directory"));
+}
+
+TEST_CASE("strict YAML still loads brackets, '#', '&', '*' and '!' inside quotes, comments and block scalars", "[sdk][yaml]") {
+  const std::string text =
+      "\xEF\xBB\xBF# a comment with [[[[ {{{{ *x &y !z\n"
+      "double: \"[[[[ {{{{ # not a comment *x &y !z \\\" \\u00e9\"\n"
+      "single: '[[[[ it''s # *x &y !z'\n"
+      "plain: a [b] c* &d e! # a comment [[[[\n"
+      "continued: the first line\n"
+      "  *stars* and [brackets continue\n"
+      "  &more !text here\n"
+      "folded: >-\n"
+      "  [[[[ {{{{ *x &y !z\n"
+      "  # not a comment\n"
+      "\n"
+      "  - - - - - - - -\n"
+      "literal: |\n"
+      "  [ first\n"
+      "    ] more indented\n"
+      "flow: [\"]\", ']', \"{\", {a: \"}\"}, [b: c]]\r\n"
+      "list:\r\n"
+      "- x\r\n";
+  const yaml::Map map = yaml::load_string(text, "ok.yaml").map(
+      {"double", "single", "plain", "continued", "folded", "literal", "flow", "list"});
+  CHECK(map.required("double").str() == "[[[[ {{{{ # not a comment *x &y !z \" \xC3\xA9");
+  CHECK(map.required("single").str() == "[[[[ it's # *x &y !z");
+  CHECK(map.required("plain").str() == "a [b] c* &d e!");
+  CHECK(map.required("continued").str() == "the first line *stars* and [brackets continue &more !text here");
+  CHECK(map.required("folded").str() == "[[[[ {{{{ *x &y !z # not a comment\n- - - - - - - -");
+  CHECK(map.required("literal").str() == "[ first\n  ] more indented\n");
+  CHECK(map.required("flow").list().size() == 5);
+  CHECK(map.required("list").list().size() == 1);
+}
+
+TEST_CASE("every Section 29F file passes the strict reader's checks", "[sdk][yaml]") {
+  for (const char* file : {"configs/section-29f.yaml", "configs/section-29f.section.yaml", "plugins/edm/component.yaml",
+                           "plugins/finance/component.yaml", "plugins/hr/component.yaml", "plugins/support/component.yaml",
+                           "plugins/ict/component.yaml", "examples/template-plugin/component.yaml"}) {
+    INFO(file);
+    CHECK_NOTHROW(yaml::load_file((test::source_dir() / file).string()));
+  }
+}
+
 TEST_CASE("a component data file reads into the model", "[sdk][reader]") {
   const v1::Component c = sdk::read_component_file(test::source_dir() / "plugins/finance/component.yaml");
   CHECK(c.id() == "finance");

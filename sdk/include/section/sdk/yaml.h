@@ -3,19 +3,34 @@
 // yaml-cpp accepts duplicate keys silently and leaves every check of keys and types to the
 // caller. Here every error names the file, line and column, the path of the value in the
 // document (e.g. "plugins[2].library") and the reason; unknown and duplicate keys are errors.
+//
+// Before yaml-cpp sees a text, a linear scan refuses what would make reading it unbounded in
+// time or memory, or silently different from what is written: a file over kMaxFileBytes,
+// nesting deeper than kMaxNesting, any anchor (&a), alias (*a) or tag (!t), a second document
+// (which yaml-cpp drops without a word) and control characters. yaml-cpp's parser recurses
+// once per level of nesting, and a tree that reaches one node through many aliases makes every
+// walk of it exponential ("billion laughs").
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
 namespace section::yaml {
+
+// Our largest file is about 35 KB. yaml-cpp needs about 250 MB and a second or so for a
+// worst-case document of this size; four times as much took over a gigabyte.
+inline constexpr std::size_t kMaxFileBytes = 1024 * 1024;
+// Our files nest fewer than 10 levels (each block or flow mapping or sequence is one).
+inline constexpr int kMaxNesting = 64;
 
 class Error : public std::runtime_error {
  public:
@@ -84,14 +99,16 @@ class Map {
 
  private:
   friend class Value;
-  Map(Value self, std::vector<std::pair<std::string, Value>> entries, std::vector<Value> keys);
+  Map(Value self, std::vector<std::pair<std::string, Value>> entries, std::vector<Value> keys,
+      std::unordered_map<std::string, std::size_t> index);
   Value self_;
   std::vector<std::pair<std::string, Value>> entries_;
   std::vector<Value> keys_;  // where each key is written, for errors about the key itself
+  std::unordered_map<std::string, std::size_t> index_;  // key -> entry, so lookups stay O(1)
 };
 
-// Reads and parses a file. Throws Error for an unreadable file, a syntax error, or an empty
-// document.
+// Reads and parses a file. Throws Error for an unreadable file, a syntax error, an empty
+// document, or anything the scan above refuses.
 Value load_file(const std::string& path);
 // Parses text already in memory; `name` is what errors call it.
 Value load_string(const std::string& text, const std::string& name);

@@ -1,0 +1,55 @@
+// The request handlers (host/query/queries.h) on the real Section 29F, as the gRPC service calls
+// them. The first byte of an input chooses the request and the view; the rest is the request
+// as it arrives on the wire (a serialized protobuf):
+//   byte % 3:       0 GetTableRequest, 1 ListMeasuresRequest, 2 ListDeliverablesRequest
+//   (byte / 3) % 2: 0 all five components serving, 1 only edm and hr (the others disabled)
+// A QueryError is the normal answer to a bad request; an exception or a crash is a bug.
+#include <variant>
+
+#include "fuzz_support.h"
+#include "host/query/queries.h"
+#include "section_data.h"
+
+namespace {
+
+using section::aggregate::SectionView;
+using section::fuzz::bug;
+
+const SectionView& view(bool partial) {
+  static const SectionView all = section::fuzz::view_of(section::fuzz::components());
+  static const SectionView some = [] {
+    std::vector<section::v1::Component> serving;
+    for (const auto& component : section::fuzz::components()) {
+      if (component.id() == "edm" || component.id() == "hr") serving.push_back(component);
+    }
+    return section::fuzz::view_of(std::move(serving));
+  }();
+  return partial ? some : all;
+}
+
+template <typename Request, typename Handler>
+void answer(const SectionView& view, const std::uint8_t* data, std::size_t size, Handler handler) {
+  Request request;
+  if (!request.ParseFromArray(data, static_cast<int>(size))) return;  // gRPC refuses it before us
+  const auto answer = handler(view, request);
+  if (const auto* error = std::get_if<section::query::QueryError>(&answer)) {
+    if (error->message.empty()) bug("a query refused without a reason");
+    return;
+  }
+  // The answer goes back on the wire.
+  const auto& response = std::get<0>(answer);
+  if (response.SerializeAsString().size() != response.ByteSizeLong()) bug("an answer that does not serialize");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0 || size > 64 * 1024) return 0;  // the host refuses larger requests
+  const SectionView& chosen = view((data[0] / 3) % 2 == 1);
+  switch (data[0] % 3) {
+    case 0: answer<section::v1::GetTableRequest>(chosen, data + 1, size - 1, section::query::get_table); break;
+    case 1: answer<section::v1::ListMeasuresRequest>(chosen, data + 1, size - 1, section::query::list_measures); break;
+    default: answer<section::v1::ListDeliverablesRequest>(chosen, data + 1, size - 1, section::query::list_deliverables); break;
+  }
+  return 0;
+}
