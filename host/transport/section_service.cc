@@ -24,7 +24,7 @@ grpc::ServerUnaryReactor* refuse_unparsable(grpc::CallbackServerContext* context
 
 // One Watch stream: sends the current version at once, then each newer version. A slow client
 // skips intermediate versions rather than queueing them: it always gets the latest.
-class SectionService::WatchStream : public grpc::ServerWriteReactor<section::v1::WatchEvent>,
+class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                                     public std::enable_shared_from_this<SectionService::WatchStream> {
  public:
   explicit WatchStream(SectionService& service) : service_(service) {}
@@ -81,7 +81,7 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<section::v1:
 
  private:
   void write_next() {  // with mutex_ held
-    event_ = query::watch_event(*latest_);
+    event_ = service_.watch_event_bytes(latest_);
     sent_version_ = latest_->version;
     writing_ = true;
     StartWrite(&event_);
@@ -92,7 +92,7 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<section::v1:
   std::mutex mutex_;
   registry::ViewPtr latest_;
   std::uint64_t sent_version_ = 0;
-  section::v1::WatchEvent event_;
+  grpc::ByteBuffer event_;
   bool writing_ = false;
   bool finished_ = false;
   bool done_ = false;
@@ -183,8 +183,14 @@ grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext*
   return reactor;
 }
 
-grpc::ServerWriteReactor<section::v1::WatchEvent>* SectionService::Watch(grpc::CallbackServerContext*,
-                                                                        const section::v1::WatchRequest*) {
+grpc::ByteBuffer SectionService::watch_event_bytes(const registry::ViewPtr& view) const {
+  // The answers cache sees each version before any stream does (it subscribed first).
+  const auto cached = answers();
+  if (cached && cached->view() == view) return cached->watch_event();
+  return serialize(query::watch_event(*view));
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* SectionService::Watch(grpc::CallbackServerContext*, const grpc::ByteBuffer*) {
   auto stream = std::make_shared<WatchStream>(*this);
   bool closing = false;
   bool full = false;

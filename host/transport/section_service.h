@@ -25,13 +25,15 @@ struct HostInfo {
 };
 
 // The unary queries are raw methods: they answer with bytes serialized once per version
-// (serialized_answers.h). GetStatus and Watch build their answers per call.
+// (serialized_answers.h); so does Watch, which writes each version's event bytes, made once, to
+// every stream. GetStatus builds its answer per call.
 using SectionServiceBase = section::v1::SectionService::WithRawCallbackMethod_GetSection<
     section::v1::SectionService::WithRawCallbackMethod_ListTables<
         section::v1::SectionService::WithRawCallbackMethod_GetTable<
             section::v1::SectionService::WithRawCallbackMethod_ListMeasures<
                 section::v1::SectionService::WithRawCallbackMethod_ListDeliverables<
-                    section::v1::SectionService::CallbackService>>>>>;
+                    section::v1::SectionService::WithRawCallbackMethod_Watch<
+                        section::v1::SectionService::CallbackService>>>>>>;
 
 class SectionService final : public SectionServiceBase {
  public:
@@ -57,14 +59,16 @@ class SectionService final : public SectionServiceBase {
                                              grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context, const section::v1::GetStatusRequest* request,
                                       section::v1::HostStatus* response) override;
-  grpc::ServerWriteReactor<section::v1::WatchEvent>* Watch(grpc::CallbackServerContext* context,
-                                                           const section::v1::WatchRequest* request) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(grpc::CallbackServerContext* context,
+                                                    const grpc::ByteBuffer* request) override;
 
   class WatchStream;
 
  private:
   std::shared_ptr<const SerializedAnswers> answers() const { return std::atomic_load(&answers_); }
   void offer_answers(const registry::ViewPtr& view);
+  // The bytes of `view`'s WatchEvent: the shared ones when the answers are of that version.
+  grpc::ByteBuffer watch_event_bytes(const registry::ViewPtr& view) const;
 
   registry::Registry& registry_;
   // The current version's answers. Replaced by a registry listener that subscribes before any

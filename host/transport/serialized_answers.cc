@@ -45,6 +45,7 @@ bool parse(const grpc::ByteBuffer& bytes, google::protobuf::Message* message) {
 SerializedAnswers::SerializedAnswers(registry::ViewPtr view) : view_(std::move(view)) {
   section_ = serialize(view_->section);
   tables_ = serialize(query::list_tables(*view_));
+  watch_event_ = serialize(query::watch_event(*view_));
   for (const auto& [id, table] : view_->tables) table_bytes_.emplace(id, serialize(table));
   // The unfiltered lists are asked for most; have them ready.
   measures(section::v1::ListMeasuresRequest());

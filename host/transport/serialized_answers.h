@@ -29,6 +29,8 @@ class SerializedAnswers {
   const registry::ViewPtr& view() const { return view_; }
   const grpc::ByteBuffer& section() const { return section_; }
   const grpc::ByteBuffer& tables() const { return tables_; }
+  // The WatchEvent of this version: every Watch stream writes these same bytes.
+  const grpc::ByteBuffer& watch_event() const { return watch_event_; }
   SerializedAnswer table(const section::v1::GetTableRequest& request) const;
   SerializedAnswer measures(const section::v1::ListMeasuresRequest& request) const;
   SerializedAnswer deliverables(const section::v1::ListDeliverablesRequest& request) const;
@@ -37,6 +39,7 @@ class SerializedAnswers {
   registry::ViewPtr view_;
   grpc::ByteBuffer section_;
   grpc::ByteBuffer tables_;
+  grpc::ByteBuffer watch_event_;
   std::unordered_map<std::string, grpc::ByteBuffer> table_bytes_;
   // Filtered lists, by "component|year"; written once per key, under the mutex.
   mutable std::mutex lists_mutex_;
