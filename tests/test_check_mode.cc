@@ -11,14 +11,9 @@
 
 using namespace section;
 namespace fs = std::filesystem;
+using test::replace;
 
 namespace {
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
 
 test::RunResult check(const std::string& config_text) {
   test::TempDir dir;

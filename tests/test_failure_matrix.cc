@@ -18,66 +18,22 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "section/v1/admin_service.grpc.pb.h"
 #include "section/v1/section_service.grpc.pb.h"
+#include "grpc_client.h"
 #include "test_env.h"
 
 using namespace section;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using test::cell;
+using test::channel_to;
+using test::component_status;
+using test::deadline;
+using test::get_table;
+using test::replace;
+using test::status_of;
+using test::table_of;
 
 namespace {
-
-std::shared_ptr<grpc::Channel> channel_to(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-}
-
-void deadline(grpc::ClientContext& context, std::chrono::milliseconds timeout = 10s) {
-  context.set_deadline(std::chrono::system_clock::now() + timeout);
-}
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
-
-grpc::Status get_table(v1::SectionService::Stub& stub, const std::string& id, v1::Table* table) {
-  grpc::ClientContext context;
-  deadline(context);
-  v1::GetTableRequest request;
-  request.set_id(id);
-  return stub.GetTable(&context, request, table);
-}
-
-v1::Table table_of(v1::SectionService::Stub& stub, const std::string& id) {
-  v1::Table table;
-  REQUIRE(get_table(stub, id, &table).ok());
-  return table;
-}
-
-std::int64_t cell(const v1::Table& table, const std::string& row, const std::string& column) {
-  for (const auto& r : table.rows()) {
-    if (r.key() == row) return r.cells().at(column).integer();
-  }
-  FAIL("no row " << row << " in " << table.id());
-  return 0;
-}
-
-v1::HostStatus status_of(v1::SectionService::Stub& stub) {
-  grpc::ClientContext context;
-  deadline(context);
-  v1::HostStatus status;
-  REQUIRE(stub.GetStatus(&context, {}, &status).ok());
-  return status;
-}
-
-v1::ComponentStatus component_status(v1::SectionService::Stub& stub, const std::string& id) {
-  const v1::HostStatus status = status_of(stub);
-  for (const auto& component : status.components()) {
-    if (component.id() == id) return component;
-  }
-  FAIL("no component " << id);
-  return {};
-}
 
 // Polls `done` until it holds or `timeout` passes; whether it held.
 template <typename Predicate>

@@ -10,54 +10,19 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "section/v1/section_service.grpc.pb.h"
+#include "grpc_client.h"
 #include "test_env.h"
 
 using namespace section;
+using test::cell;
+using test::deadline;
+using test::replace;
+using test::status_of;
+using test::stub_for;
+using test::table_of;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::unique_ptr<v1::SectionService::Stub> stub_for(const std::string& address) {
-  return v1::SectionService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-}
-
-void deadline(grpc::ClientContext& context, int seconds = 10) {
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
-}
-
-v1::Table get_table(v1::SectionService::Stub& stub, const std::string& id, grpc::Status* status = nullptr) {
-  grpc::ClientContext context;
-  deadline(context);
-  v1::GetTableRequest request;
-  request.set_id(id);
-  v1::Table table;
-  const grpc::Status result = stub.GetTable(&context, request, &table);
-  if (status != nullptr) *status = result;
-  else REQUIRE(result.ok());
-  return table;
-}
-
-std::int64_t cell(const v1::Table& table, const std::string& row, const std::string& column) {
-  for (const auto& r : table.rows()) {
-    if (r.key() == row) return r.cells().at(column).integer();
-  }
-  FAIL("no row " << row);
-  return 0;
-}
-
-v1::HostStatus status_of(v1::SectionService::Stub& stub) {
-  grpc::ClientContext context;
-  deadline(context);
-  v1::HostStatus status;
-  REQUIRE(stub.GetStatus(&context, {}, &status).ok());
-  return status;
-}
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
 
 // Runs section-host on a configuration that must be refused; its exit status and error output.
 test::RunResult refused(const std::string& config_text) {
@@ -84,13 +49,13 @@ TEST_CASE("the default configuration serves Section 29F over gRPC", "[grpc]") {
   CHECK(tables.tables_size() == 27);
   CHECK(tables.version() == 1);
 
-  const v1::Table by_object = get_table(*stub, "financial-by-object");
+  const v1::Table by_object = table_of(*stub, "financial-by-object");
   CHECK(by_object.source() == "Table 29F.12");
   CHECK(cell(by_object, "total", "estimate") == 19762900);
   CHECK(cell(by_object, "travel_of_staff", "other_changes") == -17400);
-  CHECK(cell(get_table(*stub, "financial-by-component-xb"), "total", "estimate") == 39741500);
-  CHECK(cell(get_table(*stub, "posts-by-grade"), "gs_ol", "approved") == 57);
-  CHECK(get_table(*stub, "reconciliation").rows_size() == 2);
+  CHECK(cell(table_of(*stub, "financial-by-component-xb"), "total", "estimate") == 39741500);
+  CHECK(cell(table_of(*stub, "posts-by-grade"), "gs_ol", "approved") == 57);
+  CHECK(table_of(*stub, "reconciliation").rows_size() == 2);
 
   const v1::HostStatus status = status_of(*stub);
   CHECK(status.components_size() == 5);
@@ -152,8 +117,8 @@ TEST_CASE("bad requests get canonical status codes with a reason", "[grpc]") {
   test::Host host(test::default_config_text());
   REQUIRE(host.ok());
   auto stub = stub_for(host.address());
-  grpc::Status status;
-  get_table(*stub, "no-such-table", &status);
+  v1::Table refused_table;
+  const grpc::Status status = test::get_table(*stub, "no-such-table", &refused_table);
   CHECK(status.error_code() == grpc::StatusCode::NOT_FOUND);
   CHECK_THAT(status.error_message(), Catch::Contains("no table 'no-such-table'"));
 
@@ -196,14 +161,14 @@ TEST_CASE("disabling a plugin in YAML removes its component from every table and
   for (const auto& info : tables.tables()) {
     INFO(info.id());
     CHECK(info.id().find("/hr") == std::string::npos);
-    const v1::Table table = get_table(*stub, info.id());
+    const v1::Table table = table_of(*stub, info.id());
     for (const auto& row : table.rows()) CHECK(row.key() != "hr");
     bool noted = false;
     for (const auto& note : table.notes()) noted = noted || note.find("'hr' is disabled") != std::string::npos;
     CHECK(noted);
   }
-  CHECK(cell(get_table(*stub, "financial-by-component-rb"), "subtotal", "estimate") == 19762900 - 3186300);
-  CHECK(cell(get_table(*stub, "posts-by-component-xb"), "total", "estimate") == 167 - 38);
+  CHECK(cell(table_of(*stub, "financial-by-component-rb"), "subtotal", "estimate") == 19762900 - 3186300);
+  CHECK(cell(table_of(*stub, "posts-by-component-xb"), "total", "estimate") == 167 - 38);
 
   // Asking for the disabled component's measures is a precondition failure, not a transport one:
   // a client that retries UNAVAILABLE must not retry this.
@@ -228,7 +193,7 @@ TEST_CASE("a plugin that throws while starting is reported and left out while th
   REQUIRE(status.components_size() == 6);
   CHECK(status.components(5).state() == v1::FAILED);
   CHECK_THAT(status.components(5).reason(), Catch::Contains("the fixture failed on purpose"));
-  const v1::Table table = get_table(*stub, "financial-by-object");
+  const v1::Table table = table_of(*stub, "financial-by-object");
   CHECK(cell(table, "total", "estimate") == 19762900);
   bool noted = false;
   for (const auto& note : table.notes()) noted = noted || note.find("'broken' is unavailable") != std::string::npos;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <sstream>
 #include <thread>
 
@@ -51,6 +52,12 @@ std::string read_file(const fs::path& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  if (at == std::string::npos) throw std::invalid_argument("replace: '" + from + "' is not in the text");
+  return text.replace(at, from.size(), to);
 }
 
 std::string default_config_text() {

@@ -33,6 +33,10 @@ class TempDir {
 
 std::string read_file(const std::filesystem::path& path);
 
+// `text` with the first `from` replaced by `to`; throws std::invalid_argument when `from` is
+// absent, so that a test never runs on a configuration it did not mean to write.
+std::string replace(std::string text, const std::string& from, const std::string& to);
+
 // A configuration for the five Section 29F plugins, with `replace` applied to its text
 // (e.g. {"library: hr\n    enabled: true", "library: hr\n    enabled: false"}).
 std::string default_config_text();
