@@ -8,6 +8,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libyaml-cpp-dev libboost-dev libboost-filesystem-dev
   catch2
+  # Reported figures (SQLite), TLS and token hashes (OpenSSL); openssl makes the tests' certificates.
+  libsqlite3-dev libssl-dev openssl
   # Clients in other languages and the HTML export's rendering test.
   python3-grpcio python3-protobuf
   chromium

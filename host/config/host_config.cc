@@ -109,9 +109,116 @@ LimitsConfig read_limits(const Value& value) {
   return limits;
 }
 
+bool is_hex(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) || (c >= 'a' && c <= 'f'); });
+}
+
+fs::path readable_file(const Value& value, const fs::path& config_dir) {
+  const fs::path path = absolute_from(config_dir, value.str());
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) value.fail(path.string() + " does not exist or is not a file");
+  return path;
+}
+
+TlsConfig read_tls(const Value& value, const fs::path& config_dir) {
+  const Map map = value.map({"certificate", "private_key", "client_ca", "require_client_certificate"});
+  TlsConfig tls;
+  tls.certificate = readable_file(map.required("certificate"), config_dir);
+  tls.private_key = readable_file(map.required("private_key"), config_dir);
+  if (auto ca = map.optional("client_ca")) tls.client_ca = readable_file(*ca, config_dir);
+  if (auto require = map.optional("require_client_certificate")) {
+    tls.require_client_certificate = require->boolean();
+    if (tls.require_client_certificate && tls.client_ca.empty()) {
+      require->fail("require_client_certificate needs client_ca: the CAs that sign client certificates");
+    }
+  }
+  return tls;
+}
+
+constexpr std::initializer_list<const char*> kTokenKeys = {"name", "role", "components", "hash"};
+
+TokenConfig read_token(const Value& value) {
+  const Map map = value.map(kTokenKeys);
+  TokenConfig token;
+  token.line = value.line();
+  const Value name = map.required("name");
+  token.name = name.str();
+  if (!valid_id(token.name)) {
+    name.fail("'" + token.name + "' is not a valid token name (lower-case letters, digits, '_' or '-', starting with a letter)");
+  }
+  const Value role = map.required("role");
+  const std::string role_text = role.str();
+  if (role_text == "reader") token.role = Role::kReader;
+  else if (role_text == "reporter") token.role = Role::kReporter;
+  else if (role_text == "admin") token.role = Role::kAdmin;
+  else role.fail("unknown role '" + role_text + "' (reader, reporter or admin)");
+  if (auto components = map.optional("components")) {
+    if (token.role != Role::kReporter) components->fail("only a reporter has components (its scope)");
+    for (const Value& component : components->list()) {
+      std::string id = component.str();
+      if (!valid_id(id)) component.fail("'" + id + "' is not a valid component id");
+      token.components.push_back(std::move(id));
+    }
+  }
+  if (token.role == Role::kReporter && token.components.empty()) {
+    value.fail("a reporter needs components: the ids of the components it may report for");
+  }
+  // sha256:<salt hex>:<digest hex>, as `section-ctl token new` prints it.
+  const Value hash = map.required("hash");
+  const std::string text = hash.str();
+  const auto first = text.find(':');
+  const auto second = first == std::string::npos ? std::string::npos : text.find(':', first + 1);
+  if (second == std::string::npos || text.substr(0, first) != "sha256") {
+    hash.fail("a token hash is sha256:<salt hex>:<digest hex>, as `section-ctl token new` prints it (never the token itself)");
+  }
+  token.salt_hex = text.substr(first + 1, second - first - 1);
+  token.digest_hex = text.substr(second + 1);
+  if (!is_hex(token.salt_hex) || token.salt_hex.size() < 32 || token.salt_hex.size() > 128 || token.salt_hex.size() % 2 != 0) {
+    hash.fail("the salt must be 16 to 64 bytes in lower-case hex");
+  }
+  if (!is_hex(token.digest_hex) || token.digest_hex.size() != 64) hash.fail("the digest must be 32 bytes in lower-case hex");
+  return token;
+}
+
+AuthConfig read_auth(const Value& value) {
+  const Map map = value.map({"reads", "tokens"});
+  AuthConfig auth;
+  if (auto reads = map.optional("reads")) {
+    const std::string text = reads->str();
+    if (text == "token") auth.reads_need_token = true;
+    else if (text != "open") reads->fail("reads is 'open' (anyone may read) or 'token' (any valid token)");
+  }
+  if (auto tokens = map.optional("tokens")) {
+    for (const Value& item : tokens->list()) {
+      TokenConfig token = read_token(item);
+      for (const TokenConfig& other : auth.tokens) {
+        if (other.name == token.name) {
+          item.map(kTokenKeys).required("name").fail("token name '" + token.name + "' is already used at line " +
+                                                      std::to_string(other.line));
+        }
+        if (other.salt_hex == token.salt_hex) {
+          item.map(kTokenKeys).required("hash").fail("this salt is already used at line " + std::to_string(other.line) +
+                                                     ": every token needs its own");
+        }
+      }
+      auth.tokens.push_back(std::move(token));
+    }
+  }
+  if (auth.reads_need_token && auth.tokens.empty()) map.required("reads").fail("reads: token needs at least one token");
+  return auth;
+}
+
+StorageConfig read_storage(const Value& value, const fs::path& config_dir) {
+  const Map map = value.map({"data_dir", "max_database_bytes"});
+  StorageConfig storage;
+  storage.data_dir = absolute_from(config_dir, map.required("data_dir").str());
+  if (auto max = map.optional("max_database_bytes")) storage.max_database_bytes = max->integer(64 * 1024, std::int64_t{1} << 46);
+  return storage;
+}
+
 HostConfig read(const Value& root, const fs::path& file, const fs::path& default_plugin_dir) {
   const Map map = root.map({"listen", "section", "plugin_dir", "shutdown_grace_ms", "drain_ms", "plugin_call_timeout_ms",
-                            "supervision", "limits", "plugins"});
+                            "supervision", "limits", "tls", "auth", "storage", "plugins"});
   HostConfig config;
   std::error_code cwd_error;
   const fs::path cwd = fs::current_path(cwd_error);
@@ -131,6 +238,9 @@ HostConfig read(const Value& root, const fs::path& file, const fs::path& default
   if (auto timeout = map.optional("plugin_call_timeout_ms")) config.plugin_call_timeout = millis(*timeout, 1, 3'600'000);
   if (auto supervision = map.optional("supervision")) config.supervision = read_supervision(*supervision, config.dir());
   if (auto limits = map.optional("limits")) config.limits = read_limits(*limits);
+  if (auto tls = map.optional("tls")) config.tls = read_tls(*tls, config.dir());
+  if (auto auth = map.optional("auth")) config.auth = read_auth(*auth);
+  if (auto storage = map.optional("storage")) config.storage = read_storage(*storage, config.dir());
   for (const Value& item : map.required("plugins").list()) {
     PluginConfig plugin = read_plugin(item, config.dir(), config.plugin_dir);
     for (const PluginConfig& other : config.plugins) {
@@ -141,10 +251,30 @@ HostConfig read(const Value& root, const fs::path& file, const fs::path& default
     }
     config.plugins.push_back(std::move(plugin));
   }
+  // A reporter's scope names configured components: a typo would lock its team out silently.
+  for (const TokenConfig& token : config.auth.tokens) {
+    for (const std::string& component : token.components) {
+      const bool known = std::any_of(config.plugins.begin(), config.plugins.end(),
+                                     [&](const PluginConfig& plugin) { return plugin.id == component; });
+      if (!known) {
+        throw section::yaml::Error(config.path.string(), token.line, 0, "auth.tokens",
+                                   "token '" + token.name + "': no plugin has the id '" + component + "'");
+      }
+    }
+  }
   return config;
 }
 
 }  // namespace
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::kReader: return "reader";
+    case Role::kReporter: return "reporter";
+    case Role::kAdmin: return "admin";
+  }
+  return "?";
+}
 
 Status check_listen_address(const std::string& address) {
   if (address.rfind("unix:", 0) == 0) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -55,6 +56,54 @@ struct LimitsConfig {
   std::chrono::milliseconds min_client_ping_interval{10000};  // clients pinging more often are cut off
 };
 
+// TLS for the gRPC server (docs/security.md). Without a certificate the server speaks plaintext.
+struct TlsConfig {
+  std::filesystem::path certificate;   // PEM: the server's certificate (chain)
+  std::filesystem::path private_key;   // PEM: its private key
+  std::filesystem::path client_ca;     // PEM: CAs for client certificates (mTLS); empty: none asked for
+  bool require_client_certificate = false;  // with client_ca: refuse clients without a valid one
+
+  bool enabled() const { return !certificate.empty(); }
+  bool operator==(const TlsConfig& other) const {
+    return certificate == other.certificate && private_key == other.private_key && client_ca == other.client_ca &&
+           require_client_certificate == other.require_client_certificate;
+  }
+};
+
+// What a bearer token may do (proto/section/v1/access.proto).
+enum class Role {
+  kReader,    // read the section
+  kReporter,  // read, and report figures of the components in its scope
+  kAdmin,     // read, and operate the host (reload)
+};
+
+const char* role_name(Role role);
+
+// One bearer token, stored as a salted SHA-256 hash, never as the token itself.
+struct TokenConfig {
+  std::string name;                     // who: shown as reported_by and in the log
+  Role role = Role::kReader;
+  std::vector<std::string> components;  // a reporter's scope: the component ids it may report
+  std::string salt_hex;                 // 16 to 64 bytes, hex
+  std::string digest_hex;               // SHA-256(salt ‖ token), hex
+  int line = 0;
+};
+
+struct AuthConfig {
+  bool reads_need_token = false;  // reads: token (else open)
+  std::vector<TokenConfig> tokens;
+};
+
+// Where the host keeps reported figures (ReportService): an SQLite database in data_dir.
+struct StorageConfig {
+  std::filesystem::path data_dir;      // empty: no storage, reports are refused
+  std::int64_t max_database_bytes = 0; // 0: no limit but the disk's; else SQLite's max_page_count
+
+  bool operator==(const StorageConfig& other) const {
+    return data_dir == other.data_dir && max_database_bytes == other.max_database_bytes;
+  }
+};
+
 struct HostConfig {
   std::filesystem::path path;          // the configuration file
   std::string listen = "127.0.0.1:50051";
@@ -65,6 +114,9 @@ struct HostConfig {
   std::chrono::milliseconds plugin_call_timeout{10000};  // every call of a plugin hook
   SupervisionConfig supervision;
   LimitsConfig limits;
+  TlsConfig tls;
+  AuthConfig auth;
+  StorageConfig storage;
   std::vector<PluginConfig> plugins;
 
   std::filesystem::path dir() const { return path.parent_path(); }
