@@ -23,6 +23,7 @@
 #include "host/core/log.h"
 #include "host/loading/deadline_call.h"
 #include "host/registry/registry.h"
+#include "host/security/tls.h"
 #include "host/transport/server.h"
 
 namespace {
@@ -148,6 +149,9 @@ int main(int argc, char** argv) {
   }
   auto section_file = section::config::load_section_file(config->section_file);
   if (!section_file) fail(2, section_file.status().message(), options.check);
+  // TLS is checked before anything starts: a host told to use TLS never serves without it.
+  auto credentials = section::security::server_credentials(config->tls);
+  if (!credentials) fail(2, config->path.string() + ": tls: " + credentials.status().message(), options.check);
 
   section::registry::Registry registry(std::move(*section_file));
   if (section::Status started = registry.start(*config); !started) {
@@ -183,6 +187,12 @@ int main(int argc, char** argv) {
         return section::Status::error(options.config + ": listen: the address cannot change while the host runs (" +
                                       running.listen + " → " + next->listen + "); restart the host");
       }
+      if (!(next->tls == running.tls)) {
+        return section::Status::error(options.config + ": tls: TLS cannot change while the host runs; restart the host");
+      }
+      if (!(next->storage == running.storage)) {
+        return section::Status::error(options.config + ": storage: the data directory cannot change while the host runs; restart the host");
+      }
       if (!same_limits(next->limits, running.limits)) {
         return section::Status::error(options.config + ": limits: the server's limits cannot change while the host runs; restart the host");
       }
@@ -203,7 +213,11 @@ int main(int argc, char** argv) {
     return summary;
   };
 
-  auto server = section::transport::Server::start(config->listen, config->limits, registry, info, reload);
+  section::transport::ServerOptions server_options;
+  server_options.address = config->listen;
+  server_options.limits = config->limits;
+  server_options.credentials = *credentials;
+  auto server = section::transport::Server::start(server_options, registry, info, reload);
   if (!server) {
     section::log::error(server.status().message());
     registry.stop();  // the plugins' threads end before the process does

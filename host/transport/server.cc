@@ -9,8 +9,10 @@ namespace section::transport {
 
 std::string component_health_name(const std::string& component_id) { return "section.v1.component." + component_id; }
 
-Result<std::unique_ptr<Server>> Server::start(const std::string& address, const config::LimitsConfig& limits,
-                                              registry::Registry& registry, HostInfo info, ReloadFunction reload) {
+Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, registry::Registry& registry, HostInfo info,
+                                              ReloadFunction reload) {
+  const std::string& address = options.address;
+  const config::LimitsConfig& limits = options.limits;
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -34,7 +36,7 @@ Result<std::unique_ptr<Server>> Server::start(const std::string& address, const 
                              static_cast<int>(limits.min_client_ping_interval.count()));
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
   int port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(address, options.credentials ? options.credentials : grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->admin_.get());
   server->server_ = builder.BuildAndStart();

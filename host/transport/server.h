@@ -23,12 +23,18 @@ namespace section::transport {
 constexpr const char* kServiceName = "section.v1.SectionService";
 std::string component_health_name(const std::string& component_id);
 
+struct ServerOptions {
+  std::string address;  // "127.0.0.1:0" picks a free port
+  config::LimitsConfig limits;
+  // TLS (security/tls.h), or insecure credentials when the configuration has no tls block.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+};
+
 class Server {
  public:
-  // Listens on `address` ("127.0.0.1:0" picks a free port) and serves. Health is SERVING once
-  // this returns.
-  static Result<std::unique_ptr<Server>> start(const std::string& address, const config::LimitsConfig& limits,
-                                               registry::Registry& registry, HostInfo info, ReloadFunction reload);
+  // Listens on the options' address and serves. Health is SERVING once this returns.
+  static Result<std::unique_ptr<Server>> start(const ServerOptions& options, registry::Registry& registry, HostInfo info,
+                                               ReloadFunction reload);
   ~Server();
 
   // The address actually bound, with the port chosen when the configuration said 0.
