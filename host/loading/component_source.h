@@ -24,11 +24,22 @@ struct SourceEvents {
 
 class ComponentSource {
  public:
+  enum class CheckOutcome { kPassed, kRefused, kUnsupported, kFailed };
+
   virtual ~ComponentSource() = default;
   // Starts the plugin. On failure returns false and fills `error`.
   virtual bool start(const section::v1::PluginStartRequest& request, PluginError* error) = 0;
   // The component as it is now, unvalidated. On failure returns false and fills `error`.
   virtual bool publish(section::v1::Component* component, PluginError* error) = 0;
+  // Runs the plugin's own checks on `component` (a component it published, with changes in it).
+  // kRefused fills `problems` with the findings; kUnsupported when the plugin has no check hook;
+  // kFailed (with `problems` saying why) when the call failed or timed out.
+  // It is how a value reported through the host meets the plugin's validation rules, which only
+  // the plugin knows. Like publish, it is not called at the same time as another call into the
+  // same source: the caller serializes them.
+  virtual CheckOutcome check(const section::v1::Component& /*component*/, std::string* /*problems*/) {
+    return CheckOutcome::kUnsupported;
+  }
   // The library or the endpoint, for status and messages.
   virtual std::string where() const = 0;
 };

@@ -74,4 +74,28 @@ bool InProcessSource::publish(section::v1::Component* component, PluginError* er
   return true;
 }
 
+ComponentSource::CheckOutcome InProcessSource::check(const section::v1::Component& component, std::string* problems) {
+  if (!instance_) {
+    *problems = "the plugin is not running";
+    return CheckOutcome::kFailed;
+  }
+  struct Outcome {
+    CheckOutcome outcome = CheckOutcome::kFailed;
+    std::string problems;
+  };
+  auto outcome = std::make_shared<Outcome>();
+  auto instance = instance_;
+  // The call may outlive this function: it gets its own copy of the component.
+  const bool finished = call_with_deadline(
+      [outcome, instance, component] { outcome->outcome = instance->check(component, &outcome->problems); }, timeout_);
+  if (!finished) {
+    *problems = "plugin '" + instance_->id() + "' did not check the component within " +
+                std::to_string(timeout_.count()) + " ms (plugin_call_timeout_ms); the call was abandoned";
+    instance_.reset();  // the abandoned call owns it now; nothing else calls into it
+    return CheckOutcome::kFailed;
+  }
+  *problems = std::move(outcome->problems);
+  return outcome->outcome;
+}
+
 }  // namespace section::loading

@@ -17,6 +17,7 @@ class InProcessSource final : public ComponentSource {
 
   bool start(const section::v1::PluginStartRequest& request, PluginError* error) override;
   bool publish(section::v1::Component* component, PluginError* error) override;
+  CheckOutcome check(const section::v1::Component& component, std::string* problems) override;
   std::string where() const override { return library_->path().string(); }
 
  private:

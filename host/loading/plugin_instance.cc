@@ -51,6 +51,27 @@ PluginInstance::~PluginInstance() {
   if (handle_ != nullptr) library_->destroy()(handle_);
 }
 
+ComponentSource::CheckOutcome PluginInstance::check(const section::v1::Component& component, std::string* problems) {
+  using Outcome = ComponentSource::CheckOutcome;
+  problems->clear();
+  if (library_->check() == nullptr) return Outcome::kUnsupported;  // built before the SDK had the hook
+  const std::string bytes = component.SerializeAsString();
+  std::string message;
+  const int status = library_->check()(handle_, bytes.data(), bytes.size(), &append, &message);
+  switch (status) {
+    case SECTION_PLUGIN_OK: return Outcome::kPassed;
+    case SECTION_PLUGIN_INVALID_DATA:
+      *problems = message.empty() ? "plugin '" + id_ + "' refused the component without saying why" : message;
+      return Outcome::kRefused;
+    case SECTION_PLUGIN_BAD_REQUEST:
+      *problems = "plugin '" + id_ + "' could not read the component to check: " + message;
+      return Outcome::kFailed;
+    default:
+      *problems = "plugin '" + id_ + "' failed to check the component: " + message;
+      return Outcome::kFailed;
+  }
+}
+
 bool PluginInstance::publish(section::v1::Component* component, PluginError* error) {
   std::string bytes;
   std::string message;

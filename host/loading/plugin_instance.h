@@ -1,11 +1,13 @@
-// A started plugin: created through the C boundary with its start request, asked to publish,
-// destroyed when the instance goes. Calls into one instance are serialized by its owner.
+// A started plugin: created through the C boundary with its start request, asked to publish
+// (and to check components), destroyed when the instance goes. Calls into one instance are
+// serialized by its owner.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "host/loading/component_source.h"
 #include "host/loading/plugin_library.h"
 #include "section/v1/model.pb.h"
 #include "section/v1/plugin.pb.h"
@@ -30,6 +32,9 @@ class PluginInstance {
 
   // Asks the plugin for its component. On failure returns false and fills `error`.
   bool publish(section::v1::Component* component, PluginError* error);
+  // Runs the plugin's own checks on `component` (ComponentSource::check says what each outcome
+  // means). kUnsupported when the library has no check hook.
+  ComponentSource::CheckOutcome check(const section::v1::Component& component, std::string* problems);
 
   const std::string& id() const { return id_; }
   const std::filesystem::path& library_path() const { return library_->path(); }

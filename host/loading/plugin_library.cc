@@ -51,6 +51,11 @@ std::shared_ptr<PluginLibrary> PluginLibrary::open(const std::filesystem::path& 
   plugin->publish_ = &plugin->library_.get_alias<int(void*, section_plugin_emit_fn, void*, section_plugin_emit_fn, void*)>(
       SECTION_PLUGIN_SYMBOL_PUBLISH);
   plugin->destroy_ = &plugin->library_.get_alias<void(void*)>(SECTION_PLUGIN_SYMBOL_DESTROY);
+  // Optional: without it the plugin still loads and runs, only it has no checks to offer.
+  if (plugin->library_.has(SECTION_PLUGIN_SYMBOL_CHECK)) {
+    plugin->check_ = &plugin->library_.get_alias<int(void*, const char*, std::size_t, section_plugin_emit_fn, void*)>(
+        SECTION_PLUGIN_SYMBOL_CHECK);
+  }
   return plugin;
 }
 

@@ -40,6 +40,9 @@ class PluginLibrary {
   section_plugin_create_fn create() const { return create_; }
   section_plugin_publish_fn publish() const { return publish_; }
   section_plugin_destroy_fn destroy() const { return destroy_; }
+  // The plugin's check hook, or null for a library built before the SDK had one (it is
+  // optional: abi.h).
+  section_plugin_check_fn check() const { return check_; }
 
  private:
   PluginLibrary() = default;
@@ -48,6 +51,7 @@ class PluginLibrary {
   section_plugin_create_fn create_ = nullptr;
   section_plugin_publish_fn publish_ = nullptr;
   section_plugin_destroy_fn destroy_ = nullptr;
+  section_plugin_check_fn check_ = nullptr;
 };
 
 }  // namespace section::loading

@@ -67,10 +67,7 @@ bool RemoteSource::start(const section::v1::PluginStartRequest& request, PluginE
   const grpc::Status status = stub_->Start(&context, request, &response);
   if (!status.ok()) {
     error->kind = kind_of_status(status);
-    error->message = "plugin '" + plugin_id_ + "' (" + address_ + ") did not start: " +
-                     (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
-                          ? "no answer within " + std::to_string(timeout_.count()) + " ms (plugin_call_timeout_ms)"
-                          : status.error_message());
+    error->message = "plugin '" + plugin_id_ + "' (" + address_ + ") did not start: " + failure_text(status);
     return false;
   }
   events_thread_ = std::thread([this] { read_events(); });
@@ -83,13 +80,31 @@ bool RemoteSource::publish(section::v1::Component* component, PluginError* error
   const grpc::Status status = stub_->Publish(&context, section::v1::PublishRequest(), component);
   if (!status.ok()) {
     error->kind = kind_of_status(status);
-    error->message = "plugin '" + plugin_id_ + "' (" + address_ + ") failed to publish: " +
-                     (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
-                          ? "no answer within " + std::to_string(timeout_.count()) + " ms (plugin_call_timeout_ms)"
-                          : status.error_message());
+    error->message = "plugin '" + plugin_id_ + "' (" + address_ + ") failed to publish: " + failure_text(status);
     return false;
   }
   return true;
+}
+
+ComponentSource::CheckOutcome RemoteSource::check(const section::v1::Component& component, std::string* problems) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout_);
+  section::v1::CheckResponse response;
+  const grpc::Status status = stub_->Check(&context, component, &response);
+  problems->clear();
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) return CheckOutcome::kUnsupported;
+  if (!status.ok()) {
+    *problems = "plugin '" + plugin_id_ + "' (" + address_ + ") failed to check the component: " + failure_text(status);
+    return CheckOutcome::kFailed;
+  }
+  for (const auto& problem : response.problems()) *problems += (problems->empty() ? "" : "\n") + problem;
+  return response.problems().empty() ? CheckOutcome::kPassed : CheckOutcome::kRefused;
+}
+
+std::string RemoteSource::failure_text(const grpc::Status& status) const {
+  return status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+             ? "no answer within " + std::to_string(timeout_.count()) + " ms (plugin_call_timeout_ms)"
+             : status.error_message();
 }
 
 void RemoteSource::read_events() {

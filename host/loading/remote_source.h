@@ -29,10 +29,14 @@ class RemoteSource final : public ComponentSource {
                std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
   bool start(const section::v1::PluginStartRequest& request, PluginError* error) override;
   bool publish(section::v1::Component* component, PluginError* error) override;
+  // UNIMPLEMENTED (a plugin that serves no Check, e.g. examples/python-plugin) is kUnsupported.
+  CheckOutcome check(const section::v1::Component& component, std::string* problems) override;
   std::string where() const override { return address_; }
 
  private:
   void read_events();
+  // "no answer within N ms (plugin_call_timeout_ms)" or the status's own message.
+  std::string failure_text(const grpc::Status& status) const;
 
   const std::string address_;
   std::shared_ptr<SourceEvents> events_;

@@ -1,5 +1,6 @@
 #include "host/runner/plugin_service.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <google/protobuf/util/message_differencer.h>
@@ -21,6 +22,16 @@ section::v1::LogLine::Level level_of(int level) {
     case SECTION_LOG_WARNING: return section::v1::LogLine::WARNING;
     case SECTION_LOG_ERROR: return section::v1::LogLine::ERROR;
     default: return section::v1::LogLine::INFO;
+  }
+}
+
+// The plugin's findings, one per line, as the repeated field of the contract.
+void add_lines(const std::string& text, section::v1::CheckResponse* response) {
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', begin), text.size());
+    if (end > begin) response->add_problems(text.substr(begin, end - begin));
+    begin = end + 1;
   }
 }
 
@@ -66,6 +77,27 @@ grpc::Status PluginService::Publish(grpc::ServerContext*, const section::v1::Pub
   if (!instance_) return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the plugin is not started");
   loading::PluginError error;
   return instance_->publish(response, &error) ? grpc::Status::OK : status_of(error);
+}
+
+grpc::Status PluginService::Check(grpc::ServerContext*, const section::v1::Component* request,
+                                  section::v1::CheckResponse* response) {
+  std::lock_guard<std::mutex> lock(instance_mutex_);
+  if (!instance_) return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the plugin is not started");
+  std::string problems;
+  switch (instance_->check(*request, &problems)) {
+    case loading::ComponentSource::CheckOutcome::kPassed: return grpc::Status::OK;
+    case loading::ComponentSource::CheckOutcome::kRefused:
+      add_lines(problems, response);
+      // An empty list would read as "passed" on the host's side.
+      if (response->problems().empty()) response->add_problems("the plugin refused the component without saying why");
+      return grpc::Status::OK;
+    case loading::ComponentSource::CheckOutcome::kUnsupported:
+      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                          library_->path().string() + " has no " SECTION_PLUGIN_SYMBOL_CHECK
+                                                      " (built with an SDK from before the check hook)");
+    case loading::ComponentSource::CheckOutcome::kFailed: break;
+  }
+  return grpc::Status(grpc::StatusCode::INTERNAL, problems);
 }
 
 grpc::Status PluginService::Events(grpc::ServerContext* context, const section::v1::EventsRequest*,

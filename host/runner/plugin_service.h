@@ -23,6 +23,10 @@ class PluginService final : public section::v1::PluginService::Service {
                        section::v1::Component* response) override;
   grpc::Status Events(grpc::ServerContext* context, const section::v1::EventsRequest* request,
                       grpc::ServerWriter<section::v1::PluginEvent>* writer) override;
+  // The library's check hook; UNIMPLEMENTED when the library has none, as for a plugin that
+  // serves no Check at all.
+  grpc::Status Check(grpc::ServerContext* context, const section::v1::Component* request,
+                     section::v1::CheckResponse* response) override;
 
   // Ends every Events stream, so that the server can shut down.
   void close();

@@ -184,6 +184,15 @@ bool ProcessSource::publish(section::v1::Component* component, loading::PluginEr
   return remote_->publish(component, error);
 }
 
+loading::ComponentSource::CheckOutcome ProcessSource::check(const section::v1::Component& component,
+                                                            std::string* problems) {
+  if (!remote_) {
+    *problems = "the plugin's process is not running";
+    return CheckOutcome::kFailed;
+  }
+  return remote_->check(component, problems);
+}
+
 std::string ProcessSource::exit_story() {
   std::lock_guard<std::mutex> lock(mutex_);
   return exited_ ? exit_reason_ : std::string();

@@ -27,6 +27,7 @@ class ProcessSource final : public loading::ComponentSource {
 
   bool start(const section::v1::PluginStartRequest& request, loading::PluginError* error) override;
   bool publish(section::v1::Component* component, loading::PluginError* error) override;
+  CheckOutcome check(const section::v1::Component& component, std::string* problems) override;
   std::string where() const override { return library_.string() + " (process)"; }
 
   pid_t pid() const { return pid_; }

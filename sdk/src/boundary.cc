@@ -1,5 +1,6 @@
 // The SDK side of the C boundary: every exception stops here and becomes a status and a message.
 #include <exception>
+#include <limits>
 #include <string>
 
 #include "section/sdk/sdk.h"
@@ -82,6 +83,33 @@ int publish(void* handle, section_plugin_emit_fn on_component, void* component_c
     const std::string bytes = instance->plugin->publish().SerializeAsString();
     emit(on_component, component_ctx, bytes);
   });
+}
+
+int check(void* handle, const char* component, std::size_t size, section_plugin_emit_fn on_error,
+          void* error_ctx) noexcept {
+  if (handle == nullptr) {
+    emit(on_error, error_ctx, "check called without a plugin instance");
+    return SECTION_PLUGIN_BAD_REQUEST;
+  }
+  // The host parses nothing for the plugin: bytes the plugin cannot read are the host's error.
+  section::v1::Component parsed;
+  if (component == nullptr || size > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      !parsed.ParseFromArray(component, static_cast<int>(size))) {
+    emit(on_error, error_ctx, "the component to check is not a section.v1.Component");
+    return SECTION_PLUGIN_BAD_REQUEST;
+  }
+  auto* instance = static_cast<Instance*>(handle);
+  bool passed = true;
+  // Findings are put into words inside the guard too: nothing may escape a noexcept function.
+  const int status = guarded(on_error, error_ctx, "check", [&] {
+    Findings findings;
+    instance->plugin->check_component(parsed, findings);
+    if (findings.empty()) return;
+    passed = false;
+    emit(on_error, error_ctx, findings.to_string());
+  });
+  if (status != SECTION_PLUGIN_OK) return status;
+  return passed ? SECTION_PLUGIN_OK : SECTION_PLUGIN_INVALID_DATA;
 }
 
 void destroy(void* handle) noexcept {

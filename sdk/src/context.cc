@@ -42,6 +42,10 @@ void Context::request_republish() const {
   if (host_ != nullptr && host_->request_republish != nullptr) host_->request_republish(host_->ctx);
 }
 
+void Plugin::check_component(const section::v1::Component& component, Findings& findings) const {
+  checks::common(component, findings);
+}
+
 void Findings::add(std::string field, std::string reason) { items_.emplace_back(std::move(field), std::move(reason)); }
 
 std::string Findings::to_string() const {
@@ -90,20 +94,33 @@ DataPlugin::~DataPlugin() { stop(); }
 section::v1::Component DataPlugin::load() const {
   section::v1::Component component = read_component_file(data_path_);
   const std::string file = data_path_.string();
-  if (component.id() != context_.plugin_id()) {
-    throw DataError(file + ": component.id: '" + component.id() + "' does not match the plugin id '" +
-                    context_.plugin_id() + "' given in the host configuration");
-  }
-  if (context_.budget_year() != 0 && component.budget_year() != context_.budget_year()) {
-    throw DataError(file + ": component.budget_year: the data is for " + std::to_string(component.budget_year()) +
-                    ", the section is for " + std::to_string(context_.budget_year()));
-  }
+  // A file for another plugin or year is the wrong file, not data with problems: say only that.
+  Findings identity;
+  check_identity(component, identity);
+  if (!identity.empty()) throw DataError(file + ": " + identity.to_string());
   Findings findings;
   check(component, findings);
   if (!findings.empty()) {
     throw DataError(file + ": " + std::to_string(findings.size()) + " check(s) failed:\n" + findings.to_string());
   }
   return component;
+}
+
+void DataPlugin::check_identity(const section::v1::Component& component, Findings& findings) const {
+  if (component.id() != context_.plugin_id()) {
+    findings.add("component.id", "'" + component.id() + "' does not match the plugin id '" + context_.plugin_id() +
+                                     "' given in the host configuration");
+  }
+  if (context_.budget_year() != 0 && component.budget_year() != context_.budget_year()) {
+    findings.add("component.budget_year", "the data is for " + std::to_string(component.budget_year()) +
+                                              ", the section is for " + std::to_string(context_.budget_year()));
+  }
+}
+
+void DataPlugin::check_component(const section::v1::Component& component, Findings& findings) const {
+  // The same rules as load(): a reported value is held to what the data file is held to.
+  check_identity(component, findings);
+  check(component, findings);
 }
 
 void DataPlugin::start() {

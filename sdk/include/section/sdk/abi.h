@@ -12,8 +12,15 @@
  *   section_plugin_publish      int (void*, section_plugin_emit_fn, void*,
  *                                    section_plugin_emit_fn, void*)
  *   section_plugin_destroy      void (void*)
+ * and, optionally, a fifth:
+ *   section_plugin_check        int (void*, const char*, size_t, section_plugin_emit_fn, void*)
  * The host reads the ABI version before it calls anything else and refuses a library whose
  * version differs from its own.
+ *
+ * section_plugin_check was added after version 1 without a version bump: it is additive and
+ * optional. A library built with an older SDK does not export it; the host looks it up, and
+ * when it is absent treats the plugin as one without checks of its own to offer, rather than
+ * refusing the library. Nothing else changed, so such a library still loads and runs.
  */
 #ifndef SECTION_SDK_ABI_H
 #define SECTION_SDK_ABI_H
@@ -25,15 +32,17 @@
 extern "C" {
 #endif
 
-/* Bump on any change to the functions, callbacks or structures below. */
+/* Bump on any change to the functions, callbacks or structures below. An optional function
+ * that the host looks up and does without (section_plugin_check) is no such change. */
 #define SECTION_PLUGIN_ABI_VERSION 1u
 
 #define SECTION_PLUGIN_SYMBOL_ABI_VERSION "section_plugin_abi_version"
 #define SECTION_PLUGIN_SYMBOL_CREATE "section_plugin_create"
 #define SECTION_PLUGIN_SYMBOL_PUBLISH "section_plugin_publish"
 #define SECTION_PLUGIN_SYMBOL_DESTROY "section_plugin_destroy"
+#define SECTION_PLUGIN_SYMBOL_CHECK "section_plugin_check" /* optional */
 
-/* What create and publish return. */
+/* What create, publish and check return. */
 enum section_plugin_status {
   SECTION_PLUGIN_OK = 0,
   SECTION_PLUGIN_FAILED = 1,           /* the plugin's code failed (an exception, a bug)   */
@@ -66,6 +75,13 @@ typedef int (*section_plugin_publish_fn)(void* handle, section_plugin_emit_fn on
                                          void* component_ctx, section_plugin_emit_fn on_error,
                                          void* error_ctx);
 typedef void (*section_plugin_destroy_fn)(void* handle);
+/* Runs the plugin's own checks on `component` (a serialized section.v1.Component: one the
+ * plugin published, with changes the host wants to accept in it). SECTION_PLUGIN_OK when it
+ * passes; SECTION_PLUGIN_INVALID_DATA with the findings, one "field: reason" per line, through
+ * on_error when it does not; SECTION_PLUGIN_BAD_REQUEST when the bytes are no Component;
+ * SECTION_PLUGIN_FAILED when the checks themselves failed. Changes nothing in the plugin. */
+typedef int (*section_plugin_check_fn)(void* handle, const char* component, size_t size,
+                                       section_plugin_emit_fn on_error, void* error_ctx);
 
 #ifdef __cplusplus
 }

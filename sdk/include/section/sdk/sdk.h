@@ -19,6 +19,11 @@
 //
 // The macro exports the C boundary of abi.h. Nothing thrown by plugin code crosses it: the
 // SDK catches every exception and reports it to the host as an error with its message.
+//
+// The host also asks a plugin to check a component it did not read from the data file: one
+// the plugin published, with a value a team reported through the host put into it. That runs
+// Plugin::check_component, which for a DataPlugin is the same check() its data file passes, so
+// the plugin's rules apply to reported values as they do to its data.
 #pragma once
 
 #include <chrono>
@@ -71,19 +76,6 @@ class Context {
   const section_host_api* host_;
 };
 
-// A plugin: constructed with its Context, started, then asked to publish its component.
-class Plugin {
- public:
-  virtual ~Plugin() = default;
-  // Called once after construction. Throw to refuse to start.
-  virtual void start() {}
-  // The component as it is now. Called after start and again after request_republish().
-  virtual section::v1::Component publish() = 0;
-  // Called once before the plugin is destroyed, even when start() threw: end the plugin's own
-  // threads here, while its virtual functions can still be called.
-  virtual void stop() {}
-};
-
 // The problems a check finds, each with the field it concerns.
 class Findings {
  public:
@@ -95,6 +87,25 @@ class Findings {
 
  private:
   std::vector<std::pair<std::string, std::string>> items_;
+};
+
+// A plugin: constructed with its Context, started, then asked to publish its component.
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  // Called once after construction. Throw to refuse to start.
+  virtual void start() {}
+  // The component as it is now. Called after start and again after request_republish().
+  virtual section::v1::Component publish() = 0;
+  // Called once before the plugin is destroyed, even when start() threw: end the plugin's own
+  // threads here, while its virtual functions can still be called.
+  virtual void stop() {}
+  // Adds to `findings` what is wrong with `component`: one the plugin published, with changes
+  // the host wants to accept in it (e.g. a reported actual value). The host accepts the change
+  // only when nothing is found. Called after start, possibly while the plugin's own threads
+  // run; it must not change the plugin. The default runs checks::common, the checks that hold
+  // for any component; override it to apply the plugin's own rules too.
+  virtual void check_component(const section::v1::Component& component, Findings& findings) const;
 };
 
 // Component data that cannot be used. The host refuses to start with it and names the file.
@@ -150,6 +161,10 @@ class DataPlugin : public Plugin {
   void start() override;
   section::v1::Component publish() override;
   void stop() override;
+  // The checks the data file passes (see load()): the component belongs to this plugin and
+  // budget year, and check() finds nothing. Final, so that a data file and a reported value
+  // can never be held to different rules; a plugin changes its rules in check().
+  void check_component(const section::v1::Component& component, Findings& findings) const final;
 
  protected:
   // The plugin's own domain checks.
@@ -163,6 +178,8 @@ class DataPlugin : public Plugin {
  private:
   // Reads and checks the data file; throws DataError.
   section::v1::Component load() const;
+  // That `component` is this plugin's, for the budget year the host gave it.
+  void check_identity(const section::v1::Component& component, Findings& findings) const;
   void watch(std::chrono::milliseconds interval);
 
   const Context& context_;
@@ -187,6 +204,8 @@ int create(Factory factory, const char* request, std::size_t size, const section
 int publish(void* handle, section_plugin_emit_fn on_component, void* component_ctx, section_plugin_emit_fn on_error,
             void* error_ctx) noexcept;
 void destroy(void* handle) noexcept;
+int check(void* handle, const char* component, std::size_t size, section_plugin_emit_fn on_error,
+          void* error_ctx) noexcept;
 }  // namespace detail
 
 }  // namespace section::sdk
@@ -206,8 +225,13 @@ void destroy(void* handle) noexcept;
     return ::section::sdk::detail::publish(handle, on_component, component_ctx, on_error, error_ctx);      \
   }                                                                                                        \
   static void destroy(void* handle) { ::section::sdk::detail::destroy(handle); }                           \
+  static int check(void* handle, const char* component, std::size_t size, section_plugin_emit_fn on_error, \
+                   void* error_ctx) {                                                                      \
+    return ::section::sdk::detail::check(handle, component, size, on_error, error_ctx);                    \
+  }                                                                                                        \
   }                                                                                                        \
   BOOST_DLL_ALIAS(section_plugin_entry::abi_version, section_plugin_abi_version)                           \
   BOOST_DLL_ALIAS(section_plugin_entry::create, section_plugin_create)                                     \
   BOOST_DLL_ALIAS(section_plugin_entry::publish, section_plugin_publish)                                   \
-  BOOST_DLL_ALIAS(section_plugin_entry::destroy, section_plugin_destroy)
+  BOOST_DLL_ALIAS(section_plugin_entry::destroy, section_plugin_destroy)                                   \
+  BOOST_DLL_ALIAS(section_plugin_entry::check, section_plugin_check)
