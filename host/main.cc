@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <string>
@@ -23,6 +24,8 @@
 #include "host/core/log.h"
 #include "host/loading/deadline_call.h"
 #include "host/registry/registry.h"
+#include "host/reports/report_desk.h"
+#include "host/security/authorizer.h"
 #include "host/security/tls.h"
 #include "host/transport/server.h"
 
@@ -130,6 +133,19 @@ bool same_limits(const section::config::LimitsConfig& a, const section::config::
          a.keepalive_timeout == b.keepalive_timeout && a.min_client_ping_interval == b.min_client_ping_interval;
 }
 
+bool loopback(const std::string& address) {
+  return address.rfind("unix:", 0) == 0 || address.rfind("127.", 0) == 0 || address.rfind("[::1]:", 0) == 0 ||
+         address.rfind("localhost:", 0) == 0;
+}
+
+// Tokens sent over plaintext to another machine can be read on the way.
+void warn_about_plaintext_tokens(const section::config::HostConfig& config) {
+  if (!config.auth.tokens.empty() && !config.tls.enabled() && !loopback(config.listen)) {
+    section::log::warning("auth: tokens are configured but TLS is not, and " + config.listen +
+                          " is not a loopback address: tokens travel in clear text; configure tls (docs/security.md)");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -153,7 +169,12 @@ int main(int argc, char** argv) {
   auto credentials = section::security::server_credentials(config->tls);
   if (!credentials) fail(2, config->path.string() + ": tls: " + credentials.status().message(), options.check);
 
+  // Reported figures are read before the plugins start, so that the first version serves them.
+  auto desk = section::reports::ReportDesk::open(config->storage);
+  if (!desk) fail(2, config->path.string() + ": " + desk.status().message(), options.check);
+
   section::registry::Registry registry(std::move(*section_file));
+  (*desk)->attach(registry);
   if (section::Status started = registry.start(*config); !started) {
     section::log::error(started.message());
     registry.stop();
@@ -171,12 +192,15 @@ int main(int argc, char** argv) {
   info.version = SECTION_HOST_VERSION;
   info.config_path = config->path.string();
   info.started_at = section::now_timestamp();
+  info.storage = [&desk] { return (*desk)->describe(); };
 
   // Reload (SIGHUP or AdminService.Reload): read and check the file in full, then let the
   // registry load the new plugins and swap. What only a restart can change is refused.
   std::mutex config_mutex;  // reloads and the shutdown read the current configuration
   section::config::HostConfig running = *config;
   std::mutex reload_mutex;  // one reload at a time, whoever asks
+  // Every call is authorized by the gate; a reload gives it the new tokens.
+  auto gate = std::make_shared<section::transport::Gate>(std::make_shared<const section::security::Authorizer>(config->auth));
   const auto try_reload = [&]() -> section::Result<section::registry::ReloadSummary> {
     auto next = section::config::load_host_config(options.config, default_plugin_dir());
     if (!next) return next.status();
@@ -191,7 +215,7 @@ int main(int argc, char** argv) {
         return section::Status::error(options.config + ": tls: TLS cannot change while the host runs; restart the host");
       }
       if (!(next->storage == running.storage)) {
-        return section::Status::error(options.config + ": storage: the data directory cannot change while the host runs; restart the host");
+        return section::Status::error(options.config + ": storage: the storage settings cannot change while the host runs; restart the host");
       }
       if (!same_limits(next->limits, running.limits)) {
         return section::Status::error(options.config + ": limits: the server's limits cannot change while the host runs; restart the host");
@@ -203,6 +227,9 @@ int main(int argc, char** argv) {
     if (summary) {
       std::lock_guard<std::mutex> lock(config_mutex);
       running = *next;
+      gate->replace(std::make_shared<const section::security::Authorizer>(running.auth));
+      section::log::info("auth: " + std::to_string(running.auth.tokens.size()) + " tokens from the reloaded configuration");
+      warn_about_plaintext_tokens(running);
     }
     return summary;
   };
@@ -217,12 +244,17 @@ int main(int argc, char** argv) {
   server_options.address = config->listen;
   server_options.limits = config->limits;
   server_options.credentials = *credentials;
+  server_options.gate = gate;
+  server_options.desk = desk->get();
+  warn_about_plaintext_tokens(*config);
   auto server = section::transport::Server::start(server_options, registry, info, reload);
   if (!server) {
     section::log::error(server.status().message());
     registry.stop();  // the plugins' threads end before the process does
     return exit_status(1);
   }
+
+  section::log::info("reports: " + (*desk)->describe());
 
   const auto view = registry.current();
   int serving = 0;

@@ -130,3 +130,243 @@ TEST_CASE("section file errors name the line", "[config][section]") {
   CHECK_THAT(error("  narrative:\n    - {where: p, printed: 5, notation: dollars, ref: [t, r, c], share_of: [t, r, d]}\n"),
              Catch::Contains("a share is printed as a percentage"));
 }
+
+// ---- tls:, auth: and storage: ----------------------------------------------------------------
+
+namespace {
+
+const std::string kSaltA = "00112233445566778899aabbccddeeff";
+const std::string kSaltB = "ffeeddccbbaa99887766554433221100";
+const std::string kSaltC = "0123456789abcdef0123456789abcdef0123456789abcdef";  // 24 bytes
+const std::string kDigest = "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef";
+
+std::string hash_of(const std::string& salt) { return "sha256:" + salt + ":" + kDigest; }
+
+// The default configuration with `blocks` written before its plugins.
+std::string config_with_blocks(const std::string& blocks) {
+  return test::replace(test::default_config_text(), "plugins:\n", blocks + "plugins:\n");
+}
+
+// The 1-based line of the first line of `text` containing `marker`.
+int line_of(const std::string& text, const std::string& marker) {
+  const auto at = text.find(marker);
+  REQUIRE(at != std::string::npos);
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+// A directory with the configuration in etc/host.yaml and PEM files for tls: to name.
+struct ConfigDir {
+  test::TempDir dir;
+  ConfigDir() {
+    dir.write("etc/certs/server.pem", "-----BEGIN CERTIFICATE-----\n");
+    dir.write("etc/certs/server.key", "-----BEGIN PRIVATE KEY-----\n");
+    dir.write("ca/clients.pem", "-----BEGIN CERTIFICATE-----\n");
+  }
+  Result<config::HostConfig> load(const std::string& text) const {
+    return config::load_host_config(dir.write("etc/host.yaml", text), test::plugin_dir());
+  }
+  std::string error(const std::string& text) const {
+    auto config = load(text);
+    return config ? "" : config.status().message();
+  }
+};
+
+// The error of a configuration with `blocks`, checked to name the file, the line where `marker`
+// is written, the field and `reason`.
+void check_refused(const std::string& blocks, const std::string& marker, const std::string& field, const std::string& reason) {
+  const ConfigDir dir;
+  const std::string text = config_with_blocks(blocks);
+  const std::string error = dir.error(text);
+  INFO("configuration:\n" << text);
+  CHECK_THAT(error, Catch::Contains("host.yaml:" + std::to_string(line_of(text, marker)) + ":") && Catch::Contains(field + ": ") &&
+                        Catch::Contains(reason));
+}
+
+const std::string kReader = "    - name: dashboard\n      role: reader\n      hash: " + hash_of(kSaltA) + "\n";
+
+}  // namespace
+
+TEST_CASE("good tls, auth and storage blocks parse, with paths relative to the configuration", "[config][security]") {
+  const ConfigDir dir;
+  const std::string text = config_with_blocks(
+      "tls:\n"
+      "  certificate: certs/server.pem\n"
+      "  private_key: ./certs/server.key\n"
+      "  client_ca: ../ca/clients.pem\n"
+      "  require_client_certificate: true\n"
+      "auth:\n"
+      "  reads: token\n"
+      "  tokens:\n" +
+      kReader +
+      "    - name: hr-team\n"
+      "      role: reporter\n"
+      "      components: [hr, support]\n"
+      "      hash: " + hash_of(kSaltB) + "\n"
+      "    - name: operator\n"
+      "      role: admin\n"
+      "      hash: " + hash_of(kSaltC) + "\n"
+      "storage:\n"
+      "  data_dir: state/reports\n"
+      "  max_database_bytes: 1048576\n");
+  auto config = dir.load(text);
+  INFO(config.status().message());
+  REQUIRE(config.is_ok());
+
+  CHECK(config->tls.enabled());
+  CHECK(config->tls.certificate == fs::canonical(dir.dir.path() / "etc/certs/server.pem"));
+  CHECK(config->tls.private_key == fs::canonical(dir.dir.path() / "etc/certs/server.key"));
+  CHECK(config->tls.client_ca == fs::canonical(dir.dir.path() / "ca/clients.pem"));
+  CHECK(config->tls.require_client_certificate);
+
+  CHECK(config->auth.reads_need_token);
+  REQUIRE(config->auth.tokens.size() == 3);
+  const auto& reader = config->auth.tokens[0];
+  CHECK(reader.name == "dashboard");
+  CHECK(reader.role == config::Role::kReader);
+  CHECK(reader.components.empty());
+  CHECK(reader.salt_hex == kSaltA);
+  CHECK(reader.digest_hex == kDigest);
+  CHECK(reader.line == line_of(text, "- name: dashboard"));
+  const auto& reporter = config->auth.tokens[1];
+  CHECK(reporter.name == "hr-team");
+  CHECK(reporter.role == config::Role::kReporter);
+  CHECK(reporter.components == std::vector<std::string>{"hr", "support"});
+  CHECK(reporter.salt_hex == kSaltB);
+  CHECK(reporter.line == line_of(text, "- name: hr-team"));
+  const auto& admin = config->auth.tokens[2];
+  CHECK(admin.role == config::Role::kAdmin);
+  CHECK(admin.salt_hex == kSaltC);
+  CHECK(std::string(config::role_name(admin.role)) == "admin");
+
+  CHECK(config->storage.data_dir == fs::weakly_canonical(dir.dir.path() / "etc/state/reports"));
+  CHECK(config->storage.max_database_bytes == 1048576);
+}
+
+TEST_CASE("without tls, auth and storage blocks the host is plaintext, open and stores nothing", "[config][security]") {
+  const ConfigDir dir;
+  auto config = dir.load(test::default_config_text());
+  REQUIRE(config.is_ok());
+  CHECK_FALSE(config->tls.enabled());
+  CHECK_FALSE(config->auth.reads_need_token);
+  CHECK(config->auth.tokens.empty());
+  CHECK(config->storage.data_dir.empty());
+  CHECK(config->storage.max_database_bytes == 0);
+
+  // Reads may be open explicitly, a certificate needs no client CA, an absolute data_dir stays.
+  auto explicit_config = dir.load(config_with_blocks("tls:\n  certificate: certs/server.pem\n  private_key: certs/server.key\n"
+                                                     "auth:\n  reads: open\n"
+                                                     "storage:\n  data_dir: " + (dir.dir.path() / "abs").string() + "\n"));
+  INFO(explicit_config.status().message());
+  REQUIRE(explicit_config.is_ok());
+  CHECK(explicit_config->tls.enabled());
+  CHECK(explicit_config->tls.client_ca.empty());
+  CHECK_FALSE(explicit_config->tls.require_client_certificate);
+  CHECK_FALSE(explicit_config->auth.reads_need_token);
+  CHECK(explicit_config->storage.data_dir == fs::weakly_canonical(dir.dir.path() / "abs"));
+  CHECK(explicit_config->storage.max_database_bytes == 0);
+}
+
+TEST_CASE("tls refusals name the file, line and field", "[config][security]") {
+  check_refused("tls:\n  certificate: certs/missing.pem\n  private_key: certs/server.key\n", "certificate: certs/missing.pem",
+                "tls.certificate", "certs/missing.pem does not exist or is not a file");
+  check_refused("tls:\n  certificate: certs\n  private_key: certs/server.key\n", "certificate: certs", "tls.certificate",
+                "is not a file");
+  check_refused("tls:\n  certificate: certs/server.pem\n  private_key: certs/missing.key\n", "private_key:", "tls.private_key",
+                "does not exist");
+  check_refused("tls:\n  certificate: certs/server.pem\n  private_key: certs/server.key\n  require_client_certificate: true\n",
+                "require_client_certificate", "tls.require_client_certificate", "needs client_ca");
+  // A missing key is reported where the block's mapping starts: its first key.
+  check_refused("tls:\n  certificate: certs/server.pem\n", "certificate: certs/server.pem", "tls", "missing key 'private_key'");
+}
+
+TEST_CASE("token refusals name the file, line and field", "[config][security]") {
+  const std::string hash = "      hash: " + hash_of(kSaltA) + "\n";
+  check_refused("auth:\n  tokens:\n    - name: dashboard\n      role: superuser\n" + hash, "role: superuser",
+                "auth.tokens[0].role", "unknown role 'superuser' (reader, reporter or admin)");
+  check_refused("auth:\n  tokens:\n    - name: hr-team\n      role: reporter\n" + hash, "- name: hr-team", "auth.tokens[0]",
+                "a reporter needs components");
+  check_refused("auth:\n  tokens:\n    - name: hr-team\n      role: reporter\n      components: []\n" + hash, "- name: hr-team",
+                "auth.tokens[0]", "a reporter needs components");
+  check_refused("auth:\n  tokens:\n    - name: dashboard\n      role: reader\n      components: [hr]\n" + hash, "components: [hr]",
+                "auth.tokens[0].components", "only a reporter has components");
+  check_refused("auth:\n  tokens:\n    - name: operator\n      role: admin\n      components: [hr]\n" + hash, "components: [hr]",
+                "auth.tokens[0].components", "only a reporter has components");
+  check_refused("auth:\n  tokens:\n    - name: Dash Board\n      role: reader\n" + hash, "name: Dash Board", "auth.tokens[0].name",
+                "not a valid token name");
+}
+
+TEST_CASE("token hash refusals name the file, line and field", "[config][security]") {
+  auto token_with = [](const std::string& hash) {
+    return "auth:\n  tokens:\n    - name: dashboard\n      role: reader\n      hash: " + hash + "\n";
+  };
+  const std::string form = "sha256:<salt hex>:<digest hex>";
+  check_refused(token_with(kSaltA + kDigest), "hash:", "auth.tokens[0].hash", form);
+  check_refused(token_with("sct_notahashatallbutatoken"), "hash:", "auth.tokens[0].hash", form);
+  check_refused(token_with("md5:" + kSaltA + ":" + kDigest), "hash:", "auth.tokens[0].hash", form);
+  check_refused(token_with("sha256:" + kSaltA), "hash:", "auth.tokens[0].hash", form);
+  const std::string salt = "the salt must be 16 to 64 bytes in lower-case hex";
+  check_refused(token_with(hash_of(kSaltA.substr(0, 30))), "hash:", "auth.tokens[0].hash", salt);  // 15 bytes
+  check_refused(token_with(hash_of(kSaltA + "0")), "hash:", "auth.tokens[0].hash", salt);           // odd
+  check_refused(token_with(hash_of(std::string(130, 'a'))), "hash:", "auth.tokens[0].hash", salt);  // 65 bytes
+  check_refused(token_with(hash_of("00112233445566778899AABBCCDDEEFF")), "hash:", "auth.tokens[0].hash", salt);
+  check_refused(token_with(hash_of("")), "hash:", "auth.tokens[0].hash", salt);
+  const std::string digest = "the digest must be 32 bytes in lower-case hex";
+  check_refused(token_with("sha256:" + kSaltA + ":" + kDigest.substr(0, 62)), "hash:", "auth.tokens[0].hash", digest);
+  check_refused(token_with("sha256:" + kSaltA + ":" + kDigest + "00"), "hash:", "auth.tokens[0].hash", digest);
+  check_refused(token_with("sha256:" + kSaltA + ":" + std::string(64, 'g')), "hash:", "auth.tokens[0].hash", digest);
+  check_refused(token_with("sha256:" + kSaltA + ":" + std::string(64, 'F')), "hash:", "auth.tokens[0].hash", digest);
+  check_refused(token_with("'sha256:" + kSaltA + ":'"), "hash:", "auth.tokens[0].hash", digest);
+  check_refused(token_with("sha256:" + kSaltA + ":" + kDigest + ":" + kDigest), "hash:", "auth.tokens[0].hash", digest);
+}
+
+TEST_CASE("a token name or salt used twice is refused at the second, naming the first", "[config][security]") {
+  {
+    const std::string blocks = "auth:\n  tokens:\n" + kReader + "    - name: dashboard\n      role: admin\n      hash: " +
+                               hash_of(kSaltB) + "\n";
+    const std::string text = config_with_blocks(blocks);
+    const int first = line_of(text, "- name: dashboard");
+    CHECK(line_of(text, "role: admin") == first + 4);  // the second token's name is at first + 3
+    check_refused(blocks, "    - name: dashboard\n      role: admin", "auth.tokens[1].name",
+                  "token name 'dashboard' is already used at line " + std::to_string(first));
+    const ConfigDir dir;
+    CHECK_THAT(dir.error(text), Catch::Contains("host.yaml:" + std::to_string(first + 3) + ":"));
+  }
+  {
+    const std::string blocks = "auth:\n  tokens:\n" + kReader + "    - name: operator\n      role: admin\n      hash: " +
+                               hash_of(kSaltA) + "\n";
+    const std::string text = config_with_blocks(blocks);
+    const int first = line_of(text, "- name: dashboard");
+    const ConfigDir dir;
+    const std::string error = dir.error(text);
+    CHECK_THAT(error, Catch::Contains("host.yaml:" + std::to_string(first + 5) + ":") &&
+                          Catch::Contains("auth.tokens[1].hash: ") &&
+                          Catch::Contains("this salt is already used at line " + std::to_string(first)));
+  }
+}
+
+TEST_CASE("auth.reads refusals name the file, line and field", "[config][security]") {
+  check_refused("auth:\n  reads: token\n", "reads: token", "auth.reads", "reads: token needs at least one token");
+  check_refused("auth:\n  reads: token\n  tokens: []\n", "reads: token", "auth.reads", "reads: token needs at least one token");
+  check_refused("auth:\n  reads: anyone\n", "reads: anyone", "auth.reads", "reads is 'open' (anyone may read) or 'token'");
+  check_refused("auth:\n  reads: Token\n" + std::string("  tokens:\n") + kReader, "reads: Token", "auth.reads", "reads is 'open'");
+}
+
+TEST_CASE("a reporter scope naming a component that is no plugin is refused", "[config][security]") {
+  const std::string blocks = "auth:\n  tokens:\n" + kReader +
+                             "    - name: hr-team\n      role: reporter\n      components: [hr, legal]\n      hash: " +
+                             hash_of(kSaltB) + "\n";
+  check_refused(blocks, "- name: hr-team", "auth.tokens", "token 'hr-team': no plugin has the id 'legal'");
+  // A disabled plugin is still a plugin of the configuration.
+  const ConfigDir dir;
+  auto config = dir.load(test::replace(config_with_blocks(test::replace(blocks, "legal", "ict")),
+                                       "library: ict\n    enabled: true", "library: ict\n    enabled: false"));
+  INFO(config.status().message());
+  CHECK(config.is_ok());
+}
+
+TEST_CASE("storage refusals name the file, line and field", "[config][security]") {
+  check_refused("storage:\n  max_database_bytes: 1048576\n", "max_database_bytes: 1048576", "storage", "missing key 'data_dir'");
+  check_refused("storage:\n  data_dir: state\n  max_database_bytes: 1000\n", "max_database_bytes: 1000",
+                "storage.max_database_bytes", "out of range");
+  check_refused("storage:\n  data_dir: state\n  keep: forever\n", "keep: forever", "storage.keep", "unknown key 'keep'");
+}

@@ -19,6 +19,7 @@
 #include "section/v1/admin_service.grpc.pb.h"
 #include "section/v1/section_service.grpc.pb.h"
 #include "grpc_client.h"
+#include "report_client.h"
 #include "test_env.h"
 
 using namespace section;
@@ -351,24 +352,32 @@ TEST_CASE("matrix: the host's death takes its plugin processes with it", "[matri
 
 namespace {
 
+// Reload needs an admin's token (docs/security.md).
+const test::TestTokens& tokens() {
+  static const test::TestTokens made = test::make_tokens();
+  return made;
+}
+
 grpc::Status reload(const std::string& address, v1::ReloadResponse* response) {
   auto admin = v1::AdminService::NewStub(channel_to(address));
   grpc::ClientContext context;
   deadline(context, 30s);
+  test::bearer(context, tokens().admin);
   return admin->Reload(&context, v1::ReloadRequest(), response);
 }
 
 }  // namespace
 
 TEST_CASE("matrix: a reload with a broken file changes nothing that is served, and --check finds the same error", "[matrix][reload]") {
-  test::Host host(test::default_config_text());
+  const std::string auth = test::auth_yaml(tokens(), false);
+  test::Host host(test::default_config_text() + auth);
   REQUIRE(host.ok());
   auto stub = v1::SectionService::NewStub(channel_to(host.address()));
   const v1::HostStatus before = status_of(*stub);
   const v1::Table table_before = table_of(*stub, "financial-by-component-rb");
 
   const fs::path config = host.dir().path() / "host.yaml";
-  std::ofstream(config) << replace(test::default_config_text(), "library: hr\n", "library: hr\n    colour: blue\n");
+  std::ofstream(config) << replace(test::default_config_text(), "library: hr\n", "library: hr\n    colour: blue\n") + auth;
   v1::ReloadResponse response;
   const grpc::Status refused = reload(host.address(), &response);
   CHECK(refused.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
@@ -389,7 +398,8 @@ TEST_CASE("matrix: a reload with a broken file changes nothing that is served, a
 }
 
 TEST_CASE("matrix: a reload that adds and removes a plugin changes the totals in one new version", "[matrix][reload]") {
-  test::Host host(test::default_config_text());
+  const std::string base = replace(test::default_config_text(), "plugins:\n", test::admin_auth_yaml(tokens()) + "plugins:\n");
+  test::Host host(base);
   REQUIRE(host.ok());
   auto channel = channel_to(host.address());
   auto stub = v1::SectionService::NewStub(channel);
@@ -404,7 +414,7 @@ TEST_CASE("matrix: a reload that adds and removes a plugin changes the totals in
   REQUIRE(event.version() == before);
 
   const fs::path config = host.dir().path() / "host.yaml";
-  std::string next = replace(test::default_config_text(), "  - id: hr\n    library: hr\n    enabled: true\n", "");
+  std::string next = replace(base, "  - id: hr\n    library: hr\n    enabled: true\n", "");
   next += plugin_block("extra", test::fixture("throwing_plugin"), "fail_in: none, subprogramme: 7");
   std::ofstream(config) << next;
   v1::ReloadResponse response;

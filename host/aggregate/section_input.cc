@@ -36,6 +36,7 @@ std::vector<std::string> SectionInput::availability_notes() const {
   if (!composition_as_printed()) {
     notes.push_back("The serving components differ from those the fascicle's totals cover, so totals differ from the printed ones and are not reconciled with them.");
   }
+  notes.insert(notes.end(), report_notes.begin(), report_notes.end());
   return notes;
 }
 

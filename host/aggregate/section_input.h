@@ -23,6 +23,10 @@ struct SectionInput {
   // When this version is published, so that notes can give a stale snapshot's age.
   google::protobuf::Timestamp published_at;
 
+  // Reported figures that could not be laid over the components (host/reports), for the notes
+  // of every table.
+  std::vector<std::string> report_notes;
+
   int budget_year() const { return section->info.budget_year(); }
   // True when the serving components are exactly the ones the printed totals cover.
   bool composition_as_printed() const;

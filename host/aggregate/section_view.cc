@@ -4,6 +4,8 @@
 #include "host/aggregate/reconciliation.h"
 #include "host/aggregate/resource_tables.h"
 
+#include <google/protobuf/util/time_util.h>
+
 namespace section::aggregate {
 namespace {
 
@@ -20,6 +22,43 @@ std::string source_of(const SectionInput& input, const section::v1::Table& table
 
 std::string first_source(const google::protobuf::RepeatedPtrField<section::v1::Deliverable>& deliverables) {
   return deliverables.empty() ? "" : deliverables[0].provenance().source();
+}
+
+const char* kind_word(section::v1::ValueKind kind) { return kind == section::v1::PLANNED ? "planned" : "actual"; }
+
+// "Reported through section-host: …" for every value of `component` that a team reported, so
+// that a reader of the table sees which figures are not the plugin's and who gave them.
+enum class Figures { kMeasures, kCompliance, kDeliverables };
+
+std::vector<std::string> reported_notes(const section::v1::Component& component, Figures figures) {
+  std::vector<std::string> notes;
+  auto note = [&](const std::string& what, int year, section::v1::ValueKind kind, const std::string& by,
+                  const google::protobuf::Timestamp& at) {
+    notes.push_back("Reported through section-host: " + what + ", " + std::to_string(year) + " " + kind_word(kind) + ", by " +
+                    by + " at " + google::protobuf::util::TimeUtil::ToString(at) + ".");
+  };
+  auto measure_notes = [&](const google::protobuf::RepeatedPtrField<section::v1::PerformanceMeasure>& measures) {
+    for (const auto& measure : measures) {
+      for (const auto& value : measure.values()) {
+        if (!value.reported_by().empty()) note("'" + measure.title() + "'", value.year(), value.kind(), value.reported_by(), value.reported_at());
+      }
+    }
+  };
+  if (figures == Figures::kMeasures) {
+    for (const auto& result : component.results()) measure_notes(result.measures());
+    return notes;
+  }
+  if (figures == Figures::kCompliance) {
+    measure_notes(component.compliance());
+    return notes;
+  }
+  for (const auto& deliverable : component.deliverables()) {
+    for (const auto& count : deliverable.counts()) {
+      const std::string label = deliverable.title().empty() ? deliverable.subcategory() : deliverable.title();
+      if (!count.reported_by().empty()) note("'" + label + "'", count.year(), count.kind(), count.reported_by(), count.reported_at());
+    }
+  }
+  return notes;
 }
 
 }  // namespace
@@ -42,6 +81,7 @@ SectionView build_view(SectionInput input) {
   tables.push_back(compliance_table(input));
   for (const auto& component : input.components) {
     if (component.compliance_size() > 0) tables.back().set_source(component.compliance(0).provenance().source());
+    for (const auto& note : reported_notes(component, Figures::kCompliance)) tables.back().add_notes(note);
   }
   tables.push_back(deliverables_table("deliverables",
                                       "Cross-cutting deliverables of the section, by category and subcategory",
@@ -52,8 +92,12 @@ SectionView build_view(SectionInput input) {
                                         component_label(component) + ": deliverables by category and subcategory",
                                         component.deliverables()));
     tables.back().set_source(first_source(component.deliverables()));
+    for (const auto& note : reported_notes(component, Figures::kDeliverables)) tables.back().add_notes(note);
   }
-  for (const auto& component : input.components) tables.push_back(measures_table(component));
+  for (const auto& component : input.components) {
+    tables.push_back(measures_table(component));
+    for (const auto& note : reported_notes(component, Figures::kMeasures)) tables.back().add_notes(note);
+  }
   tables.push_back(variances_table(input));
 
   const std::vector<std::string> notes = input.availability_notes();

@@ -193,9 +193,9 @@ bool Registry::start_source(Slot& slot, loading::PluginError* error) {
   const std::string id = plugin.id;
   loading::SourceEvents events;
   events.log = [id](int level, const std::string& message) { log::write(level_of(level), "plugin " + id, message); };
-  events.republish = [this, id, generation] { enqueue({Work::Kind::kRepublish, id, generation, {}, {}, {}, {}}); };
+  events.republish = [this, id, generation] { enqueue({Work::Kind::kRepublish, id, generation, {}, {}, {}, {}, {}}); };
   events.lost = [this, id, generation](const std::string& reason) {
-    enqueue({Work::Kind::kLost, id, generation, reason, {}, {}, {}});
+    enqueue({Work::Kind::kLost, id, generation, reason, {}, {}, {}, {}});
   };
 
   switch (plugin.isolation) {
@@ -268,6 +268,12 @@ void Registry::publish_view(const std::string& reason) {
     if (slot->component && (slot->status.state() == section::v1::SERVING || slot->status.state() == section::v1::STALE)) {
       input.components.push_back(*slot->component);
     }
+  }
+  if (overlay_) {
+    std::vector<std::string> unapplied;
+    overlay_(input.components, &unapplied);
+    for (const auto& note : unapplied) log::warning(note);
+    input.report_notes = std::move(unapplied);
   }
   input.published_at = now_timestamp();
   {
@@ -376,6 +382,7 @@ void Registry::worker_loop() {
         case Work::Kind::kRepublish: handle_republish(work->id, work->generation); break;
         case Work::Kind::kLost: handle_lost(work->id, work->generation, work->reason); break;
         case Work::Kind::kReload: work->reload->set_value(handle_reload(*work->config, std::move(*work->section))); break;
+        case Work::Kind::kTask: work->task(true); break;
       }
     }
     handle_restarts();
@@ -478,7 +485,49 @@ Result<ReloadSummary> Registry::reload(config::HostConfig config, config::Sectio
     std::lock_guard<std::mutex> lock(queue_mutex_);
     if (stopping_ || !worker_running_) return Status::error("the host is not serving, so it cannot reload");
     Work work{Work::Kind::kReload, {}, 0, {}, promise, std::make_shared<config::HostConfig>(std::move(config)),
-              std::make_shared<config::SectionFile>(std::move(section))};
+              std::make_shared<config::SectionFile>(std::move(section)), {}};
+    queue_.push_back(std::move(work));
+    queue_changed_.notify_one();
+  }
+  return future.get();
+}
+
+Result<std::uint64_t> Registry::change_reported(const std::string& component_id, Change change) {
+  auto promise = std::make_shared<std::promise<Result<std::uint64_t>>>();
+  auto future = promise->get_future();
+  Work work{Work::Kind::kTask, component_id, 0, {}, nullptr, nullptr, nullptr, {}};
+  work.task = [this, component_id, change = std::move(change), promise](bool run) {
+    if (!run) {
+      promise->set_value(Status::error("the host is stopping"));
+      return;
+    }
+    ComponentAccess access;
+    access.budget_year = section_->info.budget_year();
+    Slot* slot = find(component_id);
+    if (slot != nullptr) {
+      access.state = slot->status.state();
+      access.reason = slot->status.reason();
+      const bool served = access.state == section::v1::SERVING || access.state == section::v1::STALE;
+      if (served && slot->component) access.published = &*slot->component;
+      access.check = [slot](const section::v1::Component& component, std::string* problems) {
+        if (!slot->source) {
+          *problems = "the plugin is not running";
+          return loading::ComponentSource::CheckOutcome::kFailed;
+        }
+        return slot->source->check(component, problems);
+      };
+    }
+    const std::optional<std::string> reason = change(access);
+    if (!reason) {
+      promise->set_value(std::uint64_t{0});
+      return;
+    }
+    publish_view(*reason);
+    promise->set_value(current()->version);
+  };
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    if (stopping_ || !worker_running_) return Status::error("the host is not serving");
     queue_.push_back(std::move(work));
     queue_changed_.notify_one();
   }
@@ -583,6 +632,7 @@ void Registry::stop() {
   if (worker_.joinable()) worker_.join();
   for (Work& work : pending) {
     if (work.reload) work.reload->set_value(Status::error("the host is stopping"));
+    if (work.task) work.task(false);
   }
   for (auto& slot : slots_) slot->source.reset();
 }

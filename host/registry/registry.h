@@ -67,6 +67,30 @@ class Registry {
   int subscribe(Listener listener);
   void unsubscribe(int id);
 
+  // Reported figures (host/reports) laid over the plugins' components in every version: the
+  // overlay sets the reported values and lists those it could not apply in `unapplied`. Set
+  // before start(); called on the thread that publishes.
+  using Overlay = std::function<void(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied)>;
+  void set_overlay(Overlay overlay) { overlay_ = std::move(overlay); }
+
+  // What a change of reported figures sees of one component, on the worker thread.
+  struct ComponentAccess {
+    // The component as its plugin published it, without reported values; null when the
+    // component is not served (unknown, disabled, failed).
+    const section::v1::Component* published = nullptr;
+    section::v1::ComponentState state = section::v1::COMPONENT_STATE_UNSPECIFIED;
+    std::string reason;  // why it is not serving
+    int budget_year = 0;
+    // Runs the plugin's own checks on a changed copy of its component.
+    std::function<loading::ComponentSource::CheckOutcome(const section::v1::Component&, std::string* problems)> check;
+  };
+  // Runs `change` on the worker thread, in order with republishes and reloads, so that the
+  // component it sees stays as it is until it returns. When it returns a reason, a new version
+  // is published with it and its number returned; 0 when it returns none. An error when the
+  // host is stopping.
+  using Change = std::function<std::optional<std::string>(const ComponentAccess& access)>;
+  Result<std::uint64_t> change_reported(const std::string& component_id, Change change);
+
   // Stops the worker and every plugin (their processes too).
   void stop();
 
@@ -89,13 +113,15 @@ class Registry {
   using Slots = std::vector<std::unique_ptr<Slot>>;
 
   struct Work {
-    enum class Kind { kRepublish, kLost, kReload } kind;
+    enum class Kind { kRepublish, kLost, kReload, kTask } kind;
     std::string id;
     std::uint64_t generation = 0;
     std::string reason;
     std::shared_ptr<std::promise<Result<ReloadSummary>>> reload;
     std::shared_ptr<config::HostConfig> config;
     std::shared_ptr<config::SectionFile> section;
+    // kTask: runs on the worker with true, or with false when the registry stops first.
+    std::function<void(bool run)> task;
   };
 
   // A slot for `plugin`, started and with its first component validated against `others`.
@@ -137,6 +163,7 @@ class Registry {
   config::HostConfig config_;
   Slots slots_;
   std::atomic<std::uint64_t> next_generation_{0};
+  Overlay overlay_;
 
   mutable std::mutex view_mutex_;
   ViewPtr view_;

@@ -2,11 +2,19 @@
 
 #include <thread>
 
+#include "host/core/log.h"
+
 namespace section::transport {
 
 grpc::ServerUnaryReactor* AdminService::Reload(grpc::CallbackServerContext* context, const section::v1::ReloadRequest*,
                                                section::v1::ReloadResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::optional<security::Principal> who;
+  if (grpc::Status allowed = gate_.check(*context, "section.v1.AdminService.Reload", &who); !allowed.ok()) {
+    reactor->Finish(allowed);
+    return reactor;
+  }
+  log::info("reload asked for by token '" + who->name + "' from " + context->peer());
   if (!reload_) {
     reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this host cannot reload"));
     return reactor;

@@ -7,6 +7,7 @@
 
 #include "host/core/status.h"
 #include "host/registry/registry.h"
+#include "host/transport/call_auth.h"
 #include "section/v1/admin_service.grpc.pb.h"
 
 namespace section::transport {
@@ -15,13 +16,14 @@ using ReloadFunction = std::function<Result<registry::ReloadSummary>()>;
 
 class AdminService final : public section::v1::AdminService::CallbackService {
  public:
-  explicit AdminService(ReloadFunction reload) : reload_(std::move(reload)) {}
+  AdminService(ReloadFunction reload, const Gate& gate) : reload_(std::move(reload)), gate_(gate) {}
 
   grpc::ServerUnaryReactor* Reload(grpc::CallbackServerContext* context, const section::v1::ReloadRequest* request,
                                    section::v1::ReloadResponse* response) override;
 
  private:
   ReloadFunction reload_;
+  const Gate& gate_;
 };
 
 }  // namespace section::transport

@@ -98,8 +98,8 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   bool done_ = false;
 };
 
-SectionService::SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams)
-    : registry_(registry), info_(std::move(info)), max_watch_streams_(max_watch_streams) {
+SectionService::SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, const Gate& gate)
+    : registry_(registry), gate_(gate), info_(std::move(info)), max_watch_streams_(max_watch_streams) {
   // Subscribe first, then take the current view: whichever is newer wins, so no version is missed.
   answers_listener_ = registry_.subscribe([this](const registry::ViewPtr& view) { offer_answers(view); });
   offer_answers(registry_.current());
@@ -133,16 +133,31 @@ void SectionService::close_watches() {
 
 grpc::ServerUnaryReactor* SectionService::GetSection(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
+  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.GetSection"); !allowed.ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(allowed);
+    return reactor;
+  }
   return finish(context, {grpc::Status::OK, answers()->section()}, response);
 }
 
 grpc::ServerUnaryReactor* SectionService::ListTables(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
+  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.ListTables"); !allowed.ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(allowed);
+    return reactor;
+  }
   return finish(context, {grpc::Status::OK, answers()->tables()}, response);
 }
 
 grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
+  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.GetTable"); !allowed.ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(allowed);
+    return reactor;
+  }
   section::v1::GetTableRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.GetTableRequest");
   return finish(context, answers()->table(parsed), response);
@@ -150,6 +165,11 @@ grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* 
 
 grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.ListMeasures"); !allowed.ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(allowed);
+    return reactor;
+  }
   section::v1::ListMeasuresRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.ListMeasuresRequest");
   return finish(context, answers()->measures(parsed), response);
@@ -157,6 +177,11 @@ grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerConte
 
 grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerContext* context,
                                                            const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.ListDeliverables"); !allowed.ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(allowed);
+    return reactor;
+  }
   section::v1::ListDeliverablesRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.ListDeliverablesRequest");
   return finish(context, answers()->deliverables(parsed), response);
@@ -165,6 +190,11 @@ grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerC
 grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext* context,
                                                     const section::v1::GetStatusRequest*,
                                                     section::v1::HostStatus* response) {
+  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.GetStatus"); !allowed.ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(allowed);
+    return reactor;
+  }
   const registry::ViewPtr view = registry_.current();
   {
     std::lock_guard<std::mutex> lock(info_mutex_);
@@ -177,6 +207,7 @@ grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext*
   response->set_version(view->version);
   for (const auto& status : view->section.component_status()) *response->add_components() = status;
   response->set_reconciliation_differences(view->reconciliation_differences);
+  if (info_.storage) response->set_storage(info_.storage());
   *response->mutable_section() = view->section.info();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
@@ -190,7 +221,9 @@ grpc::ByteBuffer SectionService::watch_event_bytes(const registry::ViewPtr& view
   return serialize(query::watch_event(*view));
 }
 
-grpc::ServerWriteReactor<grpc::ByteBuffer>* SectionService::Watch(grpc::CallbackServerContext*, const grpc::ByteBuffer*) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* SectionService::Watch(grpc::CallbackServerContext* context,
+                                                                  const grpc::ByteBuffer*) {
+  const grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.Watch");
   auto stream = std::make_shared<WatchStream>(*this);
   bool closing = false;
   bool full = false;
@@ -201,7 +234,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SectionService::Watch(grpc::Callback
     full = static_cast<int>(watches_.size()) >= max_watch_streams_;
     watches_.insert(stream);
   }
-  if (closing) {
+  if (!allowed.ok()) {
+    stream->close(allowed);
+  } else if (closing) {
     stream->close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "section-host is shutting down"));
   } else if (full) {
     stream->close(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -11,6 +12,7 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include "host/registry/registry.h"
+#include "host/transport/call_auth.h"
 #include "host/transport/serialized_answers.h"
 #include "section/v1/section_service.grpc.pb.h"
 
@@ -22,6 +24,8 @@ struct HostInfo {
   std::string config_path;
   std::string listen_address;
   google::protobuf::Timestamp started_at;
+  // Where reported figures are kept and whether they can be written (HostStatus.storage).
+  std::function<std::string()> storage;
 };
 
 // The unary queries are raw methods: they answer with bytes serialized once per version
@@ -37,7 +41,7 @@ using SectionServiceBase = section::v1::SectionService::WithRawCallbackMethod_Ge
 
 class SectionService final : public SectionServiceBase {
  public:
-  SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams);
+  SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, const Gate& gate);
   ~SectionService() override;
 
   void set_listen_address(std::string address) {
@@ -71,6 +75,7 @@ class SectionService final : public SectionServiceBase {
   grpc::ByteBuffer watch_event_bytes(const registry::ViewPtr& view) const;
 
   registry::Registry& registry_;
+  const Gate& gate_;
   // The current version's answers. Replaced by a registry listener that subscribes before any
   // Watch stream can, so a client told of version N by Watch is answered from N or later.
   std::shared_ptr<const SerializedAnswers> answers_;

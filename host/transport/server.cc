@@ -18,8 +18,11 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, regi
 
   std::unique_ptr<Server> server(new Server());
   server->registry_ = &registry;
-  server->service_ = std::make_unique<SectionService>(registry, std::move(info), limits.max_watch_streams);
-  server->admin_ = std::make_unique<AdminService>(std::move(reload));
+  server->gate_ = options.gate ? options.gate
+                               : std::make_shared<Gate>(std::make_shared<const security::Authorizer>(config::AuthConfig{}));
+  server->service_ = std::make_unique<SectionService>(registry, std::move(info), limits.max_watch_streams, *server->gate_);
+  server->admin_ = std::make_unique<AdminService>(std::move(reload), *server->gate_);
+  if (options.desk != nullptr) server->reports_ = std::make_unique<ReportService>(*options.desk, *server->gate_);
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default: a second host on the same port would then share it
   // silently instead of failing. One address, one host.
@@ -39,6 +42,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, regi
   builder.AddListeningPort(address, options.credentials ? options.credentials : grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->admin_.get());
+  if (server->reports_) builder.RegisterService(server->reports_.get());
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || (port == 0 && address.rfind("unix:", 0) != 0)) {
     return Status::error("cannot listen on " + address + " (is the address valid and the port free?)");

@@ -13,7 +13,11 @@
 #include "host/config/host_config.h"
 #include "host/core/status.h"
 #include "host/registry/registry.h"
+#include "host/reports/report_desk.h"
+#include "host/security/authorizer.h"
 #include "host/transport/admin_service.h"
+#include "host/transport/call_auth.h"
+#include "host/transport/report_service.h"
 #include "host/transport/section_service.h"
 
 namespace section::transport {
@@ -28,6 +32,11 @@ struct ServerOptions {
   config::LimitsConfig limits;
   // TLS (security/tls.h), or insecure credentials when the configuration has no tls block.
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Who may call what (call_auth.h); every call is checked by it. Without one only reads are
+  // allowed. Shared so that a reload can give it new tokens.
+  std::shared_ptr<Gate> gate;
+  // Takes reported figures (ReportService); must outlive the server.
+  reports::ReportDesk* desk = nullptr;
 };
 
 class Server {
@@ -50,8 +59,10 @@ class Server {
   void update_health(const registry::ViewPtr& view);
 
   registry::Registry* registry_ = nullptr;
+  std::shared_ptr<Gate> gate_;
   std::unique_ptr<SectionService> service_;
   std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<ReportService> reports_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int listener_ = 0;

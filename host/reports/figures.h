@@ -1,0 +1,71 @@
+// Reported figures (proto/section/v1/report_service.proto), as pure functions: checking the
+// shape of a report, finding a figure in a component, and laying reported values over what a
+// plugin published. No I/O and no gRPC; the store and the report desk do those.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "section/v1/model.pb.h"
+#include "section/v1/report_service.pb.h"
+
+namespace section::reports {
+
+// Why a report is refused, as the gRPC status the transport answers with.
+enum class Refusal {
+  kInvalidArgument,     // the report itself is wrong
+  kNotFound,            // no such component or figure
+  kFailedPrecondition,  // the host cannot take it now (no storage, read-only, component not served)
+  kAlreadyExists,       // the idempotency key was used for another report
+  kResourceExhausted,   // the database or the disk is full
+  kUnavailable,         // the plugin cannot check it now; try again
+  kInternal,
+};
+
+struct Refused {
+  Refusal code;
+  std::string message;
+};
+
+// One key per figure: "component|measure|id|year|kind" (or deliverable).
+std::string figure_key(const section::v1::FigureRef& figure);
+// "hr measure 'a.1' 2021 actual", for messages and the log.
+std::string describe(const section::v1::FigureRef& figure);
+// "85", "85 · text", "12", "none".
+std::string describe(const section::v1::FigureValue& value);
+
+// Checks what a report must be whatever the component: a component, one figure, a year, ACTUAL
+// or PLANNED, a value of the right shape, a comment and an idempotency key within bounds.
+std::optional<Refused> check_shape(const section::v1::ReportValueRequest& request);
+
+// The figure's value in `component` (present false when it has none for that year and kind),
+// or why it cannot be reported: no such measure or deliverable, a value of the wrong kind for
+// its unit, an unquantified deliverable.
+std::optional<Refused> current_value(const section::v1::Component& component, const section::v1::FigureRef& figure,
+                                     const section::v1::FigureValue* proposed, section::v1::FigureValue* value);
+
+// Sets the change's new value in `component`, marked as reported (by, at). False when the
+// component has no such figure any more.
+bool apply(section::v1::Component& component, const section::v1::FigureChange& change);
+
+// The latest change of every figure that has been reported: what the host lays over the
+// plugins' figures.
+class ReportedFigures {
+ public:
+  void add(const section::v1::FigureChange& change) { latest_[figure_key(change.figure())] = change; }
+  bool empty() const { return latest_.empty(); }
+  std::size_t size() const { return latest_.size(); }
+
+  // Lays every reported value over the components; each report whose figure no component has
+  // (the plugin renamed or dropped it, or the component is not served) is listed in `unapplied`.
+  void apply_to(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied) const;
+  // The same for one component, for checking a new report against everything reported before.
+  void apply_to(section::v1::Component& component) const;
+
+ private:
+  std::map<std::string, section::v1::FigureChange> latest_;
+};
+
+}  // namespace section::reports

@@ -1,0 +1,59 @@
+// Takes reported figures (ReportService): checks each report against the component it changes
+// with the owning plugin's own checks, stores it durably, and has the registry publish a
+// version that serves it. Every stored report is laid over the plugins' figures in every
+// version from then on, across restarts.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/config/host_config.h"
+#include "host/core/status.h"
+#include "host/registry/registry.h"
+#include "host/reports/figures.h"
+#include "host/security/authorizer.h"
+#include "host/store/report_store.h"
+#include "section/v1/report_service.pb.h"
+
+namespace section::reports {
+
+struct ReportOutcome {
+  std::optional<Refused> refused;
+  section::v1::ReportValueResponse response;
+};
+
+class ReportDesk {
+ public:
+  // Opens the store of `storage` (none when no data directory is configured) and reads every
+  // stored report. An error for a database that cannot be read.
+  static Result<std::unique_ptr<ReportDesk>> open(const config::StorageConfig& storage);
+
+  // Lays the reports over `registry`'s components from its first version on. Before start().
+  void attach(registry::Registry& registry);
+
+  // Stores one report by `who` (already allowed to report for the component).
+  ReportOutcome report(const security::Principal& who, const section::v1::ReportValueRequest& request);
+  Result<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& request) const;
+
+  // For status and the log: where reports are kept, and whether they can be written.
+  std::string describe() const;
+
+ private:
+  ReportDesk() = default;
+  std::optional<Refused> replay(const security::Principal& who, const section::v1::ReportValueRequest& request,
+                                ReportOutcome* outcome) const;
+  // Checks `change` against the component, stores it and makes it current; on the registry's worker.
+  std::optional<Refused> accept(const registry::Registry::ComponentAccess& access, section::v1::FigureChange& change,
+                                const section::v1::FigureValue& proposed);
+
+  std::unique_ptr<store::ReportStore> store_;
+  registry::Registry* registry_ = nullptr;
+  std::mutex mutex_;  // one report at a time, from the idempotency check to the store
+  std::shared_ptr<const ReportedFigures> figures_;  // replaced whole, read with atomic_load
+};
+
+}  // namespace section::reports

@@ -1,0 +1,36 @@
+// Authorization of every call the host serves (docs/security.md): each handler asks the gate
+// first, with its method's full name; the access the method needs comes from its service
+// definition (proto/section/v1/access.proto). Refusals are logged with the method, the peer
+// and the token's name when the token is valid; a token itself is never logged.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "host/security/authorizer.h"
+
+namespace section::transport {
+
+class Gate {
+ public:
+  explicit Gate(std::shared_ptr<const security::Authorizer> authorizer) : authorizer_(std::move(authorizer)) {}
+
+  // The tokens of a reloaded configuration apply to every call from now on.
+  void replace(std::shared_ptr<const security::Authorizer> authorizer) { std::atomic_store(&authorizer_, std::move(authorizer)); }
+
+  // OK, with who called (none for an anonymous read), or the status that refuses the call:
+  // UNAUTHENTICATED without a valid token, PERMISSION_DENIED when the token's role may not.
+  grpc::Status check(const grpc::CallbackServerContext& context, const char* method,
+                     std::optional<security::Principal>* who = nullptr) const;
+
+ private:
+  std::shared_ptr<const security::Authorizer> authorizer_;
+};
+
+// The status for a refused decision.
+grpc::Status refusal_status(const security::Decision& decision);
+
+}  // namespace section::transport

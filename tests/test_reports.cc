@@ -1,0 +1,370 @@
+// Reported figures against the real host (issue: teams report actuals through the year):
+// ReportValue and ListHistory over gRPC, the overlay in queries, tables and Watch, restarts,
+// idempotency, the plugins' own checks, a full database and a read-only directory.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "grpc_client.h"
+#include "report_client.h"
+#include "test_env.h"
+
+namespace section::test {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kMeasure = "candidates_from_underrepresented_countries";  // hr, percent
+
+const v1::MeasureValue* measure_value(const std::string& address, const std::string& component, const std::string& measure,
+                                      int year, v1::ValueKind kind, v1::ListMeasuresResponse* storage) {
+  auto stub = stub_for(address);
+  grpc::ClientContext context;
+  deadline(context);
+  v1::ListMeasuresRequest request;
+  request.set_component(component);
+  REQUIRE(stub->ListMeasures(&context, request, storage).ok());
+  for (const auto& entry : storage->measures()) {
+    if (entry.measure().id() != measure) continue;
+    for (const auto& value : entry.measure().values()) {
+      if (value.year() == year && value.kind() == kind) return &value;
+    }
+  }
+  return nullptr;
+}
+
+bool any_note_contains(const v1::Table& table, const std::string& text) {
+  for (const auto& note : table.notes()) {
+    if (note.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a reported actual is stored, served marked in queries, tables and Watch, and survives a restart") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  const std::string config = reports_config(data.path(), tokens);
+  {
+    Host host(config);
+    REQUIRE(host.ok());
+    // Watch first: the report must reach it as a new version.
+    auto stub = stub_for(host.address());
+    grpc::ClientContext watch_context;
+    deadline(watch_context, std::chrono::seconds(20));
+    auto watch = stub->Watch(&watch_context, v1::WatchRequest());
+    v1::WatchEvent first;
+    REQUIRE(watch->Read(&first));
+
+    v1::ReportValueResponse response;
+    const grpc::Status status =
+        report(host.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 48, "k-1", "mid-year figure"), &response);
+    INFO(status.error_message());
+    REQUIRE(status.ok());
+    CHECK_FALSE(response.replayed());
+    CHECK(response.version() > first.version());
+    CHECK(response.change().sequence() == 1);
+    CHECK(response.change().reported_by() == "hr-team");
+    CHECK_FALSE(response.change().old_value().present());
+    CHECK(response.change().new_value().number().units() == 48);
+
+    v1::WatchEvent next;
+    REQUIRE(watch->Read(&next));
+    CHECK(next.version() == response.version());
+    CHECK(next.reason().find("reported by hr-team") != std::string::npos);
+    watch_context.TryCancel();
+
+    v1::ListMeasuresResponse measures;
+    const auto* value = measure_value(host.address(), "hr", kMeasure, 2021, v1::ACTUAL, &measures);
+    REQUIRE(value != nullptr);
+    CHECK(value->number().units() == 48);
+    CHECK(value->reported_by() == "hr-team");
+    CHECK(value->reported_at().seconds() > 0);
+    CHECK(value->provenance().note() == "mid-year figure");
+
+    const v1::Table table = table_of(*stub, "measures/hr");
+    CHECK(any_note_contains(table, "Reported through section-host"));
+    CHECK(any_note_contains(table, "by hr-team"));
+
+    // A second report of the same figure: the history keeps both, old → new.
+    REQUIRE(report(host.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 51, "k-2", "final")).ok());
+    REQUIRE(host.stop() == 0);
+  }
+  // The restarted host serves what was stored, and the whole history.
+  Host again(config);
+  REQUIRE(again.ok());
+  v1::ListMeasuresResponse measures;
+  const auto* value = measure_value(again.address(), "hr", kMeasure, 2021, v1::ACTUAL, &measures);
+  REQUIRE(value != nullptr);
+  CHECK(value->number().units() == 51);
+  const auto changes = history(again.address());
+  REQUIRE(changes.size() == 2);
+  CHECK_FALSE(changes[0].old_value().present());
+  CHECK(changes[1].old_value().number().units() == 48);
+  CHECK(changes[1].new_value().number().units() == 51);
+  CHECK(changes[1].comment() == "final");
+  CHECK(changes[0].reported_at().seconds() <= changes[1].reported_at().seconds());
+  v1::HostStatus status = status_of(*stub_for(again.address()));
+  CHECK(status.storage().find("reports.sqlite3") != std::string::npos);
+}
+
+TEST_CASE("a retried report is stored once, and the same key for another report is refused") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  Host host(reports_config(data.path(), tokens));
+  REQUIRE(host.ok());
+  const auto request = deliverable_report("finance", "unodc_annual_financial_report", 2021, v1::ACTUAL, 1, "same-key");
+  v1::ReportValueResponse first;
+  v1::ReportValueResponse second;
+  REQUIRE(report(host.address(), tokens.reporter_finance, request, &first).ok());
+  REQUIRE(report(host.address(), tokens.reporter_finance, request, &second).ok());
+  CHECK_FALSE(first.replayed());
+  CHECK(second.replayed());
+  CHECK(second.change().sequence() == first.change().sequence());
+  CHECK(history(host.address()).size() == 1);
+
+  auto other = request;
+  other.mutable_value()->set_count(2);
+  const grpc::Status status = report(host.address(), tokens.reporter_finance, other);
+  CHECK(status.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  CHECK(status.error_message().find("same-key") != std::string::npos);
+  CHECK(history(host.address()).size() == 1);
+}
+
+TEST_CASE("a value the owning plugin's checks refuse is INVALID_ARGUMENT with the reason, and nothing is stored") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  Host host(reports_config(data.path(), tokens));
+  REQUIRE(host.ok());
+
+  // A percentage over 100 (the common check every plugin applies).
+  grpc::Status status = report(host.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 150, "p"));
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(status.error_message().find("100") != std::string::npos);
+
+  // hr's own rule: the training measure is cumulative, so a later plan cannot fall below 95.
+  status = report(host.address(), tokens.reporter_hr,
+                  measure_report("hr", "staff_completed_sexual_harassment_training", 2023, v1::PLANNED, 90, "c"));
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(status.error_message().find("plugin 'hr'") != std::string::npos);
+
+  // A negative count of deliverables.
+  status = report(host.address(), tokens.reporter_finance,
+                  deliverable_report("finance", "unodc_annual_financial_report", 2021, v1::ACTUAL, -1, "n"));
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+
+  // No such measure; a described deliverable; a kind that is the fascicle's own; no key.
+  status = report(host.address(), tokens.reporter_hr, measure_report("hr", "no_such_measure", 2021, v1::ACTUAL, 1, "x"));
+  CHECK(status.error_code() == grpc::StatusCode::NOT_FOUND);
+  status = report(host.address(), tokens.reporter_hr, deliverable_report("hr", "outreach_programmes", 2021, v1::ACTUAL, 1, "d"));
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  status = report(host.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::TARGET, 1, "t"));
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  status = report(host.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 1, ""));
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(status.error_message().find("idempotency_key") != std::string::npos);
+
+  CHECK(history(host.address()).empty());
+}
+
+TEST_CASE("a report without a token, with a bad one or outside its scope is refused, nothing is stored and no token is logged") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  Host host(reports_config(data.path(), tokens));
+  REQUIRE(host.ok());
+  const auto request = measure_report("hr", kMeasure, 2021, v1::ACTUAL, 40, "a");
+  CHECK(report(host.address(), "", request).error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(report(host.address(), "sct_not-a-token", request).error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(report(host.address(), tokens.reader, request).error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  CHECK(report(host.address(), tokens.admin, request).error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  const grpc::Status other_team = report(host.address(), tokens.reporter_finance, request);
+  CHECK(other_team.error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  CHECK(other_team.error_message().find("finance") != std::string::npos);
+  CHECK(history(host.address()).empty());
+
+  REQUIRE(report(host.address(), tokens.reporter_hr, request).ok());
+  REQUIRE(host.stop() == 0);
+  const std::string log = host.child().err() + host.child().out();
+  CHECK(log.find("refused section.v1.ReportService.ReportValue") != std::string::npos);
+  for (const auto& token : tokens.all()) CHECK(log.find(token) == std::string::npos);
+  CHECK(log.find("sct_not-a-token") == std::string::npos);
+}
+
+TEST_CASE("with reads: token, reads need a valid token, and reload needs an admin token") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  Host host(reports_config(data.path(), tokens, true));
+  REQUIRE(host.ok());
+  auto stub = stub_for(host.address());
+  auto get_status = [&](const std::string& token) {
+    grpc::ClientContext context;
+    deadline(context);
+    bearer(context, token);
+    v1::HostStatus status;
+    return stub->GetStatus(&context, v1::GetStatusRequest(), &status);
+  };
+  CHECK(get_status("").error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(get_status("sct_wrong").error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(get_status(tokens.reader).ok());
+  CHECK(get_status(tokens.reporter_hr).ok());
+  CHECK(get_status(tokens.admin).ok());
+
+  const auto reload = [&](const std::string& token) {
+    return run({ctl_binary().string(), "--host", host.address(), "--token", token, "reload"});
+  };
+  CHECK(reload(tokens.reader).status == 1);
+  CHECK(reload(tokens.reader).err.find("PERMISSION_DENIED") != std::string::npos);
+  const RunResult allowed = reload(tokens.admin);
+  INFO(allowed.err);
+  CHECK(allowed.status == 0);
+}
+
+TEST_CASE("a host without storage refuses reports with FAILED_PRECONDITION") {
+  const TestTokens tokens = make_tokens();
+  Host host(default_config_text() + auth_yaml(tokens, false));
+  REQUIRE(host.ok());
+  const grpc::Status status = report(host.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 40, "a"));
+  CHECK(status.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(status.error_message().find("storage.data_dir") != std::string::npos);
+}
+
+TEST_CASE("a full database refuses the report with RESOURCE_EXHAUSTED and what was acknowledged stays served") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  const std::string config = reports_config(data.path(), tokens, false, 64 * 1024);
+  std::vector<std::int64_t> acknowledged;
+  {
+    Host host(config);
+    REQUIRE(host.ok());
+    const std::string long_comment(3900, 'c');
+    grpc::Status status;
+    for (int i = 0; i < 200; ++i) {
+      status = report(host.address(), tokens.reporter_hr,
+                      measure_report("hr", kMeasure, 2021, v1::ACTUAL, i % 100, "full-" + std::to_string(i), long_comment));
+      if (!status.ok()) break;
+      acknowledged.push_back(i % 100);
+    }
+    INFO(status.error_message());
+    REQUIRE(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+    CHECK(status.error_message().find("full") != std::string::npos);
+    REQUIRE(acknowledged.size() > 2);
+    // Reads go on, serving the last acknowledged value.
+    v1::ListMeasuresResponse measures;
+    const auto* value = measure_value(host.address(), "hr", kMeasure, 2021, v1::ACTUAL, &measures);
+    REQUIRE(value != nullptr);
+    CHECK(value->number().units() == acknowledged.back());
+    CHECK(history(host.address()).size() == acknowledged.size());
+    REQUIRE(host.stop() == 0);
+  }
+  Host again(config);
+  REQUIRE(again.ok());
+  CHECK(history(again.address()).size() == acknowledged.size());
+}
+
+TEST_CASE("a read-only data directory: stored reports are served, new ones refused, the database untouched") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  const std::string config = reports_config(data.path(), tokens);
+  {
+    Host host(config);
+    REQUIRE(host.ok());
+    REQUIRE(report(host.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 45, "ro-1")).ok());
+    REQUIRE(host.stop() == 0);
+  }
+  const fs::path database = data.path() / "reports.sqlite3";
+  const std::string before = read_file(database);
+  REQUIRE(::chmod(data.path().c_str(), 0555) == 0);
+  struct Restore {
+    fs::path dir;
+    ~Restore() { ::chmod(dir.c_str(), 0755); }
+  } restore{data.path()};
+
+  // Root writes anywhere: run the host without the capabilities that let it (CI runs as root).
+  TempDir config_dir;
+  const fs::path config_file = config_dir.write("host.yaml", config);
+  std::vector<std::string> argv = {host_binary().string(), "--config", config_file.string()};
+  if (::geteuid() == 0) {
+    argv.insert(argv.begin(), {"/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner",
+                               "--inh-caps=-dac_override,-dac_read_search,-fowner"});
+  }
+  Child child(argv);
+  const auto address = child.wait_for_line("section-host: serving ", std::chrono::seconds(20));
+  INFO(child.err());
+  REQUIRE(address);
+  v1::ListMeasuresResponse measures;
+  const auto* value = measure_value(*address, "hr", kMeasure, 2021, v1::ACTUAL, &measures);
+  REQUIRE(value != nullptr);
+  CHECK(value->number().units() == 45);
+  const grpc::Status status = report(*address, tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 46, "ro-2"));
+  CHECK(status.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(status.error_message().find(data.path().string()) != std::string::npos);
+  CHECK(history(*address).size() == 1);
+  CHECK(status_of(*stub_for(*address)).storage().find("read-only") != std::string::npos);
+  child.signal(SIGTERM);
+  CHECK(child.wait(std::chrono::seconds(15)) == 0);
+  CHECK(read_file(database) == before);
+}
+
+}  // namespace section::test
+
+namespace section::test {
+
+TEST_CASE("section-ctl report and history: a reporter records a figure, a retry stores it once, bad arguments exit 2") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  Host host(reports_config(data.path(), tokens));
+  REQUIRE(host.ok());
+  const fs::path token_file = data.path() / "hr.token";
+  {
+    std::ofstream(token_file) << tokens.reporter_hr << "\n";
+  }
+  const auto ctl = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {ctl_binary().string(), "--host", host.address(), "--token-file", token_file.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+  };
+  const std::vector<std::string> report_args = {"report", "hr", "--measure", "candidates_from_underrepresented_countries",
+                                                "--year", "2021", "--value", "47.5", "--comment", "Q3 figure",
+                                                "--idempotency-key", "ctl-test-1"};
+  const RunResult stored = ctl(report_args);
+  INFO(stored.err);
+  REQUIRE(stored.status == 0);
+  CHECK(stored.out.find("stored: hr measure candidates_from_underrepresented_countries 2021 actual: none -> 47.5") !=
+        std::string::npos);
+  CHECK(stored.out.find("by hr-team") != std::string::npos);
+  const RunResult again = ctl(report_args);
+  CHECK(again.status == 0);
+  CHECK(again.out.find("already stored (a retry)") != std::string::npos);
+
+  const RunResult listed = ctl({"history", "hr"});
+  REQUIRE(listed.status == 0);
+  CHECK(listed.out.find("#1 ") != std::string::npos);
+  CHECK(listed.out.find("hr-team: hr measure candidates_from_underrepresented_countries 2021 actual: none -> 47.5 (Q3 figure)") !=
+        std::string::npos);
+  CHECK(listed.out.find("#2 ") == std::string::npos);
+  const RunResult json = ctl({"history", "--format", "json"});
+  CHECK(json.out.find("\"idempotency_key\": \"ctl-test-1\"") != std::string::npos);
+
+  // Without a key section-ctl makes one and prints it.
+  const RunResult made = ctl({"report", "hr", "--measure", "candidates_from_underrepresented_countries", "--year", "2021",
+                              "--kind", "actual", "--value", "48"});
+  REQUIRE(made.status == 0);
+  CHECK(made.out.find("idempotency key ctl-") != std::string::npos);
+
+  // Refused by the host: exit 1 with the code; bad arguments: exit 2.
+  const RunResult over = ctl({"report", "hr", "--measure", "candidates_from_underrepresented_countries", "--year", "2021",
+                              "--value", "150"});
+  CHECK(over.status == 1);
+  CHECK(over.err.find("INVALID_ARGUMENT") != std::string::npos);
+  CHECK(ctl({"report", "hr", "--year", "2021", "--value", "1"}).status == 2);
+  CHECK(ctl({"report", "hr", "--measure", "m", "--year", "2021", "--value", "1.2.3"}).status == 2);
+  CHECK(ctl({"report", "hr", "--measure", "m", "--year", "2021", "--value", "1", "--kind", "target"}).status == 2);
+  CHECK(ctl({"report", "finance", "--deliverable", "d", "--year", "2021", "--value", "1.5"}).status == 2);
+  CHECK(ctl({"tables", "--measure", "m"}).status == 2);
+}
+
+}  // namespace section::test
