@@ -1,8 +1,15 @@
 #include "cli/commands.h"
 
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <iomanip>
+#include <random>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
@@ -10,8 +17,10 @@
 #include "cli/export_files.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "host/core/money.h"
+#include "host/security/token_hash.h"
 #include "section/sdk/vocabulary.h"
 #include "section/v1/admin_service.grpc.pb.h"
+#include "section/v1/report_service.grpc.pb.h"
 #include "section/v1/section_service.grpc.pb.h"
 
 namespace section::cli {
@@ -19,9 +28,14 @@ namespace {
 
 using section::v1::SectionService;
 
-void set_deadline(grpc::ClientContext& context, const Client& client) {
-  context.set_deadline(std::chrono::system_clock::now() + client.deadline);
+// Every call goes through here: its deadline (none for a stream that runs until it is
+// cancelled), and the client's bearer token when it has one.
+void prepare(grpc::ClientContext& context, const Client& client, std::optional<std::chrono::milliseconds> deadline) {
+  if (deadline) context.set_deadline(std::chrono::system_clock::now() + *deadline);
+  if (!client.token.empty()) context.AddMetadata("authorization", "Bearer " + client.token);
 }
+
+void prepare(grpc::ClientContext& context, const Client& client) { prepare(context, client, client.deadline); }
 
 // One unary call of SectionService with the client's deadline.
 template <typename Request, typename Response>
@@ -30,7 +44,7 @@ grpc::Status invoke(const Client& client,
                     const Request& request, Response* response) {
   auto stub = SectionService::NewStub(client.channel);
   grpc::ClientContext context;
-  set_deadline(context, client);
+  prepare(context, client);
   return (stub.get()->*method)(&context, request, response);
 }
 
@@ -44,12 +58,22 @@ int report(const grpc::Status& status, const Client& client) {
     case grpc::StatusCode::RESOURCE_EXHAUSTED: code = "RESOURCE_EXHAUSTED"; break;
     case grpc::StatusCode::DEADLINE_EXCEEDED: code = "DEADLINE_EXCEEDED"; break;
     case grpc::StatusCode::CANCELLED: code = "CANCELLED"; break;
+    case grpc::StatusCode::UNAUTHENTICATED: code = "UNAUTHENTICATED"; break;
+    case grpc::StatusCode::PERMISSION_DENIED: code = "PERMISSION_DENIED"; break;
+    case grpc::StatusCode::ALREADY_EXISTS: code = "ALREADY_EXISTS"; break;
+    case grpc::StatusCode::INTERNAL: code = "INTERNAL"; break;
+    case grpc::StatusCode::UNIMPLEMENTED: code = "UNIMPLEMENTED"; break;
     default: code = "error " + std::to_string(status.error_code()); break;
   }
   std::cerr << "section-ctl: " << code << ": " << status.error_message() << "\n";
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE || status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    (void)client;
     std::cerr << "section-ctl: is section-host running there? (--host ADDR or $SECTION_HOST)\n";
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      std::cerr << "section-ctl: does it speak TLS (--tls or --ca FILE), or ask for a client certificate (--cert, --key)?\n";
+    }
+  }
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED && client.token.empty()) {
+    std::cerr << "section-ctl: give a token with --token-file FILE, --token TOKEN or $SECTION_TOKEN\n";
   }
   return 1;
 }
@@ -93,6 +117,72 @@ grpc::Status fetch_export(const Client& client, SectionExport& data, bool& chang
   }
   if (auto s = invoke(client, &SectionService::Stub::ListMeasures, {}, &data.measures); !s.ok()) return s;
   return invoke(client, &SectionService::Stub::ListDeliverables, {}, &data.deliverables);
+}
+
+// The same as report(status, client), for the functions named report themselves.
+int refused(const grpc::Status& status, const Client& client) { return report(status, client); }
+
+// "48", "-3", "12.5": a Decimal with at most 6 decimals; false for anything else.
+bool parse_decimal(const std::string& text, section::v1::Decimal* decimal) {
+  std::size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  std::int64_t units = 0;
+  std::uint32_t scale = 0;
+  bool digits = false;
+  bool point = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    if (!std::isdigit(static_cast<unsigned char>(c)) || units > 100'000'000'000'000LL) return false;
+    units = units * 10 + (c - '0');
+    digits = true;
+    if (point && ++scale > 6) return false;
+  }
+  if (!digits) return false;
+  decimal->set_units(negative ? -units : units);
+  decimal->set_scale(scale);
+  return true;
+}
+
+bool parse_kind(const std::string& word, section::v1::ValueKind* kind) {
+  if (word == "actual") *kind = section::v1::ACTUAL;
+  else if (word == "planned") *kind = section::v1::PLANNED;
+  else return false;
+  return true;
+}
+
+// A fresh idempotency key: "ctl-" and 32 random hex digits.
+std::string new_idempotency_key() {
+  std::random_device random;
+  std::ostringstream key;
+  key << "ctl-" << std::hex;
+  for (int i = 0; i < 4; ++i) key << std::setw(8) << std::setfill('0') << random();
+  return key.str();
+}
+
+std::string value_text(const section::v1::FigureValue& value) {
+  if (!value.present()) return "none";
+  std::string text;
+  if (value.has_number()) text = vocabulary::decimal_text(value.number());
+  if (value.has_count()) text = std::to_string(value.count());
+  if (!value.text().empty()) text += (text.empty() ? "" : " ") + ("\"" + value.text() + "\"");
+  return text;
+}
+
+std::string figure_text(const section::v1::FigureRef& figure) {
+  const bool measure = figure.figure_case() == section::v1::FigureRef::kMeasure;
+  return figure.component() + (measure ? " measure " + figure.measure() : " deliverable " + figure.deliverable()) + " " +
+         std::to_string(figure.year()) + " " + (figure.kind() == section::v1::PLANNED ? "planned" : "actual");
+}
+
+// As the host's configuration checks a token name or a component id.
+bool valid_id(const std::string& id) {
+  if (id.empty() || id.size() > 64 || !std::islower(static_cast<unsigned char>(id[0]))) return false;
+  return std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_' || c == '-'; });
 }
 
 }  // namespace
@@ -195,6 +285,7 @@ int show_status(const Client& client, bool json, std::ostream& out) {
       << "section:  " << status_message.section().number() << ", " << status_message.section().title() << " — "
       << status_message.section().budget() << "\n"
       << "version:  " << status_message.version() << "\n"
+      << "reports:  " << (status_message.storage().empty() ? "-" : status_message.storage()) << "\n"
       << "reconciliation: " << status_message.reconciliation_differences()
       << " printed figure(s) differ from the computed ones (section-ctl table reconciliation)\n\n"
       << "components:\n";
@@ -218,7 +309,7 @@ int show_status(const Client& client, bool json, std::ostream& out) {
 int reload(const Client& client, std::ostream& out) {
   auto stub = section::v1::AdminService::NewStub(client.channel);
   grpc::ClientContext context;
-  set_deadline(context, client);
+  prepare(context, client);
   section::v1::ReloadResponse response;
   const grpc::Status status = stub->Reload(&context, section::v1::ReloadRequest(), &response);
   if (!status.ok()) return report(status, client);
@@ -237,6 +328,7 @@ int reload(const Client& client, std::ostream& out) {
 int watch(const Client& client, int count, bool json, std::ostream& out) {
   auto stub = SectionService::NewStub(client.channel);
   grpc::ClientContext context;
+  prepare(context, client, std::nullopt);
   auto reader = stub->Watch(&context, {});
   section::v1::WatchEvent event;
   int seen = 0;
@@ -353,6 +445,104 @@ int export_section(const Client& client, ExportFormat format, const std::string&
   return 0;
 }
 
+int report(const Client& client, const ReportArgs& args, bool json, std::ostream& out, std::ostream& err) {
+  auto usage = [&](const std::string& message) {
+    err << "section-ctl: report: " << message << "\n";
+    return 2;
+  };
+  if (args.component.empty()) return usage("which component? section-ctl report COMPONENT --measure ID ...");
+  if (args.measure.empty() == args.deliverable.empty()) return usage("give --measure ID or --deliverable ID");
+  if (args.year <= 0) return usage("--year YEAR is required");
+  section::v1::ReportValueRequest request;
+  auto* figure = request.mutable_figure();
+  figure->set_component(args.component);
+  figure->set_year(args.year);
+  section::v1::ValueKind kind = section::v1::ACTUAL;
+  if (!parse_kind(args.kind, &kind)) return usage("--kind is actual or planned, not '" + args.kind + "'");
+  figure->set_kind(kind);
+  if (!args.measure.empty()) {
+    figure->set_measure(args.measure);
+    if (args.value.empty() && args.text.empty()) return usage("a measure needs --value NUMBER and/or --text TEXT");
+    if (!args.value.empty() && !parse_decimal(args.value, request.mutable_value()->mutable_number())) {
+      return usage("--value must be a number such as 48 or 12.5 (at most 6 decimals), not '" + args.value + "'");
+    }
+    request.mutable_value()->set_text(args.text);
+  } else {
+    figure->set_deliverable(args.deliverable);
+    if (!args.text.empty()) return usage("a deliverable has a count (--value N), not a text");
+    section::v1::Decimal count;
+    if (!parse_decimal(args.value, &count) || count.scale() != 0) return usage("a deliverable needs --value N, a whole number");
+    request.mutable_value()->set_count(count.units());
+  }
+  request.set_comment(args.comment);
+  request.set_idempotency_key(args.idempotency_key.empty() ? new_idempotency_key() : args.idempotency_key);
+
+  auto stub = section::v1::ReportService::NewStub(client.channel);
+  grpc::ClientContext context;
+  prepare(context, client);
+  section::v1::ReportValueResponse response;
+  const grpc::Status status = stub->ReportValue(&context, request, &response);
+  if (!status.ok()) {
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE || status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      err << "section-ctl: the report may or may not be stored; retry with --idempotency-key " << request.idempotency_key()
+          << " to store it at most once\n";
+    }
+    return refused(status, client);
+  }
+  if (json) {
+    out << to_json(response);
+    return 0;
+  }
+  const auto& change = response.change();
+  out << (response.replayed() ? "already stored (a retry): " : "stored: ") << figure_text(change.figure()) << ": "
+      << value_text(change.old_value()) << " -> " << value_text(change.new_value()) << "\n"
+      << "  sequence " << change.sequence() << ", by " << change.reported_by() << " at "
+      << google::protobuf::util::TimeUtil::ToString(change.reported_at())
+      << (response.replayed() ? "" : ", served from version " + std::to_string(response.version())) << ", idempotency key "
+      << change.idempotency_key() << "\n";
+  return 0;
+}
+
+int history(const Client& client, const HistoryArgs& args, bool json, std::ostream& out, std::ostream& err) {
+  section::v1::ListHistoryRequest request;
+  request.set_component(args.component);
+  if (!args.measure.empty() && !args.deliverable.empty()) {
+    err << "section-ctl: history: give --measure or --deliverable, not both\n";
+    return 2;
+  }
+  if (!args.measure.empty()) request.set_measure(args.measure);
+  if (!args.deliverable.empty()) request.set_deliverable(args.deliverable);
+  request.set_year(args.year);
+  if (!args.kind.empty()) {
+    section::v1::ValueKind kind = section::v1::ACTUAL;
+    if (!parse_kind(args.kind, &kind)) {
+      err << "section-ctl: history: --kind is actual or planned, not '" << args.kind << "'\n";
+      return 2;
+    }
+    request.set_kind(kind);
+  }
+  auto stub = section::v1::ReportService::NewStub(client.channel);
+  grpc::ClientContext context;
+  prepare(context, client);
+  section::v1::ListHistoryResponse response;
+  const grpc::Status status = stub->ListHistory(&context, request, &response);
+  if (!status.ok()) return refused(status, client);
+  if (json) {
+    out << to_json(response);
+    return 0;
+  }
+  if (response.changes().empty()) {
+    out << "no reported figures" << (args.component.empty() ? "" : " for " + args.component) << "\n";
+    return 0;
+  }
+  for (const auto& change : response.changes()) {
+    out << "#" << change.sequence() << " " << google::protobuf::util::TimeUtil::ToString(change.reported_at()) << " "
+        << change.reported_by() << ": " << figure_text(change.figure()) << ": " << value_text(change.old_value()) << " -> "
+        << value_text(change.new_value()) << (change.comment().empty() ? "" : " (" + change.comment() + ")") << "\n";
+  }
+  return 0;
+}
+
 int wait_until_serving(const Client& client, std::chrono::milliseconds timeout, std::ostream& out) {
   auto stub = grpc::health::v1::Health::NewStub(client.channel);
   const auto until = std::chrono::steady_clock::now() + timeout;
@@ -360,7 +550,7 @@ int wait_until_serving(const Client& client, std::chrono::milliseconds timeout, 
   while (std::chrono::steady_clock::now() < until) {
     grpc::ClientContext context;
     context.set_wait_for_ready(true);
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    prepare(context, client, std::chrono::milliseconds(500));
     grpc::health::v1::HealthCheckRequest request;
     grpc::health::v1::HealthCheckResponse response;
     last = stub->Check(&context, request, &response);
@@ -373,6 +563,56 @@ int wait_until_serving(const Client& client, std::chrono::milliseconds timeout, 
   std::cerr << "section-ctl: the host did not report SERVING within " << timeout.count() << " ms"
             << (last.ok() ? "" : ": " + last.error_message()) << "\n";
   return 1;
+}
+
+int new_token(const std::string& name, const std::string& role, const std::string& components, bool has_components,
+              std::ostream& out, std::ostream& err) {
+  auto refuse = [&](const std::string& message) {
+    err << "section-ctl: token new: " << message << "\n";
+    return 2;
+  };
+  if (name.empty()) return refuse("--name is required: who uses the token (shown as reported_by and in the log)");
+  if (!valid_id(name)) {
+    return refuse("'" + name + "' is not a valid token name (lower-case letters, digits, '_' or '-', starting with a letter)");
+  }
+  if (role.empty()) return refuse("--role is required: reader, reporter or admin");
+  if (role != "reader" && role != "reporter" && role != "admin") {
+    return refuse("unknown role '" + role + "' (reader, reporter or admin)");
+  }
+  std::vector<std::string> ids;
+  if (has_components) {
+    if (role != "reporter") return refuse("only a reporter has components (its scope)");
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t comma = components.find(',', start);
+      const std::string id = components.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!valid_id(id)) return refuse("'" + id + "' is not a valid component id");
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (role == "reporter" && ids.empty()) {
+    return refuse("a reporter needs --components: the ids of the components it may report for");
+  }
+
+  const std::string token = security::new_token();
+  out << "token: " << token << "\n"
+      << "\n"
+      << "This is the only time the token is shown: the host keeps only its hash. Give it to its user,\n"
+      << "e.g. in a file only they can read, for section-ctl --token-file FILE.\n"
+      << "\n"
+      << "Add this entry under auth: tokens: in the host's configuration:\n"
+      << "\n"
+      << "    - name: " << name << "\n"
+      << "      role: " << role << "\n";
+  if (!ids.empty()) {
+    out << "      components: [";
+    for (std::size_t i = 0; i < ids.size(); ++i) out << (i == 0 ? "" : ", ") << ids[i];
+    out << "]\n";
+  }
+  out << "      hash: " << security::hash_token(token).to_config() << "\n";
+  return 0;
 }
 
 }  // namespace section::cli

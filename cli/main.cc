@@ -1,5 +1,10 @@
 // section-ctl: the command-line client of section-host.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -9,7 +14,7 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: section-ctl [--host ADDR] [--timeout SECONDS] COMMAND [ARGS]\n"
+    "usage: section-ctl [--host ADDR] [--timeout SECONDS] [ACCESS] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
     "  overview                          the section at a glance: totals, components, reconciliation\n"
@@ -31,13 +36,84 @@ constexpr const char* kUsage =
     "                                    --output DIR: index.csv, measures.csv, deliverables.csv and\n"
     "                                    tables/<id>.csv (\"/\" in an id as \".\"); DIR is created, or\n"
     "                                    must be empty or hold an earlier export, which is replaced\n"
+    "  report COMPONENT (--measure ID | --deliverable ID) --year Y [--kind actual|planned]\n"
+    "         (--value N | --text TEXT) [--comment TEXT] [--idempotency-key KEY] [--format text|json]\n"
+    "                                    records a figure (a reporter's token): a measure's number and/or\n"
+    "                                    text, or a deliverable's count (--value). Without a key a new one\n"
+    "                                    is made and printed; retry with the same key to store it once\n"
+    "  history [COMPONENT] [--measure ID | --deliverable ID] [--year Y] [--kind actual|planned]\n"
+    "          [--format text|json]      every stored change of reported figures: who, when, old -> new\n"
+    "  token new --name NAME --role reader|reporter|admin [--components ID,ID...]\n"
+    "                                    makes a bearer token: prints it once, and the entry (with only\n"
+    "                                    its hash) to paste under auth: tokens: in the host's\n"
+    "                                    configuration. A reporter needs --components, its scope.\n"
+    "                                    Does not contact the host\n"
     "\n"
-    "ADDR defaults to $SECTION_HOST, else 127.0.0.1:50051. Exit status: 0 success, 1 the host\n"
-    "refused or could not be reached or the export could not be written, 2 a usage error.\n";
+    "ACCESS (docs/security.md):\n"
+    "  --token TOKEN                     send 'authorization: Bearer TOKEN' with every call\n"
+    "  --token-file FILE                 the same, with the token on the first line of FILE (keeps it\n"
+    "                                    out of ps and the shell history)\n"
+    "  --tls                             speak TLS, checking the host's certificate against the system's CAs\n"
+    "  --ca FILE                         speak TLS, checking the host's certificate against the CAs in\n"
+    "                                    FILE (PEM) instead\n"
+    "  --cert FILE --key FILE            speak TLS and present this client certificate and key (PEM),\n"
+    "                                    for a host that asks for client certificates (mTLS)\n"
+    "  --server-name NAME                expect the host's certificate to be for NAME rather than for\n"
+    "                                    the host part of ADDR\n"
+    "\n"
+    "ADDR defaults to $SECTION_HOST, else 127.0.0.1:50051. Without --token or --token-file the\n"
+    "token is $SECTION_TOKEN, if set. Exit status: 0 success, 1 the host refused or could not be\n"
+    "reached or the export could not be written, 2 a usage error or a file that cannot be read.\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "section-ctl: " << message << "\n\n" << kUsage;
   std::exit(2);
+}
+
+// A file named on the command line that cannot be used: exit 2, naming the file and the reason.
+[[noreturn]] void file_error(const std::string& message) {
+  std::cerr << "section-ctl: " << message << "\n";
+  std::exit(2);
+}
+
+// The whole of `path`, given as `option`; exits 2 with the system's reason when it cannot be read.
+std::string read_file(const std::string& option, const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) file_error("cannot read " + option + " " + path + ": " + std::strerror(errno));
+  std::string text;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int error = errno;
+      ::close(fd);
+      file_error("cannot read " + option + " " + path + ": " + std::strerror(error));
+    }
+    if (got == 0) break;
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return text;
+}
+
+// A token as it goes into the metadata: visible ASCII, no spaces.
+void check_token(const std::string& token, const std::string& from) {
+  if (token.empty()) file_error(from + " holds no token");
+  for (const unsigned char c : token) {
+    if (c < 0x21 || c > 0x7e) file_error(from + ": a token is one word of visible ASCII characters");
+  }
+}
+
+// The first line of a token file, without surrounding blanks.
+std::string token_from_file(const std::string& path) {
+  const std::string text = read_file("--token-file", path);
+  std::string line = text.substr(0, text.find('\n'));
+  const auto first = line.find_first_not_of(" \t\r");
+  const auto last = line.find_last_not_of(" \t\r");
+  line = first == std::string::npos ? "" : line.substr(first, last - first + 1);
+  check_token(line, "--token-file " + path + ": the first line");
+  return line;
 }
 
 int to_int(const std::string& text, const char* what) {
@@ -59,6 +135,12 @@ int main(int argc, char** argv) {
   std::string output;
   int year = 0;
   int count = 0;
+  std::string token, token_file, ca_file, cert_file, key_file, server_name;
+  bool tls = false;
+  std::string token_name, token_role, token_components;
+  section::cli::ReportArgs report_args;
+  bool has_kind = false;
+  bool has_components = false;
   std::vector<std::string> words;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -83,6 +165,44 @@ int main(int argc, char** argv) {
       year = to_int(value(), "--year");
     } else if (arg == "--count") {
       count = to_int(value(), "--count");
+    } else if (arg == "--token") {
+      token = value();
+      check_token(token, "--token");
+    } else if (arg == "--token-file") {
+      token_file = value();
+    } else if (arg == "--tls") {
+      tls = true;
+    } else if (arg == "--ca") {
+      ca_file = value();
+    } else if (arg == "--cert") {
+      cert_file = value();
+    } else if (arg == "--key") {
+      key_file = value();
+    } else if (arg == "--server-name") {
+      server_name = value();
+      if (server_name.empty()) usage_error("--server-name needs a name");
+    } else if (arg == "--measure") {
+      report_args.measure = value();
+    } else if (arg == "--deliverable") {
+      report_args.deliverable = value();
+    } else if (arg == "--kind") {
+      report_args.kind = value();
+      has_kind = true;
+    } else if (arg == "--value") {
+      report_args.value = value();
+    } else if (arg == "--text") {
+      report_args.text = value();
+    } else if (arg == "--comment") {
+      report_args.comment = value();
+    } else if (arg == "--idempotency-key") {
+      report_args.idempotency_key = value();
+    } else if (arg == "--name") {
+      token_name = value();
+    } else if (arg == "--role") {
+      token_role = value();
+    } else if (arg == "--components") {
+      token_components = value();
+      has_components = true;
     } else if (!arg.empty() && arg[0] == '-') {
       usage_error("unknown option '" + arg + "'");
     } else {
@@ -107,12 +227,58 @@ int main(int argc, char** argv) {
   }
   const bool json = format == section::cli::Format::kJson;
   const std::string argument = words.size() > 1 ? words[1] : "";
-  const std::size_t max_words = command == "table" || command == "measures" || command == "deliverables" ? 2 : 1;
+  const std::size_t max_words =
+      command == "table" || command == "measures" || command == "deliverables" || command == "token" || command == "report" ||
+              command == "history"
+          ? 2
+          : 1;
   if (words.size() > max_words) usage_error("too many arguments for '" + command + "'");
 
+  const bool figures = command == "report" || command == "history";
+  if (!figures && (!report_args.measure.empty() || !report_args.deliverable.empty() || has_kind)) {
+    usage_error("--measure, --deliverable and --kind are only for report and history");
+  }
+  if (command != "report" && (!report_args.value.empty() || !report_args.text.empty() || !report_args.comment.empty() ||
+                              !report_args.idempotency_key.empty())) {
+    usage_error("--value, --text, --comment and --idempotency-key are only for report");
+  }
+  const bool making_token = command == "token";
+  if (!making_token && (!token_name.empty() || !token_role.empty() || has_components)) {
+    usage_error("--name, --role and --components are only for token new");
+  }
+  if (making_token) {
+    if (argument != "new") usage_error("token needs a subcommand: token new --name NAME --role ROLE");
+    return section::cli::new_token(token_name, token_role, token_components, has_components, std::cout, std::cerr);
+  }
+
+  // Access: the token, and TLS with the CAs and client certificate asked for.
+  if (!token.empty() && !token_file.empty()) usage_error("give either --token or --token-file, not both");
+  if (!token_file.empty()) {
+    token = token_from_file(token_file);
+  } else if (token.empty() && std::getenv("SECTION_TOKEN") != nullptr && *std::getenv("SECTION_TOKEN") != '\0') {
+    token = std::getenv("SECTION_TOKEN");
+    check_token(token, "$SECTION_TOKEN");
+  }
+  if (cert_file.empty() != key_file.empty()) usage_error("--cert and --key go together: a client certificate and its key");
+  tls = tls || !ca_file.empty() || !cert_file.empty();
+  if (!server_name.empty() && !tls) usage_error("--server-name applies to TLS (--tls, --ca or --cert)");
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (tls) {
+    grpc::SslCredentialsOptions ssl;  // no roots given: the system's
+    if (!ca_file.empty()) ssl.pem_root_certs = read_file("--ca", ca_file);
+    if (!cert_file.empty()) {
+      ssl.pem_cert_chain = read_file("--cert", cert_file);
+      ssl.pem_private_key = read_file("--key", key_file);
+    }
+    credentials = grpc::SslCredentials(ssl);
+  }
+  grpc::ChannelArguments channel_arguments;
+  if (!server_name.empty()) channel_arguments.SetSslTargetNameOverride(server_name);
+
   section::cli::Client client;
-  client.channel = grpc::CreateChannel(host, grpc::InsecureChannelCredentials());
+  client.channel = grpc::CreateCustomChannel(host, credentials, channel_arguments);
   client.deadline = std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
+  client.token = token;
 
   if (command == "overview") return section::cli::overview(client, std::cout);
   if (command == "tables") return section::cli::list_tables(client, std::cout);
@@ -127,5 +293,18 @@ int main(int argc, char** argv) {
   if (command == "export") return section::cli::export_section(client, export_format, output, std::cout);
   if (command == "wait") return section::cli::wait_until_serving(client, client.deadline, std::cout);
   if (command == "reload") return section::cli::reload(client, std::cout);
+  if (command == "report") {
+    report_args.component = argument;
+    report_args.year = year;
+    const int status = section::cli::report(client, report_args, json, std::cout, std::cerr);
+    if (status == 2) usage_error("see the usage of report below");
+    return status;
+  }
+  if (command == "history") {
+    section::cli::HistoryArgs args{argument, report_args.measure, report_args.deliverable, year, has_kind ? report_args.kind : ""};
+    const int status = section::cli::history(client, args, json, std::cout, std::cerr);
+    if (status == 2) usage_error("see the usage of history below");
+    return status;
+  }
   usage_error("unknown command '" + command + "'");
 }
