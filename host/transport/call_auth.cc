@@ -1,21 +1,35 @@
 #include "host/transport/call_auth.h"
 
-#include <mutex>
 #include <unordered_map>
+
+#include <google/protobuf/descriptor.h>
 
 #include "host/core/log.h"
 
 namespace section::transport {
 namespace {
 
-// The access each method declares, looked up in the descriptors once.
+// The access each method of the host's services declares, read from the descriptors once; the
+// map is never written after, so a call reads it without a lock.
+const std::unordered_map<std::string, section::v1::Access>& declared() {
+  static const auto* const methods = [] {
+    auto* map = new std::unordered_map<std::string, section::v1::Access>();
+    const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+    for (const char* name : {"section.v1.SectionService", "section.v1.ReportService", "section.v1.AdminService"}) {
+      const auto* service = pool->FindServiceByName(name);
+      for (int i = 0; service != nullptr && i < service->method_count(); ++i) {
+        (*map)[service->method(i)->full_name()] = security::declared_access(service->method(i)->full_name());
+      }
+    }
+    return map;
+  }();
+  return *methods;
+}
+
 section::v1::Access access_of(const char* method) {
-  static std::mutex mutex;
-  static std::unordered_map<std::string, section::v1::Access> known;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto found = known.find(method);
-  if (found == known.end()) found = known.emplace(method, security::declared_access(method)).first;
-  return found->second;
+  const auto& methods = declared();
+  const auto found = methods.find(method);
+  return found == methods.end() ? section::v1::ACCESS_UNSPECIFIED : found->second;
 }
 
 }  // namespace
