@@ -5,6 +5,8 @@
 // configuration, section file, plugin or component data, 1 when the server cannot run.
 // With --check it loads and checks everything, prints what it found and exits without
 // opening a port: 0 all good, 1 a plugin failed (it would be left out), 2 as above.
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -270,6 +272,8 @@ int main(int argc, char** argv) {
   std::printf("section-host: serving %s\n", (*server)->address().c_str());
   std::fflush(stdout);
 
+  // Start-up's garbage (YAML trees, the plugins' first components) goes back to the system.
+  malloc_trim(0);
   signals.serving();
   while (signals.wait() == section::app::SignalWatcher::Event::kReload) {
     const auto summary = reload();
