@@ -258,6 +258,12 @@ int main(int argc, char** argv) {
 
   section::log::info("reports: " + (*desk)->describe());
 
+  // Start-up's garbage (YAML trees, the plugins' first components) goes back to the system.
+  malloc_trim(0);
+  // From here a stop signal asks for a clean shutdown: before the "serving" line, so that a
+  // signal sent on seeing that line never meets a host still starting.
+  signals.serving();
+
   const auto view = registry.current();
   int serving = 0;
   for (const auto& status : view->section.component_status()) serving += status.state() == section::v1::SERVING;
@@ -272,9 +278,6 @@ int main(int argc, char** argv) {
   std::printf("section-host: serving %s\n", (*server)->address().c_str());
   std::fflush(stdout);
 
-  // Start-up's garbage (YAML trees, the plugins' first components) goes back to the system.
-  malloc_trim(0);
-  signals.serving();
   while (signals.wait() == section::app::SignalWatcher::Event::kReload) {
     const auto summary = reload();
     if (summary) {
