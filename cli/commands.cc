@@ -16,6 +16,7 @@
 
 #include "cli/export_files.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "host/config/host_config.h"
 #include "host/core/money.h"
 #include "host/security/token_hash.h"
 #include "section/sdk/vocabulary.h"
@@ -177,12 +178,6 @@ std::string figure_text(const section::v1::FigureRef& figure) {
   const bool measure = figure.figure_case() == section::v1::FigureRef::kMeasure;
   return figure.component() + (measure ? " measure " + figure.measure() : " deliverable " + figure.deliverable()) + " " +
          std::to_string(figure.year()) + " " + (figure.kind() == section::v1::PLANNED ? "planned" : "actual");
-}
-
-// As the host's configuration checks a token name or a component id.
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > 64 || !std::islower(static_cast<unsigned char>(id[0]))) return false;
-  return std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_' || c == '-'; });
 }
 
 }  // namespace
@@ -572,7 +567,7 @@ int new_token(const std::string& name, const std::string& role, const std::strin
     return 2;
   };
   if (name.empty()) return refuse("--name is required: who uses the token (shown as reported_by and in the log)");
-  if (!valid_id(name)) {
+  if (!config::valid_id(name)) {
     return refuse("'" + name + "' is not a valid token name (lower-case letters, digits, '_' or '-', starting with a letter)");
   }
   if (role.empty()) return refuse("--role is required: reader, reporter or admin");
@@ -586,7 +581,7 @@ int new_token(const std::string& name, const std::string& role, const std::strin
     for (;;) {
       const std::size_t comma = components.find(',', start);
       const std::string id = components.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!valid_id(id)) return refuse("'" + id + "' is not a valid component id");
+      if (!config::valid_id(id)) return refuse("'" + id + "' is not a valid component id");
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
       if (comma == std::string::npos) break;
       start = comma + 1;

@@ -1,15 +1,12 @@
 // section-ctl: the command-line client of section-host.
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "host/security/tls.h"
 
 namespace {
 
@@ -78,23 +75,9 @@ constexpr const char* kUsage =
 
 // The whole of `path`, given as `option`; exits 2 with the system's reason when it cannot be read.
 std::string read_file(const std::string& option, const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) file_error("cannot read " + option + " " + path + ": " + std::strerror(errno));
-  std::string text;
-  char buffer[8192];
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      const int error = errno;
-      ::close(fd);
-      file_error("cannot read " + option + " " + path + ": " + std::strerror(error));
-    }
-    if (got == 0) break;
-    text.append(buffer, static_cast<std::size_t>(got));
-  }
-  ::close(fd);
-  return text;
+  auto text = section::security::read_file(path, option);
+  if (!text) file_error(text.status().message());
+  return std::move(*text);
 }
 
 // A token as it goes into the metadata: visible ASCII, no spaces.

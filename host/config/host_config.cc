@@ -13,11 +13,6 @@ namespace fs = std::filesystem;
 using section::yaml::Map;
 using section::yaml::Value;
 
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > 64 || !std::islower(static_cast<unsigned char>(id[0]))) return false;
-  return std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_' || c == '-'; });
-}
-
 fs::path absolute_from(const fs::path& base, const fs::path& path) {
   std::error_code ec;
   const fs::path joined = path.is_absolute() ? path : base / path;
@@ -266,6 +261,11 @@ HostConfig read(const Value& root, const fs::path& file, const fs::path& default
 }
 
 }  // namespace
+
+bool valid_id(const std::string& id) {
+  if (id.empty() || id.size() > 64 || !std::islower(static_cast<unsigned char>(id[0]))) return false;
+  return std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_' || c == '-'; });
+}
 
 const char* role_name(Role role) {
   switch (role) {

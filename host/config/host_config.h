@@ -128,6 +128,10 @@ struct HostConfig {
 Result<HostConfig> load_host_config(const std::filesystem::path& file,
                                     const std::filesystem::path& default_plugin_dir);
 
+// A plugin, component or token id: lower-case letters, digits, '_' or '-', starting with a
+// letter, at most 64 characters.
+bool valid_id(const std::string& id);
+
 // "host:port", "[v6]:port" or "unix:path"; an empty Status when it is usable.
 Status check_listen_address(const std::string& address);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "section/sdk/vocabulary.h"
 
@@ -24,23 +25,32 @@ bool printable(const std::string& text) {
 }
 
 // A measure of the component by id, among its results' measures and its compliance indicators.
-section::v1::PerformanceMeasure* find_measure(Component& component, const std::string& id) {
-  for (auto& result : *component.mutable_results()) {
-    for (auto& measure : *result.mutable_measures()) {
+const section::v1::PerformanceMeasure* find_measure(const Component& component, const std::string& id) {
+  for (const auto& result : component.results()) {
+    for (const auto& measure : result.measures()) {
       if (measure.id() == id) return &measure;
     }
   }
-  for (auto& measure : *component.mutable_compliance()) {
+  for (const auto& measure : component.compliance()) {
     if (measure.id() == id) return &measure;
   }
   return nullptr;
 }
 
-section::v1::Deliverable* find_deliverable(Component& component, const std::string& id) {
-  for (auto& deliverable : *component.mutable_deliverables()) {
+const section::v1::Deliverable* find_deliverable(const Component& component, const std::string& id) {
+  for (const auto& deliverable : component.deliverables()) {
     if (deliverable.id() == id) return &deliverable;
   }
   return nullptr;
+}
+
+// The same in a component being changed (the usual const/non-const pair, written once).
+section::v1::PerformanceMeasure* find_measure(Component& component, const std::string& id) {
+  return const_cast<section::v1::PerformanceMeasure*>(find_measure(std::as_const(component), id));
+}
+
+section::v1::Deliverable* find_deliverable(Component& component, const std::string& id) {
+  return const_cast<section::v1::Deliverable*>(find_deliverable(std::as_const(component), id));
 }
 
 section::v1::Provenance reported_provenance(const section::v1::FigureChange& change) {
@@ -104,11 +114,9 @@ std::optional<Refused> check_shape(const section::v1::ReportValueRequest& reques
 
 std::optional<Refused> current_value(const Component& component, const FigureRef& figure, const FigureValue* proposed,
                                      FigureValue* value) {
-  // find_* take a mutable component; this one is only read.
-  Component& searched = const_cast<Component&>(component);
   *value = FigureValue();
   if (figure.figure_case() == FigureRef::kMeasure) {
-    const auto* measure = find_measure(searched, figure.measure());
+    const auto* measure = find_measure(component, figure.measure());
     if (measure == nullptr) {
       return Refused{Refusal::kNotFound, "component '" + component.id() + "' has no performance measure '" + figure.measure() + "'"};
     }
@@ -123,7 +131,7 @@ std::optional<Refused> current_value(const Component& component, const FigureRef
     }
     return std::nullopt;
   }
-  const auto* deliverable = find_deliverable(searched, figure.deliverable());
+  const auto* deliverable = find_deliverable(component, figure.deliverable());
   if (deliverable == nullptr) {
     return Refused{Refusal::kNotFound, "component '" + component.id() + "' has no deliverable '" + figure.deliverable() + "'"};
   }

@@ -39,28 +39,6 @@ std::string openssl_reason() {
   return reason != nullptr ? reason : "unknown error";
 }
 
-// The whole file; the error names the file and the system's reason (a directory, a missing
-// file, no permission).
-Result<std::string> read_file(const fs::path& path, const std::string& what) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::error("cannot read " + what + " " + path.string() + ": " + std::strerror(errno));
-  std::string text;
-  char buffer[8192];
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      const int error = errno;
-      ::close(fd);
-      return Status::error("cannot read " + what + " " + path.string() + ": " + std::strerror(error));
-    }
-    if (got == 0) break;
-    text.append(buffer, static_cast<std::size_t>(got));
-  }
-  ::close(fd);
-  return text;
-}
-
 Bio memory_bio(const std::string& text) { return Bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size()))); }
 
 // Every PEM certificate of `text`, in order; at least one.
@@ -112,6 +90,26 @@ std::string time_text(const ASN1_TIME* time) {
 }
 
 }  // namespace
+
+Result<std::string> read_file(const fs::path& path, const std::string& what) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::error("cannot read " + what + " " + path.string() + ": " + std::strerror(errno));
+  std::string text;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int error = errno;
+      ::close(fd);
+      return Status::error("cannot read " + what + " " + path.string() + ": " + std::strerror(error));
+    }
+    if (got == 0) break;
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return text;
+}
 
 Result<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls) {
   if (!tls.enabled()) return grpc::InsecureServerCredentials();

@@ -5,7 +5,9 @@
 // file and the reason, instead of serving without TLS or failing later on the first handshake.
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <string>
 
 #include <grpcpp/security/server_credentials.h>
 
@@ -13,6 +15,10 @@
 #include "host/core/status.h"
 
 namespace section::security {
+
+// The whole of `path` (a certificate, a key, a token file); the error names `what`, the file and
+// the system's reason (a directory, a missing file, no permission). Shared with section-ctl.
+Result<std::string> read_file(const std::filesystem::path& path, const std::string& what);
 
 // Reads and checks the files of `tls` and builds the server's credentials; insecure
 // credentials when `tls` is not enabled.
