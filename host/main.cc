@@ -170,6 +170,7 @@ int main(int argc, char** argv) {
   // TLS is checked before anything starts: a host told to use TLS never serves without it.
   auto credentials = section::security::server_credentials(config->tls);
   if (!credentials) fail(2, config->path.string() + ": tls: " + credentials.status().message(), options.check);
+  warn_about_plaintext_tokens(*config);
 
   // Reported figures are read before the plugins start, so that the first version serves them.
   auto desk = section::reports::ReportDesk::open(config->storage);
@@ -248,7 +249,6 @@ int main(int argc, char** argv) {
   server_options.credentials = *credentials;
   server_options.gate = gate;
   server_options.desk = desk->get();
-  warn_about_plaintext_tokens(*config);
   auto server = section::transport::Server::start(server_options, registry, info, reload);
   if (!server) {
     section::log::error(server.status().message());

@@ -368,3 +368,57 @@ TEST_CASE("section-ctl report and history: a reporter records a figure, a retry 
 }
 
 }  // namespace section::test
+
+namespace section::test {
+
+TEST_CASE("a reload swaps the tokens at once and refuses a change of storage") {
+  TempDir data;
+  const TestTokens before = make_tokens();
+  const TestTokens after = make_tokens();
+  Host host(reports_config(data.path(), before));
+  REQUIRE(host.ok());
+  const auto request = measure_report("hr", "candidates_from_underrepresented_countries", 2021, v1::ACTUAL, 44, "r-1");
+  const fs::path config = host.dir().path() / "host.yaml";
+  const auto reload = [&](const std::string& token) {
+    return run({ctl_binary().string(), "--host", host.address(), "--token", token, "reload"});
+  };
+
+  // The storage block cannot change while the host runs: refused, the old tokens still work.
+  TempDir elsewhere;
+  {
+    std::ofstream(config) << reports_config(elsewhere.path(), after);
+  }
+  const RunResult refused = reload(before.admin);
+  CHECK(refused.status == 1);
+  CHECK(refused.err.find("storage") != std::string::npos);
+  CHECK(report(host.address(), after.reporter_hr, request).error_code() == grpc::StatusCode::UNAUTHENTICATED);
+
+  // New tokens: they work from the next call, and the old ones no longer do.
+  {
+    std::ofstream(config) << reports_config(data.path(), after);
+  }
+  const RunResult reloaded = reload(before.admin);
+  INFO(reloaded.err);
+  REQUIRE(reloaded.status == 0);
+  CHECK(report(host.address(), before.reporter_hr, request).error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(report(host.address(), after.reporter_hr, request).ok());
+  CHECK(history(host.address()).size() == 1);
+}
+
+TEST_CASE("tokens without TLS on an address other than loopback are warned about, in --check too") {
+  const TestTokens tokens = make_tokens();
+  TempDir dir;
+  // --check opens no port, so the configuration may name any address.
+  const auto open_to_all = dir.write("open.yaml", replace(default_config_text(), "listen: 127.0.0.1:0", "listen: 0.0.0.0:50051") +
+                                                      auth_yaml(tokens, false));
+  const RunResult warned = run({host_binary().string(), "--check", "--config", open_to_all.string()});
+  CHECK(warned.status == 0);
+  CHECK(warned.err.find("tokens travel in clear text") != std::string::npos);
+
+  const auto loopback = dir.write("loopback.yaml", default_config_text() + auth_yaml(tokens, false));
+  const RunResult quiet = run({host_binary().string(), "--check", "--config", loopback.string()});
+  CHECK(quiet.status == 0);
+  CHECK(quiet.err.find("tokens travel in clear text") == std::string::npos);
+}
+
+}  // namespace section::test
