@@ -131,33 +131,29 @@ void SectionService::close_watches() {
   }
 }
 
+grpc::ServerUnaryReactor* SectionService::refuse_unless_allowed(grpc::CallbackServerContext* context, const char* method) {
+  const grpc::Status allowed = gate_.check(*context, method);
+  if (allowed.ok()) return nullptr;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(allowed);
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* SectionService::GetSection(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
-  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.GetSection"); !allowed.ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(allowed);
-    return reactor;
-  }
+  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetSection")) return refused;
   return finish(context, {grpc::Status::OK, answers()->section()}, response);
 }
 
 grpc::ServerUnaryReactor* SectionService::ListTables(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
-  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.ListTables"); !allowed.ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(allowed);
-    return reactor;
-  }
+  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.ListTables")) return refused;
   return finish(context, {grpc::Status::OK, answers()->tables()}, response);
 }
 
 grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
-  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.GetTable"); !allowed.ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(allowed);
-    return reactor;
-  }
+  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetTable")) return refused;
   section::v1::GetTableRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.GetTableRequest");
   return finish(context, answers()->table(parsed), response);
@@ -165,11 +161,7 @@ grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* 
 
 grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.ListMeasures"); !allowed.ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(allowed);
-    return reactor;
-  }
+  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.ListMeasures")) return refused;
   section::v1::ListMeasuresRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.ListMeasuresRequest");
   return finish(context, answers()->measures(parsed), response);
@@ -177,11 +169,7 @@ grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerConte
 
 grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerContext* context,
                                                            const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.ListDeliverables"); !allowed.ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(allowed);
-    return reactor;
-  }
+  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.ListDeliverables")) return refused;
   section::v1::ListDeliverablesRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.ListDeliverablesRequest");
   return finish(context, answers()->deliverables(parsed), response);
@@ -190,11 +178,7 @@ grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerC
 grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext* context,
                                                     const section::v1::GetStatusRequest*,
                                                     section::v1::HostStatus* response) {
-  if (grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.GetStatus"); !allowed.ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(allowed);
-    return reactor;
-  }
+  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetStatus")) return refused;
   const registry::ViewPtr view = registry_.current();
   {
     std::lock_guard<std::mutex> lock(info_mutex_);

@@ -69,6 +69,8 @@ class SectionService final : public SectionServiceBase {
   class WatchStream;
 
  private:
+  // A reactor finished with the gate's refusal of `method`, or null when the call is allowed.
+  grpc::ServerUnaryReactor* refuse_unless_allowed(grpc::CallbackServerContext* context, const char* method);
   std::shared_ptr<const SerializedAnswers> answers() const { return std::atomic_load(&answers_); }
   void offer_answers(const registry::ViewPtr& view);
   // The bytes of `view`'s WatchEvent: the shared ones when the answers are of that version.
