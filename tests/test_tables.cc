@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli/table_format.h"
+#include "host/aggregate/programme_tables.h"
 #include "section_fixture.h"
 
 using namespace section;
@@ -284,4 +285,37 @@ TEST_CASE("a table as JSON is the contract for clients", "[tables][json]") {
   CHECK_THAT(json, Catch::Contains("{\"key\": \"subtotal\", \"label\": \"Subtotal, 1 (regular budget)\", \"level\": 1"));
   const std::string evolution = cli::render(test::table(view, "evolution"), cli::Format::kJson);
   CHECK_THAT(evolution, Catch::Contains("\"expenditure\": null, \"appropriation\": 83"));
+}
+
+TEST_CASE("the explanation of changes letters any number of components", "[tables][variances]") {
+  CHECK(aggregate::list_letter(0) == "a");
+  CHECK(aggregate::list_letter(25) == "z");
+  CHECK(aggregate::list_letter(26) == "aa");
+  CHECK(aggregate::list_letter(27) == "ab");
+  CHECK(aggregate::list_letter(701) == "zz");
+  CHECK(aggregate::list_letter(702) == "aaa");
+
+  // 40 copies of edm, each with its own change: more than the 26 letters of one alphabet. The
+  // letter used to be a char counted up past 'z', into bytes that are not UTF-8, which protobuf
+  // then refused to parse on the client's side.
+  std::vector<section::v1::Component> components;
+  for (int i = 1; i <= 40; ++i) {
+    section::v1::Component component = test::component("edm");
+    component.set_id("c" + std::to_string(i));
+    component.set_subprogramme(i);
+    component.set_title("Component " + std::to_string(i));
+    components.push_back(std::move(component));
+  }
+  const auto view = test::view_of_components(components);
+  const auto* first = test::find_row(test::table(view, "variances"), "other_changes.c1");
+  const auto* twenty_seventh = test::find_row(test::table(view, "variances"), "other_changes.c27");
+  REQUIRE(first != nullptr);
+  REQUIRE(twenty_seventh != nullptr);
+  CHECK_THAT(first->cells().at("explanation").text(), Catch::StartsWith("(a) Component 1. "));
+  CHECK_THAT(twenty_seventh->cells().at("explanation").text(), Catch::StartsWith("(aa) Component 27. "));
+  for (const auto& [id, table] : view.tables) {
+    INFO(id);
+    section::v1::Table parsed;  // proto3 refuses to parse a string that is not UTF-8
+    CHECK(parsed.ParseFromString(table.SerializeAsString()));
+  }
 }

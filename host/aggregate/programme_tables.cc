@@ -76,6 +76,12 @@ std::string lower_words(const std::string& text) {
 
 }  // namespace
 
+std::string list_letter(std::size_t index) {
+  std::string letters;
+  for (std::size_t n = index + 1; n > 0; n = (n - 1) / 26) letters.insert(letters.begin(), static_cast<char>('a' + (n - 1) % 26));
+  return letters;
+}
+
 std::string subcategory_key(const section::v1::Deliverable& deliverable) {
   std::string words = deliverable.subcategory().substr(0, deliverable.subcategory().find('('));
   std::string key;
@@ -180,7 +186,7 @@ Table variances_table(const SectionInput& input) {
       {section::v1::NEW_MANDATES, "new_mandates", "New and expanded mandates", &RegularMoney::new_mandates},
       {section::v1::OTHER_CHANGES, "other_changes", "Other changes", &RegularMoney::other_changes},
   };
-  char letter = 'a';
+  std::size_t listed = 0;  // components explained so far, across the factors
   for (const Factor& factor : factors) {
     std::int64_t factor_total = 0;
     for (const auto& component : input.components) factor_total += regular_money(component).*factor.field;
@@ -215,7 +221,7 @@ Table variances_table(const SectionInput& input) {
         set_cell(object_row, "change", integer_cell(amount));
         set_cell(object_row, "explanation", text_cell(reason));
       }
-      const std::string text = "(" + std::string(1, letter++) + ") " + component.title() + ". " +
+      const std::string text = "(" + list_letter(listed++) + ") " + component.title() + ". " +
                                (change < 0 ? "The decrease of " : "The increase of ") +
                                money::dollars_in_words(std::llabs(change)) + " reflects " +
                                (change < 0 ? "reduced" : "increased") + " requirements under " + parts + ".";

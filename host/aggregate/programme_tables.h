@@ -20,4 +20,9 @@ section::v1::Table measures_table(const section::v1::Component& component);
 section::v1::Table compliance_table(const SectionInput& input);   // 29F.18
 section::v1::Table variances_table(const SectionInput& input);    // 29F.101
 
+// The marker of the n-th item (from 0) of a lettered list such as the explanation of changes:
+// "a" … "z", then "aa", "ab" …, as spreadsheet columns are named, so that any number of
+// components gets a marker of plain letters.
+std::string list_letter(std::size_t index);
+
 }  // namespace section::aggregate
