@@ -118,7 +118,7 @@ TEST_CASE("matrix: an unknown key is refused with its line and the keys allowed"
                      {"host.yaml:5:1", "unknown key 'drain_msec'"});
 }
 
-TEST_CASE("matrix: a duplicate key is refused, which yaml-cpp alone would accept", "[matrix][config]") {
+TEST_CASE("matrix: a duplicate key is refused, which a YAML parser alone would accept", "[matrix][config]") {
   refused_everywhere(replace(test::default_config_text(), "drain_ms: 0\n", "drain_ms: 0\ndrain_ms: 5\n"),
                      {"host.yaml:6:1", "duplicate key 'drain_ms'"});
 }

@@ -1,15 +1,16 @@
 // Strict reading of YAML files, shared by the host configuration and component data files.
 //
-// yaml-cpp accepts duplicate keys silently and leaves every check of keys and types to the
-// caller. Here every error names the file, line and column, the path of the value in the
-// document (e.g. "plugins[2].library") and the reason; unknown and duplicate keys are errors.
+// The text is parsed with libyaml's event parser, which never recurses and never expands an
+// alias, into a small tree of our own. Every error names the file, line and column, the path of
+// the value in the document (e.g. "plugins[2].library") and the reason; unknown and duplicate
+// keys are errors.
 //
-// Before yaml-cpp sees a text, a linear scan refuses what would make reading it unbounded in
-// time or memory, or silently different from what is written: a file over kMaxFileBytes,
-// nesting deeper than kMaxNesting, any anchor (&a), alias (*a) or tag (!t), a second document
-// (which yaml-cpp drops without a word) and control characters. yaml-cpp's parser recurses
-// once per level of nesting, and a tree that reaches one node through many aliases makes every
-// walk of it exponential ("billion laughs").
+// Refused besides syntax errors, so that reading stays bounded in time and memory and means
+// what is written: a file over kMaxFileBytes, nesting deeper than kMaxNesting, any anchor (&a),
+// alias (*a) or tag (!t), a second document, and control characters.
+//
+// libyaml replaced yaml-cpp here: it reads our files in about a tenth of yaml-cpp's
+// instructions, which was most of the host's start-up (docs/performance.md).
 #pragma once
 
 #include <cstddef>
@@ -22,12 +23,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 namespace section::yaml {
 
-// Our largest file is about 35 KB. yaml-cpp needs about 250 MB and a second or so for a
-// worst-case document of this size; four times as much took over a gigabyte.
+// Our largest file is about 35 KB; a file 30 times as large is surely a mistake.
 inline constexpr std::size_t kMaxFileBytes = 1024 * 1024;
 // Our files nest fewer than 10 levels (each block or flow mapping or sequence is one).
 inline constexpr int kMaxNesting = 64;
@@ -52,17 +50,17 @@ class Error : public std::runtime_error {
 };
 
 class Map;
+namespace detail {
+struct Document;  // the parsed tree (yaml.cc)
+}  // namespace detail
 
 // A node of a loaded document together with its path and file, so that any error about it can
 // say where it is.
 class Value {
  public:
-  Value(std::shared_ptr<const std::string> file, YAML::Node node, std::string path,
-        YAML::Mark fallback = YAML::Mark::null_mark());
-
   const std::string& path() const { return path_; }
-  const std::string& file() const { return *file_; }
-  int line() const;
+  const std::string& file() const;
+  int line() const { return line_; }
   bool is_null() const;
 
   // A mapping whose keys are all among `allowed`; any other key, or a key given twice, is an
@@ -82,10 +80,16 @@ class Value {
 
  private:
   friend class Map;
-  std::shared_ptr<const std::string> file_;
-  YAML::Node node_;
+  friend Value load_string(const std::string& text, const std::string& name);
+  // `fallback_*`: where errors point when the node has no text of its own (an empty value).
+  Value(std::shared_ptr<const detail::Document> document, std::uint32_t node, std::string path,
+        int fallback_line = 0, int fallback_column = 0);
+
+  std::shared_ptr<const detail::Document> document_;
+  std::uint32_t node_;
   std::string path_;
-  YAML::Mark mark_;  // where errors about this value point
+  int line_ = 0;  // where errors about this value point, 1-based; 0 when unknown
+  int column_ = 0;
 };
 
 class Map {
