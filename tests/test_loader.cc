@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "host/config/host_config.h"
+#include "host/loading/deadline_call.h"
 #include "host/loading/plugin_instance.h"
 #include "host/registry/registry.h"
 #include "test_env.h"
@@ -287,4 +288,50 @@ TEST_CASE("a plugin's republish request publishes a new version to subscribers",
   CHECK(component.id() == "counter");
   CHECK(component.results(0).measures(0).values(0).number().units() == 4);  // published four times
   registry.stop();
+}
+
+TEST_CASE("a call past its deadline is abandoned, and the next call does not wait behind it", "[loader][deadline]") {
+  using namespace std::chrono_literals;
+  std::mutex mutex;
+  std::condition_variable released_changed;
+  bool released = false;
+  const int abandoned_before = loading::abandoned_calls();
+  CHECK_FALSE(loading::call_with_deadline(
+      [&] {
+        std::unique_lock<std::mutex> lock(mutex);
+        released_changed.wait(lock, [&] { return released; });
+      },
+      50ms));
+  CHECK(loading::abandoned_calls() == abandoned_before + 1);
+  // The hung call still holds its thread; this one gets another at once.
+  bool ran = false;
+  CHECK(loading::call_with_deadline([&] { ran = true; }, 5000ms));
+  CHECK(ran);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    released = true;
+  }
+  released_changed.notify_all();
+  for (int i = 0; i < 500 && loading::abandoned_calls() != abandoned_before; ++i) std::this_thread::sleep_for(10ms);
+  CHECK(loading::abandoned_calls() == abandoned_before);
+}
+
+TEST_CASE("calls one after another reuse threads, never the caller's", "[loader][deadline]") {
+  using namespace std::chrono_literals;
+  // Counts the calls each thread has run: a thread made for one call would always count 1.
+  static thread_local int calls_here = 0;
+  int most = 0;
+  bool on_caller = false;
+  for (int i = 0; i < 50; ++i) {
+    REQUIRE(loading::call_with_deadline(
+        [&] {
+          most = std::max(most, ++calls_here);
+          on_caller = on_caller || calls_here > 1000;
+        },
+        5000ms));
+  }
+  calls_here = 1000;  // the caller's own count: a call run here would see it
+  REQUIRE(loading::call_with_deadline([&] { on_caller = on_caller || ++calls_here > 1000; }, 5000ms));
+  CHECK(most > 1);
+  CHECK_FALSE(on_caller);
 }

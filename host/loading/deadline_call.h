@@ -1,4 +1,5 @@
-// Runs a plugin hook on a thread of its own and waits for it at most until a deadline. A hook
+// Runs a plugin hook on a thread other than the caller's (one of a pool, never shared by two
+// calls at once) and waits for it at most until a deadline. A hook
 // that overruns is abandoned, not killed (a thread cannot be killed safely): the thread keeps
 // everything the call uses alive, and whatever it returns, if it ever does, is dropped then.
 #pragma once
