@@ -356,3 +356,18 @@ TEST_CASE("every Section 29F data file passes its reader", "[sdk][reader]") {
     CHECK(findings.to_string() == "");
   }
 }
+
+TEST_CASE("strict YAML finds a duplicate among many keys, and looks keys up by binary search", "[sdk][yaml]") {
+  std::string text;
+  for (int i = 0; i < 40000; ++i) text += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  const yaml::Map map = yaml::load_string(text, "many.yaml").open_map();
+  CHECK(map.required("k0").integer(0, 100000) == 0);
+  CHECK(map.required("k39999").integer(0, 100000) == 39999);
+  CHECK_FALSE(map.has("k40000"));
+  CHECK(map.entries().size() == 40000);
+  CHECK(map.entries()[12345].first == "k12345");  // document order, not key order
+  // Two keys given twice: the error names the first one given again, and where it was first.
+  const std::string twice = text + "k7: again\nk3: again\n";
+  CHECK_THROWS_WITH(yaml::load_string(twice, "many.yaml").open_map(),
+                    Catch::StartsWith("many.yaml:40001:1: k7: duplicate key 'k7' (first given at line 8)"));
+}

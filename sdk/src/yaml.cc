@@ -7,24 +7,32 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 
 #include <yaml.h>
 
 namespace section::yaml {
 namespace detail {
 
+// A node takes no allocation of its own: a scalar's text is a piece of Document::text, a
+// collection's items a run of Document::items.
 struct Node {
   enum class Kind : std::uint8_t { kNull, kScalar, kSequence, kMapping };
   Kind kind = Kind::kNull;
   int line = 0;  // 1-based
   int column = 0;
-  std::string scalar;
-  std::vector<std::uint32_t> items;  // a list's items; a mapping's keys and values, alternating
+  std::uint32_t first = 0;  // a scalar's first byte in text; a collection's first item in items
+  std::uint32_t size = 0;   // its bytes; its items (a mapping's keys and values, alternating)
 };
 
 struct Document {
   std::string file;
   std::vector<Node> nodes;  // the root first
+  std::string text;         // every scalar, one after another
+  std::vector<std::uint32_t> items;
+
+  std::string_view scalar(const Node& node) const { return std::string_view(text).substr(node.first, node.size); }
+  const std::uint32_t* items_of(const Node& node) const { return items.data() + node.first; }
 };
 
 }  // namespace detail
@@ -41,10 +49,10 @@ std::string quoted(const std::string& word) {
   return "'" + word.substr(0, cut) + "…' (" + std::to_string(word.size()) + " bytes)";
 }
 
-std::string describe(const detail::Node& node) {
+std::string describe(const detail::Document& document, const detail::Node& node) {
   switch (node.kind) {
     case detail::Node::Kind::kNull: return "nothing";
-    case detail::Node::Kind::kScalar: return quoted(node.scalar);
+    case detail::Node::Kind::kScalar: return quoted(std::string(document.scalar(node)));
     case detail::Node::Kind::kSequence: return "a list";
     case detail::Node::Kind::kMapping: return "a mapping";
   }
@@ -121,6 +129,11 @@ class Builder {
   std::shared_ptr<detail::Document> build() {
     auto document = std::make_shared<detail::Document>();
     document->file = name_;
+    // Our files hold about one node per 20 bytes, and less text than the file.
+    document->nodes.reserve(text_.size() / 16 + 1);
+    document->items.reserve(text_.size() / 16 + 1);
+    document->text.reserve(text_.size());
+    document_ = document.get();
     nodes_ = &document->nodes;
     bool done = false;
     while (!done) {
@@ -163,7 +176,11 @@ class Builder {
         const bool null = scalar.style == YAML_PLAIN_SCALAR_STYLE &&
                           is_null_word(reinterpret_cast<const char*>(scalar.value), scalar.length);
         detail::Node& node = add(mark, null ? detail::Node::Kind::kNull : detail::Node::Kind::kScalar);
-        if (!null) node.scalar.assign(reinterpret_cast<const char*>(scalar.value), scalar.length);
+        if (!null) {
+          node.first = static_cast<std::uint32_t>(document_->text.size());
+          node.size = static_cast<std::uint32_t>(scalar.length);
+          document_->text.append(reinterpret_cast<const char*>(scalar.value), scalar.length);
+        }
         return false;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -175,15 +192,14 @@ class Builder {
         open(mark, detail::Node::Kind::kMapping);
         return false;
       case YAML_SEQUENCE_END_EVENT:
-      case YAML_MAPPING_END_EVENT: open_.pop_back(); return false;
+      case YAML_MAPPING_END_EVENT: close(); return false;
       case YAML_STREAM_END_EVENT: return true;
       default: return false;  // stream start, document end, no event
     }
   }
 
   detail::Node& add(const yaml_mark_t& mark, detail::Node::Kind kind) {
-    const auto index = static_cast<std::uint32_t>(nodes_->size());
-    if (!open_.empty()) (*nodes_)[open_.back()].items.push_back(index);
+    if (!open_.empty()) pending_.push_back(static_cast<std::uint32_t>(nodes_->size()));
     detail::Node& node = nodes_->emplace_back();
     node.kind = kind;
     node.line = line_of(mark);
@@ -195,7 +211,18 @@ class Builder {
       fail(mark, "the document nests deeper than " + std::to_string(kMaxNesting) + " levels");
     }
     add(mark, kind);
-    open_.push_back(static_cast<std::uint32_t>(nodes_->size() - 1));
+    open_.push_back({static_cast<std::uint32_t>(nodes_->size() - 1), pending_.size()});
+  }
+  // A collection's items are pending until it ends; then they go to the document in one run.
+  void close() {
+    const Open open = open_.back();
+    open_.pop_back();
+    detail::Node& node = (*nodes_)[open.node];
+    node.first = static_cast<std::uint32_t>(document_->items.size());
+    node.size = static_cast<std::uint32_t>(pending_.size() - open.pending);
+    document_->items.insert(document_->items.end(), pending_.begin() + static_cast<std::ptrdiff_t>(open.pending),
+                            pending_.end());
+    pending_.resize(open.pending);
   }
 
   void check_properties(const yaml_mark_t& mark, const yaml_char_t* anchor, const yaml_char_t* tag) const {
@@ -242,8 +269,14 @@ class Builder {
   const std::string& text_;
   const std::string& name_;
   yaml_parser_t parser_{};
+  struct Open {
+    std::uint32_t node;
+    std::size_t pending;  // where its items start in pending_
+  };
+  detail::Document* document_ = nullptr;
   std::vector<detail::Node>* nodes_ = nullptr;
-  std::vector<std::uint32_t> open_;  // the collections not yet ended, outermost first
+  std::vector<Open> open_;               // the collections not yet ended, outermost first
+  std::vector<std::uint32_t> pending_;   // the items of the open collections, in order
   int documents_ = 0;
 };
 
@@ -277,28 +310,43 @@ bool Value::is_null() const { return document_->nodes[node_].kind == detail::Nod
 void Value::fail(const std::string& reason) const { throw Error(document_->file, line_, column_, path_, reason); }
 
 Map Value::open_map() const {
-  const detail::Node& node = document_->nodes[node_];
-  if (node.kind != detail::Node::Kind::kMapping) fail("expected a mapping, found " + describe(node));
+  const detail::Document& document = *document_;
+  const detail::Node& node = document.nodes[node_];
+  if (node.kind != detail::Node::Kind::kMapping) fail("expected a mapping, found " + describe(document, node));
+  const std::uint32_t* items = document.items_of(node);
   std::vector<std::pair<std::string, Value>> entries;
-  std::vector<Value> keys;
-  std::unordered_map<std::string, std::size_t> index;
-  entries.reserve(node.items.size() / 2);
-  keys.reserve(node.items.size() / 2);
-  for (std::size_t i = 0; i + 1 < node.items.size(); i += 2) {
-    const detail::Node& key_node = document_->nodes[node.items[i]];
+  std::vector<std::uint32_t> keys;
+  entries.reserve(node.size / 2);
+  keys.reserve(node.size / 2);
+  for (std::uint32_t i = 0; i + 1 < node.size; i += 2) {
+    const detail::Node& key_node = document.nodes[items[i]];
     if (key_node.kind != detail::Node::Kind::kScalar) {
-      Value(document_, node.items[i], path_).fail("a key must be a plain word, found " + describe(key_node));
+      Value(document_, items[i], path_).fail("a key must be a plain word, found " + describe(document, key_node));
     }
-    const std::string& key = key_node.scalar;
+    std::string key(document.scalar(key_node));
     std::string path = child_path(path_, key);
-    const auto [first, inserted] = index.emplace(key, entries.size());
-    if (!inserted) {
-      Value(document_, node.items[i], path)
-          .fail("duplicate key " + quoted(key) + " (first given at line " + std::to_string(keys[first->second].line()) + ")");
-    }
     // An empty value has no position of its own; errors about it point at its key.
-    entries.emplace_back(key, Value(document_, node.items[i + 1], path, key_node.line, key_node.column));
-    keys.push_back(Value(document_, node.items[i], std::move(path)));
+    Value value(document_, items[i + 1], std::move(path), key_node.line, key_node.column);
+    entries.emplace_back(std::move(key), std::move(value));
+    keys.push_back(items[i]);
+  }
+  // Sorted by key, with equal keys in document order: lookups and duplicates in O(n log n).
+  std::vector<std::uint32_t> index(entries.size());
+  for (std::uint32_t i = 0; i < index.size(); ++i) index[i] = i;
+  std::stable_sort(index.begin(), index.end(), [&](std::uint32_t a, std::uint32_t b) { return entries[a].first < entries[b].first; });
+  // A key given again: the earliest second occurrence in the document, beside its first.
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> duplicate;
+  for (std::size_t i = 1; i < index.size(); ++i) {
+    const bool again = entries[index[i]].first == entries[index[i - 1]].first;
+    const bool second = again && (i < 2 || entries[index[i - 2]].first != entries[index[i]].first);
+    if (second && (!duplicate || index[i] < duplicate->second)) duplicate = std::make_pair(index[i - 1], index[i]);
+  }
+  if (duplicate) {
+    const auto [first, again] = *duplicate;
+    const std::string& key = entries[again].first;
+    Value(document_, keys[again], entries[again].second.path())
+        .fail("duplicate key " + quoted(key) + " (first given at line " +
+              std::to_string(document.nodes[keys[first]].line) + ")");
   }
   return Map(*this, std::move(entries), std::move(keys), std::move(index));
 }
@@ -309,7 +357,10 @@ Map Value::map(std::initializer_list<const char*> allowed) const {
     const std::string& key = result.entries_[i].first;
     bool known = false;
     for (const char* word : allowed) known = known || key == word;
-    if (!known) result.keys_[i].fail("unknown key " + quoted(key) + " (expected one of: " + join(allowed) + ")");
+    if (!known) {
+      Value(result.self_.document_, result.keys_[i], result.entries_[i].second.path())
+          .fail("unknown key " + quoted(key) + " (expected one of: " + join(allowed) + ")");
+    }
   }
   return result;
 }
@@ -317,11 +368,12 @@ Map Value::map(std::initializer_list<const char*> allowed) const {
 std::vector<Value> Value::list() const {
   if (is_null()) return {};
   const detail::Node& node = document_->nodes[node_];
-  if (node.kind != detail::Node::Kind::kSequence) fail("expected a list, found " + describe(node));
+  if (node.kind != detail::Node::Kind::kSequence) fail("expected a list, found " + describe(*document_, node));
+  const std::uint32_t* children = document_->items_of(node);
   std::vector<Value> items;
-  items.reserve(node.items.size());
-  for (std::size_t i = 0; i < node.items.size(); ++i) {
-    items.push_back(Value(document_, node.items[i], path_ + "[" + std::to_string(i) + "]"));
+  items.reserve(node.size);
+  for (std::uint32_t i = 0; i < node.size; ++i) {
+    items.push_back(Value(document_, children[i], path_ + "[" + std::to_string(i) + "]"));
   }
   return items;
 }
@@ -329,14 +381,14 @@ std::vector<Value> Value::list() const {
 std::string Value::text() const {
   if (is_null()) return {};
   const detail::Node& node = document_->nodes[node_];
-  if (node.kind != detail::Node::Kind::kScalar) fail("expected text, found " + describe(node));
-  return node.scalar;
+  if (node.kind != detail::Node::Kind::kScalar) fail("expected text, found " + describe(*document_, node));
+  return std::string(document_->scalar(node));
 }
 
 std::string Value::str() const {
   const detail::Node& node = document_->nodes[node_];
-  if (node.kind != detail::Node::Kind::kScalar || node.scalar.empty()) fail("expected a value, found " + describe(node));
-  return node.scalar;
+  if (node.kind != detail::Node::Kind::kScalar || node.size == 0) fail("expected a value, found " + describe(*document_, node));
+  return std::string(document_->scalar(node));
 }
 
 std::int64_t Value::integer(std::int64_t min, std::int64_t max) const {
@@ -368,16 +420,22 @@ std::string Value::choice(std::initializer_list<const char*> choices) const {
   fail(quoted(word) + " is not one of: " + join(choices));
 }
 
-Map::Map(Value self, std::vector<std::pair<std::string, Value>> entries, std::vector<Value> keys,
-         std::unordered_map<std::string, std::size_t> index)
+Map::Map(Value self, std::vector<std::pair<std::string, Value>> entries, std::vector<std::uint32_t> keys,
+         std::vector<std::uint32_t> index)
     : self_(std::move(self)), entries_(std::move(entries)), keys_(std::move(keys)), index_(std::move(index)) {}
 
-bool Map::has(const std::string& key) const { return index_.count(key) > 0; }
+const Value* Map::find(const std::string& key) const {
+  const auto found = std::lower_bound(index_.begin(), index_.end(), key,
+                                      [&](std::uint32_t entry, const std::string& k) { return entries_[entry].first < k; });
+  if (found == index_.end() || entries_[*found].first != key) return nullptr;
+  return &entries_[*found].second;
+}
+
+bool Map::has(const std::string& key) const { return find(key) != nullptr; }
 
 std::optional<Value> Map::optional(const std::string& key) const {
-  const auto found = index_.find(key);
-  if (found == index_.end()) return std::nullopt;
-  return entries_[found->second].second;
+  if (const Value* found = find(key)) return *found;
+  return std::nullopt;
 }
 
 Value Map::required(const std::string& key) const {

@@ -20,7 +20,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace section::yaml {
@@ -103,12 +102,13 @@ class Map {
 
  private:
   friend class Value;
-  Map(Value self, std::vector<std::pair<std::string, Value>> entries, std::vector<Value> keys,
-      std::unordered_map<std::string, std::size_t> index);
+  Map(Value self, std::vector<std::pair<std::string, Value>> entries, std::vector<std::uint32_t> keys,
+      std::vector<std::uint32_t> index);
+  const Value* find(const std::string& key) const;
   Value self_;
   std::vector<std::pair<std::string, Value>> entries_;
-  std::vector<Value> keys_;  // where each key is written, for errors about the key itself
-  std::unordered_map<std::string, std::size_t> index_;  // key -> entry, so lookups stay O(1)
+  std::vector<std::uint32_t> keys_;   // each key's node, for errors about the key itself
+  std::vector<std::uint32_t> index_;  // entries by key, so that a lookup is a binary search
 };
 
 // Reads and parses a file. Throws Error for an unreadable file, a syntax error, an empty
