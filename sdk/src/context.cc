@@ -140,7 +140,7 @@ void DataPlugin::start() {
     }
   }
   data_path_ = context_.data_path("data", "component.yaml");
-  section::v1::Component component = load();
+  std::string component = load().SerializeAsString();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     component_ = std::move(component);
@@ -149,8 +149,10 @@ void DataPlugin::start() {
 }
 
 section::v1::Component DataPlugin::publish() {
+  section::v1::Component component;
   std::lock_guard<std::mutex> lock(mutex_);
-  return component_;
+  if (!component.ParseFromString(component_)) throw DataError(data_path_.string() + ": the data read could not be kept");
+  return component;
 }
 
 void DataPlugin::stop() {
@@ -182,7 +184,7 @@ void DataPlugin::watch(std::chrono::milliseconds interval) {
       continue;
     }
     try {
-      section::v1::Component component = load();
+      std::string component = load().SerializeAsString();
       {
         std::lock_guard<std::mutex> lock(mutex_);
         component_ = std::move(component);

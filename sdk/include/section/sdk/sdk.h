@@ -185,7 +185,8 @@ class DataPlugin : public Plugin {
   const Context& context_;
   std::filesystem::path data_path_;
   mutable std::mutex mutex_;
-  section::v1::Component component_;
+  // The component serialized: a third of its size as a message, and the host keeps its own.
+  std::string component_;
   std::condition_variable stop_changed_;
   bool stopping_ = false;
   std::thread watcher_;
