@@ -152,3 +152,23 @@ TEST_CASE("components must fit together", "[validation]") {
   CHECK_THAT(aggregate::validate_together({edm, edm2}).message(),
              Catch::Contains("a second executive direction and management component"));
 }
+
+TEST_CASE("components checked one at a time must fit with those before them", "[validation]") {
+  aggregate::TogetherCheck together;
+  v1::Component edm = test::component("edm");
+  v1::Component edm2 = edm;
+  edm2.set_id("edm2");
+  v1::Component hr = test::component("hr");
+  v1::Component support2 = test::component("support");
+  support2.set_id("support2");
+  support2.set_subprogramme(2);
+  v1::Component support = test::component("support");
+  CHECK(together.add(edm).is_ok());
+  CHECK(together.add(hr).is_ok());
+  CHECK_THAT(together.add(support2).message(),
+             Catch::Contains("support2: subprogramme 2 is already published by another component"));
+  CHECK_THAT(together.add(edm2).message(), Catch::Contains("edm2: a second executive direction and management component"));
+  // What did not fit is not remembered: subprogramme 3 is still free, and the same again fits.
+  CHECK(together.add(support).is_ok());
+  CHECK_FALSE(together.add(support).is_ok());
+}

@@ -206,4 +206,20 @@ Status validate_together(const std::vector<const section::v1::Component*>& compo
   return problems.status("the components do not fit together:");
 }
 
+Status TogetherCheck::add(const section::v1::Component& c) {
+  // The same problems, in the same words, as validate_together.
+  Problems problems;
+  const bool executive = c.kind() == section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT;
+  const bool numbered = c.kind() == section::v1::SUBPROGRAMME;
+  if (executive && executive_) problems.add(c.id(), "a second executive direction and management component");
+  if (numbered && subprogrammes_.count(c.subprogramme()) > 0) {
+    problems.add(c.id(), "subprogramme " + std::to_string(c.subprogramme()) + " is already published by another component");
+  }
+  Status fits = problems.status("the components do not fit together:");
+  if (!fits) return fits;
+  executive_ = executive_ || executive;
+  if (numbered) subprogrammes_.insert(c.subprogramme());
+  return fits;
+}
+
 }  // namespace section::aggregate

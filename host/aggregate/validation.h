@@ -3,6 +3,7 @@
 // figure given twice. Domain rules (percentages, cumulative series) are the plugins' own.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,5 +19,19 @@ Status validate_component(const section::v1::Component& component, const std::st
 Status validate_together(const std::vector<section::v1::Component>& components);
 // The same without copies, for the registry, which checks each new component against many.
 Status validate_together(const std::vector<const section::v1::Component*>& components);
+
+// The same check one component at a time, each against those added before it: start-up checks
+// its components in configuration order in O(n log n), where validate_together for each would
+// take O(n² log n) (a tenth of a second with 1,000 components).
+class TogetherCheck {
+ public:
+  // Ok and remembered when `component` fits with those added before; else why not, and it is
+  // not remembered.
+  Status add(const section::v1::Component& component);
+
+ private:
+  std::set<int> subprogrammes_;
+  bool executive_ = false;
+};
 
 }  // namespace section::aggregate

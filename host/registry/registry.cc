@@ -123,13 +123,21 @@ Status Registry::start(const config::HostConfig& config) {
 
   // Then, in the configuration's order, as if one by one: the first error that stops start-up
   // is the one reported, and each component must fit with those before it.
+  aggregate::TogetherCheck together;
+  const auto fits = [&](Started& item) {
+    const Status fit = together.add(item.component);
+    if (fit) return true;
+    item.error.kind = loading::PluginError::Kind::kInvalidComponent;
+    item.error.message = "plugin '" + item.slot->config.id + "' published a component that does not fit: " + fit.message();
+    return false;
+  };
   for (std::size_t i = 0; i < started.size(); ++i) {
     Started& item = started[i];
     const config::PluginConfig& plugin = config.plugins[i];
     if (plugin.enabled) {
-      std::vector<const Slot*> others;
-      for (const auto& slot : slots_) others.push_back(slot.get());
-      if (!item.ok || !accept(*item.slot, std::move(item.component), others, &item.error)) {
+      if (item.ok && fits(item)) {
+        serve(*item.slot, std::move(item.component));
+      } else {
         item.slot->source.reset();
         if (item.error.stops_startup()) {
           return Status::error(config_.path.string() + ":" + std::to_string(plugin.line) + ": plugin '" + plugin.id + "': " +
@@ -249,6 +257,11 @@ bool Registry::accept(Slot& slot, section::v1::Component component, const std::v
     error->message = "plugin '" + slot.config.id + "' published a component that does not fit: " + fits.message();
     return false;
   }
+  serve(slot, std::move(component));
+  return true;
+}
+
+void Registry::serve(Slot& slot, section::v1::Component component) {
   if (slot.status.state() != section::v1::SERVING) slot.serving_since = Clock::now();
   slot.status.set_state(section::v1::SERVING);
   slot.status.set_title(component.title());
@@ -257,7 +270,6 @@ bool Registry::accept(Slot& slot, section::v1::Component component, const std::v
   slot.status.set_crash_looping(false);
   *slot.status.mutable_published_at() = now_timestamp();
   slot.component = std::move(component);
-  return true;
 }
 
 void Registry::publish_view(const std::string& reason) {

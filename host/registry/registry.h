@@ -144,6 +144,8 @@ class Registry {
   bool publish_alone(Slot& slot, section::v1::Component* component, loading::PluginError* error);
   bool accept(Slot& slot, section::v1::Component component, const std::vector<const Slot*>& others,
               loading::PluginError* error);
+  // accept() once the component is known to fit: the slot serves it.
+  void serve(Slot& slot, section::v1::Component component);
   void publish_view(const std::string& reason);
 
   void enqueue(Work work);
