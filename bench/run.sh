@@ -118,24 +118,40 @@ done
 stop_host
 
 echo "bench: start-up to SERVING" >&2
-# config file, runs → the times in microseconds and the RSS once serving, as JSON
+# Sets elapsed_us to the microseconds from spawning a server to reading its first line
+# (section-host's "serving" line, printed once health is SERVING; the floor's once it listens),
+# and started_pid. The clock is bash's own $EPOCHREALTIME, so that reading it starts no process.
+time_to_line() {
+  local start end line
+  rm -f "$work/start.out"
+  mkfifo "$work/start.out"
+  start=${EPOCHREALTIME/[.,]/}
+  "$@" >"$work/start.out" 2>"$work/start.err" &
+  started_pid=$!
+  read -r -t 300 line <"$work/start.out" || { tail "$work/start.err" >&2; exit 1; }
+  end=${EPOCHREALTIME/[.,]/}
+  elapsed_us=$(( end - start ))
+}
+# config file, runs → the times in microseconds and the RSS once serving, as JSON; with a third
+# argument, the bare floor server is started the same way before each run, as its floor.
 startup() {
-  local times=() rss=0 start end line
+  local times=() floor=() rss=0
   for _ in $(seq "$2"); do
-    rm -f "$work/host.out"
-    mkfifo "$work/host.out"
-    start=$(date +%s%N)
-    "$bin/section-host" --config "$1" --listen 127.0.0.1:0 >"$work/host.out" 2>"$work/host.err" &
-    host_pid=$!
-    read -r -t 300 line <"$work/host.out" || { tail "$work/host.err" >&2; exit 1; }
-    end=$(date +%s%N)
+    if [ -n "${3:-}" ]; then
+      time_to_line "$bin/section-bench-floor" --listen 127.0.0.1:0 --bytes 64
+      floor+=("$elapsed_us")
+      kill -TERM "$started_pid"
+      wait "$started_pid" || true
+    fi
+    time_to_line "$bin/section-host" --config "$1" --listen 127.0.0.1:0
+    times+=("$elapsed_us")
+    host_pid=$started_pid
     rss=$(rss_kb "$host_pid")
     stop_host
-    times+=("$(( (end - start) / 1000 ))")
   done
-  echo "{\"runs_us\": [$(IFS=,; echo "${times[*]}")], \"rss_kb\": $rss}"
+  echo "{\"runs_us\": [$(IFS=,; echo "${times[*]}")], \"floor_runs_us\": [$(IFS=,; echo "${floor[*]}")], \"rss_kb\": $rss}"
 }
-record startup default "$(startup "$(config startup </dev/null)" "$startup_runs")"
+record startup default "$(startup "$(config startup </dev/null)" "$startup_runs" with-floor)"
 
 # Generated components: each its own data file (a copy of a Section 29F subprogramme's, with
 # its own id and number), all served by the one bench plugin library.
@@ -151,6 +167,8 @@ for i in $(seq "$generated"); do
   printf '  - id: g%d\n    library: %s\n    settings: {data: %s, watch_ms: 0}\n' "$i" "$plugin" "$work/generated/g$i.yaml" >>"$generated_config"
 done
 record startup "generated_$generated" "$(startup "$generated_config" "$big_runs")"
+# The same with malloc asking for transparent huge pages: most of this start-up is page faults.
+record startup "generated_${generated}_hugetlb" "$(GLIBC_TUNABLES=glibc.malloc.hugetlb=1 startup "$generated_config" "$big_runs")"
 
 echo "bench: aggregation time by number of components" >&2
 record aggregate curve "$(taskset -c "$server_cpu" "$bin/section-bench-aggregate" --source "$root" --counts "$counts" --repeats "$repeats")"
