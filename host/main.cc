@@ -15,8 +15,10 @@
 #include <iostream>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include <google/protobuf/util/time_util.h>
+#include <grpc/grpc.h>
 
 #include "host/app/check_report.h"
 #include "host/app/signal_watcher.h"
@@ -111,11 +113,15 @@ fs::path default_plugin_dir() {
   return ec ? dir.lexically_normal() : canonical;
 }
 
-// Logs the error; in check mode also prints it as the check's verdict on standard output.
+// Logs the error; in check mode also prints it as the check's verdict on standard output. Ends
+// without static destructors: gRPC's core may still be starting on another thread (GrpcCore),
+// and nothing else has started yet.
 [[noreturn]] void fail(int code, const std::string& message, bool check) {
   section::log::error(message);
   if (check) std::printf("check failed: %s\n", message.c_str());
-  std::exit(code);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(code);
 }
 
 // A plugin call abandoned at its deadline may still be running: static destructors must not
@@ -148,6 +154,25 @@ void warn_about_plaintext_tokens(const section::config::HostConfig& config) {
   }
 }
 
+// Starts gRPC's core on a thread of its own; ready() waits for it. Keeps it started until the
+// end of main().
+class GrpcCore {
+ public:
+  GrpcCore() : starting_([] { grpc_init(); }) {}
+  ~GrpcCore() {
+    ready();
+    grpc_shutdown();
+  }
+  GrpcCore(const GrpcCore&) = delete;
+  GrpcCore& operator=(const GrpcCore&) = delete;
+  void ready() {
+    if (starting_.joinable()) starting_.join();
+  }
+
+ private:
+  std::thread starting_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -161,6 +186,9 @@ int main(int argc, char** argv) {
 
   // Before any other thread exists, so that only the watcher ever receives these signals.
   section::app::SignalWatcher signals;
+  // gRPC's core starts (about 1.5 ms) while the configuration and the section file are read;
+  // the server's credentials would otherwise start it after them.
+  GrpcCore grpc_core;
 
   auto config = section::config::load_host_config(options.config, default_plugin_dir());
   if (!config) fail(2, config.status().message(), options.check);
@@ -173,6 +201,7 @@ int main(int argc, char** argv) {
   auto section_file = section::config::load_section_file(config->section_file);
   if (!section_file) fail(2, section_file.status().message(), options.check);
   // TLS is checked before anything starts: a host told to use TLS never serves without it.
+  grpc_core.ready();
   auto credentials = section::security::server_credentials(config->tls);
   if (!credentials) fail(2, config->path.string() + ": tls: " + credentials.status().message(), options.check);
   warn_about_plaintext_tokens(*config);
