@@ -1,10 +1,8 @@
 #include "section/sdk/yaml.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string_view>
