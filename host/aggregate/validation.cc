@@ -192,34 +192,36 @@ Status validate_together(const std::vector<section::v1::Component>& components) 
 
 Status validate_together(const std::vector<const section::v1::Component*>& components) {
   Problems problems;
-  std::set<int> numbers;
-  int executive = 0;
+  TogetherCheck together;
   for (const section::v1::Component* component : components) {
-    const section::v1::Component& c = *component;
-    if (c.kind() == section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT && ++executive > 1) {
-      problems.add(c.id(), "a second executive direction and management component");
-    }
-    if (c.kind() == section::v1::SUBPROGRAMME && !numbers.insert(c.subprogramme()).second) {
-      problems.add(c.id(), "subprogramme " + std::to_string(c.subprogramme()) + " is already published by another component");
-    }
+    for (const std::string& reason : together.reasons(*component)) problems.add(component->id(), reason);
+    together.remember(*component);
   }
   return problems.status("the components do not fit together:");
 }
 
-Status TogetherCheck::add(const section::v1::Component& c) {
-  // The same problems, in the same words, as validate_together.
+Status TogetherCheck::add(const section::v1::Component& component) {
   Problems problems;
-  const bool executive = c.kind() == section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT;
-  const bool numbered = c.kind() == section::v1::SUBPROGRAMME;
-  if (executive && executive_) problems.add(c.id(), "a second executive direction and management component");
-  if (numbered && subprogrammes_.count(c.subprogramme()) > 0) {
-    problems.add(c.id(), "subprogramme " + std::to_string(c.subprogramme()) + " is already published by another component");
-  }
+  for (const std::string& reason : reasons(component)) problems.add(component.id(), reason);
   Status fits = problems.status("the components do not fit together:");
-  if (!fits) return fits;
-  executive_ = executive_ || executive;
-  if (numbered) subprogrammes_.insert(c.subprogramme());
+  if (fits) remember(component);
   return fits;
+}
+
+std::vector<std::string> TogetherCheck::reasons(const section::v1::Component& c) const {
+  std::vector<std::string> out;
+  if (c.kind() == section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT && executive_) {
+    out.push_back("a second executive direction and management component");
+  }
+  if (c.kind() == section::v1::SUBPROGRAMME && subprogrammes_.count(c.subprogramme()) > 0) {
+    out.push_back("subprogramme " + std::to_string(c.subprogramme()) + " is already published by another component");
+  }
+  return out;
+}
+
+void TogetherCheck::remember(const section::v1::Component& c) {
+  executive_ = executive_ || c.kind() == section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT;
+  if (c.kind() == section::v1::SUBPROGRAMME) subprogrammes_.insert(c.subprogramme());
 }
 
 }  // namespace section::aggregate

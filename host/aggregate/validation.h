@@ -30,6 +30,11 @@ class TogetherCheck {
   Status add(const section::v1::Component& component);
 
  private:
+  friend Status validate_together(const std::vector<const section::v1::Component*>& components);
+  // Why `component` does not fit with those remembered; empty when it fits.
+  std::vector<std::string> reasons(const section::v1::Component& component) const;
+  void remember(const section::v1::Component& component);
+
   std::set<int> subprogrammes_;
   bool executive_ = false;
 };
