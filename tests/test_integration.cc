@@ -235,6 +235,48 @@ TEST_CASE("Watch sends the current version, then each new one, and shutdown ends
   CHECK(host.child().wait(std::chrono::seconds(15)) == 0);
 }
 
+TEST_CASE("no query answers from a version older than the one GetStatus or Watch has told of", "[grpc][watch]") {
+  // A version is the registry's as soon as it is built, and the queries' once its answers are
+  // serialized. GetStatus and a new Watch stream used to report the first, so a client could be
+  // told of version N and then be answered from N - 1. 150 versions, 8 ms apart.
+  const std::string config = test::default_config_text() + "  - id: counter\n    library: " +
+                             test::fixture("republishing_plugin").string() +
+                             "\n    settings: {interval_ms: '8', count: '150'}\n";
+  test::Host host(config);
+  REQUIRE(host.ok());
+  auto stub = stub_for(host.address());
+  int behind = 0;
+  int rounds_with_a_new_version = 0;
+  std::uint64_t seen = 0;
+  // Until no new version has come for a second (a busy host may merge republishes, so the
+  // last version's number is not known), and at most 20 s.
+  auto last_new = std::chrono::steady_clock::now();
+  const auto until = last_new + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() - last_new < std::chrono::seconds(1) && std::chrono::steady_clock::now() < until) {
+    grpc::ClientContext status_context;
+    v1::HostStatus status;
+    REQUIRE(stub->GetStatus(&status_context, {}, &status).ok());
+    grpc::ClientContext watch_context;
+    auto reader = stub->Watch(&watch_context, {});
+    v1::WatchEvent event;
+    REQUIRE(reader->Read(&event));
+    watch_context.TryCancel();
+    reader->Finish();
+    grpc::ClientContext section_context;
+    v1::Section section;
+    REQUIRE(stub->GetSection(&section_context, {}, &section).ok());
+    if (section.version() < status.version() || section.version() < event.version()) ++behind;
+    if (status.version() > seen) {
+      seen = status.version();
+      last_new = std::chrono::steady_clock::now();
+      ++rounds_with_a_new_version;
+    }
+  }
+  CHECK(rounds_with_a_new_version >= 20);  // the versions did change while the test asked
+  CHECK(behind == 0);
+  CHECK(host.stop() == 0);
+}
+
 TEST_CASE("a client that cancels a Watch mid-stream leaves the host serving", "[grpc][watch]") {
   test::Host host(test::default_config_text());
   REQUIRE(host.ok());

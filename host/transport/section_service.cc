@@ -30,13 +30,15 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   explicit WatchStream(SectionService& service) : service_(service) {}
 
   // Subscribes before reading the current view, so that no version published in between is
-  // missed; whichever arrives second is older and is not sent again.
+  // missed; whichever arrives second is older and is not sent again. The current view is the
+  // one the answers are built from: the registry's may be newer while they are being built, and
+  // a client told of a version must be answered from it.
   void begin() {
     std::weak_ptr<WatchStream> weak = shared_from_this();
     listener_ = service_.registry_.subscribe([weak](const registry::ViewPtr& view) {
       if (auto self = weak.lock()) self->offer(view);
     });
-    offer(service_.registry_.current());
+    offer(service_.answers()->view());
   }
 
   void offer(registry::ViewPtr view) {
@@ -179,7 +181,9 @@ grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext*
                                                     const section::v1::GetStatusRequest*,
                                                     section::v1::HostStatus* response) {
   if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetStatus")) return refused;
-  const registry::ViewPtr view = registry_.current();
+  // The version the other queries answer from, not the registry's newest: that one is served
+  // only once its answers are built.
+  const registry::ViewPtr view = answers()->view();
   {
     std::lock_guard<std::mutex> lock(info_mutex_);
     response->set_host_version(info_.version);
