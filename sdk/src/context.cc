@@ -57,11 +57,9 @@ std::string Findings::to_string() const {
   return out;
 }
 
-namespace {
-
 // What identifies one version of a file. The content's hash too: a same-size edit within the
 // file system's timestamp granularity leaves the modification time and size unchanged.
-struct FileStamp {
+struct DataPlugin::FileStamp {
   std::filesystem::file_time_type modified{};
   std::uintmax_t size = 0;
   std::size_t content = 0;
@@ -72,7 +70,7 @@ struct FileStamp {
   bool operator!=(const FileStamp& other) const { return !(*this == other); }
 };
 
-FileStamp stamp_of(const std::filesystem::path& path) {
+DataPlugin::FileStamp DataPlugin::stamp_of(const std::filesystem::path& path) {
   std::error_code ec;
   FileStamp stamp;
   stamp.modified = std::filesystem::last_write_time(path, ec);
@@ -86,8 +84,6 @@ FileStamp stamp_of(const std::filesystem::path& path) {
   stamp.exists = static_cast<bool>(in);
   return stamp;
 }
-
-}  // namespace
 
 DataPlugin::~DataPlugin() { stop(); }
 
@@ -140,12 +136,15 @@ void DataPlugin::start() {
     }
   }
   data_path_ = context_.data_path("data", "component.yaml");
+  // Before the file is read: an edit after this stamp is seen as a change, even one made before
+  // load() reads the file (then read once more, unchanged).
+  const FileStamp read = watch_ms > 0 ? stamp_of(data_path_) : FileStamp{};
   std::string component = load().SerializeAsString();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     component_ = std::move(component);
   }
-  if (watch_ms > 0) watcher_ = std::thread([this, watch_ms] { watch(std::chrono::milliseconds(watch_ms)); });
+  if (watch_ms > 0) watcher_ = std::thread([this, watch_ms, read] { watch(std::chrono::milliseconds(watch_ms), read); });
 }
 
 section::v1::Component DataPlugin::publish() {
@@ -164,8 +163,8 @@ void DataPlugin::stop() {
   if (watcher_.joinable()) watcher_.join();
 }
 
-void DataPlugin::watch(std::chrono::milliseconds interval) {
-  FileStamp seen = stamp_of(data_path_);
+void DataPlugin::watch(std::chrono::milliseconds interval, const FileStamp& read) {
+  FileStamp seen = read;
   FileStamp changing = seen;
   for (;;) {
     {

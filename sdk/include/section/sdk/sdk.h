@@ -180,7 +180,11 @@ class DataPlugin : public Plugin {
   section::v1::Component load() const;
   // That `component` is this plugin's, for the budget year the host gave it.
   void check_identity(const section::v1::Component& component, Findings& findings) const;
-  void watch(std::chrono::milliseconds interval);
+  struct FileStamp;  // what tells one version of the data file from another (context.cc)
+  static FileStamp stamp_of(const std::filesystem::path& path);
+  // Watches from `read`, the stamp taken before start() read the file, so that an edit made
+  // while the watcher thread was still starting is not taken for the file already read.
+  void watch(std::chrono::milliseconds interval, const FileStamp& read);
 
   const Context& context_;
   std::filesystem::path data_path_;
