@@ -11,11 +11,13 @@
 #include "host/loading/deadline_call.h"
 #include "host/loading/plugin_instance.h"
 #include "host/registry/registry.h"
+#include "plugin_request.h"
 #include "test_env.h"
 
 using namespace section;
 namespace fs = std::filesystem;
 using loading::PluginError;
+using test::request_for;
 
 namespace {
 
@@ -23,17 +25,6 @@ std::shared_ptr<loading::PluginLibrary> open(const fs::path& path, PluginError* 
   return loading::PluginLibrary::open(path, error);
 }
 
-v1::PluginStartRequest request_for(const std::string& id, const fs::path& library,
-                                   std::map<std::string, std::string> settings = {}) {
-  v1::PluginStartRequest request;
-  request.set_plugin_id(id);
-  request.set_library_path(library.string());
-  request.set_config_dir(fs::temp_directory_path().string());
-  request.set_budget_year(2022);
-  request.set_host_abi_version(SECTION_PLUGIN_ABI_VERSION);
-  for (const auto& [key, value] : settings) (*request.mutable_settings())[key] = value;
-  return request;
-}
 
 // Starts `library` as plugin `id`; the error when it does not start.
 std::optional<PluginError> start_error(const std::string& id, const fs::path& library,

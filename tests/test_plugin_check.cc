@@ -11,6 +11,7 @@
 #include "host/loading/plugin_library.h"
 #include "host/supervision/process_source.h"
 #include "section/sdk/sdk.h"
+#include "plugin_request.h"
 #include "test_env.h"
 
 using namespace section;
@@ -28,15 +29,7 @@ fs::path real_plugin(const std::string& id) { return test::plugin_dir() / id / (
 // The start request the host sends; the data file is given explicitly, so that a copied
 // library (below) reads the real data, and nothing watches it.
 v1::PluginStartRequest request_for(const std::string& id, const fs::path& library) {
-  v1::PluginStartRequest request;
-  request.set_plugin_id(id);
-  request.set_library_path(library.string());
-  request.set_config_dir(fs::temp_directory_path().string());
-  request.set_budget_year(2022);
-  request.set_host_abi_version(SECTION_PLUGIN_ABI_VERSION);
-  (*request.mutable_settings())["data"] = (test::plugin_dir() / id / "component.yaml").string();
-  (*request.mutable_settings())["watch_ms"] = "0";
-  return request;
+  return test::request_for(id, library, {{"data", (test::plugin_dir() / id / "component.yaml").string()}, {"watch_ms", "0"}});
 }
 
 enum class Isolation { kInProcess, kProcess };

@@ -4,6 +4,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include "figure_values.h"
 #include "host/reports/figures.h"
 
 using namespace section;
@@ -13,6 +14,9 @@ using section::v1::FigureChange;
 using section::v1::FigureRef;
 using section::v1::FigureValue;
 using section::v1::ReportValueRequest;
+using test::count_value;
+using test::number_value;
+using test::text_value;
 
 namespace {
 
@@ -94,28 +98,6 @@ FigureRef deliverable_ref(const std::string& deliverable, int year = 2021, v1::V
   figure.set_year(year);
   figure.set_kind(kind);
   return figure;
-}
-
-FigureValue number_value(std::int64_t units, std::uint32_t scale = 0, const std::string& text = "") {
-  FigureValue value;
-  value.set_present(true);
-  *value.mutable_number() = decimal(units, scale);
-  value.set_text(text);
-  return value;
-}
-
-FigureValue text_value(const std::string& text) {
-  FigureValue value;
-  value.set_present(true);
-  value.set_text(text);
-  return value;
-}
-
-FigureValue count_value(std::int64_t count) {
-  FigureValue value;
-  value.set_present(true);
-  value.set_count(count);
-  return value;
 }
 
 ReportValueRequest request(const FigureRef& figure, const FigureValue& value, const std::string& key = "key-1",

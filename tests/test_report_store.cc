@@ -18,6 +18,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include "figure_values.h"
 #include "host/store/report_store.h"
 #include "test_env.h"
 
@@ -27,6 +28,9 @@ using section::store::ReportStore;
 using section::store::WriteError;
 using section::v1::FigureChange;
 using section::v1::FigureValue;
+using test::count_value;
+using test::number_value;
+using test::text_value;
 
 namespace {
 
@@ -42,29 +46,6 @@ std::unique_ptr<ReportStore> open_store(const config::StorageConfig& storage) {
   INFO(store.status().message());
   REQUIRE(store.is_ok());
   return std::move(store).value();
-}
-
-FigureValue number(std::int64_t units, std::uint32_t scale, const std::string& text = "") {
-  FigureValue value;
-  value.set_present(true);
-  value.mutable_number()->set_units(units);
-  value.mutable_number()->set_scale(scale);
-  value.set_text(text);
-  return value;
-}
-
-FigureValue text(const std::string& words) {
-  FigureValue value;
-  value.set_present(true);
-  value.set_text(words);
-  return value;
-}
-
-FigureValue count(std::int64_t n) {
-  FigureValue value;
-  value.set_present(true);
-  value.set_count(n);
-  return value;
 }
 
 FigureChange make_change(const std::string& component, bool measure, const std::string& id, int year, v1::ValueKind kind,
@@ -91,20 +72,28 @@ FigureChange make_change(const std::string& component, bool measure, const std::
 std::vector<FigureChange> sample_changes() {
   return {
       // 0: a measure with an old number and text, a new decimal with a text
-      make_change("hr", true, "m.pct", 2020, v1::ACTUAL, number(85, 0, "85 per cent"), number(875, 1, "after audit"), "hr-team",
+      make_change("hr", true, "m.pct", 2020, v1::ACTUAL, number_value(85, 0, "85 per cent"), number_value(875, 1, "after audit"), "hr-team",
                   "k1", "corrected after the audit"),
       // 1: a deliverable count replacing a count
-      make_change("hr", false, "d.docs", 2020, v1::ACTUAL, count(12), count(13), "hr-team", "k2", ""),
+      make_change("hr", false, "d.docs", 2020, v1::ACTUAL, count_value(12), count_value(13), "hr-team", "k2", ""),
       // 2: a revised plan where there was none
-      make_change("finance", true, "m.pct", 2021, v1::PLANNED, FigureValue(), number(-90, 2), "finance-team", "k1",
+      make_change("finance", true, "m.pct", 2021, v1::PLANNED, FigureValue(), number_value(-90, 2), "finance-team", "k1",
                   "ünïcødé · comment"),
       // 3: a text-only value where there was none
-      make_change("hr", true, "m.pct", 2021, v1::ACTUAL, FigureValue(), text("not measured"), "hr-team", "k3"),
+      make_change("hr", true, "m.pct", 2021, v1::ACTUAL, FigureValue(), text_value("not measured"), "hr-team", "k3"),
       // 4: a narrative measure
-      make_change("hr", true, "m.text", 2020, v1::ACTUAL, text("old words"), text("new words"), "hr-team", "k4"),
+      make_change("hr", true, "m.text", 2020, v1::ACTUAL, text_value("old words"), text_value("new words"), "hr-team", "k4"),
       // 5: a deliverable whose id is also a measure's, with a zero count where there was none
-      make_change("hr", false, "m.pct", 2020, v1::ACTUAL, FigureValue(), count(0), "hr-team", "k5"),
+      make_change("hr", false, "m.pct", 2020, v1::ACTUAL, FigureValue(), count_value(0), "hr-team", "k5"),
   };
+}
+
+// A store at `storage` holding sample_changes(), closed again; the changes as appended.
+std::vector<FigureChange> store_samples(const config::StorageConfig& storage) {
+  std::vector<FigureChange> stored = sample_changes();
+  auto store = open_store(storage);
+  for (auto& change : stored) REQUIRE(store->append(change).ok());
+  return stored;
 }
 
 bool same(const google::protobuf::Message& a, const google::protobuf::Message& b) {
@@ -303,7 +292,7 @@ std::string open_and_try_to_write(const config::StorageConfig& storage) {
   } else {
     all_error = changes.status().message();
   }
-  FigureChange change = make_change("hr", true, "m.new", 2021, v1::ACTUAL, FigureValue(), number(1, 0), "hr-team", "ro-key");
+  FigureChange change = make_change("hr", true, "m.new", 2021, v1::ACTUAL, FigureValue(), number_value(1, 0), "hr-team", "ro-key");
   const auto written = (*store)->append(change);
   return field("opened") + field((*store)->writable() ? "writable" : "read-only") + field((*store)->read_only_reason()) +
          field(all_error) + field(stored.SerializeAsString()) + field(std::to_string(static_cast<int>(written.error))) +
@@ -447,11 +436,7 @@ TEST_CASE("history filters by component, measure or deliverable, year and kind",
 TEST_CASE("a reopened store serves the same rows and numbers on", "[store]") {
   test::TempDir dir;
   const auto storage = storage_in(dir.path() / "data");
-  std::vector<FigureChange> stored = sample_changes();
-  {
-    auto store = open_store(storage);
-    for (auto& change : stored) REQUIRE(store->append(change).ok());
-  }
+  std::vector<FigureChange> stored = store_samples(storage);
   auto store = open_store(storage);
   CHECK(store->writable());
   check_same_changes(all(*store), stored);
@@ -459,7 +444,7 @@ TEST_CASE("a reopened store serves the same rows and numbers on", "[store]") {
   filter.set_deliverable("d.docs");
   check_same_changes(history(*store, filter), pick(stored, {1}));
 
-  FigureChange next = make_change("hr", true, "m.pct", 2022, v1::ACTUAL, FigureValue(), number(1, 0), "hr-team", "k-next");
+  FigureChange next = make_change("hr", true, "m.pct", 2022, v1::ACTUAL, FigureValue(), number_value(1, 0), "hr-team", "k-next");
   REQUIRE(store->append(next).ok());
   CHECK(next.sequence() > stored.back().sequence());
   stored.push_back(next);
@@ -469,10 +454,10 @@ TEST_CASE("a reopened store serves the same rows and numbers on", "[store]") {
 TEST_CASE("a second report with the same reporter and key is a duplicate and stores nothing", "[store]") {
   test::TempDir dir;
   auto store = open_store(storage_in(dir.path() / "data"));
-  FigureChange first = make_change("hr", true, "m.pct", 2021, v1::ACTUAL, FigureValue(), number(1, 0), "hr-team", "same-key");
+  FigureChange first = make_change("hr", true, "m.pct", 2021, v1::ACTUAL, FigureValue(), number_value(1, 0), "hr-team", "same-key");
   REQUIRE(store->append(first).ok());
 
-  FigureChange again = make_change("hr", false, "d.docs", 2021, v1::ACTUAL, FigureValue(), count(3), "hr-team", "same-key");
+  FigureChange again = make_change("hr", false, "d.docs", 2021, v1::ACTUAL, FigureValue(), count_value(3), "hr-team", "same-key");
   const auto result = store->append(again);
   CHECK(result.error == WriteError::kDuplicate);
   CHECK_FALSE(result.ok());
@@ -480,13 +465,13 @@ TEST_CASE("a second report with the same reporter and key is a duplicate and sto
   check_same_changes(all(*store), {first});
 
   // The same key from another reporter is another report.
-  FigureChange other = make_change("hr", true, "m.pct", 2021, v1::ACTUAL, FigureValue(), number(2, 0), "other-team", "same-key");
+  FigureChange other = make_change("hr", true, "m.pct", 2021, v1::ACTUAL, FigureValue(), number_value(2, 0), "other-team", "same-key");
   REQUIRE(store->append(other).ok());
   CHECK(other.sequence() > first.sequence());
   check_same_changes(all(*store), {first, other});
 
   // And the store still takes new reports after the refusal.
-  FigureChange later = make_change("hr", true, "m.pct", 2022, v1::ACTUAL, FigureValue(), number(3, 0), "hr-team", "new-key");
+  FigureChange later = make_change("hr", true, "m.pct", 2022, v1::ACTUAL, FigureValue(), number_value(3, 0), "hr-team", "new-key");
   REQUIRE(store->append(later).ok());
   check_same_changes(all(*store), {first, other, later});
 }
@@ -499,7 +484,7 @@ TEST_CASE("a full database refuses the change and keeps every acknowledged one",
   {
     auto store = open_store(storage);
     for (int i = 0; i < 200; ++i) {
-      FigureChange change = make_change("hr", true, "m.pct", 2000 + i, v1::ACTUAL, FigureValue(), number(i, 0), "hr-team",
+      FigureChange change = make_change("hr", true, "m.pct", 2000 + i, v1::ACTUAL, FigureValue(), number_value(i, 0), "hr-team",
                                         "key-" + std::to_string(i), std::string(4000, static_cast<char>('a' + i % 26)));
       last = store->append(change);
       if (!last.ok()) {
@@ -516,7 +501,7 @@ TEST_CASE("a full database refuses the change and keeps every acknowledged one",
     check_same_changes(all(*store), acknowledged);
 
     // Full stays full, and a refusal changes nothing.
-    FigureChange more = make_change("hr", true, "m.pct", 1999, v1::ACTUAL, FigureValue(), number(1, 0), "hr-team", "more",
+    FigureChange more = make_change("hr", true, "m.pct", 1999, v1::ACTUAL, FigureValue(), number_value(1, 0), "hr-team", "more",
                                     std::string(4000, 'z'));
     CHECK(store->append(more).error == WriteError::kFull);
     check_same_changes(all(*store), acknowledged);
@@ -585,11 +570,7 @@ TEST_CASE("a read-only data directory serves what is stored and refuses writes",
   test::TempDir dir;
   const fs::path data = dir.path() / "data";
   const auto storage = storage_in(data);
-  std::vector<FigureChange> stored = sample_changes();
-  {
-    auto store = open_store(storage);
-    for (auto& change : stored) REQUIRE(store->append(change).ok());
-  }
+  std::vector<FigureChange> stored = store_samples(storage);
   const fs::path file = data / "reports.sqlite3";
   const std::string bytes = test::read_file(file);
   const auto before = entries(data);
@@ -651,11 +632,7 @@ TEST_CASE("a write-protected database file in a writable directory is served rea
   test::TempDir dir;
   const fs::path data = dir.path() / "data";
   const auto storage = storage_in(data);
-  std::vector<FigureChange> stored = sample_changes();
-  {
-    auto store = open_store(storage);
-    for (auto& change : stored) REQUIRE(store->append(change).ok());
-  }
+  std::vector<FigureChange> stored = store_samples(storage);
   const fs::path file = data / "reports.sqlite3";
   const std::string bytes = test::read_file(file);
   fs::permissions(file, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
