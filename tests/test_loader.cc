@@ -189,9 +189,10 @@ TEST_CASE("the registry leaves out a plugin that fails and serves the others", "
   CHECK(view->section.component_status(0).state() == v1::SERVING);
   CHECK(view->section.component_status(1).state() == v1::FAILED);
   CHECK_THAT(view->section.component_status(1).reason(), Catch::Contains("not derived from std::exception"));
-  CHECK(view->section.components_size() == 1);
-  for (const auto& [id, table] : view->tables) {
+  CHECK(view->components.size() == 1);
+  for (const auto& [id, bytes] : view->tables) {
     bool noted = false;
+    const v1::Table table = view->table(id);
     for (const auto& note : table.notes()) noted = noted || note.find("'broken' is unavailable") != std::string::npos;
     CHECK(noted);
   }
@@ -243,8 +244,8 @@ TEST_CASE("a republished component that no longer fits is refused and the last g
   registry.stop();  // the worker has finished the last request once stop() returns
   const auto view = registry.current();
   CHECK(view->version == 1);
-  REQUIRE(view->section.components_size() == 2);
-  CHECK(view->section.components(1).subprogramme() == 9);  // not 2, which hr holds
+  REQUIRE(view->components.size() == 2);
+  CHECK(view->components[1]->parse().subprogramme() == 9);  // not 2, which hr holds
 }
 
 TEST_CASE("a plugin's republish request publishes a new version to subscribers", "[loader][registry][watch]") {
@@ -261,9 +262,11 @@ TEST_CASE("a plugin's republish request publishes a new version to subscribers",
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<std::uint64_t> versions;
+  registry::ViewPtr first;
   registry.subscribe([&](const registry::ViewPtr& view) {
     std::lock_guard<std::mutex> lock(mutex);
     versions.push_back(view->version);
+    if (!first) first = view;
     changed.notify_all();
   });
   REQUIRE(registry.start(*config).is_ok());
@@ -275,9 +278,13 @@ TEST_CASE("a plugin's republish request publishes a new version to subscribers",
   const auto view = registry.current();
   CHECK(view->version == 4);
   CHECK(view->reason == "component counter republished");
-  const auto& component = view->section.components(1);
+  const auto component = view->components[1]->parse();
   CHECK(component.id() == "counter");
   CHECK(component.results(0).measures(0).values(0).number().units() == 4);  // published four times
+  // edm did not change: every version serves the bytes its plugin published first, not copies.
+  CHECK(view->components[0]->header.id() == "edm");
+  CHECK(view->components[0] == first->components[0]);
+  CHECK(view->components[1] != first->components[1]);
   registry.stop();
 }
 

@@ -76,6 +76,24 @@ TEST_CASE("the test kit records republish requests and publishes again on demand
   CHECK(run.ok());
 }
 
+TEST_CASE("a data plugin hands its component over, then reads its file again when asked once more", "[testkit][sdk]") {
+  // The host keeps what a plugin publishes, so DataPlugin keeps no copy once it has published.
+  section::test::TempDir dir;
+  const std::string original = tk::read_text(section::test::source_dir() / "plugins/hr/component.yaml");
+  const auto data = dir.write("hr.yaml", original);
+  tk::Run run = tk::load(real_plugin("hr"), {"hr", {{"data", data.string()}, {"watch_ms", "0"}}});
+  REQUIRE(run.ok());
+  const std::string title = run.component().title();
+  REQUIRE(run.republish());
+  CHECK(run.component().title() == title);  // the same file, read again
+  dir.write("hr.yaml", tk::edit(original, "title: " + title, "title: Human resources, renamed"));
+  REQUIRE(run.republish());
+  CHECK(run.component().title() == "Human resources, renamed");
+  dir.write("hr.yaml", "id: hr\n");
+  CHECK_FALSE(run.republish());
+  CHECK_THAT(run.error(), Catch::Contains(data.string()));
+}
+
 TEST_CASE("edit refuses text that is not there, so a test never checks unchanged data", "[testkit]") {
   CHECK(tk::edit("a: 1\n", "a: 1", "a: 2") == "a: 2\n");
   CHECK_THROWS_AS(tk::edit("a: 1\n", "b: 1", "b: 2"), std::invalid_argument);

@@ -1,5 +1,6 @@
-// Everything the host serves for one version of the section, computed once when the version is
-// published and then only read: the section with its components, and every table.
+// Everything the host serves for one version of the section, built once when the version is
+// published: the section with its components, and every table, as messages. The host keeps
+// only its serialized form (query::PublishedView); tests and --check read it as built.
 #pragma once
 
 #include <cstdint>

@@ -17,7 +17,7 @@ const char* state_word(section::v1::ComponentState state) {
 
 }  // namespace
 
-CheckOutcome check_report(const config::HostConfig& config, const aggregate::SectionView& view) {
+CheckOutcome check_report(const config::HostConfig& config, const query::PublishedView& view) {
   std::ostringstream out;
   const auto& info = view.section.info();
   out << "configuration " << config.path.string() << ": ok (listen " << config.listen << ", "

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "host/aggregate/section_view.h"
+#include "host/query/published_view.h"
 #include "host/config/host_config.h"
 
 namespace section::app {
@@ -14,6 +14,6 @@ struct CheckOutcome {
   int exit_code = 0;   // 0 every enabled plugin serves; 1 a plugin failed and would be left out
 };
 
-CheckOutcome check_report(const config::HostConfig& config, const aggregate::SectionView& view);
+CheckOutcome check_report(const config::HostConfig& config, const query::PublishedView& view);
 
 }  // namespace section::app

@@ -10,9 +10,9 @@ constexpr const char* kSectionComponent = "section";
 // Checks a component filter: empty or a serving component; NOT_FOUND names the known ones,
 // FAILED_PRECONDITION says why a configured component is not serving: a state that retrying
 // does not change (UNAVAILABLE would invite clients to retry).
-std::optional<QueryError> check_component(const aggregate::SectionView& view, const std::string& id, bool allow_section) {
+std::optional<QueryError> check_component(const section::v1::Section& section, const std::string& id, bool allow_section) {
   if (id.empty() || (allow_section && id == kSectionComponent)) return std::nullopt;
-  for (const auto& status : view.section.component_status()) {
+  for (const auto& status : section.component_status()) {
     if (status.id() != id) continue;
     // A stale component is served from its last good snapshot, filtered queries included.
     if (status.state() == section::v1::SERVING || status.state() == section::v1::STALE) return std::nullopt;
@@ -20,7 +20,7 @@ std::optional<QueryError> check_component(const aggregate::SectionView& view, co
     return QueryError{QueryError::Code::kFailedPrecondition, "component '" + id + "' is " + state + ": " + status.reason()};
   }
   std::string known;
-  for (const auto& status : view.section.component_status()) known += (known.empty() ? "" : ", ") + status.id();
+  for (const auto& status : section.component_status()) known += (known.empty() ? "" : ", ") + status.id();
   if (allow_section) known += (known.empty() ? "" : ", ") + std::string(kSectionComponent);
   return QueryError{QueryError::Code::kNotFound, "no component '" + id + "' (known: " + known + ")"};
 }
@@ -46,30 +46,17 @@ bool keep_year(section::v1::Deliverable& deliverable, int year) {
   return !deliverable.quantified() || !counts->empty();
 }
 
-}  // namespace
-
-Answer<section::v1::Table> get_table(const aggregate::SectionView& view, const section::v1::GetTableRequest& request) {
-  const auto found = view.tables.find(request.id());
-  if (found != view.tables.end()) return found->second;
-  if (request.id().empty()) return QueryError{QueryError::Code::kInvalidArgument, "no table id given; ListTables lists them"};
-  return QueryError{QueryError::Code::kNotFound, "no table '" + request.id() + "'; ListTables lists the " +
-                                                     std::to_string(view.tables.size()) + " tables served"};
-}
-
-section::v1::ListTablesResponse list_tables(const aggregate::SectionView& view) {
-  section::v1::ListTablesResponse response;
-  for (const auto& info : view.table_index) *response.add_tables() = info;
-  response.set_version(view.version);
-  return response;
-}
-
-Answer<section::v1::ListMeasuresResponse> list_measures(const aggregate::SectionView& view,
-                                                        const section::v1::ListMeasuresRequest& request) {
-  if (auto error = check_component(view, request.component(), false)) return *error;
+// The list queries over any range of components (the view's messages, or a published view's
+// components parsed), so that both answer alike.
+template <typename Components>
+Answer<section::v1::ListMeasuresResponse> measures_of(const section::v1::Section& section, std::uint64_t version,
+                                                      const Components& components,
+                                                      const section::v1::ListMeasuresRequest& request) {
+  if (auto error = check_component(section, request.component(), false)) return *error;
   if (auto error = check_year(request.year())) return *error;
   section::v1::ListMeasuresResponse response;
-  response.set_version(view.version);
-  for (const auto& component : view.section.components()) {
+  response.set_version(version);
+  for (const auto& component : components) {
     if (!request.component().empty() && component.id() != request.component()) continue;
     for (const auto& result : component.results()) {
       for (const auto& measure : result.measures()) {
@@ -91,12 +78,14 @@ Answer<section::v1::ListMeasuresResponse> list_measures(const aggregate::Section
   return response;
 }
 
-Answer<section::v1::ListDeliverablesResponse> list_deliverables(const aggregate::SectionView& view,
-                                                                const section::v1::ListDeliverablesRequest& request) {
-  if (auto error = check_component(view, request.component(), true)) return *error;
+template <typename Components>
+Answer<section::v1::ListDeliverablesResponse> deliverables_of(const section::v1::Section& section, std::uint64_t version,
+                                                              const Components& components,
+                                                              const section::v1::ListDeliverablesRequest& request) {
+  if (auto error = check_component(section, request.component(), true)) return *error;
   if (auto error = check_year(request.year())) return *error;
   section::v1::ListDeliverablesResponse response;
-  response.set_version(view.version);
+  response.set_version(version);
   auto add = [&](const std::string& component, const section::v1::Deliverable& deliverable) {
     section::v1::DeliverableEntry entry;
     entry.set_component(component);
@@ -104,16 +93,30 @@ Answer<section::v1::ListDeliverablesResponse> list_deliverables(const aggregate:
     if (keep_year(*entry.mutable_deliverable(), request.year())) *response.add_deliverables() = std::move(entry);
   };
   if (request.component().empty() || request.component() == kSectionComponent) {
-    for (const auto& deliverable : view.section.deliverables()) add(kSectionComponent, deliverable);
+    for (const auto& deliverable : section.deliverables()) add(kSectionComponent, deliverable);
   }
-  for (const auto& component : view.section.components()) {
+  for (const auto& component : components) {
     if (!request.component().empty() && component.id() != request.component()) continue;
     for (const auto& deliverable : component.deliverables()) add(component.id(), deliverable);
   }
   return response;
 }
 
-section::v1::WatchEvent watch_event(const aggregate::SectionView& view) {
+// Only the components a filter asks for are parsed: all of them without one.
+std::vector<section::v1::Component> parsed_for(const PublishedView& view, const std::string& component) {
+  return component == kSectionComponent ? std::vector<section::v1::Component>() : view.parse_components(component);
+}
+
+template <typename View>
+section::v1::ListTablesResponse tables_of(const View& view) {
+  section::v1::ListTablesResponse response;
+  for (const auto& info : view.table_index) *response.add_tables() = info;
+  response.set_version(view.version);
+  return response;
+}
+
+template <typename View>
+section::v1::WatchEvent event_of(const View& view) {
   section::v1::WatchEvent event;
   event.set_version(view.version);
   *event.mutable_published_at() = view.published_at;
@@ -121,5 +124,45 @@ section::v1::WatchEvent watch_event(const aggregate::SectionView& view) {
   for (const auto& status : view.section.component_status()) *event.add_components() = status;
   return event;
 }
+
+}  // namespace
+
+QueryError missing_table(const std::string& id, std::size_t served) {
+  if (id.empty()) return QueryError{QueryError::Code::kInvalidArgument, "no table id given; ListTables lists them"};
+  return QueryError{QueryError::Code::kNotFound,
+                    "no table '" + id + "'; ListTables lists the " + std::to_string(served) + " tables served"};
+}
+
+Answer<section::v1::Table> get_table(const aggregate::SectionView& view, const section::v1::GetTableRequest& request) {
+  const auto found = view.tables.find(request.id());
+  if (found != view.tables.end()) return found->second;
+  return missing_table(request.id(), view.tables.size());
+}
+
+section::v1::ListTablesResponse list_tables(const aggregate::SectionView& view) { return tables_of(view); }
+section::v1::ListTablesResponse list_tables(const PublishedView& view) { return tables_of(view); }
+
+Answer<section::v1::ListMeasuresResponse> list_measures(const aggregate::SectionView& view,
+                                                        const section::v1::ListMeasuresRequest& request) {
+  return measures_of(view.section, view.version, view.section.components(), request);
+}
+
+Answer<section::v1::ListMeasuresResponse> list_measures(const PublishedView& view,
+                                                        const section::v1::ListMeasuresRequest& request) {
+  return measures_of(view.section, view.version, parsed_for(view, request.component()), request);
+}
+
+Answer<section::v1::ListDeliverablesResponse> list_deliverables(const aggregate::SectionView& view,
+                                                                const section::v1::ListDeliverablesRequest& request) {
+  return deliverables_of(view.section, view.version, view.section.components(), request);
+}
+
+Answer<section::v1::ListDeliverablesResponse> list_deliverables(const PublishedView& view,
+                                                                const section::v1::ListDeliverablesRequest& request) {
+  return deliverables_of(view.section, view.version, parsed_for(view, request.component()), request);
+}
+
+section::v1::WatchEvent watch_event(const aggregate::SectionView& view) { return event_of(view); }
+section::v1::WatchEvent watch_event(const PublishedView& view) { return event_of(view); }
 
 }  // namespace section::query

@@ -7,7 +7,6 @@
 #include <random>
 #include <system_error>
 
-#include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
 
 #include "host/aggregate/validation.h"
@@ -97,7 +96,7 @@ Status Registry::start(const config::HostConfig& config) {
   // plugins do not depend on one another until their components are checked together.
   struct Started {
     std::unique_ptr<Slot> slot;
-    section::v1::Component component;
+    query::StoredPtr component;
     loading::PluginError error;
     bool ok = false;
   };
@@ -115,7 +114,12 @@ Status Registry::start(const config::HostConfig& config) {
       for (std::size_t i = next++; i < started.size(); i = next++) {
         if (!config.plugins[i].enabled) continue;
         Started& item = started[i];
-        item.ok = start_source(*item.slot, &item.error) && publish_alone(*item.slot, &item.component, &item.error);
+        section::v1::Component component;
+        item.ok = start_source(*item.slot, &item.error) && publish_alone(*item.slot, &component, &item.error);
+        // Kept serialized, and the message freed here: the next plugin on this thread reuses its
+        // memory, rather than what stays (plugins, their data) being scattered among messages
+        // that all go once the first version is built, holding their pages.
+        if (item.ok) item.component = query::StoredComponent::of(component);
       }
     });
   }
@@ -125,7 +129,7 @@ Status Registry::start(const config::HostConfig& config) {
   // is the one reported, and each component must fit with those before it.
   aggregate::TogetherCheck together;
   const auto fits = [&](Started& item) {
-    const Status fit = together.add(item.component);
+    const Status fit = together.add(item.component->header);
     if (fit) return true;
     item.error.kind = loading::PluginError::Kind::kInvalidComponent;
     item.error.message = "plugin '" + item.slot->config.id + "' published a component that does not fit: " + fit.message();
@@ -250,21 +254,21 @@ bool Registry::accept(Slot& slot, section::v1::Component component, const std::v
   // Pointers, not copies: with many components each new one is checked against all the others.
   std::vector<const section::v1::Component*> together = {&component};
   for (const Slot* other : others) {
-    if (other != &slot && other->component) together.push_back(&*other->component);
+    if (other != &slot && other->component) together.push_back(&other->component->header);
   }
   if (Status fits = aggregate::validate_together(together); !fits) {
     error->kind = loading::PluginError::Kind::kInvalidComponent;
     error->message = "plugin '" + slot.config.id + "' published a component that does not fit: " + fits.message();
     return false;
   }
-  serve(slot, std::move(component));
+  serve(slot, query::StoredComponent::of(component));
   return true;
 }
 
-void Registry::serve(Slot& slot, section::v1::Component component) {
+void Registry::serve(Slot& slot, query::StoredPtr component) {
   if (slot.status.state() != section::v1::SERVING) slot.serving_since = Clock::now();
   slot.status.set_state(section::v1::SERVING);
-  slot.status.set_title(component.title());
+  slot.status.set_title(component->header.title());
   slot.status.clear_reason();
   slot.status.clear_stale_since();
   slot.status.set_crash_looping(false);
@@ -275,15 +279,20 @@ void Registry::serve(Slot& slot, section::v1::Component component) {
 void Registry::publish_view(const std::string& reason) {
   aggregate::SectionInput input;
   input.section = section_.get();
+  // The components as stored, to be shared by the new view where nothing changed them.
+  std::map<std::string, query::StoredPtr> unchanged;
   for (const auto& slot : slots_) {
     input.statuses.push_back(slot->status);
     if (slot->component && (slot->status.state() == section::v1::SERVING || slot->status.state() == section::v1::STALE)) {
-      input.components.push_back(*slot->component);
+      input.components.push_back(slot->component->parse());
+      unchanged.emplace(slot->component->header.id(), slot->component);
     }
   }
   if (overlay_) {
     std::vector<std::string> unapplied;
-    overlay_(input.components, &unapplied);
+    std::set<std::string> changed;
+    overlay_(input.components, &unapplied, &changed);
+    for (const auto& id : changed) unchanged.erase(id);
     for (const auto& note : unapplied) log::warning(note);
     input.report_notes = std::move(unapplied);
   }
@@ -293,10 +302,10 @@ void Registry::publish_view(const std::string& reason) {
     input.version = ++version_;
   }
   const auto published_at = input.published_at;
-  auto built = std::make_shared<aggregate::SectionView>(aggregate::build_view(std::move(input)));
-  built->reason = reason;
-  built->published_at = published_at;
-  const ViewPtr view = std::move(built);
+  aggregate::SectionView built = aggregate::build_view(std::move(input));
+  built.reason = reason;
+  built.published_at = published_at;
+  const ViewPtr view = std::make_shared<const query::PublishedView>(query::publish(std::move(built), unchanged));
   {
     std::lock_guard<std::mutex> lock(view_mutex_);
     view_ = view;
@@ -404,7 +413,7 @@ void Registry::worker_loop() {
 void Registry::handle_republish(const std::string& id, std::uint64_t generation) {
   Slot* slot = find(id);
   if (slot == nullptr || slot->generation != generation || !slot->source) return;
-  const std::optional<section::v1::Component> before = slot->component;
+  const query::StoredPtr before = slot->component;
   const bool was_serving = slot->status.state() == section::v1::SERVING;
   loading::PluginError error;
   if (!publish_slot(*slot, all_slots(), &error)) {
@@ -426,7 +435,8 @@ void Registry::handle_republish(const std::string& id, std::uint64_t generation)
     publish_view("plugin '" + id + "' failed to publish");
     return;
   }
-  if (was_serving && before && google::protobuf::util::MessageDifferencer::Equals(*before, *slot->component)) return;
+  // The same bytes are the same component (it has no map fields, whose order could vary).
+  if (was_serving && before && before->bytes == slot->component->bytes) return;
   publish_view("component " + id + " republished");
 }
 
@@ -514,13 +524,14 @@ Result<std::uint64_t> Registry::change_reported(const std::string& component_id,
       return;
     }
     ComponentAccess access;
+    std::optional<section::v1::Component> published;
     access.budget_year = section_->info.budget_year();
     Slot* slot = find(component_id);
     if (slot != nullptr) {
       access.state = slot->status.state();
       access.reason = slot->status.reason();
       const bool served = access.state == section::v1::SERVING || access.state == section::v1::STALE;
-      if (served && slot->component) access.published = &*slot->component;
+      if (served && slot->component) access.published = &published.emplace(slot->component->parse());
       access.check = [slot](const section::v1::Component& component, std::string* problems) {
         if (!slot->source) {
           *problems = "the plugin is not running";
@@ -590,11 +601,11 @@ Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, 
   for (Slot* slot : order) {
     if (!slot->component) continue;
     loading::PluginError error;
-    if (!loading::validate_published(*slot->component, slot->config.id, slot->status.library(),
+    if (!loading::validate_published(slot->component->parse(), slot->config.id, slot->status.library(),
                                      section_->info.budget_year(), &error)) {
       return restore(error.message);
     }
-    together.push_back(&*slot->component);
+    together.push_back(&slot->component->header);
   }
   if (Status fits = aggregate::validate_together(together); !fits) return restore("the components do not fit together: " + fits.message());
 

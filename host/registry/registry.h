@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,10 +28,11 @@
 #include "host/config/section_file.h"
 #include "host/core/status.h"
 #include "host/loading/component_source.h"
+#include "host/query/published_view.h"
 
 namespace section::registry {
 
-using ViewPtr = std::shared_ptr<const aggregate::SectionView>;
+using ViewPtr = std::shared_ptr<const query::PublishedView>;
 
 // What a successful reload changed.
 struct ReloadSummary {
@@ -68,9 +70,11 @@ class Registry {
   void unsubscribe(int id);
 
   // Reported figures (host/reports) laid over the plugins' components in every version: the
-  // overlay sets the reported values and lists those it could not apply in `unapplied`. Set
-  // before start(); called on the thread that publishes.
-  using Overlay = std::function<void(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied)>;
+  // overlay sets the reported values, lists those it could not apply in `unapplied` and the ids
+  // of the components it changed in `changed` (the others are served as their plugins published
+  // them, without another copy). Set before start(); called on the thread that publishes.
+  using Overlay = std::function<void(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
+                                     std::set<std::string>* changed)>;
   void set_overlay(Overlay overlay) { overlay_ = std::move(overlay); }
 
   // What a change of reported figures sees of one component, on the worker thread.
@@ -102,7 +106,7 @@ class Registry {
     loading::SourcePtr source;
     std::uint64_t generation = 0;  // bumped per source, so that a stale callback is ignored
     section::v1::ComponentStatus status;
-    std::optional<section::v1::Component> component;  // the latest good one
+    query::StoredPtr component;  // the latest good one, serialized; shared with the views serving it
     // Supervision of plugins in a process of their own (isolation: process, endpoint).
     std::deque<Clock::time_point> failures;  // within the crash-loop window
     int consecutive_failures = 0;
@@ -145,7 +149,7 @@ class Registry {
   bool accept(Slot& slot, section::v1::Component component, const std::vector<const Slot*>& others,
               loading::PluginError* error);
   // accept() once the component is known to fit: the slot serves it.
-  void serve(Slot& slot, section::v1::Component component);
+  void serve(Slot& slot, query::StoredPtr component);
   void publish_view(const std::string& reason);
 
   void enqueue(Work work);

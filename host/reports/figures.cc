@@ -187,12 +187,14 @@ bool apply(Component& component, const section::v1::FigureChange& change) {
   return true;
 }
 
-void ReportedFigures::apply_to(std::vector<Component>& components, std::vector<std::string>* unapplied) const {
+void ReportedFigures::apply_to(std::vector<Component>& components, std::vector<std::string>* unapplied,
+                               std::set<std::string>* changed) const {
   for (const auto& [key, change] : latest_) {
     bool applied = false;
     for (auto& component : components) {
       if (component.id() == change.figure().component()) applied = apply(component, change);
     }
+    if (applied && changed != nullptr) changed->insert(change.figure().component());
     if (!applied && unapplied != nullptr) {
       unapplied->push_back("The reported " + describe(change.figure()) + " (" + describe(change.new_value()) + ", by " +
                            change.reported_by() + ") is not served: the component is not served or no longer publishes that figure.");

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,8 +60,10 @@ class ReportedFigures {
   std::size_t size() const { return latest_.size(); }
 
   // Lays every reported value over the components; each report whose figure no component has
-  // (the plugin renamed or dropped it, or the component is not served) is listed in `unapplied`.
-  void apply_to(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied) const;
+  // (the plugin renamed or dropped it, or the component is not served) is listed in `unapplied`,
+  // and the id of each component that a report changed goes into `changed`.
+  void apply_to(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
+                std::set<std::string>* changed = nullptr) const;
   // The same for one component, for checking a new report against everything reported before.
   void apply_to(section::v1::Component& component) const;
 

@@ -56,8 +56,9 @@ Result<std::unique_ptr<ReportDesk>> ReportDesk::open(const config::StorageConfig
 
 void ReportDesk::attach(registry::Registry& registry) {
   registry_ = &registry;
-  registry.set_overlay([this](std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied) {
-    std::atomic_load(&figures_)->apply_to(components, unapplied);
+  registry.set_overlay([this](std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
+                              std::set<std::string>* changed) {
+    std::atomic_load(&figures_)->apply_to(components, unapplied, changed);
   });
 }
 

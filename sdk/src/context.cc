@@ -148,9 +148,15 @@ void DataPlugin::start() {
 }
 
 section::v1::Component DataPlugin::publish() {
+  std::string read;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    read.swap(component_);  // handed over: the host keeps the component it is given
+  }
+  // Asked again with no change since: the file once more, held to the same checks.
+  if (read.empty()) return load();
   section::v1::Component component;
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (!component.ParseFromString(component_)) throw DataError(data_path_.string() + ": the data read could not be kept");
+  if (!component.ParseFromString(read)) throw DataError(data_path_.string() + ": the data read could not be kept");
   return component;
 }
 

@@ -3,7 +3,10 @@
 // as it arrives on the wire (a serialized protobuf):
 //   byte % 3:       0 GetTableRequest, 1 ListMeasuresRequest, 2 ListDeliverablesRequest
 //   (byte / 3) % 2: 0 all five components serving, 1 only edm and hr (the others disabled)
-// A QueryError is the normal answer to a bad request; an exception or a crash is a bug.
+// A QueryError is the normal answer to a bad request; an exception or a crash is a bug. The
+// lists are asked of the built view and of what the host keeps of it (PublishedView), and the
+// two must answer alike.
+#include <type_traits>
 #include <variant>
 
 #include "fuzz_support.h"
@@ -14,6 +17,7 @@ namespace {
 
 using section::aggregate::SectionView;
 using section::fuzz::bug;
+using section::query::PublishedView;
 
 const SectionView& view(bool partial) {
   static const SectionView all = section::fuzz::view_of(section::fuzz::components());
@@ -27,11 +31,33 @@ const SectionView& view(bool partial) {
   return partial ? some : all;
 }
 
+const PublishedView& published(bool partial) {
+  static const PublishedView all = section::query::publish(view(false), {});
+  static const PublishedView some = section::query::publish(view(true), {});
+  return partial ? some : all;
+}
+
+// The same answer: the same bytes, or refused with the same words.
+template <typename T>
+void same(const section::query::Answer<T>& built, const section::query::Answer<T>& kept) {
+  const auto* built_error = std::get_if<section::query::QueryError>(&built);
+  const auto* kept_error = std::get_if<section::query::QueryError>(&kept);
+  if ((built_error == nullptr) != (kept_error == nullptr)) bug("the published view answers otherwise than the built one");
+  if (built_error != nullptr) {
+    if (built_error->message != kept_error->message) bug("the published view refuses otherwise than the built one");
+    return;
+  }
+  if (std::get<0>(built).SerializeAsString() != std::get<0>(kept).SerializeAsString()) {
+    bug("the published view lists otherwise than the built one");
+  }
+}
+
 template <typename Request, typename Handler>
-void answer(const SectionView& view, const std::uint8_t* data, std::size_t size, Handler handler) {
+void answer(bool partial, const std::uint8_t* data, std::size_t size, Handler handler) {
   Request request;
   if (!request.ParseFromArray(data, static_cast<int>(size))) return;  // gRPC refuses it before us
-  const auto answer = handler(view, request);
+  const auto answer = handler(view(partial), request);
+  if constexpr (!std::is_same_v<Request, section::v1::GetTableRequest>) same(answer, handler(published(partial), request));
   if (const auto* error = std::get_if<section::query::QueryError>(&answer)) {
     if (error->message.empty()) bug("a query refused without a reason");
     return;
@@ -45,11 +71,13 @@ void answer(const SectionView& view, const std::uint8_t* data, std::size_t size,
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0 || size > 64 * 1024) return 0;  // the host refuses larger requests
-  const SectionView& chosen = view((data[0] / 3) % 2 == 1);
+  const bool partial = (data[0] / 3) % 2 == 1;
+  const auto measures = [](const auto& view, const auto& request) { return section::query::list_measures(view, request); };
+  const auto deliverables = [](const auto& view, const auto& request) { return section::query::list_deliverables(view, request); };
   switch (data[0] % 3) {
-    case 0: answer<section::v1::GetTableRequest>(chosen, data + 1, size - 1, section::query::get_table); break;
-    case 1: answer<section::v1::ListMeasuresRequest>(chosen, data + 1, size - 1, section::query::list_measures); break;
-    default: answer<section::v1::ListDeliverablesRequest>(chosen, data + 1, size - 1, section::query::list_deliverables); break;
+    case 0: answer<section::v1::GetTableRequest>(partial, data + 1, size - 1, section::query::get_table); break;
+    case 1: answer<section::v1::ListMeasuresRequest>(partial, data + 1, size - 1, measures); break;
+    default: answer<section::v1::ListDeliverablesRequest>(partial, data + 1, size - 1, deliverables); break;
   }
   return 0;
 }

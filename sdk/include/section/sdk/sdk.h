@@ -148,7 +148,9 @@ void common(const section::v1::Component& component, Findings& findings);
 
 // A plugin that is its data file plus its own checks. The data file is the setting `data`, or
 // component.yaml beside the plugin library. start() reads it, checks that it belongs to this
-// plugin and budget, and runs check(); publish() returns it.
+// plugin and budget, and runs check(); publish() hands it over. The host keeps what it is
+// given, so the plugin does not keep a second copy: asked again with no change in between,
+// publish() reads the file again, held to the same checks.
 //
 // It also watches the data file (every `watch_ms` milliseconds, default 500; 0 turns it off).
 // When the file changes it reads and checks it again: a good file becomes the component and
@@ -189,7 +191,8 @@ class DataPlugin : public Plugin {
   const Context& context_;
   std::filesystem::path data_path_;
   mutable std::mutex mutex_;
-  // The component serialized: a third of its size as a message, and the host keeps its own.
+  // The component read and not yet handed over, serialized (a third of its size as a message);
+  // empty once publish() has handed it over.
   std::string component_;
   std::condition_variable stop_changed_;
   bool stopping_ = false;
