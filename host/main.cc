@@ -14,6 +14,7 @@
 #include <functional>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -212,13 +213,13 @@ int main(int argc, char** argv) {
 
   section::registry::Registry registry(std::move(*section_file));
   (*desk)->attach(registry);
-  if (section::Status started = registry.start(*config); !started) {
-    section::log::error(started.message());
-    registry.stop();
-    if (options.check) std::printf("check failed: %s\n", started.message().c_str());
-    return exit_status(2);
-  }
-  if (options.check) {
+  if (options.check) {  // never listens
+    if (section::Status started = registry.start(*config); !started) {
+      section::log::error(started.message());
+      registry.stop();
+      std::printf("check failed: %s\n", started.message().c_str());
+      return exit_status(2);
+    }
     const auto outcome = section::app::check_report(*config, *registry.current());
     std::fputs(outcome.report.c_str(), stdout);
     registry.stop();
@@ -283,12 +284,26 @@ int main(int argc, char** argv) {
   server_options.credentials = *credentials;
   server_options.gate = gate;
   server_options.desk = desk->get();
-  auto server = section::transport::Server::start(server_options, registry, info, reload);
+  // The port opens while the plugins load: building the server takes as long as loading the
+  // five default plugins. Until the first version, health says NOT_SERVING and queries answer
+  // UNAVAILABLE (docs/operations.md).
+  std::optional<section::Result<std::unique_ptr<section::transport::Server>>> listening;
+  std::thread opening([&] { listening.emplace(section::transport::Server::start(server_options, registry, info, reload)); });
+  const section::Status started = registry.start(*config);
+  opening.join();
+  auto& server = *listening;
+  if (!started) {
+    section::log::error(started.message());
+    if (server) (*server)->shutdown(std::chrono::milliseconds(0), std::chrono::milliseconds(0));
+    registry.stop();
+    return exit_status(2);
+  }
   if (!server) {
     section::log::error(server.status().message());
     registry.stop();  // the plugins' threads end before the process does
     return exit_status(1);
   }
+  (*server)->serve();
 
   section::log::info("reports: " + (*desk)->describe());
 

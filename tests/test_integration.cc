@@ -76,6 +76,66 @@ TEST_CASE("the default configuration serves Section 29F over gRPC", "[grpc]") {
   CHECK_THAT(host.err(), Catch::Contains("received SIGTERM, shutting down") && Catch::Contains("stopped"));
 }
 
+TEST_CASE("while its plugins start the host listens, health says NOT_SERVING and queries answer UNAVAILABLE", "[grpc]") {
+  // A plugin that hangs in start holds start-up for its deadline (1.5 s): long enough to ask.
+  test::TempDir dir;
+  const std::string address = "unix:" + (dir.path() / "host.sock").string();
+  const fs::path config = dir.write(
+      "host.yaml", "plugin_call_timeout_ms: 1500\n" +
+                       replace(test::default_config_text(), "listen: 127.0.0.1:0", "listen: " + address) +
+                       "  - id: stuck\n    library: " + test::fixture("throwing_plugin").string() +
+                       "\n    settings: {fail_in: hang}\n");
+  test::Child host({test::host_binary().string(), "--config", config.string()});
+  for (int i = 0; i < 500 && !fs::exists(dir.path() / "host.sock"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  auto check = [&](grpc::health::v1::HealthCheckResponse* response) {
+    grpc::ClientContext context;
+    deadline(context, std::chrono::seconds(1));
+    context.set_wait_for_ready(true);
+    return health->Check(&context, grpc::health::v1::HealthCheckRequest(), response);
+  };
+  grpc::health::v1::HealthCheckResponse response;
+  REQUIRE(check(&response).ok());
+  CHECK(response.status() == grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  CHECK(host.out().find("serving") == std::string::npos);  // still starting
+
+  auto stub = v1::SectionService::NewStub(channel);
+  {
+    grpc::ClientContext context;
+    deadline(context);
+    v1::Section section;
+    const grpc::Status status = stub->GetSection(&context, v1::GetSectionRequest(), &section);
+    CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
+    CHECK_THAT(status.error_message(), Catch::Contains("starting"));
+  }
+  {
+    grpc::ClientContext context;
+    deadline(context);
+    v1::HostStatus status;
+    CHECK(stub->GetStatus(&context, v1::GetStatusRequest(), &status).error_code() == grpc::StatusCode::UNAVAILABLE);
+  }
+  // A Watch opened now gets version 1 once it exists.
+  grpc::ClientContext watch_context;
+  deadline(watch_context);
+  auto watch = stub->Watch(&watch_context, v1::WatchRequest());
+
+  REQUIRE(host.wait_for_line("section-host: serving ", std::chrono::seconds(20)));
+  REQUIRE(check(&response).ok());
+  CHECK(response.status() == grpc::health::v1::HealthCheckResponse::SERVING);
+  v1::WatchEvent event;
+  REQUIRE(watch->Read(&event));
+  CHECK(event.version() == 1);
+  watch_context.TryCancel();
+  grpc::ClientContext context;
+  deadline(context);
+  v1::Section section;
+  CHECK(stub->GetSection(&context, v1::GetSectionRequest(), &section).ok());
+  CHECK(section.components_size() == 5);
+  host.signal(SIGTERM);
+  CHECK(host.wait(std::chrono::seconds(15)) == 0);
+}
+
 TEST_CASE("the host serves grpc.health.v1.Health and server reflection", "[grpc]") {
   test::Host host(test::default_config_text());
   REQUIRE(host.ok());

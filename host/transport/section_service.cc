@@ -14,6 +14,14 @@ grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, Serialize
   return reactor;
 }
 
+// Before the first version exists the host listens but has nothing to answer from.
+grpc::ServerUnaryReactor* starting(grpc::CallbackServerContext* context) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                               "section-host is starting: its plugins are loading and no version is published yet; retry"));
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* refuse_unparsable(grpc::CallbackServerContext* context, const char* type) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string("the request is not a ") + type));
@@ -38,7 +46,8 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
     listener_ = service_.registry_.subscribe([weak](const registry::ViewPtr& view) {
       if (auto self = weak.lock()) self->offer(view);
     });
-    offer(service_.answers()->view());
+    // Before the first version there is none to offer: the subscription brings it.
+    if (const auto current = service_.answers()) offer(current->view());
   }
 
   void offer(registry::ViewPtr view) {
@@ -144,13 +153,17 @@ grpc::ServerUnaryReactor* SectionService::refuse_unless_allowed(grpc::CallbackSe
 grpc::ServerUnaryReactor* SectionService::GetSection(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
   if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetSection")) return refused;
-  return finish(context, {grpc::Status::OK, answers()->section()}, response);
+  const auto current = answers();
+  if (!current) return starting(context);
+  return finish(context, {grpc::Status::OK, current->section()}, response);
 }
 
 grpc::ServerUnaryReactor* SectionService::ListTables(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
   if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.ListTables")) return refused;
-  return finish(context, {grpc::Status::OK, answers()->tables()}, response);
+  const auto current = answers();
+  if (!current) return starting(context);
+  return finish(context, {grpc::Status::OK, current->tables()}, response);
 }
 
 grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
@@ -158,7 +171,9 @@ grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* 
   if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetTable")) return refused;
   section::v1::GetTableRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.GetTableRequest");
-  return finish(context, answers()->table(parsed), response);
+  const auto current = answers();
+  if (!current) return starting(context);
+  return finish(context, current->table(parsed), response);
 }
 
 grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerContext* context,
@@ -166,7 +181,9 @@ grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerConte
   if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.ListMeasures")) return refused;
   section::v1::ListMeasuresRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.ListMeasuresRequest");
-  return finish(context, answers()->measures(parsed), response);
+  const auto current = answers();
+  if (!current) return starting(context);
+  return finish(context, current->measures(parsed), response);
 }
 
 grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerContext* context,
@@ -174,7 +191,9 @@ grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerC
   if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.ListDeliverables")) return refused;
   section::v1::ListDeliverablesRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.ListDeliverablesRequest");
-  return finish(context, answers()->deliverables(parsed), response);
+  const auto current = answers();
+  if (!current) return starting(context);
+  return finish(context, current->deliverables(parsed), response);
 }
 
 grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext* context,
@@ -183,7 +202,9 @@ grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext*
   if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetStatus")) return refused;
   // The version the other queries answer from, not the registry's newest: that one is served
   // only once its answers are built.
-  const registry::ViewPtr view = answers()->view();
+  const auto current = answers();
+  if (!current) return starting(context);
+  const registry::ViewPtr view = current->view();
   {
     std::lock_guard<std::mutex> lock(info_mutex_);
     response->set_host_version(info_.version);

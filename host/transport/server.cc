@@ -49,13 +49,23 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, regi
   }
   server->address_ = address.rfind("unix:", 0) == 0 ? address : address.substr(0, address.rfind(':') + 1) + std::to_string(port);
   server->service_->set_listen_address(server->address_);
+  // gRPC's health service starts with "" SERVING; the host is not, until serve().
   grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
-  health->SetServingStatus(true);
-  health->SetServingStatus(kServiceName, true);
-  Server* self = server.get();
-  server->listener_ = registry.subscribe([self](const registry::ViewPtr& view) { self->update_health(view); });
-  server->update_health(registry.current());
+  health->SetServingStatus(false);
+  health->SetServingStatus(kServiceName, false);
   return server;
+}
+
+void Server::serve() {
+  {
+    std::lock_guard<std::mutex> lock(health_mutex_);
+    if (stopped_) return;
+    grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+    health->SetServingStatus(true);
+    health->SetServingStatus(kServiceName, true);
+  }
+  listener_ = registry_->subscribe([this](const registry::ViewPtr& view) { update_health(view); });
+  update_health(registry_->current());
 }
 
 void Server::update_health(const registry::ViewPtr& view) {
@@ -81,7 +91,7 @@ void Server::shutdown(std::chrono::milliseconds drain, std::chrono::milliseconds
     if (stopped_ || !server_) return;
     stopped_ = true;
   }
-  registry_->unsubscribe(listener_);
+  if (listener_ != 0) registry_->unsubscribe(listener_);
   // Every name, the host's and each component's, says NOT_SERVING from now on, for good.
   server_->GetHealthCheckService()->Shutdown();
   if (drain.count() > 0) std::this_thread::sleep_for(drain);

@@ -41,9 +41,14 @@ struct ServerOptions {
 
 class Server {
  public:
-  // Listens on the options' address and serves. Health is SERVING once this returns.
+  // Listens on the options' address. Until serve(), health says NOT_SERVING and the queries
+  // answer UNAVAILABLE: the host opens its port while its plugins start (docs/performance.md).
+  // Safe while `registry` starts on another thread.
   static Result<std::unique_ptr<Server>> start(const ServerOptions& options, registry::Registry& registry, HostInfo info,
                                                ReloadFunction reload);
+  // Once the registry has published its first version: health turns SERVING, and follows the
+  // components from here on.
+  void serve();
   ~Server();
 
   // The address actually bound, with the port chosen when the configuration said 0.
