@@ -146,6 +146,8 @@ startup() {
     time_to_line "$bin/section-host" --config "$1" --listen 127.0.0.1:0
     times+=("$elapsed_us")
     host_pid=$started_pid
+    # Once the host has handed start-up's garbage back, which it does right after serving.
+    for _ in $(seq 600); do grep -q "start-up memory returned" "$work/start.err" && break; sleep 0.05; done
     rss=$(rss_kb "$host_pid")
     stop_host
   done

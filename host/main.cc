@@ -307,9 +307,6 @@ int main(int argc, char** argv) {
 
   section::log::info("reports: " + (*desk)->describe());
 
-  // Start-up's garbage goes back to the system, and frees trim as usual from here on.
-  malloc_trim(0);
-  mallopt(M_TRIM_THRESHOLD, 128 * 1024);  // glibc's default
   // From here a stop signal asks for a clean shutdown: before the "serving" line, so that a
   // signal sent on seeing that line never meets a host still starting.
   signals.serving();
@@ -327,6 +324,16 @@ int main(int argc, char** argv) {
   // One machine-readable line on standard output, for scripts and tests.
   std::printf("section-host: serving %s\n", (*server)->address().c_str());
   std::fflush(stdout);
+
+  // Start-up's garbage goes back to the system, and frees trim as usual from here on. After the
+  // host serves, not before: with 1,000 components this takes a tenth of a second.
+  const auto trim_begun = std::chrono::steady_clock::now();
+  malloc_trim(0);
+  mallopt(M_TRIM_THRESHOLD, 128 * 1024);  // glibc's default
+  char took[32];
+  std::snprintf(took, sizeof took, "%.1f",
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - trim_begun).count());
+  section::log::info(std::string("start-up memory returned to the system in ") + took + " ms");
 
   while (signals.wait() == section::app::SignalWatcher::Event::kReload) {
     const auto summary = reload();
