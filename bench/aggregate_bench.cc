@@ -1,8 +1,9 @@
 // section-bench-aggregate: how aggregation time grows with the number of components. Builds the
 // view (every table, reconciliation, notes) from N components cloned from the four Section 29F
 // subprogrammes (realistic sizes: their results, measures, deliverables and resources), in
-// process, without gRPC or plugins, and prints one JSON object. Also times reading one of those
-// data files (the median of 100 reads).
+// process, without gRPC or plugins, then keeps it serialized as the host does (query::publish),
+// and prints one JSON object. Also times reading one of those data files (the median of 100
+// reads).
 //
 //   section-bench-aggregate --source DIR [--counts 10,100,1000,5000] [--repeats 3]
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include "bench/bench_common.h"
 #include "host/aggregate/section_view.h"
+#include "host/query/published_view.h"
 #include "host/config/section_file.h"
 #include "section/sdk/sdk.h"
 
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
   for (std::size_t c = 0; c < counts.size(); ++c) {
     const std::vector<section::v1::Component> components = clones(templates, counts[c]);
     std::vector<std::uint32_t> micros;
+    std::vector<std::uint32_t> publish_micros;
     std::size_t tables = 0;
     for (int r = 0; r < repeats; ++r) {
       section::aggregate::SectionInput input;
@@ -80,17 +83,21 @@ int main(int argc, char** argv) {
       }
       input.components = components;
       const auto start = std::chrono::steady_clock::now();
-      const section::aggregate::SectionView view = section::aggregate::build_view(std::move(input));
-      micros.push_back(static_cast<std::uint32_t>(
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count()));
+      section::aggregate::SectionView view = section::aggregate::build_view(std::move(input));
+      const auto built = std::chrono::steady_clock::now();
+      micros.push_back(static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(built - start).count()));
       tables = view.tables.size();
+      const section::query::PublishedView published = section::query::publish(std::move(view), {});
+      publish_micros.push_back(static_cast<std::uint32_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - built).count()));
     }
     const double low = section::bench::percentile(micros, 0) / 1000.0;
     const double high = section::bench::percentile(micros, 100) / 1000.0;
     const double median = section::bench::percentile(micros, 50) / 1000.0;
+    const double publish_median = section::bench::percentile(publish_micros, 50) / 1000.0;
     std::printf("%s{\"components\": %d, \"tables\": %zu, \"median_ms\": %.2f, \"min_ms\": %.2f, \"max_ms\": %.2f, "
-                "\"us_per_component\": %.1f}",
-                c == 0 ? "" : ", ", counts[c], tables, median, low, high, median * 1000.0 / counts[c]);
+                "\"us_per_component\": %.1f, \"publish_median_ms\": %.2f}",
+                c == 0 ? "" : ", ", counts[c], tables, median, low, high, median * 1000.0 / counts[c], publish_median);
     std::fflush(stdout);
   }
   std::printf("], \"repeats\": %d}\n", repeats);

@@ -9,11 +9,83 @@ namespace section::query {
 namespace {
 
 using google::protobuf::internal::WireFormatLite;
+using google::protobuf::io::CodedOutputStream;
 
-template <typename T>
-std::string serialized(const Answer<T>& answer) {
-  // The unfiltered lists: no filter, so no error.
-  return std::get<T>(answer).SerializeAsString();
+// Protobuf's wire format, written straight into a string: the unfiltered lists hold every
+// measure and deliverable of the section, and copying each into a response message to
+// serialize it took longer than building the tables.
+void put_key_and_length(std::string& out, int field, std::size_t length) {
+  std::uint8_t buffer[16];
+  std::uint8_t* end = WireFormatLite::WriteTagToArray(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, buffer);
+  end = CodedOutputStream::WriteVarint32ToArray(static_cast<std::uint32_t>(length), end);
+  out.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(end - buffer));
+}
+
+void put_string(std::string& out, int field, const std::string& value) {
+  if (value.empty()) return;  // proto3 writes no empty string
+  put_key_and_length(out, field, value.size());
+  out += value;
+}
+
+void put_message(std::string& out, int field, const google::protobuf::MessageLite& message) {
+  const std::size_t size = message.ByteSizeLong();
+  put_key_and_length(out, field, size);
+  const std::size_t at = out.size();
+  out.resize(at + size);
+  message.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(out.data() + at));
+}
+
+void put_version(std::string& out, int field, std::uint64_t version) {
+  if (version == 0) return;
+  std::uint8_t buffer[16];
+  std::uint8_t* end = WireFormatLite::WriteTagToArray(field, WireFormatLite::WIRETYPE_VARINT, buffer);
+  end = CodedOutputStream::WriteVarint64ToArray(version, end);
+  out.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(end - buffer));
+}
+
+// ListMeasuresResponse without a filter, in list_measures' order (a test compares the bytes).
+std::string all_measures_of(const aggregate::SectionView& view) {
+  std::string out;
+  std::string entry;
+  const auto add = [&](const std::string& component, const section::v1::Result* result,
+                       const section::v1::PerformanceMeasure& measure) {
+    entry.clear();
+    put_string(entry, section::v1::MeasureEntry::kComponentFieldNumber, component);
+    if (result != nullptr) {
+      put_string(entry, section::v1::MeasureEntry::kResultIdFieldNumber, result->id());
+      put_string(entry, section::v1::MeasureEntry::kResultTitleFieldNumber, result->title());
+    }
+    put_message(entry, section::v1::MeasureEntry::kMeasureFieldNumber, measure);
+    put_key_and_length(out, section::v1::ListMeasuresResponse::kMeasuresFieldNumber, entry.size());
+    out += entry;
+  };
+  for (const auto& component : view.section.components()) {
+    for (const auto& result : component.results()) {
+      for (const auto& measure : result.measures()) add(component.id(), &result, measure);
+    }
+    for (const auto& measure : component.compliance()) add(component.id(), nullptr, measure);
+  }
+  put_version(out, section::v1::ListMeasuresResponse::kVersionFieldNumber, view.version);
+  return out;
+}
+
+// ListDeliverablesResponse without a filter, in list_deliverables' order.
+std::string all_deliverables_of(const aggregate::SectionView& view) {
+  std::string out;
+  std::string entry;
+  const auto add = [&](const std::string& component, const section::v1::Deliverable& deliverable) {
+    entry.clear();
+    put_string(entry, section::v1::DeliverableEntry::kComponentFieldNumber, component);
+    put_message(entry, section::v1::DeliverableEntry::kDeliverableFieldNumber, deliverable);
+    put_key_and_length(out, section::v1::ListDeliverablesResponse::kDeliverablesFieldNumber, entry.size());
+    out += entry;
+  };
+  for (const auto& deliverable : view.section.deliverables()) add(kSectionComponent, deliverable);
+  for (const auto& component : view.section.components()) {
+    for (const auto& deliverable : component.deliverables()) add(component.id(), deliverable);
+  }
+  put_version(out, section::v1::ListDeliverablesResponse::kVersionFieldNumber, view.version);
+  return out;
 }
 
 }  // namespace
@@ -53,11 +125,9 @@ section::v1::Table PublishedView::table(const std::string& id) const {
 }
 
 std::string component_field_prefix(std::size_t length) {
-  std::uint8_t buffer[16];
-  std::uint8_t* end = WireFormatLite::WriteTagToArray(section::v1::Section::kComponentsFieldNumber,
-                                                      WireFormatLite::WIRETYPE_LENGTH_DELIMITED, buffer);
-  end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(static_cast<std::uint32_t>(length), end);
-  return std::string(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(end - buffer));
+  std::string prefix;
+  put_key_and_length(prefix, section::v1::Section::kComponentsFieldNumber, length);
+  return prefix;
 }
 
 std::string section_bytes(const PublishedView& view) {
@@ -72,8 +142,8 @@ PublishedView publish(aggregate::SectionView view, const std::map<std::string, S
   out.published_at = view.published_at;
   out.reason = view.reason;
   out.reconciliation_differences = view.reconciliation_differences;
-  out.all_measures = serialized(list_measures(view, {}));
-  out.all_deliverables = serialized(list_deliverables(view, {}));
+  out.all_measures = all_measures_of(view);
+  out.all_deliverables = all_deliverables_of(view);
   // One block: with many components the tables come to megabytes, which then take one
   // allocation of their own, not thousands among the messages freed below.
   std::size_t total = 0;
@@ -86,11 +156,7 @@ PublishedView publish(aggregate::SectionView view, const std::map<std::string, S
   auto* block = reinterpret_cast<std::uint8_t*>(out.table_block.data());
   for (const auto& [id, table] : view.tables) table.SerializeWithCachedSizesToArray(block + out.tables.at(id).offset);
   view.tables.clear();
-  // Copied, not moved, once the tables are freed: moved, its thousands of small entries would
-  // stay scattered among the freed tables and keep most of their pages from going back.
-  out.table_index = view.table_index;
-  view.table_index.clear();
-  view.table_index.shrink_to_fit();
+  out.table_index = std::move(view.table_index);
 
   out.components.reserve(static_cast<std::size_t>(view.section.components_size()));
   for (const auto& component : view.section.components()) {

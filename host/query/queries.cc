@@ -5,8 +5,6 @@
 namespace section::query {
 namespace {
 
-constexpr const char* kSectionComponent = "section";
-
 // Checks a component filter: empty or a serving component; NOT_FOUND names the known ones,
 // FAILED_PRECONDITION says why a configured component is not serving: a state that retrying
 // does not change (UNAVAILABLE would invite clients to retry).

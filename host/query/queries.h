@@ -13,6 +13,9 @@
 
 namespace section::query {
 
+// The component filter and entry component of the section's own (cross-cutting) deliverables.
+inline constexpr const char* kSectionComponent = "section";
+
 struct QueryError {
   enum class Code { kNotFound, kInvalidArgument, kFailedPrecondition };
   Code code;
