@@ -405,6 +405,47 @@ TEST_CASE("a reload swaps the tokens at once and refuses a change of storage") {
   CHECK(history(host.address()).size() == 1);
 }
 
+TEST_CASE("a reload that revokes a token ends the Watch streams opened with it, and no others") {
+  TempDir data;
+  const TestTokens before = make_tokens();
+  TestTokens after = before;
+  after.reader = make_tokens().reader;  // the reader's token changes; the admin's stays
+  Host host(reports_config(data.path(), before, true));
+  REQUIRE(host.ok());
+  auto stub = stub_for(host.address());
+  const auto watch = [&](grpc::ClientContext& context, const std::string& token) {
+    deadline(context);
+    bearer(context, token);
+    return stub->Watch(&context, v1::WatchRequest());
+  };
+  grpc::ClientContext reader_context;
+  grpc::ClientContext admin_context;
+  auto reader_stream = watch(reader_context, before.reader);
+  auto admin_stream = watch(admin_context, before.admin);
+  v1::WatchEvent event;
+  REQUIRE(reader_stream->Read(&event));
+  REQUIRE(admin_stream->Read(&event));
+  REQUIRE(event.version() == 1);
+
+  {
+    std::ofstream(host.dir().path() / "host.yaml") << reports_config(data.path(), after, true);
+  }
+  const RunResult reloaded = run({ctl_binary().string(), "--host", host.address(), "--token", before.admin, "reload"});
+  INFO(reloaded.err);
+  REQUIRE(reloaded.status == 0);
+
+  // The revoked token's stream ends; it may first have had the reload's own event.
+  while (reader_stream->Read(&event)) CHECK(event.version() == 2);
+  const grpc::Status ended = reader_stream->Finish();
+  CHECK(ended.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK_THAT(ended.error_message(), Catch::Contains("reload"));
+  // The admin's token is unchanged: its stream gets the reload's version and goes on.
+  REQUIRE(admin_stream->Read(&event));
+  CHECK(event.version() == 2);
+  admin_context.TryCancel();
+  CHECK(admin_stream->Finish().error_code() == grpc::StatusCode::CANCELLED);
+}
+
 TEST_CASE("tokens without TLS on an address other than loopback are warned about, in --check too") {
   const TestTokens tokens = make_tokens();
   TempDir dir;

@@ -41,14 +41,40 @@ grpc::Status refusal_status(const security::Decision& decision) {
   return grpc::Status(code, decision.message);
 }
 
+void Gate::replace(std::shared_ptr<const security::Authorizer> authorizer) {
+  std::atomic_store(&authorizer_, std::move(authorizer));
+  std::vector<std::function<void()>> callbacks;
+  {
+    std::lock_guard<std::mutex> lock(callbacks_mutex_);
+    for (const auto& [id, callback] : callbacks_) callbacks.push_back(callback);
+  }
+  for (const auto& callback : callbacks) callback();
+}
+
+int Gate::on_replace(std::function<void()> callback) {
+  std::lock_guard<std::mutex> lock(callbacks_mutex_);
+  callbacks_[next_callback_] = std::move(callback);
+  return next_callback_++;
+}
+
+void Gate::remove_on_replace(int id) {
+  std::lock_guard<std::mutex> lock(callbacks_mutex_);
+  callbacks_.erase(id);
+}
+
 grpc::Status Gate::check(const grpc::CallbackServerContext& context, const char* method,
                          std::optional<security::Principal>* who) const {
+  return check(*authorizer(), context, method, who);
+}
+
+grpc::Status Gate::check(const security::Authorizer& authorizer, const grpc::CallbackServerContext& context,
+                         const char* method, std::optional<security::Principal>* who) const {
   std::vector<std::string> authorization;
   const auto& metadata = context.client_metadata();
   for (auto [it, end] = metadata.equal_range("authorization"); it != end; ++it) {
     authorization.emplace_back(it->second.data(), it->second.size());
   }
-  const security::Decision decision = std::atomic_load(&authorizer_)->authorize(access_of(method), authorization);
+  const security::Decision decision = authorizer.authorize(access_of(method), authorization);
   if (!decision.allowed()) {
     log::warning(std::string("refused ") + method + " from " + context.peer() +
                  (decision.principal ? " (token '" + decision.principal->name + "')" : "") + ": " + decision.message);

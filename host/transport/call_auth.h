@@ -4,7 +4,10 @@
 // and the token's name when the token is valid; a token itself is never logged.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -18,16 +21,26 @@ class Gate {
  public:
   explicit Gate(std::shared_ptr<const security::Authorizer> authorizer) : authorizer_(std::move(authorizer)) {}
 
-  // The tokens of a reloaded configuration apply to every call from now on.
-  void replace(std::shared_ptr<const security::Authorizer> authorizer) { std::atomic_store(&authorizer_, std::move(authorizer)); }
+  // The tokens of a reloaded configuration apply to every call from now on; then every callback
+  // given to on_replace() runs, so that calls that outlive one check (Watch) are checked again.
+  void replace(std::shared_ptr<const security::Authorizer> authorizer);
+  int on_replace(std::function<void()> callback);
+  void remove_on_replace(int id);
 
   // OK, with who called (none for an anonymous read), or the status that refuses the call:
   // UNAUTHENTICATED without a valid token, PERMISSION_DENIED when the token's role may not.
   grpc::Status check(const grpc::CallbackServerContext& context, const char* method,
                      std::optional<security::Principal>* who = nullptr) const;
+  // The same against a given authorizer: a long call keeps the one it was checked with.
+  std::shared_ptr<const security::Authorizer> authorizer() const { return std::atomic_load(&authorizer_); }
+  grpc::Status check(const security::Authorizer& authorizer, const grpc::CallbackServerContext& context, const char* method,
+                     std::optional<security::Principal>* who = nullptr) const;
 
  private:
   std::shared_ptr<const security::Authorizer> authorizer_;
+  std::mutex callbacks_mutex_;
+  std::map<int, std::function<void()>> callbacks_;
+  int next_callback_ = 1;
 };
 
 // The status for a refused decision.

@@ -5,6 +5,8 @@
 namespace section::transport {
 namespace {
 
+constexpr const char* kWatchMethod = "section.v1.SectionService.Watch";
+
 // Answers a raw unary call with the bytes of a SerializedAnswer, or its status.
 grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, SerializedAnswer&& answer,
                                  grpc::ByteBuffer* response) {
@@ -35,7 +37,10 @@ grpc::ServerUnaryReactor* refuse_unparsable(grpc::CallbackServerContext* context
 class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                                     public std::enable_shared_from_this<SectionService::WatchStream> {
  public:
-  explicit WatchStream(SectionService& service) : service_(service) {}
+  // `authorizer` is the one that allowed the call, in `context`.
+  WatchStream(SectionService& service, grpc::CallbackServerContext* context,
+              std::shared_ptr<const security::Authorizer> authorizer)
+      : service_(service), context_(context), checked_with_(std::move(authorizer)) {}
 
   // Subscribes before reading the current view, so that no version published in between is
   // missed; whichever arrives second is older and is not sent again. The current view is the
@@ -62,6 +67,21 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
     if (done_ || finished_) return;
     finished_ = true;
     Finish(status);
+  }
+
+  // After a reload changed the tokens: a stream whose token no longer allows Watch ends.
+  void check_again() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (done_ || finished_) return;
+    auto current = service_.gate_.authorizer();
+    if (current == checked_with_) return;
+    const grpc::Status allowed = service_.gate_.check(*current, *context_, kWatchMethod);
+    if (allowed.ok()) {
+      checked_with_ = std::move(current);
+      return;
+    }
+    finished_ = true;
+    Finish(grpc::Status(allowed.error_code(), allowed.error_message() + " (after a reload of the tokens; the Watch stream ends)"));
   }
 
   void OnWriteDone(bool ok) override {
@@ -99,6 +119,8 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   }
 
   SectionService& service_;
+  grpc::CallbackServerContext* context_;  // valid until OnDone
+  std::shared_ptr<const security::Authorizer> checked_with_;
   int listener_ = 0;
   std::mutex mutex_;
   registry::ViewPtr latest_;
@@ -109,11 +131,21 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   bool done_ = false;
 };
 
-SectionService::SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, const Gate& gate)
+SectionService::SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, Gate& gate)
     : registry_(registry), gate_(gate), info_(std::move(info)), max_watch_streams_(max_watch_streams) {
   // Subscribe first, then take the current view: whichever is newer wins, so no version is missed.
   answers_listener_ = registry_.subscribe([this](const registry::ViewPtr& view) { offer_answers(view); });
   offer_answers(registry_.current());
+  gate_listener_ = gate_.on_replace([this] { check_watches_again(); });
+}
+
+void SectionService::check_watches_again() {
+  std::set<std::shared_ptr<WatchStream>> streams;
+  {
+    std::lock_guard<std::mutex> lock(watches_mutex_);
+    streams = watches_;
+  }
+  for (const auto& stream : streams) stream->check_again();
 }
 
 void SectionService::offer_answers(const registry::ViewPtr& view) {
@@ -126,6 +158,7 @@ void SectionService::offer_answers(const registry::ViewPtr& view) {
 }
 
 SectionService::~SectionService() {
+  gate_.remove_on_replace(gate_listener_);
   registry_.unsubscribe(answers_listener_);
   close_watches();
 }
@@ -232,8 +265,9 @@ grpc::ByteBuffer SectionService::watch_event_bytes(const registry::ViewPtr& view
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* SectionService::Watch(grpc::CallbackServerContext* context,
                                                                   const grpc::ByteBuffer*) {
-  const grpc::Status allowed = gate_.check(*context, "section.v1.SectionService.Watch");
-  auto stream = std::make_shared<WatchStream>(*this);
+  auto authorizer = gate_.authorizer();
+  const grpc::Status allowed = gate_.check(*authorizer, *context, kWatchMethod);
+  auto stream = std::make_shared<WatchStream>(*this, context, std::move(authorizer));
   bool closing = false;
   bool full = false;
   {

@@ -41,7 +41,7 @@ using SectionServiceBase = section::v1::SectionService::WithRawCallbackMethod_Ge
 
 class SectionService final : public SectionServiceBase {
  public:
-  SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, const Gate& gate);
+  SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, Gate& gate);
   ~SectionService() override;
 
   void set_listen_address(std::string address) {
@@ -50,6 +50,8 @@ class SectionService final : public SectionServiceBase {
   }
   // Ends every Watch stream with UNAVAILABLE, for a graceful shutdown.
   void close_watches();
+  // Ends every Watch stream whose token the gate's new tokens no longer allow.
+  void check_watches_again();
 
   grpc::ServerUnaryReactor* GetSection(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -77,7 +79,8 @@ class SectionService final : public SectionServiceBase {
   grpc::ByteBuffer watch_event_bytes(const registry::ViewPtr& view) const;
 
   registry::Registry& registry_;
-  const Gate& gate_;
+  Gate& gate_;
+  int gate_listener_ = 0;
   // The current version's answers. Replaced by a registry listener that subscribes before any
   // Watch stream can, so a client told of version N by Watch is answered from N or later.
   std::shared_ptr<const SerializedAnswers> answers_;
