@@ -170,6 +170,16 @@ TEST_CASE("strict YAML refuses a document over the size limit and text that is n
   CHECK_THROWS_WITH(yaml::load_file(dir.path().string()), Catch::Contains("is a directory"));
 }
 
+TEST_CASE("strict YAML reads a file that begins with a byte order mark, and refuses one further on", "[sdk][yaml]") {
+  // Editors on Windows save UTF-8 with a byte order mark; the mark is not part of the first line.
+  const yaml::Value value = yaml::load_string("\xEF\xBB\xBF" "a: 1\nb: 2\n", "doc.yaml");
+  CHECK(value.open_map().entries().size() == 2);
+  // Found by the fuzz target: a mark at the start of a later line, as when two files are joined.
+  CHECK_THAT(yaml_error_of("\xEF\xBB\xBF" "a: 1\n\xEF\xBB\xBF" "b: 2\n"),
+             Catch::StartsWith("doc.yaml:2:1: a byte order mark (U+FEFF) inside the file"));
+  CHECK_THAT(yaml_error_of("a: x\xEF\xBB\xBFy\n"), Catch::StartsWith("doc.yaml:1:5: a byte order mark"));
+}
+
 TEST_CASE("strict YAML still loads brackets, '#', '&', '*' and '!' inside quotes, comments and block scalars", "[sdk][yaml]") {
   const std::string text =
       "\xEF\xBB\xBF# a comment with [[[[ {{{{ *x &y !z\n"

@@ -91,6 +91,11 @@ void check_characters(const std::string& text, const std::string& name) {
     if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
       throw Error(name, line, column, "", "a carriage return without a line feed (end lines with LF or CR LF)");
     }
+    // A byte order mark is the file's first character or none: one further on (files joined,
+    // an editor's paste) would shift the columns of its line.
+    if (c == 0xEF && i > 0 && i + 2 < text.size() && byte(i + 1) == 0xBB && byte(i + 2) == 0xBF) {
+      throw Error(name, line, column, "", "a byte order mark (U+FEFF) inside the file: only its first character may be one");
+    }
     if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
       char code[8];
       std::snprintf(code, sizeof code, "0x%02X", c);
@@ -117,8 +122,10 @@ class Builder {
  public:
   Builder(const std::string& text, const std::string& name) : text_(text), name_(name) {
     if (!yaml_parser_initialize(&parser_)) throw Error(name_, 0, 0, "", "out of memory starting the YAML parser");
+    // libyaml finds the encoding itself: only then does it take a leading byte order mark for
+    // one. Given UTF-8 explicitly, it skips the mark as a character of the first line, whose
+    // columns then no longer match the next lines'. Other encodings are refused before this.
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-    yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
   }
   ~Builder() { yaml_parser_delete(&parser_); }
   Builder(const Builder&) = delete;
