@@ -1,5 +1,5 @@
 // `section-host --check`: what the host found in a configuration, its section file, plugins and
-// their data, without opening a port (like `nginx -t`). Pure: formats a built view.
+// their data, without opening a port (like `nginx -t`). Pure: formats the published view.
 #pragma once
 
 #include <string>
