@@ -313,12 +313,7 @@ void Registry::publish_view(const std::string& reason) {
     view_ = view;
   }
   log::info("published version " + std::to_string(view->version) + " (" + reason + ")");
-  std::vector<Listener> listeners;
-  {
-    std::lock_guard<std::mutex> lock(listeners_mutex_);
-    for (const auto& [id, listener] : listeners_) listeners.push_back(listener);
-  }
-  for (const auto& listener : listeners) listener(view);
+  listeners_.call(view);
 }
 
 ViewPtr Registry::current() const {
@@ -326,16 +321,9 @@ ViewPtr Registry::current() const {
   return view_;
 }
 
-int Registry::subscribe(Listener listener) {
-  std::lock_guard<std::mutex> lock(listeners_mutex_);
-  listeners_[next_listener_] = std::move(listener);
-  return next_listener_++;
-}
+int Registry::subscribe(Listener listener) { return listeners_.add(std::move(listener)); }
 
-void Registry::unsubscribe(int id) {
-  std::lock_guard<std::mutex> lock(listeners_mutex_);
-  listeners_.erase(id);
-}
+void Registry::unsubscribe(int id) { listeners_.remove(id); }
 
 void Registry::enqueue(Work work) {
   std::lock_guard<std::mutex> lock(queue_mutex_);

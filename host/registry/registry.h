@@ -26,6 +26,7 @@
 #include "host/aggregate/section_view.h"
 #include "host/config/host_config.h"
 #include "host/config/section_file.h"
+#include "host/core/callbacks.h"
 #include "host/core/status.h"
 #include "host/loading/component_source.h"
 #include "host/query/published_view.h"
@@ -175,9 +176,7 @@ class Registry {
   ViewPtr view_;
   std::uint64_t version_ = 0;
 
-  std::mutex listeners_mutex_;
-  std::map<int, Listener> listeners_;
-  int next_listener_ = 1;
+  Callbacks<const ViewPtr&> listeners_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_changed_;

@@ -43,23 +43,7 @@ grpc::Status refusal_status(const security::Decision& decision) {
 
 void Gate::replace(std::shared_ptr<const security::Authorizer> authorizer) {
   std::atomic_store(&authorizer_, std::move(authorizer));
-  std::vector<std::function<void()>> callbacks;
-  {
-    std::lock_guard<std::mutex> lock(callbacks_mutex_);
-    for (const auto& [id, callback] : callbacks_) callbacks.push_back(callback);
-  }
-  for (const auto& callback : callbacks) callback();
-}
-
-int Gate::on_replace(std::function<void()> callback) {
-  std::lock_guard<std::mutex> lock(callbacks_mutex_);
-  callbacks_[next_callback_] = std::move(callback);
-  return next_callback_++;
-}
-
-void Gate::remove_on_replace(int id) {
-  std::lock_guard<std::mutex> lock(callbacks_mutex_);
-  callbacks_.erase(id);
+  replaced_.call();
 }
 
 grpc::Status Gate::check(const grpc::CallbackServerContext& context, const char* method,

@@ -5,14 +5,13 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include <grpcpp/grpcpp.h>
 
+#include "host/core/callbacks.h"
 #include "host/security/authorizer.h"
 
 namespace section::transport {
@@ -24,8 +23,8 @@ class Gate {
   // The tokens of a reloaded configuration apply to every call from now on; then every callback
   // given to on_replace() runs, so that calls that outlive one check (Watch) are checked again.
   void replace(std::shared_ptr<const security::Authorizer> authorizer);
-  int on_replace(std::function<void()> callback);
-  void remove_on_replace(int id);
+  int on_replace(std::function<void()> callback) { return replaced_.add(std::move(callback)); }
+  void remove_on_replace(int id) { replaced_.remove(id); }
 
   // OK, with who called (none for an anonymous read), or the status that refuses the call:
   // UNAUTHENTICATED without a valid token, PERMISSION_DENIED when the token's role may not.
@@ -38,9 +37,7 @@ class Gate {
 
  private:
   std::shared_ptr<const security::Authorizer> authorizer_;
-  std::mutex callbacks_mutex_;
-  std::map<int, std::function<void()>> callbacks_;
-  int next_callback_ = 1;
+  Callbacks<> replaced_;
 };
 
 // The status for a refused decision.
