@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
-  libyaml-dev libboost-dev libboost-filesystem-dev
+  libyaml-cpp-dev libboost-dev libboost-filesystem-dev
   catch2
   # Reported figures (SQLite), TLS and token hashes (OpenSSL); openssl makes the tests' certificates.
   libsqlite3-dev libssl-dev openssl

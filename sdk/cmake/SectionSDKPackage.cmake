@@ -27,5 +27,4 @@ install(FILES
   ${PROJECT_BINARY_DIR}/SectionSDKConfig.cmake
   ${PROJECT_BINARY_DIR}/SectionSDKConfigVersion.cmake
   ${PROJECT_SOURCE_DIR}/sdk/cmake/SectionAddPlugin.cmake
-  ${PROJECT_SOURCE_DIR}/sdk/cmake/FindLibYAML.cmake
   DESTINATION ${SECTION_CMAKE_INSTALL_DIR})

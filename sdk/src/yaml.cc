@@ -7,7 +7,13 @@
 #include <fstream>
 #include <string_view>
 
-#include <yaml.h>
+#include <istream>
+#include <streambuf>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
 
 namespace section::yaml {
 namespace detail {
@@ -71,65 +77,130 @@ std::string child_path(const std::string& parent, const std::string& key) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The characters, checked before the parser sees them, for messages that say what to do. The
-// files are UTF-8; a lone carriage return (an old Mac line end) is refused rather than read as
-// a line break that editors would not show.
-void check_characters(const std::string& text, const std::string& name) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  if (text.size() >= 2 && ((byte(0) == 0xFE && byte(1) == 0xFF) || (byte(0) == 0xFF && byte(1) == 0xFE))) {
-    throw Error(name, 1, 1, "", "the file is UTF-16 or UTF-32; save it as UTF-8");
+// The text, checked before the parser sees it. yaml-cpp checks no encoding: it reads UTF-16 and
+// UTF-32 too, passes malformed UTF-8 through into values, and takes byte 0x04 for the end of the
+// input. A lone carriage return (an old Mac line end) is refused rather than read as a line
+// break that editors would not show. The scan also notes where each line starts, so that
+// yaml-cpp's positions (lines, and bytes within a line) become lines and characters.
+
+// Where each line starts; line 1 starts after a leading byte order mark, which yaml-cpp skips
+// without counting it.
+struct Lines {
+  const std::string* text = nullptr;
+  std::vector<std::uint32_t> starts;
+
+  // The 1-based character column of byte `byte_column` (0-based) of line `line` (0-based).
+  int column(int line, int byte_column) const {
+    if (line < 0 || static_cast<std::size_t>(line) >= starts.size() || byte_column < 0) return 0;
+    const std::size_t begin = starts[static_cast<std::size_t>(line)];
+    const std::size_t end = std::min(text->size(), begin + static_cast<std::size_t>(byte_column));
+    int characters = 1;
+    for (std::size_t i = begin; i < end; ++i) characters += ((*text)[i] & 0xC0) != 0x80;
+    return characters;
   }
-  int line = 1;
+  std::string_view line_text(int line) const {
+    if (line < 0 || static_cast<std::size_t>(line) >= starts.size()) return {};
+    const std::size_t begin = starts[static_cast<std::size_t>(line)];
+    std::size_t end = text->find('\n', begin);
+    if (end == std::string::npos) end = text->size();
+    if (end > begin && (*text)[end - 1] == '\r') --end;
+    return std::string_view(*text).substr(begin, end - begin);
+  }
+};
+
+// The length of the UTF-8 sequence at text[i], or 0 when it is malformed: a stray continuation
+// byte, a truncated sequence, an overlong form, a surrogate or a code point past U+10FFFF.
+std::size_t utf8_length(const std::string& text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
+  const unsigned char c = byte(i);
+  const auto continuation = [&](std::size_t k, unsigned low = 0x80, unsigned high = 0xBF) {
+    return byte(k) >= low && byte(k) <= high;
+  };
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return continuation(i + 1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned low = c == 0xE0 ? 0xA0 : 0x80;
+    const unsigned high = c == 0xED ? 0x9F : 0xBF;
+    return continuation(i + 1, low, high) && continuation(i + 2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned low = c == 0xF0 ? 0x90 : 0x80;
+    const unsigned high = c == 0xF4 ? 0x8F : 0xBF;
+    return continuation(i + 1, low, high) && continuation(i + 2) && continuation(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// UTF-16 and UTF-32 put a zero byte first or second in any text that starts with ASCII.
+bool looks_like_utf16_or_32(const std::string& text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  if (text.size() >= 2 && ((byte(0) == 0xFE && byte(1) == 0xFF) || (byte(0) == 0xFF && byte(1) == 0xFE))) return true;
+  return text.size() >= 2 && (text[0] == '\0' || text[1] == '\0');
+}
+
+Lines check_characters(const std::string& text, const std::string& name) {
+  if (looks_like_utf16_or_32(text)) throw Error(name, 1, 1, "", "the file is UTF-16 or UTF-32; save it as UTF-8");
+  Lines lines;
+  lines.text = &text;
+  lines.starts.reserve(text.size() / 32 + 1);
+  std::size_t i = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  lines.starts.push_back(static_cast<std::uint32_t>(i));
   int column = 1;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = byte(i);
+  const auto line = [&] { return static_cast<int>(lines.starts.size()); };
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '\n') {
-      ++line;
+      lines.starts.push_back(static_cast<std::uint32_t>(i + 1));
       column = 1;
+      ++i;
       continue;
     }
     if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
-      throw Error(name, line, column, "", "a carriage return without a line feed (end lines with LF or CR LF)");
-    }
-    // A byte order mark is the file's first character or none: one further on (files joined,
-    // an editor's paste) would shift the columns of its line.
-    if (c == 0xEF && i > 0 && i + 2 < text.size() && byte(i + 1) == 0xBB && byte(i + 2) == 0xBF) {
-      throw Error(name, line, column, "", "a byte order mark (U+FEFF) inside the file: only its first character may be one");
+      throw Error(name, line(), column, "", "a carriage return without a line feed (end lines with LF or CR LF)");
     }
     if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
       char code[8];
       std::snprintf(code, sizeof code, "0x%02X", c);
-      throw Error(name, line, column, "", std::string("control character ") + code + " (a YAML file is UTF-8 text)");
+      throw Error(name, line(), column, "", std::string("control character ") + code + " (a YAML file is UTF-8 text)");
     }
+    const std::size_t length = utf8_length(text, i);
+    if (length == 0) {
+      char code[8];
+      std::snprintf(code, sizeof code, "0x%02X", c);
+      throw Error(name, line(), column, "", std::string("not UTF-8 text: byte ") + code +
+                                                " does not start a valid UTF-8 character (save the file as UTF-8)");
+    }
+    // A byte order mark is the file's first character or none: one further on (files joined,
+    // an editor's paste) would shift the columns of its line.
+    if (length == 3 && text.compare(i, 3, "\xEF\xBB\xBF") == 0) {
+      throw Error(name, line(), column, "", "a byte order mark (U+FEFF) inside the file: only its first character may be one");
+    }
+    i += length;
     ++column;
   }
+  return lines;
 }
 
 // ---------------------------------------------------------------------------------------------
-// The tree, built from libyaml's events. libyaml keeps its own stacks instead of recursing, so
-// any nesting costs memory in proportion to the file, which is bounded; the depth limit is ours.
+// The tree, built from yaml-cpp's events (YAML::Parser with an EventHandler; YAML::Load would
+// expand aliases and keep one of two duplicate keys without a word). yaml-cpp's parser recurses
+// once per level, and it announces each collection before it descends into it: refusing the
+// level past kMaxNesting there bounds its recursion. An anchor, alias or tag is refused where it
+// is met, so nothing is ever expanded.
 
-int line_of(const yaml_mark_t& mark) { return static_cast<int>(mark.line) + 1; }
-int column_of(const yaml_mark_t& mark) { return static_cast<int>(mark.column) + 1; }
-
-// YAML's words for "nothing", as a plain (unquoted) scalar.
-bool is_null_word(const char* value, std::size_t length) {
-  const std::string_view word(value, length);
-  return word.empty() || word == "~" || word == "null" || word == "Null" || word == "NULL";
-}
-
-class Builder {
+// An istream over the text without copying it.
+class TextBuffer : public std::streambuf {
  public:
-  Builder(const std::string& text, const std::string& name) : text_(text), name_(name) {
-    if (!yaml_parser_initialize(&parser_)) throw Error(name_, 0, 0, "", "out of memory starting the YAML parser");
-    // libyaml finds the encoding itself: only then does it take a leading byte order mark for
-    // one. Given UTF-8 explicitly, it skips the mark as a character of the first line, whose
-    // columns then no longer match the next lines'. Other encodings are refused before this.
-    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  explicit TextBuffer(const std::string& text) {
+    char* begin = const_cast<char*>(text.data());  // read only: the get area is never written
+    setg(begin, begin, begin + text.size());
   }
-  ~Builder() { yaml_parser_delete(&parser_); }
-  Builder(const Builder&) = delete;
-  Builder& operator=(const Builder&) = delete;
+};
+
+class Builder : public YAML::EventHandler {
+ public:
+  Builder(const std::string& text, const std::string& name, const Lines& lines)
+      : text_(text), name_(name), lines_(lines) {}
 
   std::shared_ptr<detail::Document> build() {
     auto document = std::make_shared<detail::Document>();
@@ -140,78 +211,78 @@ class Builder {
     document->text.reserve(text_.size());
     document_ = document.get();
     nodes_ = &document->nodes;
-    bool done = false;
-    while (!done) {
-      Event event(parser_);
-      if (!event.ok) parse_error();
-      done = on(event.event);
+    TextBuffer buffer(text_);
+    std::istream in(&buffer);
+    YAML::Parser parser(in);
+    try {
+      if (!parser.HandleNextDocument(*this)) throw Error(name_, 0, 0, "", "the document is empty");
+      // A second document is refused at its start (OnDocumentStart). Only twice: yaml-cpp can
+      // find an empty document after some text forever ("[a]\n, b").
+      parser.HandleNextDocument(*this);
+    } catch (const YAML::ParserException& e) {
+      parse_error(e);
+    } catch (const YAML::Exception& e) {
+      throw Error(name_, 0, 0, "", std::string("invalid YAML: ") + e.what());
     }
+    refuse_trailing_directive();
     if (nodes_->empty() || nodes_->front().kind == detail::Node::Kind::kNull) {
       throw Error(name_, 0, 0, "", "the document is empty");
     }
     return document;
   }
 
- private:
-  // One event, deleted when done with.
-  struct Event {
-    explicit Event(yaml_parser_t& parser) : ok(yaml_parser_parse(&parser, &event) != 0) {}
-    ~Event() {
-      if (ok) yaml_event_delete(&event);
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ == 1) return;
+    if (text_.compare(offset(mark), 3, "---") == 0) {
+      fail(mark, "a second YAML document starts here (after '---'); a file holds one");
     }
-    Event(const Event&) = delete;
-    Event& operator=(const Event&) = delete;
-    yaml_event_t event{};
-    bool ok;
-  };
+    fail(mark, "text after the end of the document: a file holds one YAML document");
+  }
+  void OnDocumentEnd() override {}
+  void OnAnchor(const YAML::Mark& mark, const std::string&) override { refuse_anchor(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { refuse_anchor(mark); }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check_properties(mark, "?", anchor);
+    add(mark, detail::Node::Kind::kNull);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
+    check_properties(mark, tag, anchor);
+    detail::Node& node = add(mark, detail::Node::Kind::kScalar);
+    node.first = static_cast<std::uint32_t>(document_->text.size());
+    node.size = static_cast<std::uint32_t>(value.size());
+    document_->text += value;
+    last_scalar_ = nodes_->size() - 1;
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    check_properties(mark, tag, anchor);
+    open(mark, detail::Node::Kind::kSequence);
+  }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    check_properties(mark, tag, anchor);
+    open(mark, detail::Node::Kind::kMapping);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapEnd() override { close(); }
 
-  // True at the end of the stream.
-  bool on(const yaml_event_t& event) {
-    const yaml_mark_t& mark = event.start_mark;
-    switch (event.type) {
-      case YAML_DOCUMENT_START_EVENT:
-        if (++documents_ > 1) {
-          fail(mark, "a second YAML document starts here (after '---'); a file holds one");
-        }
-        return false;
-      case YAML_ALIAS_EVENT: refuse_anchor(mark);
-      case YAML_SCALAR_EVENT: {
-        check_properties(mark, event.data.scalar.anchor, event.data.scalar.tag);
-        const auto& scalar = event.data.scalar;
-        const bool null = scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-                          is_null_word(reinterpret_cast<const char*>(scalar.value), scalar.length);
-        detail::Node& node = add(mark, null ? detail::Node::Kind::kNull : detail::Node::Kind::kScalar);
-        if (!null) {
-          node.first = static_cast<std::uint32_t>(document_->text.size());
-          node.size = static_cast<std::uint32_t>(scalar.length);
-          document_->text.append(reinterpret_cast<const char*>(scalar.value), scalar.length);
-        }
-        return false;
-      }
-      case YAML_SEQUENCE_START_EVENT:
-        check_properties(mark, event.data.sequence_start.anchor, event.data.sequence_start.tag);
-        open(mark, detail::Node::Kind::kSequence);
-        return false;
-      case YAML_MAPPING_START_EVENT:
-        check_properties(mark, event.data.mapping_start.anchor, event.data.mapping_start.tag);
-        open(mark, detail::Node::Kind::kMapping);
-        return false;
-      case YAML_SEQUENCE_END_EVENT:
-      case YAML_MAPPING_END_EVENT: close(); return false;
-      case YAML_STREAM_END_EVENT: return true;
-      default: return false;  // stream start, document end, no event
-    }
+ private:
+  std::size_t offset(const YAML::Mark& mark) const {
+    const int line = mark.line;
+    if (line < 0 || static_cast<std::size_t>(line) >= lines_.starts.size()) return text_.size();
+    return std::min(text_.size(), static_cast<std::size_t>(lines_.starts[static_cast<std::size_t>(line)]) +
+                                      static_cast<std::size_t>(std::max(mark.column, 0)));
   }
 
-  detail::Node& add(const yaml_mark_t& mark, detail::Node::Kind kind) {
+  detail::Node& add(const YAML::Mark& mark, detail::Node::Kind kind) {
     if (!open_.empty()) pending_.push_back(static_cast<std::uint32_t>(nodes_->size()));
     detail::Node& node = nodes_->emplace_back();
     node.kind = kind;
-    node.line = line_of(mark);
-    node.column = column_of(mark);
+    node.line = mark.line + 1;
+    node.column = lines_.column(mark.line, mark.column);
     return node;
   }
-  void open(const yaml_mark_t& mark, detail::Node::Kind kind) {
+  void open(const YAML::Mark& mark, detail::Node::Kind kind) {
     if (static_cast<int>(open_.size()) + 1 > kMaxNesting) {
       fail(mark, "the document nests deeper than " + std::to_string(kMaxNesting) + " levels");
     }
@@ -230,50 +301,89 @@ class Builder {
     pending_.resize(open.pending);
   }
 
-  void check_properties(const yaml_mark_t& mark, const yaml_char_t* anchor, const yaml_char_t* tag) const {
-    if (anchor != nullptr) refuse_anchor(mark);
-    if (tag != nullptr) {
+  // yaml-cpp gives a node without a tag the tag "?" ("!" for a quoted scalar), and an explicit
+  // tag its text; the node's position is that of its first property, so an explicit "!" shows
+  // there too.
+  void check_properties(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) const {
+    if (anchor != YAML::NullAnchor) refuse_anchor(mark);
+    const std::size_t at = offset(mark);
+    if ((tag != "?" && tag != "!") || (at < text_.size() && text_[at] == '!')) {
       fail(mark, "tags (!) are not supported: every value is read as the text written "
                  "(quote a value that starts with '!')");
     }
+    if (at < text_.size() && text_[at] == '&') refuse_anchor(mark);
   }
-  [[noreturn]] void refuse_anchor(const yaml_mark_t& mark) const {
+  [[noreturn]] void refuse_anchor(const YAML::Mark& mark) const {
     fail(mark, "anchors (&) and aliases (*) are not supported: write each value out in full "
                "(and quote a value that starts with '&' or '*')");
   }
-  [[noreturn]] void fail(const yaml_mark_t& mark, const std::string& reason) const {
-    throw Error(name_, line_of(mark), column_of(mark), "", reason);
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& reason) const {
+    throw Error(name_, mark.line + 1, lines_.column(mark.line, mark.column), "", reason);
   }
 
-  [[noreturn]] void parse_error() const {
-    const std::string problem = parser_.problem != nullptr ? parser_.problem : "unknown error";
-    switch (parser_.error) {
-      case YAML_MEMORY_ERROR: throw Error(name_, 0, 0, "", "out of memory reading the YAML");
-      case YAML_READER_ERROR: {
-        // The reader reports a byte offset: count the lines up to it.
-        const std::size_t offset = std::min(parser_.problem_offset, text_.size());
-        const auto line = 1 + std::count(text_.begin(), text_.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
-        const std::size_t line_start = text_.rfind('\n', offset == 0 ? 0 : offset - 1);
-        const std::size_t column = offset - (line_start == std::string::npos || offset == 0 ? 0 : line_start + 1) + 1;
-        throw Error(name_, static_cast<int>(line), static_cast<int>(column), "", "not UTF-8 text: " + problem);
+  [[noreturn]] void parse_error(const YAML::ParserException& e) const {
+    if (e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR) refuse_anchor(e.mark);  // an alias, before any anchor
+    if (e.mark.is_null()) throw Error(name_, 0, 0, "", "invalid YAML: " + e.msg);
+    std::string reason = "invalid YAML: " + e.msg;
+    // yaml-cpp names what it missed, not where it began: say which collection is still open.
+    if (!open_.empty() && e.msg.find("flow") != std::string::npos) {
+      const detail::Node& node = (*nodes_)[open_.back().node];
+      reason += " (the " + std::string(node.kind == detail::Node::Kind::kMapping ? "mapping" : "list") +
+                " opened at line " + std::to_string(node.line) + ", column " + std::to_string(node.column) +
+                " is not closed)";
+    }
+    fail(e.mark, reason + excerpt(e.mark));
+  }
+
+  // The offending line and a caret under the column, for a person to see what the parser saw.
+  std::string excerpt(const YAML::Mark& mark) const {
+    constexpr std::size_t kMaxShown = 120;
+    const std::string_view line = lines_.line_text(mark.line);
+    if (line.empty()) return "";
+    std::string shown(line.substr(0, std::min(line.size(), kMaxShown * 4)));
+    std::size_t characters = 0;
+    std::size_t cut = 0;
+    while (cut < shown.size() && characters < kMaxShown) {
+      cut += std::max<std::size_t>(1, utf8_length(shown, cut));
+      ++characters;
+    }
+    if (cut < line.size()) shown = shown.substr(0, cut) + "…";
+    std::string caret;
+    const int column = lines_.column(mark.line, mark.column);
+    std::size_t byte = 0;
+    for (int c = 1; c < column && byte < line.size(); ++c) {
+      caret += line[byte] == '\t' ? '\t' : ' ';
+      byte += std::max<std::size_t>(1, utf8_length(std::string(line.substr(byte, 4)), 0));
+    }
+    return "\n    " + shown + "\n    " + caret + "^";
+  }
+
+  // yaml-cpp drops a directive ('%' at the start of a line) that follows the document, where
+  // YAML would need a second document after it: that is text of ours lost, so it is refused.
+  // Directives come before all other text of a document, so the last line that starts with '%'
+  // is such a directive, unless it is still a line of the document's last scalar.
+  void refuse_trailing_directive() const {
+    const std::size_t last_line = nodes_->empty() ? 0 : static_cast<std::size_t>(nodes_->back().line);
+    for (std::size_t line = lines_.starts.size(); line-- > last_line;) {
+      const std::string_view text = lines_.line_text(static_cast<int>(line));
+      if (text.empty() || text.front() != '%') continue;
+      if (last_scalar_ != kNone) {
+        const std::string_view value = document_->scalar((*nodes_)[last_scalar_]);
+        // Its first word, since a quoted scalar's closing quote is not part of its value.
+        const std::string_view word = text.substr(0, text.find_first_of(" \t\"'"));
+        if (value.find(word) != std::string_view::npos) return;
       }
-      default: break;
+      YAML::Mark mark;
+      mark.line = static_cast<int>(line);
+      fail(mark, "a directive ('%' at the start of a line) after the document; a file holds one YAML "
+                 "document (indent the line or quote its text if it continues a value)");
     }
-    if (problem == "did not find expected <document start>") {
-      // What follows the document's root node could only start a second one.
-      fail(parser_.problem_mark, "text after the end of the document: a file holds one YAML document");
-    }
-    std::string reason = "invalid YAML: " + problem;
-    if (parser_.context != nullptr) {
-      reason += " (" + std::string(parser_.context) + " at line " + std::to_string(line_of(parser_.context_mark)) +
-                ", column " + std::to_string(column_of(parser_.context_mark)) + ")";
-    }
-    fail(parser_.problem_mark, reason);
   }
 
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   const std::string& text_;
   const std::string& name_;
-  yaml_parser_t parser_{};
+  const Lines& lines_;
   struct Open {
     std::uint32_t node;
     std::size_t pending;  // where its items start in pending_
@@ -282,6 +392,7 @@ class Builder {
   std::vector<detail::Node>* nodes_ = nullptr;
   std::vector<Open> open_;               // the collections not yet ended, outermost first
   std::vector<std::uint32_t> pending_;   // the items of the open collections, in order
+  std::size_t last_scalar_ = kNone;
   int documents_ = 0;
 };
 
@@ -454,8 +565,8 @@ Value load_string(const std::string& text, const std::string& name) {
   if (text.size() > kMaxFileBytes) {
     throw Error(name, 0, 0, "", "the file is larger than the " + std::to_string(kMaxFileBytes / 1024) + " KiB a file may have");
   }
-  check_characters(text, name);
-  return Value(Builder(text, name).build(), 0, "");
+  const Lines lines = check_characters(text, name);
+  return Value(Builder(text, name, lines).build(), 0, "");
 }
 
 Value load_file(const std::string& path) {

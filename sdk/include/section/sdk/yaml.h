@@ -1,16 +1,16 @@
 // Strict reading of YAML files, shared by the host configuration and component data files.
 //
-// The text is parsed with libyaml's event parser, which never recurses and never expands an
-// alias, into a small tree of our own. Every error names the file, line and column, the path of
-// the value in the document (e.g. "plugins[2].library") and the reason; unknown and duplicate
-// keys are errors.
+// The text is parsed with yaml-cpp's event parser (YAML::Parser and an EventHandler) into a
+// small tree of our own; YAML::Load is never used, since it expands aliases and keeps one of two
+// duplicate keys without a word. Every error names the file, line and column (in characters),
+// the path of the value in the document (e.g. "plugins[2].library") and the reason; unknown and
+// duplicate keys are errors.
 //
 // Refused besides syntax errors, so that reading stays bounded in time and memory and means
-// what is written: a file over kMaxFileBytes, nesting deeper than kMaxNesting, any anchor (&a),
-// alias (*a) or tag (!t), a second document, and control characters.
-//
-// libyaml replaced yaml-cpp here: it reads our files in about a tenth of yaml-cpp's
-// instructions, which was most of the host's start-up (docs/performance.md).
+// what is written: a file over kMaxFileBytes, nesting deeper than kMaxNesting (refused before
+// yaml-cpp's parser recurses further), any anchor (&a), alias (*a) or tag (!t), a second
+// document, text that is not UTF-8, a byte order mark anywhere but first, and control
+// characters.
 #pragma once
 
 #include <cstddef>
