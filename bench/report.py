@@ -7,6 +7,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 
@@ -28,6 +29,21 @@ def machine():
     except OSError:
         grpc = ""
     return {"cpus": os.cpu_count(), "cpu": cpu, "kernel": platform.release(), "grpc": grpc}
+
+
+def phases(lines):
+    """The medians of the phases in section-host's "ready in … ms after main() (name X ms, …)" lines."""
+    found = {}
+    for line in lines:
+        m = re.search(r"ready in ([\d.]+) ms after main\(\) \((.*)\)", line)
+        if not m:
+            continue
+        found.setdefault("after main() in all", []).append(float(m.group(1)))
+        for part in m.group(2).split(", "):
+            p = re.match(r"(.*) ([\d.]+) ms$", part)
+            if p:
+                found.setdefault(p.group(1), []).append(float(p.group(2)))
+    return {name: round(statistics.median(values), 2) for name, values in found.items()}
 
 
 def main():
@@ -87,10 +103,12 @@ def main():
         "generated_components": args.generated,
         "generated_ms": spread([us / 1000 for us in generated_start["runs_us"]]),
         "generated_hugetlb_ms": spread([us / 1000 for us in hugetlb_start["runs_us"]]),
-        "method": "spawn to the first line on standard output, timed with bash's $EPOCHREALTIME",
+        "method": "section-bench-startup: posix_spawn to the first line on standard output, steady clock; "
+                  "floor and host alternate round by round",
+        "phases_ms": phases(default_start.get("lines", [])),
     }
     startup["default_vs_floor"] = round(startup["default_ms"]["median"] / startup["floor_ms"]["median"], 2)
-    startup["default_target_met"] = startup["default_ms"]["median"] < 50
+    startup["default_target_met"] = startup["default_vs_floor"] <= 1.5
     startup["generated_target_met"] = startup["generated_ms"]["median"] < 500
 
     rss_default = by[("memory", "default")][0]["rss_kb_after_queries"]
@@ -179,10 +197,9 @@ def render(r):
         "| configuration | median ms | range | target |",
         "|---|---:|---:|---|",
         f"| the default five plugins | {s['default_ms']['median']:.1f} | {s['default_ms']['min']:.1f}–{s['default_ms']['max']:.1f} "
-        f"({s['default_ms']['runs']} runs) | < 50 ms: {met(s['default_target_met'])} |",
-        f"| floor: the bare gRPC server of `bench/` (no plugins), started the same way before each run above | "
-        f"{s['floor_ms']['median']:.1f} | {s['floor_ms']['min']:.1f}–{s['floor_ms']['max']:.1f} ({s['floor_ms']['runs']} runs) | "
-        f"host ÷ floor: {s['default_vs_floor']:.2f} |",
+        f"({s['default_ms']['runs']} runs) | host ÷ floor ≤ 1.5: {s['default_vs_floor']:.2f}, {met(s['default_target_met'])} |",
+        f"| floor: the bare gRPC server of `bench/` with gRPC's health service (no plugins), started before each run above | "
+        f"{s['floor_ms']['median']:.1f} | {s['floor_ms']['min']:.1f}–{s['floor_ms']['max']:.1f} ({s['floor_ms']['runs']} runs) | |",
         f"| {s['generated_components']} generated components (one data file each, one plugin library) | "
         f"{s['generated_ms']['median']:.1f} | {s['generated_ms']['min']:.1f}–{s['generated_ms']['max']:.1f} "
         f"({s['generated_ms']['runs']} runs) | < 500 ms: {met(s['generated_target_met'])} |",
@@ -190,8 +207,12 @@ def render(r):
         f"{s['generated_hugetlb_ms']['median']:.1f} | {s['generated_hugetlb_ms']['min']:.1f}–{s['generated_hugetlb_ms']['max']:.1f} "
         f"({s['generated_hugetlb_ms']['runs']} runs) | |",
         "",
-        "From spawning the server to its first line on standard output (section-host's `serving` line, printed once "
-        "health is SERVING), timed with bash's `$EPOCHREALTIME`.",
+        "From `posix_spawn` to the server's first line on standard output (section-host's `serving` line, printed once "
+        "health is SERVING), timed by `section-bench-startup` with the monotonic clock; the floor and the host "
+        "alternate, round by round.",
+        "",
+        "The default host's own phases after `main()` (medians of its `ready in` lines): "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in s.get("phases_ms", {}).items()) + ".",
         "",
         "### Aggregation by number of components",
         "",

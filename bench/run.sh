@@ -118,40 +118,16 @@ done
 stop_host
 
 echo "bench: start-up to SERVING" >&2
-# Sets elapsed_us to the microseconds from spawning a server to reading its first line
-# (section-host's "serving" line, printed once health is SERVING; the floor's once it listens),
-# and started_pid. The clock is bash's own $EPOCHREALTIME, so that reading it starts no process.
-time_to_line() {
-  local start end line
-  rm -f "$work/start.out"
-  mkfifo "$work/start.out"
-  start=${EPOCHREALTIME/[.,]/}
-  "$@" >"$work/start.out" 2>"$work/start.err" &
-  started_pid=$!
-  read -r -t 300 line <"$work/start.out" || { tail "$work/start.err" >&2; exit 1; }
-  end=${EPOCHREALTIME/[.,]/}
-  elapsed_us=$(( end - start ))
-}
-# config file, runs → the times in microseconds and the RSS once serving, as JSON; with a third
-# argument, the bare floor server is started the same way before each run, as its floor.
-startup() {
-  local times=() floor=() rss=0
-  for _ in $(seq "$2"); do
-    if [ -n "${3:-}" ]; then
-      time_to_line "$bin/section-bench-floor" --listen 127.0.0.1:0 --bytes 64
-      floor+=("$elapsed_us")
-      kill -TERM "$started_pid"
-      wait "$started_pid" || true
-    fi
-    time_to_line "$bin/section-host" --config "$1" --listen 127.0.0.1:0
-    times+=("$elapsed_us")
-    host_pid=$started_pid
-    # Once the host has handed start-up's garbage back, which it does right after serving.
-    for _ in $(seq 600); do grep -q "start-up memory returned" "$work/start.err" && break; sleep 0.05; done
-    rss=$(rss_kb "$host_pid")
-    stop_host
-  done
-  echo "{\"runs_us\": [$(IFS=,; echo "${times[*]}")], \"floor_runs_us\": [$(IFS=,; echo "${floor[*]}")], \"rss_kb\": $rss}"
+# section-bench-startup times each start from posix_spawn to the server's first line on standard
+# output (section-host's "serving" line, printed once health is SERVING; the floor's once it
+# listens) with the monotonic clock, no shell in between. With --floor, the bench floor server
+# (gRPC and its health service, no plugins) and the host alternate round by round. The host's
+# "ready in" line gives its own phases.
+startup() {  # config file, runs, [with-floor] → JSON
+  local floor=()
+  [ -n "${3:-}" ] && floor=(--floor "$bin/section-bench-floor" --listen 127.0.0.1:0 --bytes 64)
+  "$bin/section-bench-startup" --rounds "$2" --rss-after "start-up memory returned" --keep-line "ready in" \
+    "${floor[@]}" -- "$bin/section-host" --config "$1" --listen 127.0.0.1:0
 }
 record startup default "$(startup "$(config startup </dev/null)" "$startup_runs" with-floor)"
 

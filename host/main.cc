@@ -174,6 +174,12 @@ class GrpcCore {
   std::thread starting_;
 };
 
+std::string format_ms(double ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", ms);
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -191,6 +197,18 @@ int main(int argc, char** argv) {
   // the server's credentials would otherwise start it after them.
   GrpcCore grpc_core;
 
+  // Each phase of start-up, for the "ready" line: where the time goes is measured in place.
+  std::string phases;
+  auto phase_begun = begun;
+  const auto add_phase = [&](const char* name, double ms) {
+    phases += (phases.empty() ? "" : ", ") + std::string(name) + " " + format_ms(ms) + " ms";
+  };
+  const auto phase = [&](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    add_phase(name, std::chrono::duration<double, std::milli>(now - phase_begun).count());
+    phase_begun = now;
+  };
+
   auto config = section::config::load_host_config(options.config, default_plugin_dir());
   if (!config) fail(2, config.status().message(), options.check);
   if (!options.listen.empty()) {
@@ -199,8 +217,10 @@ int main(int argc, char** argv) {
     }
     config->listen = options.listen;
   }
+  phase("configuration");
   auto section_file = section::config::load_section_file(config->section_file);
   if (!section_file) fail(2, section_file.status().message(), options.check);
+  phase("section file");
   // TLS is checked before anything starts: a host told to use TLS never serves without it.
   grpc_core.ready();
   auto credentials = section::security::server_credentials(config->tls);
@@ -213,6 +233,7 @@ int main(int argc, char** argv) {
 
   section::registry::Registry registry(std::move(*section_file));
   (*desk)->attach(registry);
+  phase("TLS and storage");
   if (options.check) {  // never listens
     if (section::Status started = registry.start(*config); !started) {
       section::log::error(started.message());
@@ -290,7 +311,11 @@ int main(int argc, char** argv) {
   std::optional<section::Result<std::unique_ptr<section::transport::Server>>> listening;
   std::thread opening([&] { listening.emplace(section::transport::Server::start(server_options, registry, info, reload)); });
   const section::Status started = registry.start(*config);
+  add_phase("plugins", registry.start_times().plugins_ms);
+  add_phase("version 1", registry.start_times().version_ms);
+  phase_begun = std::chrono::steady_clock::now();
   opening.join();
+  phase("the server after them");
   auto& server = *listening;
   if (!started) {
     section::log::error(started.message());
@@ -320,7 +345,7 @@ int main(int argc, char** argv) {
   section::log::info("serving section " + view->section.info().number() + " on " + (*server)->address() + ": " +
                      std::to_string(serving) + " of " + std::to_string(view->section.component_status_size()) +
                      " components, " + std::to_string(view->reconciliation_differences) +
-                     " reconciliation differences, ready in " + ready + " ms after main()");
+                     " reconciliation differences, ready in " + ready + " ms after main() (" + phases + ")");
   // One machine-readable line on standard output, for scripts and tests.
   std::printf("section-host: serving %s\n", (*server)->address().c_str());
   std::fflush(stdout);

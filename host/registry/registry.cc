@@ -100,6 +100,10 @@ Status Registry::start(const config::HostConfig& config) {
     loading::PluginError error;
     bool ok = false;
   };
+  const auto begun = std::chrono::steady_clock::now();
+  const auto ms_since = [](std::chrono::steady_clock::time_point from) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - from).count();
+  };
   std::vector<Started> started(config.plugins.size());
   for (std::size_t i = 0; i < config.plugins.size(); ++i) {
     started[i].slot = new_slot(config.plugins[i]);
@@ -124,6 +128,8 @@ Status Registry::start(const config::HostConfig& config) {
     });
   }
   for (auto& thread : threads) thread.join();
+  start_times_.plugins_ms = ms_since(begun);
+  const auto checked = std::chrono::steady_clock::now();
 
   // Then, in the configuration's order, as if one by one: the first error that stops start-up
   // is the one reported, and each component must fit with those before it.
@@ -153,6 +159,7 @@ Status Registry::start(const config::HostConfig& config) {
     slots_.push_back(std::move(item.slot));
   }
   publish_view("start-up");
+  start_times_.version_ms = ms_since(checked);
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
     worker_running_ = true;
