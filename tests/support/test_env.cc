@@ -64,7 +64,7 @@ std::string default_config_text() {
   return "listen: 127.0.0.1:0\n"
          "section: " + (source_dir() / "configs/section-29f.section.yaml").string() + "\n"
          "plugin_dir: " + plugin_dir().string() + "\n"
-         "shutdown_grace_ms: 2000\n"
+         "shutdown_grace_ms: 200\n"
          "drain_ms: 0\n"
          "plugins:\n"
          "  - id: edm\n    library: edm\n    enabled: true\n"
