@@ -203,6 +203,29 @@ TEST_CASE("bad requests get canonical status codes with a reason", "[grpc]") {
   deliverables.set_component("finance");
   REQUIRE(stub->ListDeliverables(&ok_context, deliverables, &deliverables_response).ok());
   CHECK(deliverables_response.deliverables_size() == 4);
+
+  // An id far longer than a client's metadata limit (8 KiB by default): the refusal quotes only
+  // its start, so the client sees NOT_FOUND, not RESOURCE_EXHAUSTED for the status's size.
+  const std::string long_id(9000, 'q');
+  const grpc::Status long_table = test::get_table(*stub, long_id, &refused_table);
+  CHECK(long_table.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK_THAT(long_table.error_message(), Catch::Contains("(9000 bytes)"));
+  CHECK(long_table.error_message().size() < 300);
+  for (const bool deliverable : {false, true}) {
+    grpc::ClientContext long_context;
+    deadline(long_context);
+    grpc::Status long_component;
+    if (deliverable) {
+      v1::ListDeliverablesRequest request;
+      request.set_component(long_id);
+      long_component = stub->ListDeliverables(&long_context, request, &deliverables_response);
+    } else {
+      measures.set_component(long_id);
+      long_component = stub->ListMeasures(&long_context, measures, &measures_response);
+    }
+    CHECK(long_component.error_code() == grpc::StatusCode::NOT_FOUND);
+    CHECK(long_component.error_message().size() < 300);
+  }
   CHECK(host.stop() == 0);
 }
 

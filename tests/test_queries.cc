@@ -1,6 +1,7 @@
 // The client queries as pure functions: filters and errors.
 #include <catch2/catch.hpp>
 
+#include "host/core/echo.h"
 #include "host/query/queries.h"
 #include "section_fixture.h"
 
@@ -107,4 +108,16 @@ TEST_CASE("a watch event carries the version and every component's status", "[qu
   CHECK(event.version() == 1);
   CHECK(event.reason() == "start-up");
   CHECK(event.components_size() == 5);
+}
+
+TEST_CASE("a refusal quotes at most the start of a client's id, cut at a character boundary", "[query]") {
+  const auto view = test::view_of({"edm", "finance", "hr", "support", "ict"});
+  v1::GetTableRequest request;
+  request.set_id(std::string(9000, 'q'));
+  const std::string message = error_of(query::get_table(view, request)).message;
+  CHECK_THAT(message, Catch::StartsWith("no table '" + std::string(kMaxEchoed, 'q') + "…' (9000 bytes)"));
+  // Two-byte characters: the cut never splits one.
+  CHECK(echo(std::string(100, 'x') + "é") == "'" + std::string(64, 'x') + "…' (102 bytes)");
+  CHECK(echo(std::string(63, 'x') + "éé") == "'" + std::string(63, 'x') + "…' (67 bytes)");
+  CHECK(echo("finance") == "'finance'");
 }

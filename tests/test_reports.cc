@@ -184,6 +184,18 @@ TEST_CASE("a report without a token, with a bad one or outside its scope is refu
   const grpc::Status other_team = report(host.address(), tokens.reporter_finance, request);
   CHECK(other_team.error_code() == grpc::StatusCode::PERMISSION_DENIED);
   CHECK(other_team.error_message().find("finance") != std::string::npos);
+  // A component id of 10,000 characters: refused, quoted by its start only, in the status and in
+  // the log line.
+  const std::string long_id(10000, 'q');
+  const grpc::Status long_component =
+      report(host.address(), tokens.reporter_hr, measure_report(long_id, kMeasure, 2021, v1::ACTUAL, 40, "long"));
+  CHECK(long_component.error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  CHECK_THAT(long_component.error_message(), Catch::Contains("(10000 bytes)"));
+  CHECK(long_component.error_message().size() < 400);
+  const grpc::Status long_measure =
+      report(host.address(), tokens.reporter_hr, measure_report("hr", long_id, 2021, v1::ACTUAL, 40, "long-measure"));
+  CHECK(long_measure.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(long_measure.error_message().size() < 400);
   CHECK(history(host.address()).empty());
 
   REQUIRE(report(host.address(), tokens.reporter_hr, request).ok());
@@ -192,6 +204,7 @@ TEST_CASE("a report without a token, with a bad one or outside its scope is refu
   CHECK(log.find("refused section.v1.ReportService.ReportValue") != std::string::npos);
   for (const auto& token : tokens.all()) CHECK(log.find(token) == std::string::npos);
   CHECK(log.find("sct_not-a-token") == std::string::npos);
+  CHECK(log.find(std::string(200, 'q')) == std::string::npos);
 }
 
 TEST_CASE("with reads: token, reads need a valid token, and reload needs an admin token") {

@@ -1,5 +1,7 @@
 #include "host/query/queries.h"
 
+#include "host/core/echo.h"
+
 #include <algorithm>
 
 namespace section::query {
@@ -15,12 +17,12 @@ std::optional<QueryError> check_component(const section::v1::Section& section, c
     // A stale component is served from its last good snapshot, filtered queries included.
     if (status.state() == section::v1::SERVING || status.state() == section::v1::STALE) return std::nullopt;
     const std::string state = status.state() == section::v1::DISABLED ? "disabled" : "unavailable";
-    return QueryError{QueryError::Code::kFailedPrecondition, "component '" + id + "' is " + state + ": " + status.reason()};
+    return QueryError{QueryError::Code::kFailedPrecondition, "component " + echo(id) + " is " + state + ": " + status.reason()};
   }
   std::string known;
   for (const auto& status : section.component_status()) known += (known.empty() ? "" : ", ") + status.id();
   if (allow_section) known += (known.empty() ? "" : ", ") + std::string(kSectionComponent);
-  return QueryError{QueryError::Code::kNotFound, "no component '" + id + "' (known: " + known + ")"};
+  return QueryError{QueryError::Code::kNotFound, "no component " + echo(id) + " (known: " + known + ")"};
 }
 
 std::optional<QueryError> check_year(int year) {
@@ -128,7 +130,7 @@ section::v1::WatchEvent event_of(const View& view) {
 QueryError missing_table(const std::string& id, std::size_t served) {
   if (id.empty()) return QueryError{QueryError::Code::kInvalidArgument, "no table id given; ListTables lists them"};
   return QueryError{QueryError::Code::kNotFound,
-                    "no table '" + id + "'; ListTables lists the " + std::to_string(served) + " tables served"};
+                    "no table " + echo(id) + "; ListTables lists the " + std::to_string(served) + " tables served"};
 }
 
 Answer<section::v1::Table> get_table(const aggregate::SectionView& view, const section::v1::GetTableRequest& request) {

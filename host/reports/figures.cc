@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "host/core/echo.h"
 #include "section/sdk/vocabulary.h"
 
 namespace section::reports {
@@ -70,7 +71,7 @@ std::string figure_key(const FigureRef& figure) {
 
 std::string describe(const FigureRef& figure) {
   const bool measure = figure.figure_case() == FigureRef::kMeasure;
-  return figure.component() + (measure ? " measure '" + figure.measure() + "'" : " deliverable '" + figure.deliverable() + "'") +
+  return figure.component() + (measure ? " measure " + echo(figure.measure()) : " deliverable " + echo(figure.deliverable())) +
          " " + std::to_string(figure.year()) + " " + kind_name(figure.kind());
 }
 
@@ -118,10 +119,10 @@ std::optional<Refused> current_value(const Component& component, const FigureRef
   if (figure.figure_case() == FigureRef::kMeasure) {
     const auto* measure = find_measure(component, figure.measure());
     if (measure == nullptr) {
-      return Refused{Refusal::kNotFound, "component '" + component.id() + "' has no performance measure '" + figure.measure() + "'"};
+      return Refused{Refusal::kNotFound, "component '" + component.id() + "' has no performance measure " + echo(figure.measure())};
     }
     if (proposed != nullptr && proposed->has_number() && measure->unit() == section::v1::UNIT_TEXT) {
-      return invalid("measure '" + figure.measure() + "' is narrative (unit text): report a text, not a number");
+      return invalid("measure " + echo(figure.measure()) + " is narrative (unit text): report a text, not a number");
     }
     for (const auto& existing : measure->values()) {
       if (existing.year() != figure.year() || existing.kind() != figure.kind()) continue;
@@ -133,10 +134,10 @@ std::optional<Refused> current_value(const Component& component, const FigureRef
   }
   const auto* deliverable = find_deliverable(component, figure.deliverable());
   if (deliverable == nullptr) {
-    return Refused{Refusal::kNotFound, "component '" + component.id() + "' has no deliverable '" + figure.deliverable() + "'"};
+    return Refused{Refusal::kNotFound, "component '" + component.id() + "' has no deliverable " + echo(figure.deliverable())};
   }
   if (!deliverable->quantified()) {
-    return invalid("deliverable '" + figure.deliverable() + "' is described, not counted: it has no count to report");
+    return invalid("deliverable " + echo(figure.deliverable()) + " is described, not counted: it has no count to report");
   }
   for (const auto& count : deliverable->counts()) {
     if (count.year() != figure.year() || count.kind() != figure.kind()) continue;

@@ -4,6 +4,7 @@
 
 #include "host/aggregate/validation.h"
 #include "host/core/clock.h"
+#include "host/core/echo.h"
 #include "host/core/log.h"
 #include "section/sdk/sdk.h"
 
@@ -75,7 +76,7 @@ std::optional<Refused> ReportDesk::replay(const security::Principal& who, const 
   if (!earlier) return refused(Refusal::kUnavailable, "the report database cannot be read: " + earlier.status().message());
   if (!earlier->has_value()) return std::nullopt;
   if (!same_report(**earlier, request)) {
-    return refused(Refusal::kAlreadyExists, "idempotency key '" + request.idempotency_key() + "' was used by " + who.name +
+    return refused(Refusal::kAlreadyExists, "idempotency key " + echo(request.idempotency_key()) + " was used by " + who.name +
                                                 " for another report (sequence " + std::to_string((*earlier)->sequence()) +
                                                 "); use a new key for a new report");
   }
@@ -134,8 +135,8 @@ std::optional<Refused> ReportDesk::accept(const registry::Registry::ComponentAcc
                                           const section::v1::FigureValue& proposed) {
   const std::string& id = change.figure().component();
   if (access.published == nullptr) {
-    if (access.state == section::v1::COMPONENT_STATE_UNSPECIFIED) return refused(Refusal::kNotFound, "no component '" + id + "'");
-    return refused(Refusal::kFailedPrecondition, "component '" + id + "' is " + section::v1::ComponentState_Name(access.state) +
+    if (access.state == section::v1::COMPONENT_STATE_UNSPECIFIED) return refused(Refusal::kNotFound, "no component " + echo(id));
+    return refused(Refusal::kFailedPrecondition, "component " + echo(id) + " is " + section::v1::ComponentState_Name(access.state) +
                                                      (access.reason.empty() ? "" : " (" + access.reason + ")") +
                                                      ": its figures cannot be checked, so none can be reported");
   }

@@ -5,6 +5,7 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include "host/core/echo.h"
 #include "host/security/token_hash.h"
 
 namespace section::security {
@@ -93,7 +94,7 @@ Decision Authorizer::may_report(const Principal& principal, const std::string& c
   }
   if (std::find(principal.components.begin(), principal.components.end(), component) == principal.components.end()) {
     return refuse(Outcome::kPermissionDenied,
-                  "token '" + principal.name + "' may report for " + join(principal.components) + ", not for '" + component + "'",
+                  "token '" + principal.name + "' may report for " + join(principal.components) + ", not for " + echo(component),
                   principal);
   }
   return Decision{Outcome::kAllowed, "", principal};
