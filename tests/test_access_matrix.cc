@@ -7,11 +7,13 @@
 //   operate the host. No token: reads only when they are open. A bad token: nothing.
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <catch2/catch.hpp>
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/generic/generic_stub.h>
 
+#include "host/core/protobuf_log.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 #include "grpc_client.h"
@@ -192,5 +194,35 @@ void check_matrix(bool reads_need_token) {
 TEST_CASE("every role × every method, reads open") { check_matrix(false); }
 
 TEST_CASE("every role × every method, reads need a token") { check_matrix(true); }
+
+TEST_CASE("a request whose text is not UTF-8 is refused INVALID_ARGUMENT, and protobuf's complaint is logged as ours, rate-limited") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  Host host(reports_config(data.path(), tokens, false));
+  REQUIRE(host.ok());
+  auto channel = channel_to(host.address());
+  (void)v1::GetTableRequest::descriptor();  // registers section_service.proto in the generated pool
+  const MethodDescriptor& get_table =
+      *google::protobuf::DescriptorPool::generated_pool()->FindMethodByName("section.v1.SectionService.GetTable");
+  // Field 1 (id), three bytes: 'a' and two bytes that start no UTF-8 character.
+  const std::string not_utf8("\x0a\x03" "a\xff\xfe", 5);
+  for (int i = 0; i < 30; ++i) {
+    const grpc::Status status = call(*channel, get_table, not_utf8, "");
+    CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK_THAT(status.error_message(), Catch::Contains("not UTF-8"));
+  }
+  REQUIRE(host.stop() == 0);
+  const std::string log = host.child().err();
+  std::size_t protobuf_lines = 0;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("UTF-8") == std::string::npos) continue;
+    // Every line is the host's own format: time, level, source, message.
+    CHECK_THAT(line, Catch::Matches("^[0-9-]+T[0-9:.]+Z (ERROR|WARN ) \\[protobuf\\] .*"));
+    ++protobuf_lines;
+  }
+  CHECK(protobuf_lines >= 1);
+  CHECK(protobuf_lines <= static_cast<std::size_t>(section::log::kProtobufBurst));
+}
 
 }  // namespace section::test

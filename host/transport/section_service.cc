@@ -26,7 +26,8 @@ grpc::ServerUnaryReactor* starting(grpc::CallbackServerContext* context) {
 
 grpc::ServerUnaryReactor* refuse_unparsable(grpc::CallbackServerContext* context, const char* type) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string("the request is not a ") + type));
+  reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                               std::string("the request is not a ") + type + " (or a text in it is not UTF-8)"));
   return reactor;
 }
 
