@@ -54,6 +54,8 @@ TEST_CASE("section-host --check on the default configuration reports every plugi
   CHECK_THAT(result.out, Catch::Contains("reconciliation: 2 printed figure(s) differ"));
   CHECK_THAT(result.out, Catch::Contains("check ok: section-host would serve 5 component(s)"));
   CHECK(result.out.find("section-host: serving") == std::string::npos);
+  // It builds version 1 to check it, and says nothing of publishing what it never serves.
+  CHECK(result.err.find("published version") == std::string::npos);
 }
 
 TEST_CASE("section-host --check opens no port: it passes while another process holds the configured one", "[check]") {

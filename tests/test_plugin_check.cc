@@ -298,3 +298,20 @@ TEST_CASE("a check on a source that is not running fails, saying so", "[check]")
   CHECK(source->check(v1::Component(), &problems) == Outcome::kFailed);
   CHECK_THAT(problems, Catch::Contains("not running"));
 }
+
+TEST_CASE("a plugin that refuses to start names itself once, in its own process as in the host's", "[plugin][process]") {
+  for (const Isolation isolation : {Isolation::kInProcess, Isolation::kProcess}) {
+    const fs::path library = real_plugin("ict");
+    auto source = make_source(isolation, library);
+    auto request = request_for("ict", library);
+    (*request.mutable_settings())["colour"] = "blue";
+    PluginError error;
+    REQUIRE_FALSE(source->start(request, &error));
+    INFO(name_of(isolation) << ": " << error.message);
+    CHECK_THAT(error.message, Catch::StartsWith("plugin 'ict' (" + library.string() + ") did not start: ") &&
+                                  Catch::Contains("unknown setting 'colour'"));
+    const std::string once = "plugin 'ict'";
+    CHECK(error.message.find(once, once.size()) == std::string::npos);
+    if (isolation == Isolation::kProcess) CHECK_THAT(error.message, Catch::Contains("[in its own process, unix:"));
+  }
+}

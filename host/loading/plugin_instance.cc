@@ -39,6 +39,9 @@ std::unique_ptr<PluginInstance> PluginInstance::start(std::shared_ptr<PluginLibr
                                                   &append, &message);
   if (status != SECTION_PLUGIN_OK || instance->handle_ == nullptr) {
     instance->handle_ = nullptr;
+    // The SDK names the plugin in its own messages; the host's prefix names it already.
+    const std::string named = "plugin '" + request.plugin_id() + "': ";
+    if (message.rfind(named, 0) == 0) message.erase(0, named.size());
     error->kind = kind_of(status);
     error->message = "plugin '" + request.plugin_id() + "' (" + instance->library_path().string() + ") " +
                      (status == SECTION_PLUGIN_OK ? "returned no instance" : "did not start: " + message);

@@ -67,7 +67,7 @@ bool RemoteSource::start(const section::v1::PluginStartRequest& request, PluginE
   const grpc::Status status = stub_->Start(&context, request, &response);
   if (!status.ok()) {
     error->kind = kind_of_status(status);
-    error->message = "plugin '" + plugin_id_ + "' (" + address_ + ") did not start: " + failure_text(status);
+    error->message = failure("did not start", status);
     return false;
   }
   events_thread_ = std::thread([this] { read_events(); });
@@ -80,7 +80,7 @@ bool RemoteSource::publish(section::v1::Component* component, PluginError* error
   const grpc::Status status = stub_->Publish(&context, section::v1::PublishRequest(), component);
   if (!status.ok()) {
     error->kind = kind_of_status(status);
-    error->message = "plugin '" + plugin_id_ + "' (" + address_ + ") failed to publish: " + failure_text(status);
+    error->message = failure("failed to publish", status);
     return false;
   }
   return true;
@@ -94,11 +94,20 @@ ComponentSource::CheckOutcome RemoteSource::check(const section::v1::Component& 
   problems->clear();
   if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) return CheckOutcome::kUnsupported;
   if (!status.ok()) {
-    *problems = "plugin '" + plugin_id_ + "' (" + address_ + ") failed to check the component: " + failure_text(status);
+    *problems = failure("failed to check the component", status);
     return CheckOutcome::kFailed;
   }
   for (const auto& problem : response.problems()) *problems += (problems->empty() ? "" : "\n") + problem;
   return response.problems().empty() ? CheckOutcome::kPassed : CheckOutcome::kRefused;
+}
+
+std::string RemoteSource::failure(const std::string& what, const grpc::Status& status) const {
+  const std::string text = failure_text(status);
+  // A runner's own error already names the plugin and its library, and says what failed:
+  // only where it ran is added.
+  const std::string named = "plugin '" + plugin_id_ + "' ";
+  if (text.rfind(named, 0) == 0) return text + " [in its own process, " + address_ + "]";
+  return named + "(" + address_ + ") " + what + ": " + text;
 }
 
 std::string RemoteSource::failure_text(const grpc::Status& status) const {

@@ -37,6 +37,8 @@ class RemoteSource final : public ComponentSource {
   void read_events();
   // "no answer within N ms (plugin_call_timeout_ms)" or the status's own message.
   std::string failure_text(const grpc::Status& status) const;
+  // "plugin 'id' (address) <what>: <why>", naming the plugin once.
+  std::string failure(const std::string& what, const grpc::Status& status) const;
 
   const std::string address_;
   std::shared_ptr<SourceEvents> events_;

@@ -87,8 +87,9 @@ Registry::Registry(config::SectionFile section) : section_(std::make_shared<cons
 
 Registry::~Registry() { stop(); }
 
-Status Registry::start(const config::HostConfig& config) {
+Status Registry::start(const config::HostConfig& config, Purpose purpose) {
   config_ = config;
+  purpose_ = purpose;
   if (std::any_of(config.plugins.begin(), config.plugins.end(), [](const auto& p) { return p.isolation == Isolation::kProcess; })) {
     supervision::remove_stale_socket_dirs();
   }
@@ -319,7 +320,7 @@ void Registry::publish_view(const std::string& reason) {
     std::lock_guard<std::mutex> lock(view_mutex_);
     view_ = view;
   }
-  log::info("published version " + std::to_string(view->version) + " (" + reason + ")");
+  if (purpose_ == Purpose::kServe) log::info("published version " + std::to_string(view->version) + " (" + reason + ")");
   listeners_.call(view);
 }
 

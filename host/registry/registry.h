@@ -60,7 +60,10 @@ class Registry {
   // error for anything an admin must fix before the host can start (a missing or foreign
   // library, bad settings, invalid data); a plugin that merely fails is left out and reported
   // (and, in a process of its own, restarted with backoff).
-  Status start(const config::HostConfig& config);
+  // kCheck (section-host --check) builds version 1 only to report on it: nothing is published
+  // to anyone, so nothing is logged as published.
+  enum class Purpose { kServe, kCheck };
+  Status start(const config::HostConfig& config, Purpose purpose = Purpose::kServe);
   const StartTimes& start_times() const { return start_times_; }
 
   // Swaps in a new configuration and section file at once, after loading and checking every
@@ -183,6 +186,7 @@ class Registry {
   ViewPtr view_;
   std::uint64_t version_ = 0;
   StartTimes start_times_;
+  Purpose purpose_ = Purpose::kServe;
 
   Callbacks<const ViewPtr&> listeners_;
 
