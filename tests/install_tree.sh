@@ -12,10 +12,12 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 # YAML is read through yaml-cpp alone: the host and every plugin link it, and nothing links
 # libyaml. (section-plugin-runner reads no YAML itself; the plugin it loads brings yaml-cpp.)
 for binary in "$prefix/bin/section-host" "$prefix"/lib/section-host/plugins/*/*.so; do
-  ldd "$binary" | grep -q 'libyaml-cpp\.so' || { echo "$binary does not link yaml-cpp"; exit 1; }
+  libraries=$(ldd "$binary")
+  grep -q 'libyaml-cpp\.so' <<<"$libraries" || { echo "$binary does not link yaml-cpp"; exit 1; }
 done
 for binary in "$prefix/bin/section-host" "$prefix/bin/section-plugin-runner" "$prefix"/lib/section-host/plugins/*/*.so; do
-  if ldd "$binary" | grep -q 'libyaml-0'; then echo "$binary links libyaml"; exit 1; fi
+  libraries=$(ldd "$binary")
+  if grep -q 'libyaml-0' <<<"$libraries"; then echo "$binary links libyaml"; exit 1; fi
 done
 mkfifo "$prefix/out"
 "$prefix/bin/section-host" --config "$prefix/share/section-host/configs/section-29f.yaml" --listen 127.0.0.1:0 \
