@@ -1,7 +1,7 @@
 // Renders a table for people and programs. Pure functions, tested without a server.
 //   text  laid out like the fascicle: thousands of dollars with one decimal, negatives in
 //         parentheses, "—" for zero or none
-//   json  the contract for clients (DESIGN.md, "Tables"): dollars, posts and counts as integers,
+//   json  the contract for clients (docs/architecture.md, "Tables"): dollars, posts and counts as integers,
 //         percentages with one decimal, null where a value does not exist
 //   csv   one line per row, raw values as in JSON
 //   md    a Markdown table with the text layout's values

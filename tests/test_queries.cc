@@ -35,7 +35,7 @@ TEST_CASE("GetTable finds every listed table and refuses unknown ids", "[query]"
   CHECK(error_of(query::get_table(view, v1::GetTableRequest())).code == query::QueryError::Code::kInvalidArgument);
 }
 
-TEST_CASE("the table ids of DESIGN.md are all served", "[query]") {
+TEST_CASE("the table ids of docs/architecture.md are all served", "[query]") {
   const auto view = test::view_of();
   for (const char* id : {"financial-by-object", "post-changes", "posts-by-grade", "financial-by-component-rb",
                          "financial-by-component-xb", "posts-by-component-rb", "posts-by-component-xb", "evolution",

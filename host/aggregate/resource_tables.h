@@ -1,5 +1,5 @@
 // The fascicle's resource tables (29F.12–29F.17 and 29F.19–29F.23), computed from the serving
-// components. Pure functions: no I/O, no gRPC (DESIGN.md, decision 2).
+// components. Pure functions: no I/O, no gRPC (docs/architecture.md, decision 2).
 #pragma once
 
 #include "host/aggregate/section_input.h"

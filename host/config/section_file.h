@@ -1,6 +1,6 @@
 // The section file (docs/configuration.md): the section's own text, its cross-cutting
 // deliverables and mandates, and every figure the fascicle prints at section level — totals,
-// subtotals, percentages and narrative amounts — kept exactly as printed (DESIGN.md, decision 6).
+// subtotals, percentages and narrative amounts — kept exactly as printed (docs/architecture.md, decision 6).
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,4 @@
-// Exact money and the fascicle's arithmetic (DESIGN.md, decision 1). Money is whole US dollars
+// Exact money and the fascicle's arithmetic (docs/architecture.md, decision 1). Money is whole US dollars
 // in int64; a percentage change is change / base × 100 rounded half away from zero to one
 // decimal, kept as tenths of a per cent. No floating point anywhere.
 #pragma once

@@ -1,7 +1,7 @@
 // Figures as the fascicle prints them: "9 645.2" (thousands of dollars, one decimal),
 // "(17.4)" (negative), "—" (zero or none), "19 762 900" (dollars), "0.4" (per cent), "83".
 // Parsing keeps the precision of the printed form, so that a comparison with an exact computed
-// figure can round that figure the way the fascicle does (DESIGN.md, decision 6).
+// figure can round that figure the way the fascicle does (docs/architecture.md, decision 6).
 #pragma once
 
 #include <cstdint>

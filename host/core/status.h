@@ -1,4 +1,4 @@
-// Errors that cross function boundaries as values (STYLE.md): a Status that cannot be dropped
+// Errors that cross function boundaries as values (docs/architecture.md, "Errors"): a Status that cannot be dropped
 // silently, and Result<T> for a value or the Status that explains why there is none.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Loads a plugin library with Boost.DLL and checks its ABI version before anything else is
-// called (DESIGN.md, decision 4). The library stays loaded while anything it made is alive:
+// called (docs/architecture.md, decision 4). The library stays loaded while anything it made is alive:
 // every PluginInstance holds a shared_ptr to its library.
 #pragma once
 

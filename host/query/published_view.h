@@ -3,7 +3,7 @@
 //
 // A component is kept serialized (StoredComponent), once: the registry's slot, every version
 // that serves it unchanged and every GetSection answer share those bytes. The tables and the
-// unfiltered lists are kept serialized too. Aggregation parses the components it needs while it
+// unfiltered lists are kept serialized too. The registry parses every served component while it
 // builds a version (aggregate::SectionView, with every message), and publish() keeps only this.
 #pragma once
 

@@ -1,6 +1,6 @@
 // The registry owns the running plugins and the current view of the section. It starts the
 // plugins of a configuration, validates what they publish, keeps the latest good component of
-// each, and publishes a new SectionView (a new version) whenever something changes: a plugin
+// each, and publishes a new query::PublishedView (a new version) whenever something changes: a plugin
 // republishes, a plugin process exits or is restarted, or the configuration is reloaded.
 // Readers take the current view without waiting for a writer beyond a pointer copy.
 //

@@ -1,5 +1,6 @@
 // section.v1.SectionService over the gRPC callback API. The handlers only translate: every
-// answer comes from host/query on the current SectionView.
+// answer comes from the current version's serialized answers (SerializedAnswers, built from a
+// query::PublishedView).
 #pragma once
 
 #include <atomic>

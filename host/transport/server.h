@@ -41,8 +41,9 @@ struct ServerOptions {
 
 class Server {
  public:
-  // Listens on the options' address. Until serve(), health says NOT_SERVING and the queries
-  // answer UNAVAILABLE: the host opens its port while its plugins start (docs/performance.md).
+  // Listens on the options' address while the plugins start: the queries answer UNAVAILABLE
+  // until version 1's answers exist, and health says NOT_SERVING until serve()
+  // (docs/architecture.md, "Start-up and shutdown").
   // Safe while `registry` starts on another thread.
   static Result<std::unique_ptr<Server>> start(const ServerOptions& options, registry::Registry& registry, HostInfo info,
                                                ReloadFunction reload);

@@ -1,6 +1,6 @@
 /* The binary boundary between section-host and a plugin library.
  *
- * Only plain C types cross it (DESIGN.md, decision 4): the host and a plugin may be built by
+ * Only plain C types cross it (docs/architecture.md, decision 4): the host and a plugin may be built by
  * different teams with different builds of the SDK, so no C++ object, allocator or exception
  * may pass. Messages cross as serialized protobuf (proto/section/v1), copied out through
  * callbacks so that each side frees only what it allocated.

@@ -1,5 +1,5 @@
 // The fixed vocabulary of the fascicle's resource tables: objects of expenditure, grades and
-// categories of posts, with their keys (DESIGN.md, "Tables") and labels, in the fascicle's order.
+// categories of posts, with their keys (docs/architecture.md, "Tables") and labels, in the fascicle's order.
 #pragma once
 
 #include <string>
