@@ -9,6 +9,11 @@ host=""
 trap '[ -n "$host" ] && kill -TERM "$host" 2>/dev/null; rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
 
+# The plugin author's documentation and the template plugin are installed with the SDK.
+for doc in writing-a-plugin.md component-data.md api.md architecture.md examples/template-plugin/CMakeLists.txt; do
+  [ -f "$prefix/share/doc/section-host/$doc" ] || { echo "not installed: share/doc/section-host/$doc"; exit 1; }
+done
+
 # YAML is read through yaml-cpp alone: the host and every plugin link it, and nothing links
 # libyaml. (section-plugin-runner reads no YAML itself; the plugin it loads brings yaml-cpp.)
 for binary in "$prefix/bin/section-host" "$prefix"/lib/section-host/plugins/*/*.so; do

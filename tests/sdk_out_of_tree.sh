@@ -65,4 +65,28 @@ grep -q "Percentage of new records kept" <<<"$measures" || fail "the example's m
 kill -TERM "$host"
 wait "$host" || fail "the host did not stop cleanly"
 host=""
-echo "sdk_out_of_tree: the template plugin built against the installed SDK, passed its tests and serves in every table"
+
+# The guide's own CMakeLists.txt and test, as printed in docs/writing-a-plugin.md, around the
+# template's plugin named "records": they configure without a CMake warning, build and pass.
+guide=$work/guide
+mkdir -p "$guide/tests"
+code_block() {  # the first fenced block of language $1 after the line that starts with $2
+  awk -v lang="$1" -v after="$2" 'index($0, after) == 1 {seen = 1}
+    seen && $0 == "```" lang {inside = 1; next}
+    inside && $0 == "```" {exit}
+    inside {print}' "$source/docs/writing-a-plugin.md"
+}
+code_block cmake '`CMakeLists.txt` needs only:' >"$guide/CMakeLists.txt"
+code_block cpp '`#include <section/testkit/plugin_test_kit.h>` loads' >"$guide/tests/records_plugin_test.cc"
+[ -s "$guide/CMakeLists.txt" ] && [ -s "$guide/tests/records_plugin_test.cc" ] || fail "the guide's CMakeLists.txt or test was not found"
+cp "$source/examples/template-plugin/example_plugin.cc" "$guide/records_plugin.cc"
+sed 's/^  id: example /  id: records /' "$source/examples/template-plugin/component.yaml" >"$guide/component.yaml"
+cmake -S "$guide" -B "$guide/build" -DCMAKE_PREFIX_PATH="$prefix" -Wdev >"$work/guide-configure.log" 2>&1 ||
+  { cat "$work/guide-configure.log"; fail "the guide's CMakeLists.txt does not configure"; }
+if grep -q "CMake Warning" "$work/guide-configure.log"; then cat "$work/guide-configure.log"; fail "the guide's project configures with warnings"; fi
+cmake --build "$guide/build" -j "$(nproc)" >"$work/guide-build.log" 2>&1 ||
+  { tail -40 "$work/guide-build.log"; fail "the guide's test does not compile as printed"; }
+ctest --test-dir "$guide/build" --output-on-failure >"$work/guide-test.log" 2>&1 ||
+  { cat "$work/guide-test.log"; fail "the guide's test fails"; }
+grep -q "100% tests passed, 0 tests failed out of 2" "$work/guide-test.log" || { cat "$work/guide-test.log"; fail "the guide's two tests did not run"; }
+echo "sdk_out_of_tree: the template plugin built against the installed SDK, passed its tests and serves in every table; the guide's example builds and passes as printed"

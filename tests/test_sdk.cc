@@ -195,7 +195,7 @@ TEST_CASE("strict YAML reports positions in characters, and shows the offending 
   CHECK(caret == std::string(4 + static_cast<std::size_t>(column) - 1, ' ') + "^");
 }
 
-TEST_CASE("strict YAML refuses a document over the size limit and text that is not UTF-8", "[sdk][yaml]") {
+TEST_CASE("strict YAML refuses a document over the size limit, control characters, a lone carriage return and UTF-16", "[sdk][yaml]") {
   const std::string big = "a: " + std::string(yaml::kMaxFileBytes, 'x') + "\n";
   CHECK_THAT(yaml_error_of(big), Catch::Contains("larger than the 1024 KiB a file may have"));
   test::TempDir dir;

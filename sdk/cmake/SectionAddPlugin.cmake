@@ -4,6 +4,11 @@
 # data files copied beside it (the SDK looks for component.yaml there). The plugin directory is
 # SECTION_PLUGIN_OUTPUT_DIR when set, otherwise <build dir>/plugins. Installs to
 # lib/section-host/plugins/<name>/.
+# The functions keep the policies of the CMake this SDK is built with, whatever the calling
+# project sets (a project without cmake_minimum_required got CMP0003 warnings from them).
+cmake_policy(PUSH)
+cmake_policy(VERSION 3.20)
+
 function(section_add_plugin)
   cmake_parse_arguments(arg "" "NAME" "SOURCES;DATA" ${ARGN})
   if(NOT arg_NAME OR NOT arg_SOURCES)
@@ -86,3 +91,5 @@ function(section_add_plugin_test)
     SECTION_PLUGIN_DATA="${first_data}")
   catch_discover_tests(${arg_NAME} TEST_PREFIX "${arg_NAME}: " EXTRA_ARGS --warn NoTests)
 endfunction()
+
+cmake_policy(POP)

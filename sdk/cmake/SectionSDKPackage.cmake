@@ -28,3 +28,13 @@ install(FILES
   ${PROJECT_BINARY_DIR}/SectionSDKConfigVersion.cmake
   ${PROJECT_SOURCE_DIR}/sdk/cmake/SectionAddPlugin.cmake
   DESTINATION ${SECTION_CMAKE_INSTALL_DIR})
+
+# What a plugin author reads, installed with the SDK (share/doc/section-host): the guide, the
+# data format, the API and the design, and the template plugin the guide tells them to copy.
+install(FILES
+  ${PROJECT_SOURCE_DIR}/docs/writing-a-plugin.md
+  ${PROJECT_SOURCE_DIR}/docs/component-data.md
+  ${PROJECT_SOURCE_DIR}/docs/api.md
+  ${PROJECT_SOURCE_DIR}/docs/architecture.md
+  DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/template-plugin DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
