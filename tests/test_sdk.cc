@@ -43,7 +43,8 @@ TEST_CASE("strict YAML names unknown keys, the file, line and the keys it expect
     FAIL("no error");
   } catch (const yaml::Error& e) {
     CHECK(e.line() == 2);
-    CHECK_THAT(e.what(), Catch::Contains("unknown key 'listen_port'") && Catch::Contains("expected one of: listen, plugins"));
+    CHECK_THAT(e.what(), Catch::StartsWith("host.yaml:2:1: listen_port: unknown key 'listen_port'") &&
+                             Catch::Contains("expected one of: listen, plugins"));
   }
 }
 
@@ -52,8 +53,11 @@ TEST_CASE("strict YAML reports syntax errors with their position", "[sdk][yaml]"
     yaml::load_string("a: [1, 2\nb: 3\n", "broken.yaml");
     FAIL("no error");
   } catch (const yaml::Error& e) {
-    CHECK(e.line() > 0);
-    CHECK_THAT(e.what(), Catch::StartsWith("broken.yaml:") && Catch::Contains("invalid YAML"));
+    // yaml-cpp finds the list unclosed where the next line's ':' follows "2\nb".
+    CHECK(e.line() == 2);
+    CHECK(e.column() == 2);
+    CHECK_THAT(e.what(), Catch::StartsWith("broken.yaml:2:2: invalid YAML: end of sequence flow not found") &&
+                             Catch::Contains("the list opened at line 1, column 4 is not closed"));
   }
   CHECK_THROWS_WITH(yaml::load_string("", "empty.yaml"), Catch::Contains("empty"));
   CHECK_THROWS_WITH(yaml::load_file("/nonexistent/x.yaml"), Catch::Contains("cannot read"));
@@ -62,10 +66,10 @@ TEST_CASE("strict YAML reports syntax errors with their position", "[sdk][yaml]"
 TEST_CASE("strict YAML checks types and ranges", "[sdk][yaml]") {
   const yaml::Value root = yaml::load_string("n: 12x\nm: 70000\nb: yes\nl: [1]\n", "t.yaml");
   const yaml::Map map = root.map({"n", "m", "b", "l"});
-  CHECK_THROWS_WITH(map.required("n").integer(0, 10), Catch::Contains("expected a whole number"));
-  CHECK_THROWS_WITH(map.required("m").integer(0, 65535), Catch::Contains("out of range"));
-  CHECK_THROWS_WITH(map.required("b").boolean(), Catch::Contains("expected true or false"));
-  CHECK_THROWS_WITH(map.required("l").str(), Catch::Contains("expected a value, found a list"));
+  CHECK_THROWS_WITH(map.required("n").integer(0, 10), Catch::StartsWith("t.yaml:1:4: n: expected a whole number"));
+  CHECK_THROWS_WITH(map.required("m").integer(0, 65535), Catch::StartsWith("t.yaml:2:4: m: 70000 is out of range"));
+  CHECK_THROWS_WITH(map.required("b").boolean(), Catch::StartsWith("t.yaml:3:4: b: expected true or false"));
+  CHECK_THROWS_WITH(map.required("l").str(), Catch::StartsWith("t.yaml:4:4: l: expected a value, found a list"));
   CHECK_THROWS_WITH(map.required("missing"), Catch::Contains("missing key 'missing'"));
 }
 
@@ -202,9 +206,9 @@ TEST_CASE("strict YAML refuses a document over the size limit, control character
   CHECK_THROWS_WITH(yaml::load_file(dir.write("big.yaml", big).string()), Catch::Contains("larger than"));
   CHECK(yaml_error_of("a: " + std::string(yaml::kMaxFileBytes - 10, 'x') + "\n").empty());
   CHECK_THAT(yaml_error_of(std::string("a: 1\nb: 2\x04\n", 11)), Catch::StartsWith("doc.yaml:2:5: control character 0x04"));
-  CHECK_THAT(yaml_error_of(std::string("a: \0", 4)), Catch::Contains("control character 0x00"));
+  CHECK_THAT(yaml_error_of(std::string("a: \0", 4)), Catch::StartsWith("doc.yaml:1:4: control character 0x00"));
   CHECK_THAT(yaml_error_of("a: 1\rb: 2\n"), Catch::StartsWith("doc.yaml:1:5: a carriage return"));
-  CHECK_THAT(yaml_error_of(std::string("\xFF\xFE" "a\0:\0", 6)), Catch::Contains("UTF-16"));
+  CHECK_THAT(yaml_error_of(std::string("\xFF\xFE" "a\0:\0", 6)), Catch::StartsWith("doc.yaml:1:1: the file is UTF-16 or UTF-32"));
   CHECK_THROWS_WITH(yaml::load_file(dir.path().string()), Catch::Contains("is a directory"));
 }
 
