@@ -113,6 +113,18 @@ TEST_CASE("matrix: malformed YAML is refused with the file and line", "[matrix][
   refused_everywhere("listen: [127.0.0.1\n", {"host.yaml:", "invalid YAML"});
 }
 
+TEST_CASE("matrix: a broken section file is refused with its file, line and column, though the plugins load meanwhile", "[matrix][config]") {
+  // The section file is read while the plugins load: its error still ends start-up, exit 2.
+  test::TempDir dir;
+  std::string section = test::read_file(test::source_dir() / "configs/section-29f.section.yaml");
+  section += "section: again\n";
+  const fs::path broken = dir.write("broken.section.yaml", section);
+  const std::string config = replace(test::default_config_text(),
+                                     (test::source_dir() / "configs/section-29f.section.yaml").string(), broken.string());
+  const auto lines = static_cast<int>(std::count(section.begin(), section.end(), '\n'));
+  refused_everywhere(config, {broken.string() + ":" + std::to_string(lines) + ":1: section: duplicate key 'section'"});
+}
+
 TEST_CASE("matrix: an unknown key is refused with its line and the keys allowed", "[matrix][config]") {
   refused_everywhere(replace(test::default_config_text(), "drain_ms", "drain_msec"),
                      {"host.yaml:5:1", "unknown key 'drain_msec'"});

@@ -85,7 +85,27 @@ std::string library_stamp(const fs::path& path) {
 
 Registry::Registry(config::SectionFile section) : section_(std::make_shared<const config::SectionFile>(std::move(section))) {}
 
+Registry::Registry() = default;
+
 Registry::~Registry() { stop(); }
+
+Status Registry::start(const config::HostConfig& config, PendingSection pending, Purpose purpose) {
+  pending_section_ = std::move(pending);
+  return start(config, purpose);
+}
+
+bool Registry::await_section() {
+  std::call_once(section_once_, [this] {
+    if (section_ || !pending_section_) return;
+    auto read = pending_section_();
+    if (read) {
+      section_ = std::make_shared<const config::SectionFile>(std::move(*read));
+    } else {
+      section_error_ = read.status();
+    }
+  });
+  return section_ != nullptr;
+}
 
 Status Registry::start(const config::HostConfig& config, Purpose purpose) {
   config_ = config;
@@ -130,6 +150,10 @@ Status Registry::start(const config::HostConfig& config, Purpose purpose) {
   }
   for (auto& thread : threads) thread.join();
   start_times_.plugins_ms = ms_since(begun);
+  // No plugin may have got as far (none enabled, or all failed to load).
+  if (!await_section()) {
+    return section_error_.is_ok() ? Status::error("the registry has no section file") : section_error_;
+  }
   const auto checked = std::chrono::steady_clock::now();
 
   // Then, in the configuration's order, as if one by one: the first error that stops start-up
@@ -237,6 +261,13 @@ bool Registry::start_source(Slot& slot, loading::PluginError* error) {
       slot.source = std::move(remote);
       break;
     }
+  }
+  // The plugin is told the section's budget year: at start-up the section file may still be
+  // being read, while the library above was loaded.
+  if (!await_section()) {
+    slot.source.reset();
+    error->message = section_error_.message();
+    return false;
   }
   const auto request = loading::make_start_request(id, plugin.library_path, config_.dir(), plugin.settings,
                                                    section_->info.budget_year());

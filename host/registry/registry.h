@@ -52,6 +52,8 @@ struct StartTimes {
 class Registry {
  public:
   explicit Registry(config::SectionFile section);
+  // A registry whose section file is still being read: see start() with a PendingSection.
+  Registry();
   ~Registry();
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
@@ -64,6 +66,12 @@ class Registry {
   // to anyone, so nothing is logged as published.
   enum class Purpose { kServe, kCheck };
   Status start(const config::HostConfig& config, Purpose purpose = Purpose::kServe);
+  // The same, for a registry made without a section file: `pending` gives it, waiting for it to
+  // be read elsewhere, and is called once, by the first plugin thread that has loaded its
+  // library and must tell the plugin the budget year; the section file is read meanwhile. Its
+  // error, if any, is start()'s.
+  using PendingSection = std::function<Result<config::SectionFile>()>;
+  Status start(const config::HostConfig& config, PendingSection pending, Purpose purpose = Purpose::kServe);
   const StartTimes& start_times() const { return start_times_; }
 
   // Swaps in a new configuration and section file at once, after loading and checking every
@@ -177,6 +185,11 @@ class Registry {
 
   // Owned by the start-up thread, then by the worker.
   std::shared_ptr<const config::SectionFile> section_;
+  // Waits for a pending section file once; false, with section_error_, when it could not be read.
+  bool await_section();
+  PendingSection pending_section_;
+  std::once_flag section_once_;
+  Status section_error_ = Status::ok();
   config::HostConfig config_;
   Slots slots_;
   std::atomic<std::uint64_t> next_generation_{0};
