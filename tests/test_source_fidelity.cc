@@ -1,0 +1,325 @@
+// The default data against its source, tests/fixtures/source/section-29f.zh.txt: the Chinese
+// edition of A/76/6 (Sect. 29F), of which every text and figure of plugins/*/component.yaml and
+// configs/section-29f.section.yaml is an English rendering. What a machine can check without
+// reading the Chinese: that no amount of money of a cited paragraph is left out.
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "section_fixture.h"
+#include "test_env.h"
+
+using namespace section;
+
+namespace {
+
+// ---- Lines of the source ----
+
+bool starts_with(const std::string& text, const std::string& prefix) { return text.compare(0, prefix.size(), prefix) == 0; }
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string trim(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
+bool blank(const std::string& line) { return trim(line).empty(); }
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// "- " before a paragraph number or a list item, as the text layout sets some of them.
+std::string without_dash(const std::string& line) {
+  std::string text = trim(line);
+  return starts_with(text, "- ") ? trim(text.substr(2)) : text;
+}
+
+// The number of a line that starts a paragraph ("29F.14 本次级方案…"), and where its text starts.
+std::optional<std::pair<int, std::string>> paragraph_start(const std::string& line) {
+  const std::string text = without_dash(line);
+  if (!starts_with(text, "29F.")) return std::nullopt;
+  std::size_t i = 4;
+  int number = 0;
+  while (i < text.size() && is_digit(text[i])) number = number * 10 + (text[i++] - '0');
+  if (i == 4 || i >= text.size() || (text[i] != ' ' && text[i] != '\t')) return std::nullopt;
+  return std::make_pair(number, trim(text.substr(i)));
+}
+
+// The letter of a list item ("- (a) 客户部门…"), and its text.
+std::optional<std::pair<char, std::string>> list_item(const std::string& line) {
+  const std::string text = trim(line);
+  if (!starts_with(text, "- (") || text.size() < 5 || text[4] != ')') return std::nullopt;
+  return std::make_pair(text[3], trim(text.substr(5)));
+}
+
+// A footnote under the text ("¹ 如 2020 年…", "^a 为维持…"), which a paragraph may run across.
+bool footnote(const std::string& line) {
+  const std::string text = trim(line);
+  for (const char* mark : {"^", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"}) {
+    if (starts_with(text, mark)) return true;
+  }
+  return false;
+}
+
+// Where a sentence or a lead-in to a list ends.
+bool ends_sentence(const std::string& text) { return ends_with(text, "。"); }
+bool leads_to_item(const std::string& text) {
+  return ends_with(text, "：") || ends_with(text, ":") || ends_with(text, "；") || ends_with(text, ";");
+}
+
+// A piece of a paragraph: its running text, or one of its list items.
+struct Piece {
+  char item = 0;
+  std::string text;
+};
+
+class Source {
+ public:
+  static const Source& get() {
+    static const Source source(test::source_dir() / "tests/fixtures/source/section-29f.zh.txt");
+    return source;
+  }
+
+  // The paragraph's running text and list items, across page breaks and footnotes.
+  std::vector<Piece> pieces(int number) const {
+    const auto found = starts_.find(number);
+    if (found == starts_.end()) return {};
+    std::vector<Piece> out = {{0, paragraph_start(lines_[found->second])->second}};
+    for (std::size_t j = found->second + 1; j < lines_.size(); ++j) {
+      const std::string& line = lines_[j];
+      if (blank(line) || footnote(line)) continue;
+      if (paragraph_start(line)) break;
+      const std::string last = trim(out.back().text);
+      if (const auto item = list_item(line)) {
+        if (!leads_to_item(last)) break;
+        out.push_back({item->first, item->second});
+      } else if (ends_sentence(last) || leads_to_item(last)) {
+        break;  // a heading, a table or a figure follows
+      } else {
+        out.back().text += trim(line);  // the paragraph goes on after a page break
+      }
+    }
+    return out;
+  }
+
+  std::string paragraph(int number) const {
+    std::string text;
+    for (const auto& piece : pieces(number)) text += piece.text;
+    return text;
+  }
+
+  std::string item(int number, char letter) const {
+    for (const auto& piece : pieces(number)) {
+      if (piece.item == letter) return piece.text;
+    }
+    return "";
+  }
+
+ private:
+  explicit Source(const std::filesystem::path& path) {
+    std::istringstream in(test::read_file(path));
+    for (std::string line; std::getline(in, line);) lines_.push_back(line);
+    for (std::size_t i = 0; i < lines_.size(); ++i) {
+      if (const auto start = paragraph_start(lines_[i])) starts_.emplace(start->first, i);
+    }
+  }
+
+  std::vector<std::string> lines_;
+  std::map<int, std::size_t> starts_;  // paragraph number → its first line
+};
+
+// ---- What a `source` field cites ----
+
+struct Cited {
+  std::vector<std::pair<int, char>> paragraphs;  // (number, list item letter or 0), in order
+  std::vector<std::string> numbers;              // tables and figures as the source prints them
+  bool only_paragraphs = true;
+};
+
+// "para 29F.24", "paras 29F.20–29F.21", "para 29F.16 (a)", "Table 29F.2", "Figure 29F.IV", joined
+// by "; ".
+int paragraph_number(const std::string& text) {
+  if (!starts_with(text, "29F.")) return 0;
+  int n = 0;
+  for (std::size_t i = 4; i < text.size() && is_digit(text[i]); ++i) n = n * 10 + (text[i] - '0');
+  return n;
+}
+
+// "IV" → "四": the fascicle numbers its figures in Chinese numerals.
+std::string chinese_numeral(const std::string& roman) {
+  const std::map<char, int> values = {{'I', 1}, {'V', 5}, {'X', 10}};
+  int n = 0;
+  for (std::size_t i = 0; i < roman.size(); ++i) {
+    const int v = values.at(roman[i]);
+    n += (i + 1 < roman.size() && values.at(roman[i + 1]) > v) ? -v : v;
+  }
+  const char* digits[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+  std::string out = n >= 20 ? std::string(digits[n / 10]) + "十" : n >= 10 ? "十" : "";
+  return out + digits[n % 10];
+}
+
+Cited cited(const std::string& source) {
+  Cited out;
+  std::istringstream parts(source);
+  for (std::string part; std::getline(parts, part, ';');) {
+    part = trim(part);
+    if (starts_with(part, "Table 29F.")) {
+      out.numbers.push_back("表 29F." + std::to_string(paragraph_number(part.substr(6))));
+      out.only_paragraphs = false;
+    } else if (starts_with(part, "Figure 29F.")) {
+      std::string roman = part.substr(11);
+      roman = roman.substr(0, roman.find_first_not_of("IVX"));
+      out.numbers.push_back("图 29F." + chinese_numeral(roman));
+      out.only_paragraphs = false;
+    } else if (starts_with(part, "para 29F.") || starts_with(part, "paras 29F.")) {
+      const std::string rest = part.substr(part.find("29F."));
+      const int first = paragraph_number(rest);
+      const auto dash = rest.find("–");
+      const int last = dash == std::string::npos ? first : paragraph_number(trim(rest.substr(dash + std::string("–").size())));
+      const auto open = rest.find(" (");
+      const char letter = open != std::string::npos && open + 3 < rest.size() && rest[open + 3] == ')' ? rest[open + 2] : 0;
+      for (int n = first; n <= last; ++n) out.paragraphs.emplace_back(n, letter);
+    } else {
+      out.only_paragraphs = false;
+    }
+  }
+  if (out.paragraphs.empty()) out.only_paragraphs = false;
+  return out;
+}
+
+// The Chinese text of the paragraphs and list items a source cites.
+std::string chinese(const Cited& c) {
+  std::string text;
+  for (const auto& [number, letter] : c.paragraphs) {
+    text += letter ? Source::get().item(number, letter) : Source::get().paragraph(number);
+  }
+  return text;
+}
+
+// ---- The data ----
+
+struct NamedComponent {
+  std::string id;
+  v1::Component data;
+};
+
+const std::vector<NamedComponent>& components() {
+  static const std::vector<NamedComponent> all = [] {
+    std::vector<NamedComponent> out;
+    for (const auto& id : test::all_components()) out.push_back({id, test::component(id)});
+    return out;
+  }();
+  return all;
+}
+
+struct NamedText {
+  std::string where;  // e.g. "hr.results[optimized_performance].proposed_plan"
+  const v1::Text* text;
+};
+
+void add_texts(std::vector<NamedText>& out, const std::string& where, const google::protobuf::RepeatedPtrField<v1::Text>& texts) {
+  for (int i = 0; i < texts.size(); ++i) out.push_back({where + "[" + std::to_string(i) + "]", &texts[i]});
+}
+
+// Every text of the default data, the section file's and the components'.
+std::vector<NamedText> all_texts() {
+  std::vector<NamedText> out;
+  const auto& section = test::section_file().text;
+  add_texts(out, "section.orientation", section.orientation());
+  add_texts(out, "section.programme_performance", section.programme_performance());
+  add_texts(out, "section.evaluation", section.evaluation());
+  for (const auto& [id, c] : components()) {
+    if (c.has_objective()) out.push_back({id + ".objective", &c.objective()});
+    add_texts(out, id + ".strategy", c.strategy());
+    add_texts(out, id + ".expected_outcomes", c.expected_outcomes());
+    add_texts(out, id + ".programme_performance", c.programme_performance());
+    add_texts(out, id + ".resource_notes", c.resource_notes());
+    for (const auto& result : c.results()) {
+      const std::string where = id + ".results[" + result.id() + "].";
+      if (result.has_programme_performance()) out.push_back({where + "programme_performance", &result.programme_performance()});
+      if (result.has_proposed_plan()) out.push_back({where + "proposed_plan", &result.proposed_plan()});
+      if (result.has_lessons_learned()) out.push_back({where + "lessons_learned", &result.lessons_learned()});
+    }
+  }
+  return out;
+}
+
+// The texts that render paragraphs of the source, and nothing else.
+std::vector<NamedText> paragraph_texts() {
+  std::vector<NamedText> out;
+  for (const auto& named : all_texts()) {
+    if (cited(named.text->provenance().source()).only_paragraphs) out.push_back(named);
+  }
+  return out;
+}
+
+// ---- Money ----
+
+// Every amount the Chinese prints in dollars ("905 800 美元", a space between thousands), as
+// whole dollars.
+std::vector<std::int64_t> chinese_dollars(const std::string& text) {
+  const std::string dollars = "美元";
+  std::vector<std::int64_t> out;
+  for (std::size_t i = 0; i < text.size();) {
+    if (!is_digit(text[i]) || (i > 0 && is_digit(text[i - 1]))) {
+      ++i;
+      continue;
+    }
+    std::int64_t amount = 0;
+    std::size_t j = i;
+    for (;;) {
+      while (j < text.size() && is_digit(text[j])) amount = amount * 10 + (text[j++] - '0');
+      // A space then exactly three digits continues the number.
+      const bool group = j + 3 < text.size() && text[j] == ' ' && is_digit(text[j + 1]) && is_digit(text[j + 2]) &&
+                         is_digit(text[j + 3]) && (j + 4 == text.size() || !is_digit(text[j + 4]));
+      if (!group) break;
+      ++j;
+    }
+    std::size_t k = j;
+    while (k < text.size() && text[k] == ' ') ++k;
+    if (text.compare(k, dollars.size(), dollars) == 0) out.push_back(amount);
+    i = j;
+  }
+  return out;
+}
+
+// 905800 → "$905,800", as the English prints it.
+std::string english_dollars(std::int64_t amount) {
+  std::string digits = std::to_string(amount);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
+  return "$" + digits;
+}
+
+}  // namespace
+
+TEST_CASE("the source's paragraphs are found, across page breaks, footnotes and lists", "[source]") {
+  const Source& source = Source::get();
+  // 29F.24 runs on after a footnote and a page break; 29F.60 after a page break mid-word.
+  CHECK(ends_with(source.paragraph(24), "缩短到 2020 年的 19 天。"));
+  CHECK(source.paragraph(60).find("维也纳工作人员以及毒品和犯罪问题办公室外地办事处工作人员") != std::string::npos);
+  CHECK(source.item(16, 'd') == "方案预算和预算外财政资源的总体管理得到加强。");
+  CHECK(chinese_numeral("XVII") == "十七");
+  CHECK(chinese_dollars("减少 70 600 美元(即 0.4%)，管理 2 340 个员额，共 19 762 900 美元") ==
+        std::vector<std::int64_t>{70600, 19762900});
+  CHECK(english_dollars(905800) == "$905,800");
+}
+
+TEST_CASE("every amount of money of a cited paragraph appears in its English", "[source]") {
+  std::size_t amounts = 0;
+  for (const auto& [where, text] : paragraph_texts()) {
+    for (const std::int64_t amount : chinese_dollars(chinese(cited(text->provenance().source())))) {
+      INFO(where << " (" << text->provenance().source() << "): " << text->text());
+      CHECK_THAT(text->text(), Catch::Contains(english_dollars(amount)));
+      ++amounts;
+    }
+  }
+  CHECK(amounts >= 20);  // the resource paragraphs 29F.100 to 29F.117 print them
+}
+
