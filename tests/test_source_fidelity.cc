@@ -1,7 +1,8 @@
 // The default data against its source, tests/fixtures/source/section-29f.zh.txt: the Chinese
 // edition of A/76/6 (Sect. 29F), of which every text and figure of plugins/*/component.yaml and
 // configs/section-29f.section.yaml is an English rendering. What a machine can check without
-// reading the Chinese: that no amount of money of a cited paragraph is left out.
+// reading the Chinese: that no sentence and no amount of money of a cited paragraph is left
+// out.
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -260,7 +261,36 @@ std::vector<NamedText> paragraph_texts() {
   return out;
 }
 
-// ---- Money ----
+// ---- Sentences and money ----
+
+std::size_t chinese_sentences(const std::string& text) {
+  std::size_t n = 0;
+  std::size_t start = 0;
+  for (;;) {
+    const auto end = text.find("。", start);
+    if (!trim(text.substr(start, end == std::string::npos ? std::string::npos : end - start)).empty()) ++n;
+    if (end == std::string::npos) return n;
+    start = end + std::string("。").size();
+  }
+}
+
+// Full stops, question and exclamation marks that end a sentence: followed by a space or the
+// end of the text, and not closing an abbreviation such as "Sect." or "e.g.".
+std::size_t english_sentences(const std::string& text) {
+  static const std::set<std::string> abbreviations = {"Sect", "e.g", "i.e", "No", "Nos", "para", "paras"};
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '.' && text[i] != '?' && text[i] != '!') continue;
+    if (i + 1 < text.size() && text[i + 1] != ' ') continue;
+    const auto space = text.find_last_of(" (", i);
+    const std::size_t word = space == std::string::npos ? 0 : space + 1;
+    if (text[i] == '.' && abbreviations.count(text.substr(word, i - word)) > 0) continue;
+    ++n;
+  }
+  const std::string end = trim(text);
+  if (!end.empty() && end.back() != '.' && end.back() != '?' && end.back() != '!') ++n;
+  return n;
+}
 
 // Every amount the Chinese prints in dollars ("905 800 美元", a space between thousands), as
 // whole dollars.
@@ -305,10 +335,25 @@ TEST_CASE("the source's paragraphs are found, across page breaks, footnotes and 
   CHECK(ends_with(source.paragraph(24), "缩短到 2020 年的 19 天。"));
   CHECK(source.paragraph(60).find("维也纳工作人员以及毒品和犯罪问题办公室外地办事处工作人员") != std::string::npos);
   CHECK(source.item(16, 'd') == "方案预算和预算外财政资源的总体管理得到加强。");
+  CHECK(ends_with(source.paragraph(8), "这些活动将与残疾人及其代表组织密切协商并在其积极参与下开展。"));
   CHECK(chinese_numeral("XVII") == "十七");
   CHECK(chinese_dollars("减少 70 600 美元(即 0.4%)，管理 2 340 个员额，共 19 762 900 美元") ==
         std::vector<std::int64_t>{70600, 19762900});
   CHECK(english_dollars(905800) == "$905,800");
+  CHECK(english_sentences("Sect. 29F is cited (see Table 29F.2). It ends here") == 2);
+  CHECK(chinese_sentences("第一句。第二句：(a) 甲；(b) 乙。") == 2);
+}
+
+// Condensing a paragraph is where its sentences get lost (para 29F.8 once lost "these
+// activities will strengthen an inclusive culture and support self-disclosure and advocacy").
+// Each sentence of a cited paragraph is therefore rendered as a sentence of its own, or more.
+TEST_CASE("every sentence of a cited paragraph has its English sentence", "[source]") {
+  for (const auto& [where, text] : paragraph_texts()) {
+    const std::string zh = chinese(cited(text->provenance().source()));
+    INFO(where << " (" << text->provenance().source() << ")\n" << zh << "\n" << text->text());
+    REQUIRE_FALSE(zh.empty());
+    CHECK(english_sentences(text->text()) >= chinese_sentences(zh));
+  }
 }
 
 TEST_CASE("every amount of money of a cited paragraph appears in its English", "[source]") {
