@@ -186,6 +186,7 @@ std::string component_html(const SectionExport& data, const section::v1::Compone
   std::ostringstream out;
   out << "<section class=\"component\" id=\"" << anchor("component-", c.id()) << "\">\n<h2>" << escape(component_heading(c))
       << "</h2>\n";
+  out << paragraphs(c.description(), "h3");
   out << labelled("Objective", c.objective());
   for (int i = 0; i < c.strategy_size(); ++i) {
     out << (i == 0 ? labelled("Strategy and external factors", c.strategy(i)) : paragraphs(c.strategy(i), "h4"));

@@ -126,13 +126,15 @@ std::string md_text(const std::string& text) {
   return out;
 }
 
+void md_paragraph(std::ostream& out, const section::v1::Text& text, const std::string& level) {
+  if (!text.heading().empty()) out << level << " " << md_text(text.heading()) << "\n\n";
+  out << md_text(text.text());
+  if (!text.provenance().source().empty()) out << " *(" << md_text(text.provenance().source()) << ")*";
+  out << "\n\n";
+}
+
 void md_texts(std::ostream& out, const google::protobuf::RepeatedPtrField<section::v1::Text>& texts, const std::string& level) {
-  for (const auto& text : texts) {
-    if (!text.heading().empty()) out << level << " " << md_text(text.heading()) << "\n\n";
-    out << md_text(text.text());
-    if (!text.provenance().source().empty()) out << " *(" << md_text(text.provenance().source()) << ")*";
-    out << "\n\n";
-  }
+  for (const auto& text : texts) md_paragraph(out, text, level);
 }
 
 void md_text_block(std::ostream& out, const std::string& label, const section::v1::Text& text) {
@@ -215,6 +217,7 @@ std::string export_markdown(const SectionExport& data) {
   for (int i = 0; i < data.section.components_size(); ++i) {
     const auto& c = data.section.components(i);
     out << "## " << md_text(component_heading(c)) << "\n\n";
+    if (!c.description().text().empty()) md_paragraph(out, c.description(), "###");
     md_text_block(out, "Objective", c.objective());
     for (const auto& text : c.strategy()) md_text_block(out, "Strategy", text);
     for (const auto& text : c.expected_outcomes()) md_text_block(out, "Expected outcome", text);

@@ -350,6 +350,30 @@ TEST_CASE("the HTML export is one self-contained page with a chart per measure w
   CHECK(count(html, "<script>") == 1);  // the render check only
 }
 
+namespace {
+
+// The part of a page or document from `from` to the next `to`.
+std::string part_of(const std::string& text, const std::string& from, const std::string& to) {
+  const auto start = text.find(from);
+  REQUIRE(start != std::string::npos);
+  return text.substr(start, text.find(to, start + from.size()) - start);
+}
+
+}  // namespace
+
+TEST_CASE("executive direction and management shows its description and no objective", "[export]") {
+  const auto& data = section_29f();
+  const std::string html = part_of(cli::export_html(data), "id=\"component-edm\"", "<h3>");
+  CHECK_THAT(html, Catch::Contains("<p><span class=\"para\">para 29F.104</span>Executive direction and management is the "
+                                   "responsibility of the Director of the Division for"));
+  CHECK_THAT(html, !Catch::Contains("Objective."));
+  const std::string md = part_of(cli::export_markdown(data), "## Executive direction and management", "###");
+  CHECK_THAT(md, Catch::Contains("Executive direction and management is the responsibility") &&
+                     Catch::Contains("*(para 29F.104)*") && !Catch::Contains("**Objective.**"));
+  const std::string finance = part_of(cli::export_markdown(data), "## Subprogramme 1:", "###");
+  CHECK_THAT(finance, Catch::Contains("**Objective.** The objective, to which this subprogramme contributes"));
+}
+
 TEST_CASE("the HTML export escapes every text", "[export][html]") {
   const std::string html = cli::export_html(hostile());
   CHECK(count(html, "<script") == 1);

@@ -305,6 +305,21 @@ TEST_CASE("the component reader refuses bad data with file, line and field", "[s
              Catch::Contains("only a subprogramme has a subprogramme number"));
 }
 
+TEST_CASE("the reader takes an objective as required for a subprogramme only", "[sdk][reader]") {
+  const std::string edm_head = "component: {id: x, kind: executive_direction_and_management, title: X, budget_year: 2022}\n";
+  const v1::Component edm = sdk::read_component_string(edm_head + "description: {text: Led by a director., source: para 1}\n", "e.yaml");
+  CHECK_FALSE(edm.has_objective());
+  CHECK(edm.description().text() == "Led by a director.");
+  CHECK(edm.description().provenance().source() == "para 1");
+  CHECK(sdk::read_component_string(edm_head + "objective: {text: To lead.}\n", "e.yaml").objective().text() == "To lead.");
+  CHECK_THAT(error_of("component: {id: x, kind: subprogramme, subprogramme: 5, title: X, budget_year: 2022}\n"),
+             Catch::Contains("missing key 'objective': every subprogramme has one"));
+  // The SDK's checks take a component without an objective like any other.
+  sdk::Findings findings;
+  sdk::checks::common(edm, findings);
+  CHECK(findings.size() == 0);
+}
+
 TEST_CASE("percentages must lie within 0-100", "[sdk][checks]") {
   v1::Component c = sdk::read_component_string(std::string(kMinimal) +
                                                 "results:\n  - id: r\n    title: R\n    measures:\n"

@@ -2,7 +2,7 @@
 // edition of A/76/6 (Sect. 29F), of which every text and figure of plugins/*/component.yaml and
 // configs/section-29f.section.yaml is an English rendering. What a machine can check without
 // reading the Chinese: that no sentence and no amount of money of a cited paragraph is left
-// out.
+// out, and that an objective is a paragraph stating one.
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -69,6 +69,8 @@ bool footnote(const std::string& line) {
   return false;
 }
 
+bool table_row(const std::string& line) { return line.find('\t') != std::string::npos; }
+
 // Where a sentence or a lead-in to a list ends.
 bool ends_sentence(const std::string& text) { return ends_with(text, "。"); }
 bool leads_to_item(const std::string& text) {
@@ -121,6 +123,51 @@ class Source {
       if (piece.item == letter) return piece.text;
     }
     return "";
+  }
+
+  // The heading printed just before a paragraph; none when running text, a list or a table
+  // comes before it.
+  std::optional<std::string> heading_before(int number) const {
+    const auto found = starts_.find(number);
+    if (found == starts_.end()) return std::nullopt;
+    for (std::size_t j = found->second; j-- > 0;) {
+      const std::string& line = lines_[j];
+      if (blank(line)) continue;
+      const std::string text = trim(line);
+      if (paragraph_start(line) || list_item(line) || table_row(line) || footnote(line) || ends_sentence(text) ||
+          leads_to_item(text)) {
+        return std::nullopt;
+      }
+      return text;
+    }
+    return std::nullopt;
+  }
+
+  // The paragraphs printed under the heading "目标" (objective) that state one.
+  std::vector<int> objective_paragraphs() const {
+    std::vector<int> out;
+    for (const auto& start : starts_) {
+      const int number = start.first;
+      const std::string text = paragraph(number);
+      const bool states = text.find("的目标是") != std::string::npos || text.find("的宗旨是") != std::string::npos;
+      if (heading_before(number) == std::optional<std::string>("目标") && states) out.push_back(number);
+    }
+    return out;
+  }
+
+  // N of the nearest heading "次级方案 N" (subprogramme N) above a paragraph; 0 when none.
+  int subprogramme_of(int number) const {
+    const auto found = starts_.find(number);
+    if (found == starts_.end()) return 0;
+    const std::string heading = "次级方案 ";
+    for (std::size_t j = found->second; j-- > 0;) {
+      const std::string text = trim(lines_[j]);
+      if (!starts_with(text, heading) || text.size() == heading.size() || !is_digit(text[heading.size()])) continue;
+      int n = 0;
+      for (std::size_t i = heading.size(); i < text.size() && is_digit(text[i]); ++i) n = n * 10 + (text[i] - '0');
+      return n;
+    }
+    return 0;
   }
 
  private:
@@ -237,6 +284,7 @@ std::vector<NamedText> all_texts() {
   add_texts(out, "section.programme_performance", section.programme_performance());
   add_texts(out, "section.evaluation", section.evaluation());
   for (const auto& [id, c] : components()) {
+    if (c.has_description()) out.push_back({id + ".description", &c.description()});
     if (c.has_objective()) out.push_back({id + ".objective", &c.objective()});
     add_texts(out, id + ".strategy", c.strategy());
     add_texts(out, id + ".expected_outcomes", c.expected_outcomes());
@@ -336,6 +384,9 @@ TEST_CASE("the source's paragraphs are found, across page breaks, footnotes and 
   CHECK(source.paragraph(60).find("维也纳工作人员以及毒品和犯罪问题办公室外地办事处工作人员") != std::string::npos);
   CHECK(source.item(16, 'd') == "方案预算和预算外财政资源的总体管理得到加强。");
   CHECK(ends_with(source.paragraph(8), "这些活动将与残疾人及其代表组织密切协商并在其积极参与下开展。"));
+  CHECK(source.heading_before(1) == std::optional<std::string>("任务和背景"));
+  CHECK_FALSE(source.heading_before(3).has_value());    // it follows para 29F.2
+  CHECK_FALSE(source.heading_before(107).has_value());  // it follows Table 29F.18
   CHECK(chinese_numeral("XVII") == "十七");
   CHECK(chinese_dollars("减少 70 600 美元(即 0.4%)，管理 2 340 个员额，共 19 762 900 美元") ==
         std::vector<std::int64_t>{70600, 19762900});
@@ -368,3 +419,31 @@ TEST_CASE("every amount of money of a cited paragraph appears in its English", "
   CHECK(amounts >= 20);  // the resource paragraphs 29F.100 to 29F.117 print them
 }
 
+// Subprogrammes state their objective under the heading "目标" ("本次级方案促进的目标是…");
+// executive direction and management has none in the fascicle (para 29F.104 says who leads it).
+TEST_CASE("every objective is a paragraph stating one, and every one the source states is there", "[source]") {
+  const Source& source = Source::get();
+  const std::vector<int> stated = source.objective_paragraphs();
+  CHECK(stated == std::vector<int>{14, 34, 56, 77});
+  std::set<int> used;
+  for (const auto& [id, c] : components()) {
+    INFO(id);
+    if (!c.has_objective()) {
+      // Only a component whose part of the source states no objective may go without.
+      CHECK(c.kind() != v1::SUBPROGRAMME);
+      continue;
+    }
+    const Cited where = cited(c.objective().provenance().source());
+    REQUIRE(where.paragraphs.size() == 1);
+    const int paragraph = where.paragraphs[0].first;
+    INFO("cites para 29F." << paragraph);
+    CHECK(std::count(stated.begin(), stated.end(), paragraph) == 1);
+    CHECK(c.kind() == v1::SUBPROGRAMME);
+    CHECK(source.subprogramme_of(paragraph) == c.subprogramme());
+    used.insert(paragraph);
+  }
+  for (const int paragraph : stated) {
+    INFO("para 29F." << paragraph << " states an objective, of subprogramme " << source.subprogramme_of(paragraph));
+    CHECK(used.count(paragraph) == 1);
+  }
+}

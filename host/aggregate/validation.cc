@@ -99,7 +99,13 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
   if (c.budget_year() != budget_year) {
     problems.add("budget_year", std::to_string(c.budget_year()) + " is not the section's " + std::to_string(budget_year));
   }
-  if (c.objective().text().empty()) problems.add("objective", "no objective");
+  // Executive direction and management may have no objective; a subprogramme always has one.
+  if (c.kind() == section::v1::SUBPROGRAMME && c.objective().text().empty()) {
+    problems.add("objective", "a subprogramme needs an objective");
+  }
+  if (c.kind() != section::v1::SUBPROGRAMME && c.has_objective() && c.objective().text().empty()) {
+    problems.add("objective", "an objective without its text");
+  }
 
   std::set<std::string> result_ids;
   for (const auto& result : c.results()) {

@@ -326,9 +326,9 @@ section::v1::Result result(const Value& value) {
 }
 
 section::v1::Component component(const Value& root) {
-  const Map map = root.map({"component", "objective", "strategy", "expected_outcomes", "programme_performance",
-                            "results", "deliverables", "mandates", "resources", "posts", "explanations",
-                            "compliance", "resource_notes"});
+  const Map map = root.map({"component", "description", "objective", "strategy", "expected_outcomes",
+                            "programme_performance", "results", "deliverables", "mandates", "resources", "posts",
+                            "explanations", "compliance", "resource_notes"});
   section::v1::Component out;
   const Map head = map.required("component").map({"id", "kind", "subprogramme", "title", "budget_year"});
   out.set_id(head.required("id").str());
@@ -342,7 +342,13 @@ section::v1::Component component(const Value& root) {
   }
   out.set_title(head.required("title").str());
   out.set_budget_year(read::year(head.required("budget_year")));
-  *out.mutable_objective() = read::text(map.required("objective"));
+  if (auto v = map.optional("description")) *out.mutable_description() = read::text(*v);
+  // Every subprogramme has an objective; executive direction and management may have none.
+  if (auto v = map.optional("objective")) {
+    *out.mutable_objective() = read::text(*v);
+  } else if (subprogramme) {
+    root.fail("missing key 'objective': every subprogramme has one");
+  }
   if (auto v = map.optional("strategy")) for (auto& item : read::texts(*v)) *out.add_strategy() = item;
   if (auto v = map.optional("expected_outcomes")) for (auto& item : read::texts(*v)) *out.add_expected_outcomes() = item;
   if (auto v = map.optional("programme_performance")) for (auto& item : read::texts(*v)) *out.add_programme_performance() = item;
