@@ -320,6 +320,25 @@ TEST_CASE("the reader takes an objective as required for a subprogramme only", "
   CHECK(findings.size() == 0);
 }
 
+TEST_CASE("the reader marks headings and titles the source does not print", "[sdk][reader]") {
+  const v1::Component c = sdk::read_component_string(
+      std::string(kMinimal) +
+          "strategy:\n  - {heading: Ours, heading_transcribed: true, text: T.}\n  - {heading: Printed, text: U.}\n"
+          "results:\n  - id: r\n    title: R\n    measures:\n"
+          "      - {id: m, title: Ours too, title_transcribed: true, unit: text, values: []}\n"
+          "      - {id: n, title: Printed too, unit: text, values: []}\n",
+      "d.yaml");
+  CHECK(c.strategy(0).provenance().title_transcribed());
+  CHECK_FALSE(c.strategy(1).provenance().title_transcribed());
+  CHECK(c.results(0).measures(0).provenance().title_transcribed());
+  CHECK_FALSE(c.results(0).measures(1).provenance().title_transcribed());
+  CHECK_THAT(error_of(std::string(kMinimal) + "strategy:\n  - {heading_transcribed: true, text: T.}\n"),
+             Catch::Contains("strategy[0].heading_transcribed") && Catch::Contains("marks a heading, and this text has none"));
+  CHECK_THAT(error_of(std::string(kMinimal) + "deliverables:\n  - {id: d, category: A, category_title: T, subcategory: S, "
+                                              "description: D, title_transcribed: true}\n"),
+             Catch::Contains("unknown key 'title_transcribed'"));
+}
+
 TEST_CASE("percentages must lie within 0-100", "[sdk][checks]") {
   v1::Component c = sdk::read_component_string(std::string(kMinimal) +
                                                 "results:\n  - id: r\n    title: R\n    measures:\n"

@@ -2,7 +2,8 @@
 // edition of A/76/6 (Sect. 29F), of which every text and figure of plugins/*/component.yaml and
 // configs/section-29f.section.yaml is an English rendering. What a machine can check without
 // reading the Chinese: that no sentence and no amount of money of a cited paragraph is left
-// out, and that an objective is a paragraph stating one.
+// out, that an objective is a paragraph stating one, and that every heading or measure title
+// the source does not print is marked as the transcriber's words.
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -143,6 +144,36 @@ class Source {
     return std::nullopt;
   }
 
+  // What a table or figure prints under its number ("表 29F.2", "图 29F.一"), without the words
+  // "业绩计量" (performance measure) before a title: empty when those words are all it prints.
+  std::optional<std::string> caption(const std::string& number) const {
+    const auto at = line_of(number);
+    if (!at) return std::nullopt;
+    for (std::size_t j = *at + 1; j < lines_.size(); ++j) {
+      if (blank(lines_[j])) continue;
+      std::string text = trim(lines_[j]);
+      if (starts_with(text, kMeasure)) {
+        text = text.substr(std::string(kMeasure).size());
+        for (const char* colon : {"：", ":"}) {
+          if (starts_with(text, colon)) text = trim(text.substr(std::string(colon).size()));
+        }
+      }
+      return text;
+    }
+    return std::nullopt;
+  }
+
+  // The first cell of each row of a table.
+  std::vector<std::string> row_labels(const std::string& number) const {
+    std::vector<std::string> out;
+    const auto at = line_of(number);
+    if (!at) return out;
+    for (std::size_t j = *at + 1; j < lines_.size() && !paragraph_start(lines_[j]); ++j) {
+      if (table_row(lines_[j])) out.push_back(trim(lines_[j].substr(0, lines_[j].find('\t'))));
+    }
+    return out;
+  }
+
   // The paragraphs printed under the heading "目标" (objective) that state one.
   std::vector<int> objective_paragraphs() const {
     std::vector<int> out;
@@ -171,12 +202,21 @@ class Source {
   }
 
  private:
+  static constexpr const char* kMeasure = "业绩计量";
+
   explicit Source(const std::filesystem::path& path) {
     std::istringstream in(test::read_file(path));
     for (std::string line; std::getline(in, line);) lines_.push_back(line);
     for (std::size_t i = 0; i < lines_.size(); ++i) {
       if (const auto start = paragraph_start(lines_[i])) starts_.emplace(start->first, i);
     }
+  }
+
+  std::optional<std::size_t> line_of(const std::string& text) const {
+    for (std::size_t i = 0; i < lines_.size(); ++i) {
+      if (trim(lines_[i]) == text) return i;
+    }
+    return std::nullopt;
   }
 
   std::vector<std::string> lines_;
@@ -387,6 +427,8 @@ TEST_CASE("the source's paragraphs are found, across page breaks, footnotes and 
   CHECK(source.heading_before(1) == std::optional<std::string>("任务和背景"));
   CHECK_FALSE(source.heading_before(3).has_value());    // it follows para 29F.2
   CHECK_FALSE(source.heading_before(107).has_value());  // it follows Table 29F.18
+  CHECK(source.caption("表 29F.2") == std::optional<std::string>(""));
+  CHECK(source.caption("图 29F.一") == std::optional<std::string>("批准项目修订所用天数"));
   CHECK(chinese_numeral("XVII") == "十七");
   CHECK(chinese_dollars("减少 70 600 美元(即 0.4%)，管理 2 340 个员额，共 19 762 900 美元") ==
         std::vector<std::int64_t>{70600, 19762900});
@@ -445,5 +487,127 @@ TEST_CASE("every objective is a paragraph stating one, and every one the source 
   for (const int paragraph : stated) {
     INFO("para 29F." << paragraph << " states an objective, of subprogramme " << source.subprogramme_of(paragraph));
     CHECK(used.count(paragraph) == 1);
+  }
+}
+
+namespace {
+
+// The headings the source prints, as the data renders them. A heading is the source's when the
+// line printed just before its paragraph is one of these with this rendering; any other heading
+// is the transcriber's and must say so (heading_transcribed: true).
+const std::map<std::string, std::set<std::string>>& printed_headings() {
+  static const std::map<std::string, std::set<std::string>> headings = {
+      {"任务和背景", {"Mandates and background"}},
+      {"2022 年战略和外部因素", {"Strategy and external factors for 2022"}},
+      {"COVID-19 对交付方案工作的影响", {"Impact of COVID-19 on programme delivery"}},
+      {"评价活动", {"Evaluation activities"}},
+      {"概览", {"Overview of resources"}},  // the overview of part B, the resource requirements
+      {"预算外资源", {"Extrabudgetary resources"}},
+      {"COVID-19 对交付次级方案工作的影响", {"Impact of COVID-19 on subprogramme delivery"}},
+      {"COVID-19 对次级方案交付工作的影响", {"Impact of COVID-19 on subprogramme delivery"}},
+  };
+  return headings;
+}
+
+// The measure titles the source prints (a figure's caption, a row of Table 29F.18), as the
+// data renders them. Tables 29F.2, 29F.4, 29F.6, 29F.7, 29F.9 and 29F.10 print no title, only
+// "业绩计量" (performance measure).
+const std::map<std::string, std::string>& printed_titles() {
+  static const std::map<std::string, std::string> titles = {
+      {"批准项目修订所用天数", "Number of days to approve project revisions"},
+      {"联合国毒品和犯罪问题办公室各外地办事处年度预算执行率",
+       "Annual budget implementation rate of the field offices of the United Nations Office on Drugs and Crime"},
+      {"到期年份发布的最终财务报告的百分比", "Percentage of final financial reports issued in the year due"},
+      {"实习生的地域多样性/每年从各区域组挑选的实习生百分比",
+       "Geographical diversity of interns: percentage of interns selected each year from each regional group"},
+      {"每年从任职人数不足的国家选出的候选人百分比", "Percentage of candidates selected each year from underrepresented countries"},
+      {"完成关于防止工作环境中性骚扰的强制性在线培训的工作人员百分比(累计)",
+       "Percentage of staff who have completed the mandatory online training on preventing sexual harassment in the work "
+       "environment (cumulative)"},
+      {"图书馆资源的平均每月远程搜索量", "Average monthly remote searches of library resources"},
+      {"交付设备所用天数", "Number of days to deliver equipment"},
+      {"使用的云服务总数(累计)", "Total number of cloud services in use (cumulative)"},
+      {"使用网络办法的毒品和犯罪问题办公室外地办事处数量", "Number of UNODC field offices using the network approach"},
+      {"及时提交材料", "Timely submission of documentation"},
+      {"在旅行开始前提前至少两星期购买机票", "Air tickets purchased at least two weeks before the commencement of travel"},
+  };
+  return titles;
+}
+
+// Whether the source prints this heading: just before the first paragraph the text cites.
+bool heading_printed(const v1::Text& text) {
+  const Cited where = cited(text.provenance().source());
+  if (where.paragraphs.empty()) return false;
+  const auto line = Source::get().heading_before(where.paragraphs.front().first);
+  if (!line) return false;
+  const auto found = printed_headings().find(*line);
+  return found != printed_headings().end() && found->second.count(text.heading()) > 0;
+}
+
+// What the tables and figures a measure cites print as titles: captions and row labels.
+std::vector<std::string> titles_printed_for(const v1::PerformanceMeasure& measure) {
+  std::vector<std::string> out;
+  for (const auto& number : cited(measure.provenance().source()).numbers) {
+    if (const auto caption = Source::get().caption(number); caption && !caption->empty()) out.push_back(*caption);
+    for (const auto& label : Source::get().row_labels(number)) out.push_back(label);
+  }
+  return out;
+}
+
+bool title_printed(const v1::PerformanceMeasure& measure) {
+  for (const auto& printed : titles_printed_for(measure)) {
+    const auto found = printed_titles().find(printed);
+    if (found != printed_titles().end() && found->second == measure.title()) return true;
+  }
+  return false;
+}
+
+struct NamedMeasure {
+  std::string where;
+  const v1::PerformanceMeasure* measure;
+};
+
+std::vector<NamedMeasure> all_measures() {
+  std::vector<NamedMeasure> out;
+  for (const auto& [id, c] : components()) {
+    for (const auto& result : c.results()) {
+      for (const auto& m : result.measures()) out.push_back({id + ".results[" + result.id() + "].measures[" + m.id() + "]", &m});
+    }
+    for (const auto& m : c.compliance()) out.push_back({id + ".compliance[" + m.id() + "]", &m});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a heading the source does not print is marked as the transcriber's words", "[source][transcribed]") {
+  std::size_t headings = 0;
+  for (const auto& [where, text] : all_texts()) {
+    if (text->heading().empty()) continue;
+    ++headings;
+    const Cited where_from = cited(text->provenance().source());
+    INFO(where << " (" << text->provenance().source() << ")");
+    REQUIRE_FALSE(where_from.paragraphs.empty());
+    const auto line = Source::get().heading_before(where_from.paragraphs.front().first);
+    INFO(where << ": \"" << text->heading() << "\" (" << text->provenance().source() << "), printed before it: "
+               << (line ? *line : "no heading"));
+    CHECK(text->provenance().title_transcribed() == !heading_printed(*text));
+  }
+  CHECK(headings >= 20);
+}
+
+TEST_CASE("a measure title the source does not print is marked as the transcriber's words", "[source][transcribed]") {
+  for (const auto& [where, measure] : all_measures()) {
+    INFO(where << ": \"" << measure->title() << "\" (" << measure->provenance().source() << ")");
+    // A table that prints only "业绩计量" gives its measure no title at all.
+    for (const auto& number : cited(measure->provenance().source()).numbers) {
+      if (Source::get().caption(number) == std::optional<std::string>("")) CHECK(measure->provenance().title_transcribed());
+    }
+    CHECK(measure->provenance().title_transcribed() == !title_printed(*measure));
+  }
+  // The six measure tables of the programme plan print no title.
+  for (const char* table : {"表 29F.2", "表 29F.4", "表 29F.6", "表 29F.7", "表 29F.9", "表 29F.10"}) {
+    INFO(table);
+    CHECK(Source::get().caption(table) == std::optional<std::string>(""));
   }
 }

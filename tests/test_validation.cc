@@ -50,6 +50,14 @@ TEST_CASE("a subprogramme needs an objective, executive direction and management
   CHECK_THAT(problems(finance), Catch::Contains("objective: a subprogramme needs an objective"));
 }
 
+TEST_CASE("a heading marked as the transcriber's words has a heading", "[validation]") {
+  v1::Component c = test::component("finance");
+  c.mutable_strategy(0)->mutable_provenance()->set_title_transcribed(true);
+  CHECK_THAT(problems(c), Catch::Contains("strategy[0]: marked title_transcribed but has no heading"));
+  c.mutable_strategy(0)->set_heading("Strategy");
+  CHECK(problems(c) == "");
+}
+
 TEST_CASE("ids, years and kinds of measures are checked", "[validation]") {
   v1::Component c = test::component("finance");
   *c.add_results() = c.results(0);

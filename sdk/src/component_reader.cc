@@ -88,11 +88,15 @@ section::v1::Decimal decimal(const Value& value) {
 }
 
 section::v1::Text text(const Value& value) {
-  const Map map = value.map({"heading", "text", SECTION_PROVENANCE_KEYS});
+  const Map map = value.map({"heading", "heading_transcribed", "text", SECTION_PROVENANCE_KEYS});
   section::v1::Text out;
   if (auto heading = map.optional("heading")) out.set_heading(heading->str());
   out.set_text(map.required("text").str());
   *out.mutable_provenance() = provenance(map);
+  if (auto transcribed = map.optional("heading_transcribed")) {
+    if (out.heading().empty()) transcribed->fail("marks a heading, and this text has none");
+    out.mutable_provenance()->set_title_transcribed(transcribed->boolean());
+  }
   return out;
 }
 
@@ -103,7 +107,8 @@ std::vector<section::v1::Text> texts(const Value& value) {
 }
 
 section::v1::PerformanceMeasure measure(const Value& value) {
-  const Map map = value.map({"id", "title", "unit", "cumulative", "values", SECTION_PROVENANCE_KEYS});
+  const Map map =
+      value.map({"id", "title", "title_transcribed", "unit", "cumulative", "values", SECTION_PROVENANCE_KEYS});
   section::v1::PerformanceMeasure out;
   out.set_id(map.required("id").str());
   out.set_title(map.required("title").str());
@@ -111,6 +116,7 @@ section::v1::PerformanceMeasure measure(const Value& value) {
   if (auto cumulative = map.optional("cumulative")) out.set_cumulative(cumulative->boolean());
   for (const Value& item : map.required("values").list()) *out.add_values() = measure_value(item);
   *out.mutable_provenance() = provenance(map);
+  if (auto transcribed = map.optional("title_transcribed")) out.mutable_provenance()->set_title_transcribed(transcribed->boolean());
   return out;
 }
 
