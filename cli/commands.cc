@@ -217,6 +217,7 @@ int list_measures(const Client& client, const std::string& component, int year, 
     return 0;
   }
   std::string last_component, last_result;
+  bool transcribed = false;
   for (const auto& entry : response.measures()) {
     if (entry.component() != last_component) {
       out << (last_component.empty() ? "" : "\n") << "[" << entry.component() << "]\n";
@@ -228,11 +229,14 @@ int list_measures(const Client& client, const std::string& component, int year, 
       out << "  " << result << "\n";
       last_result = result;
     }
-    out << "    " << entry.measure().title() << "\n";
+    const bool title_transcribed = entry.measure().provenance().title_transcribed();
+    transcribed = transcribed || title_transcribed;
+    out << "    " << entry.measure().title() << transcribed_suffix(title_transcribed) << "\n";
     for (const auto& value : entry.measure().values()) {
       out << "      " << value.year() << " " << vocabulary::value_kind_word(value.kind()) << ": " << measure_value_text(value, entry.measure().unit()) << "\n";
     }
   }
+  if (transcribed) out << "\n" << kTranscribedLegend << "\n";
   return 0;
 }
 

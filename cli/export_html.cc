@@ -25,6 +25,7 @@ h3 { font-size: 1.15em; margin-top: 1.6em; }
 h4 { font-size: 1em; margin: 1.2em 0 .4em; }
 p { text-align: justify; }
 .para { color: #666; font-size: .8em; margin-right: .6em; white-space: nowrap; }
+.transcribed { color: #666; font-weight: normal; font-style: normal; }
 nav.contents { font-size: .9em; columns: 2; }
 nav.contents ul { margin: 0; padding-left: 1.2em; }
 table.fascicle { border-collapse: collapse; width: 100%; font-size: .82em; margin: 1.2em 0 .3em; }
@@ -70,10 +71,20 @@ constexpr const char* kRenderCheck = R"(<script>
 
 std::string anchor(const std::string& prefix, const std::string& id) { return escape(prefix + id); }
 
+// The mark after words the fascicle does not print, explained where the pointer rests on it.
+std::string transcribed_mark(bool transcribed) {
+  if (!transcribed) return {};
+  return std::string(" <span class=\"transcribed\" title=\"Not printed in the fascicle: the transcriber's words\">") +
+         kTranscribedMark + "</span>";
+}
+
 std::string paragraphs(const section::v1::Text& text, const char* heading_tag) {
   if (text.text().empty() && text.heading().empty()) return {};
   std::string out;
-  if (!text.heading().empty()) out += "<" + std::string(heading_tag) + ">" + escape(text.heading()) + "</" + heading_tag + ">\n";
+  if (!text.heading().empty()) {
+    out += "<" + std::string(heading_tag) + ">" + escape(text.heading()) + transcribed_mark(text.provenance().title_transcribed()) +
+           "</" + heading_tag + ">\n";
+  }
   if (!text.text().empty()) {
     out += "<p>";
     if (!text.provenance().source().empty()) out += "<span class=\"para\">" + escape(text.provenance().source()) + "</span>";
@@ -113,15 +124,17 @@ std::string table_html(const section::v1::Table& table) {
   }
   out << "</tr></thead>\n<tbody>\n";
   bool illustrative = false;
+  bool transcribed = false;
   for (const auto& row : table.rows()) {
+    transcribed = transcribed || row.label_transcribed();
     if (row.cells().empty()) {  // a heading row: a category or a result
       out << "<tr class=\"heading\"><th scope=\"rowgroup\" colspan=\"" << table.columns_size() + 1 << "\">" << escape(row.label())
           << "</th></tr>\n";
       continue;
     }
     illustrative = illustrative || row.illustrative();
-    out << "<tr class=\"level-" << row.level() << "\"><th scope=\"row\">" << escape(row.label()) << (row.illustrative() ? " *" : "")
-        << "</th>";
+    out << "<tr class=\"level-" << row.level() << "\"><th scope=\"row\">" << escape(row.label())
+        << transcribed_mark(row.label_transcribed()) << (row.illustrative() ? " *" : "") << "</th>";
     for (const auto& column : table.columns()) {
       const auto found = row.cells().find(column.key());
       if (found == row.cells().end()) {
@@ -138,6 +151,7 @@ std::string table_html(const section::v1::Table& table) {
   if (illustrative) {
     out << "<p class=\"note\">* Includes an illustrative allocation: the fascicle prints this figure for the section only.</p>\n";
   }
+  if (transcribed) out << "<p class=\"note\">" << escape(kTranscribedLegend) << "</p>\n";
   out << "</section>\n";
   return out.str();
 }
@@ -146,7 +160,7 @@ std::string measure_html(const section::v1::MeasureEntry& entry) {
   const auto& m = entry.measure();
   std::ostringstream out;
   out << "<div class=\"measure\" id=\"" << anchor("measure-", entry.component() + "-" + m.id()) << "\">\n<h5>"
-      << escape(m.title()) << "</h5>\n";
+      << escape(m.title()) << transcribed_mark(m.provenance().title_transcribed()) << "</h5>\n";
   if (const auto chart = measure_chart(m)) {
     out << svg::render(*chart);
   } else {
@@ -186,6 +200,7 @@ std::string component_html(const SectionExport& data, const section::v1::Compone
   std::ostringstream out;
   out << "<section class=\"component\" id=\"" << anchor("component-", c.id()) << "\">\n<h2>" << escape(component_heading(c))
       << "</h2>\n";
+  out << paragraphs(c.description(), "h3");
   out << labelled("Objective", c.objective());
   for (int i = 0; i < c.strategy_size(); ++i) {
     out << (i == 0 ? labelled("Strategy and external factors", c.strategy(i)) : paragraphs(c.strategy(i), "h4"));
@@ -245,7 +260,9 @@ std::string export_html(const SectionExport& data) {
   out << "<h1>" << escape(heading) << "</h1>\n";
   if (!info.programme().empty()) out << "<p class=\"programme\">" << escape(info.programme()) << "</p>\n";
   out << "<p class=\"meta\">Exported from section-host " << escape(data.status.host_version()) << ", section version "
-      << data.section.version() << ". Money in thousands of United States dollars unless stated.</p>\n</header>\n";
+      << data.section.version() << ". Money in thousands of United States dollars unless stated.</p>\n";
+  if (any_transcribed(data)) out << "<p class=\"meta\">" << escape(kTranscribedLegend) << "</p>\n";
+  out << "</header>\n";
   out << contents_html(data);
 
   if (!data.section.orientation().empty()) out << "<section id=\"orientation\">\n<h2>Orientation</h2>\n";

@@ -42,7 +42,7 @@ std::string bool_word(bool value) { return value ? "true" : "false"; }
 std::string measures_csv(const SectionExport& data) {
   std::string out =
       "component,result_id,result_title,measure_id,measure_title,unit,cumulative,year,kind,number,text,reported_by,source,"
-      "illustrative\n";
+      "illustrative,title_transcribed\n";
   for (const auto& entry : data.measures.measures()) {
     const auto& m = entry.measure();
     auto line = [&](const section::v1::MeasureValue* v) {
@@ -51,7 +51,8 @@ std::string measures_csv(const SectionExport& data) {
                        bool_word(m.cumulative()), v ? std::to_string(v->year()) : "",
                        v ? std::string(vocabulary::value_kind_word(v->kind())) : "",
                        v && v->has_number() ? vocabulary::decimal_text(v->number()) : "", v ? v->text() : "",
-                       v ? v->reported_by() : "", source, bool_word(v != nullptr && v->provenance().illustrative())});
+                       v ? v->reported_by() : "", source, bool_word(v != nullptr && v->provenance().illustrative()),
+                       bool_word(m.provenance().title_transcribed())});
     };
     if (m.values().empty()) line(nullptr);  // a measure without values still has its line
     for (const auto& value : m.values()) line(&value);
@@ -126,25 +127,32 @@ std::string md_text(const std::string& text) {
   return out;
 }
 
+// A text's heading as shown, with the mark of a heading the fascicle does not print.
+std::string md_heading(const section::v1::Text& text) {
+  return md_text(text.heading()) + transcribed_suffix(text.provenance().title_transcribed());
+}
+
+void md_paragraph(std::ostream& out, const section::v1::Text& text, const std::string& level) {
+  if (!text.heading().empty()) out << level << " " << md_heading(text) << "\n\n";
+  out << md_text(text.text());
+  if (!text.provenance().source().empty()) out << " *(" << md_text(text.provenance().source()) << ")*";
+  out << "\n\n";
+}
+
 void md_texts(std::ostream& out, const google::protobuf::RepeatedPtrField<section::v1::Text>& texts, const std::string& level) {
-  for (const auto& text : texts) {
-    if (!text.heading().empty()) out << level << " " << md_text(text.heading()) << "\n\n";
-    out << md_text(text.text());
-    if (!text.provenance().source().empty()) out << " *(" << md_text(text.provenance().source()) << ")*";
-    out << "\n\n";
-  }
+  for (const auto& text : texts) md_paragraph(out, text, level);
 }
 
 void md_text_block(std::ostream& out, const std::string& label, const section::v1::Text& text) {
   if (text.text().empty()) return;
-  out << "**" << md_text(label.empty() ? text.heading() : label) << ".** " << md_text(text.text());
+  out << "**" << (label.empty() ? md_heading(text) : md_text(label)) << ".** " << md_text(text.text());
   if (!text.provenance().source().empty()) out << " *(" << md_text(text.provenance().source()) << ")*";
   out << "\n\n";
 }
 
 void md_measure(std::ostream& out, const section::v1::MeasureEntry& entry) {
   const auto& m = entry.measure();
-  out << "#### " << md_text(m.title()) << "\n\n";
+  out << "#### " << md_text(m.title()) << transcribed_suffix(m.provenance().title_transcribed()) << "\n\n";
   if (m.values().empty()) out << "*No figures are given for this measure.*\n\n";
   for (const auto& v : m.values()) {
     out << "- " << v.year() << " " << vocabulary::value_kind_word(v.kind()) << ": " << md_text(measure_value_text(v, m.unit())) << "\n";
@@ -197,6 +205,7 @@ std::string export_markdown(const SectionExport& data) {
   }
   out << "\n\nExported from section-host " << md_text(data.status.host_version()) << ", section version "
       << data.section.version() << ".\n\n";
+  if (any_transcribed(data)) out << md_text(kTranscribedLegend) << "\n\n";
   const TablePlacement placement = place_tables(data);
   auto tables = [&](const std::vector<const section::v1::Table*>& list) {
     for (const auto* table : list) out << render(*table, Format::kMarkdown) << "\n";
@@ -215,6 +224,7 @@ std::string export_markdown(const SectionExport& data) {
   for (int i = 0; i < data.section.components_size(); ++i) {
     const auto& c = data.section.components(i);
     out << "## " << md_text(component_heading(c)) << "\n\n";
+    if (!c.description().text().empty()) md_paragraph(out, c.description(), "###");
     md_text_block(out, "Objective", c.objective());
     for (const auto& text : c.strategy()) md_text_block(out, "Strategy", text);
     for (const auto& text : c.expected_outcomes()) md_text_block(out, "Expected outcome", text);

@@ -17,7 +17,25 @@ int component_table_rank(const std::string& prefix) {
 
 bool is_closing(const std::string& id) { return id == "deliverables" || id == "variances" || id == "reconciliation"; }
 
+bool any_transcribed(const google::protobuf::RepeatedPtrField<section::v1::Text>& texts) {
+  return std::any_of(texts.begin(), texts.end(), [](const auto& t) { return t.provenance().title_transcribed(); });
+}
+
+bool any_transcribed(const section::v1::Component& c) {
+  return c.description().provenance().title_transcribed() || c.objective().provenance().title_transcribed() ||
+         any_transcribed(c.strategy()) || any_transcribed(c.expected_outcomes()) || any_transcribed(c.programme_performance()) ||
+         any_transcribed(c.resource_notes());
+}
+
 }  // namespace
+
+bool any_transcribed(const SectionExport& data) {
+  const auto& s = data.section;
+  const auto& measures = data.measures.measures();
+  return any_transcribed(s.orientation()) || any_transcribed(s.programme_performance()) || any_transcribed(s.evaluation()) ||
+         std::any_of(s.components().begin(), s.components().end(), [](const auto& c) { return any_transcribed(c); }) ||
+         std::any_of(measures.begin(), measures.end(), [](const auto& m) { return m.measure().provenance().title_transcribed(); });
+}
 
 bool parse_export_format(const std::string& word, ExportFormat* format) {
   if (word == "csv") *format = ExportFormat::kCsv;

@@ -80,4 +80,8 @@ std::vector<MeasureGroup> measure_groups(const SectionExport& data, const sectio
 // "Executive direction and management", "Subprogramme 1: Programme planning, finance and budget".
 std::string component_heading(const section::v1::Component& component);
 
+// Whether any heading or measure title of the export is the transcriber's words (marked
+// kTranscribedMark), so that the layouts say what the mark means.
+bool any_transcribed(const SectionExport& data);
+
 }  // namespace section::cli

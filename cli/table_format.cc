@@ -56,6 +56,13 @@ std::string pad_right(const std::string& text, std::size_t width) {
   return w >= width ? text : text + std::string(width - w, ' ');
 }
 
+bool any_transcribed(const section::v1::Table& table) {
+  return std::any_of(table.rows().begin(), table.rows().end(), [](const auto& row) { return row.label_transcribed(); });
+}
+
+// The label as every layout shows it, with the mark of words the fascicle does not print.
+std::string marked_label(const section::v1::Row& row) { return row.label() + transcribed_suffix(row.label_transcribed()); }
+
 std::string heading(const section::v1::Table& table) {
   std::string out = table.source().empty() ? table.title() : table.source() + " — " + table.title();
   return out;
@@ -76,7 +83,7 @@ std::string render_text(const section::v1::Table& table) {
   std::vector<std::vector<std::string>> texts;
   std::size_t label_width = 0;
   for (const auto& row : table.rows()) {
-    label_width = std::max(label_width, display_width(row.label()) + (row.level() == 0 ? 0 : 0));
+    label_width = std::max(label_width, display_width(marked_label(row)));
     std::vector<std::string> line;
     for (std::size_t i : grid) {
       const auto* cell = find_cell(row, table.columns(i).key());
@@ -112,7 +119,7 @@ std::string render_text(const section::v1::Table& table) {
   for (int r = 0; r < table.rows_size(); ++r) {
     const auto& row = table.rows(r);
     if (row.level() == 2) out << std::string(total_width, '-') << "\n";
-    std::vector<std::string> label_lines = wrap(row.label() + (row.illustrative() ? " *" : ""), label_width);
+    std::vector<std::string> label_lines = wrap(marked_label(row) + (row.illustrative() ? " *" : ""), label_width);
     if (label_lines.empty()) label_lines.push_back("");
     for (std::size_t l = 0; l < label_lines.size(); ++l) {
       out << pad_right(label_lines[l], label_width);
@@ -129,11 +136,13 @@ std::string render_text(const section::v1::Table& table) {
       for (const auto& line : lines) out << "    " << line << "\n";
     }
   }
-  if (table.notes_size() > 0) out << "\n";
+  const bool transcribed = any_transcribed(table);
+  if (table.notes_size() > 0 || transcribed) out << "\n";
   for (const auto& note : table.notes()) {
     const std::vector<std::string> lines = wrap(note, kWrapWidth);
     for (std::size_t l = 0; l < lines.size(); ++l) out << (l == 0 ? "Note: " : "      ") << lines[l] << "\n";
   }
+  if (transcribed) out << kTranscribedLegend << "\n";
   return out.str();
 }
 
@@ -151,7 +160,8 @@ std::string render_json(const section::v1::Table& table) {
     const auto& row = table.rows(r);
     out << (r == 0 ? "\n" : ",\n") << "    {\"key\": " << json_string(row.key()) << ", \"label\": " << json_string(row.label())
         << ", \"level\": " << row.level() << ", \"unit\": " << json_string(unit_word(row.unit()))
-        << ", \"illustrative\": " << (row.illustrative() ? "true" : "false") << ", \"cells\": {";
+        << ", \"illustrative\": " << (row.illustrative() ? "true" : "false")
+        << ", \"label_transcribed\": " << (row.label_transcribed() ? "true" : "false") << ", \"cells\": {";
     for (int i = 0; i < table.columns_size(); ++i) {
       const std::string& key = table.columns(i).key();
       out << (i == 0 ? "" : ", ") << json_string(key) << ": " << cell_json(find_cell(row, key));
@@ -206,7 +216,7 @@ std::string render_markdown(const section::v1::Table& table) {
   for (int i = 0; i < table.columns_size(); ++i) out << (table.columns(i).key() == "description" || table.columns(i).key() == "explanation" ? "---|" : "---:|");
   out << "\n";
   for (const auto& row : table.rows()) {
-    const std::string label = md_escape(row.label()) + (row.illustrative() ? " \\*" : "");
+    const std::string label = md_escape(marked_label(row)) + (row.illustrative() ? " \\*" : "");
     out << "| " << (row.level() > 0 ? "**" + label + "**" : label) << " |";
     for (const auto& column : table.columns()) {
       const auto* cell = find_cell(row, column.key());
@@ -216,6 +226,7 @@ std::string render_markdown(const section::v1::Table& table) {
   }
   if (table.notes_size() > 0) out << "\n";
   for (const auto& note : table.notes()) out << "- " << md_escape(note) << "\n";
+  if (any_transcribed(table)) out << "\n" << md_escape(kTranscribedLegend) << "\n";
   return out.str();
 }
 
@@ -316,6 +327,8 @@ std::string json_string(const std::string& text) {
   }
   return out + "\"";
 }
+
+std::string transcribed_suffix(bool transcribed) { return transcribed ? std::string(" ") + kTranscribedMark : ""; }
 
 std::size_t display_width(const std::string& text) {
   std::size_t width = 0;

@@ -33,6 +33,14 @@ std::string unit_word(section::v1::Unit unit);
 // The unit line under a table's title, e.g. "Thousands of United States dollars"; may be empty.
 std::string unit_caption(const section::v1::Table& table);
 
+// The mark after a heading, title or row label that the fascicle does not print (a row's
+// label_transcribed, a text's or measure's provenance.title_transcribed), and its legend.
+inline constexpr const char* kTranscribedMark = "†";
+inline constexpr const char* kTranscribedLegend =
+    "† marks a heading or title that the fascicle does not print: the transcriber's words.";
+// " †" when `transcribed`, else nothing: what follows the words it marks.
+std::string transcribed_suffix(bool transcribed);
+
 // Columns of display width (UTF-8 code points; the tables hold no wide characters).
 std::size_t display_width(const std::string& text);
 // Greedy word wrap to `width` columns.

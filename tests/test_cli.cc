@@ -98,6 +98,18 @@ TEST_CASE("section-ctl overview, status, measures, deliverables and watch", "[cl
   CHECK_THAT(measures.out, Catch::Contains("2020 actual: 47 days") && Catch::Contains("2020 target: 35 days"));
   CHECK_THAT(measures.out, !Catch::Contains("2022"));
 
+  // A title the fascicle does not print (Table 29F.2 prints only "performance measure") is marked.
+  const auto finance = ctl(host, {"measures", "finance"});
+  CHECK_THAT(finance.out, Catch::Contains("    Tracking of client service requests †\n") &&
+                              Catch::Contains("    Number of days to approve project revisions\n"));
+  CHECK_THAT(finance.out, Catch::EndsWith("\n\n† marks a heading or title that the fascicle does not print: the transcriber's words.\n"));
+  CHECK_THAT(ctl(host, {"measures", "edm"}).out, !Catch::Contains("†"));
+  const auto table = ctl(host, {"table", "measures/finance"});
+  CHECK_THAT(table.out, Catch::Contains("Tracking of client service requests †") &&
+                            Catch::EndsWith("† marks a heading or title that the fascicle does not print: the transcriber's words.\n"));
+  CHECK_THAT(ctl(host, {"table", "measures/finance", "--format", "json"}).out, Catch::Contains("\"label_transcribed\": true"));
+  CHECK_THAT(ctl(host, {"measures", "finance", "--format", "json"}).out, Catch::Contains("\"title_transcribed\": true"));
+
   const auto deliverables = ctl(host, {"deliverables", "section"});
   CHECK_THAT(deliverables.out, Catch::Contains("Meetings of the Fifth Committee"));
 

@@ -12,6 +12,7 @@
 #include "cli/export_files.h"
 #include "cli/section_export.h"
 #include "cli/svg_chart.h"
+#include "cli/table_format.h"
 #include "host/query/queries.h"
 #include "section_fixture.h"
 #include "test_env.h"
@@ -321,7 +322,9 @@ TEST_CASE("the HTML export is one self-contained page with a chart per measure w
   std::size_t without = 0;
   for (const auto& entry : data.measures.measures()) {
     has_number(entry.measure()) ? ++with_figures : ++without;
-    CHECK_THAT(html, Catch::Contains("<h5>" + cli::svg::escape(entry.measure().title()) + "</h5>"));
+    const bool transcribed = entry.measure().provenance().title_transcribed();
+    CHECK_THAT(html, Catch::Contains("<h5>" + cli::svg::escape(entry.measure().title()) +
+                                     (transcribed ? " <span class=\"transcribed\"" : "</h5>")));
   }
   CHECK(with_figures >= 10);
   CHECK(count(html, "<svg class=\"chart\"") == with_figures + 1);  // and the resources by component
@@ -348,6 +351,70 @@ TEST_CASE("the HTML export is one self-contained page with a chart per measure w
   CHECK_THAT(html, Catch::Contains("<td class=\"num\">19 762.9</td>"));
   CHECK_THAT(html, Catch::Contains("aria-label=\"Number of days to deliver equipment — Actual, Target by year (Days)\""));
   CHECK(count(html, "<script>") == 1);  // the render check only
+}
+
+namespace {
+
+// The part of a page or document from `from` to the next `to`.
+std::string part_of(const std::string& text, const std::string& from, const std::string& to) {
+  const auto start = text.find(from);
+  REQUIRE(start != std::string::npos);
+  return text.substr(start, text.find(to, start + from.size()) - start);
+}
+
+}  // namespace
+
+TEST_CASE("headings and titles the fascicle does not print are marked in every export", "[export][transcribed]") {
+  const auto& data = section_29f();
+  const std::string legend = cli::kTranscribedLegend;
+  REQUIRE(cli::any_transcribed(data));
+
+  const std::string html = cli::export_html(data);
+  const std::string mark = " <span class=\"transcribed\"";
+  CHECK_THAT(html, Catch::Contains("<p class=\"meta\">" + cli::svg::escape(legend) + "</p>"));
+  CHECK_THAT(html, Catch::Contains("<h5>Tracking of client service requests" + mark));                 // Table 29F.2
+  CHECK_THAT(html, Catch::Contains("<h5>Number of days to approve project revisions</h5>"));           // Figure 29F.I
+  CHECK_THAT(html, Catch::Contains("<h3>Entities served" + mark));                                     // para 29F.3
+  CHECK_THAT(html, Catch::Contains("<h3>Mandates and background</h3>"));                               // printed
+  CHECK_THAT(html, Catch::Contains("<th scope=\"row\">Tracking of client service requests" + mark));  // measures/finance
+  const std::string finance_measures = part_of(html, "id=\"table-measures/finance\"", "</section>");
+  CHECK_THAT(finance_measures, Catch::Contains("<p class=\"note\">" + cli::svg::escape(legend) + "</p>"));
+  CHECK_THAT(part_of(html, "id=\"table-compliance\"", "</section>"), !Catch::Contains("transcribed"));
+
+  const std::string md = cli::export_markdown(data);
+  CHECK_THAT(md, Catch::Contains("section version 1.\n\n" + legend + "\n\n"));
+  CHECK_THAT(md, Catch::Contains("#### Tracking of client service requests †\n"));
+  CHECK_THAT(md, Catch::Contains("#### Number of days to approve project revisions\n"));
+  CHECK_THAT(md, Catch::Contains("### Entities served †\n") && Catch::Contains("### Mandates and background\n"));
+  CHECK_THAT(md, Catch::Contains("**Impact of COVID-19 on subprogramme delivery.**"));
+  CHECK_THAT(md, Catch::Contains("| Tracking of client service requests † |"));
+
+  const auto csv = cli::export_csv(data);
+  CHECK_THAT(csv[1].text, Catch::Contains(",illustrative,title_transcribed\n"));
+  CHECK_THAT(csv[1].text, Catch::Contains("finance,enhanced_client_services,Enhanced client services,client_request_tracking,") &&
+                              Catch::Contains(",Table 29F.2,false,true\n"));
+  CHECK_THAT(csv[1].text, Catch::Contains(",para 29F.24,false,false\n"));  // Figure 29F.I's 47 days
+
+  CHECK_THAT(cli::export_json(data), Catch::Contains("\"title_transcribed\": true"));
+
+  // An export without such words shows neither mark nor legend.
+  const cli::SectionExport plain = hostile();
+  REQUIRE_FALSE(cli::any_transcribed(plain));
+  CHECK_THAT(cli::export_html(plain), !Catch::Contains("†") && !Catch::Contains("transcriber"));
+  CHECK_THAT(cli::export_markdown(plain), !Catch::Contains("†") && !Catch::Contains("transcriber"));
+}
+
+TEST_CASE("executive direction and management shows its description and no objective", "[export]") {
+  const auto& data = section_29f();
+  const std::string html = part_of(cli::export_html(data), "id=\"component-edm\"", "<h3>");
+  CHECK_THAT(html, Catch::Contains("<p><span class=\"para\">para 29F.104</span>Executive direction and management is the "
+                                   "responsibility of the Director of the Division for"));
+  CHECK_THAT(html, !Catch::Contains("Objective."));
+  const std::string md = part_of(cli::export_markdown(data), "## Executive direction and management", "###");
+  CHECK_THAT(md, Catch::Contains("Executive direction and management is the responsibility") &&
+                     Catch::Contains("*(para 29F.104)*") && !Catch::Contains("**Objective.**"));
+  const std::string finance = part_of(cli::export_markdown(data), "## Subprogramme 1:", "###");
+  CHECK_THAT(finance, Catch::Contains("**Objective.** The objective, to which this subprogramme contributes"));
 }
 
 TEST_CASE("the HTML export escapes every text", "[export][html]") {
@@ -436,10 +503,10 @@ TEST_CASE("CSV quotes commas, quotes and line breaks", "[export][csv]") {
   REQUIRE(files.size() == 4);
   CHECK(files[1].text ==
         "component,result_id,result_title,measure_id,measure_title,unit,cumulative,year,kind,number,text,reported_by,source,"
-        "illustrative\n"
+        "illustrative,title_transcribed\n"
         "ops,r1,\"Faster \"\"service\"\"\",days,\"Days, \"\"median\"\"\nto <deliver>\",days,false,2020,actual,47,"
-        "\"slow, then \"\"fast\"\"\",,,false\n"
-        "ops,r1,\"Faster \"\"service\"\"\",days,\"Days, \"\"median\"\"\nto <deliver>\",days,false,2020,target,35,,,,false\n");
+        "\"slow, then \"\"fast\"\"\",,,false,false\n"
+        "ops,r1,\"Faster \"\"service\"\"\",days,\"Days, \"\"median\"\"\nto <deliver>\",days,false,2020,target,35,,,,false,false\n");
   CHECK(files[3].name == "tables/odd.ops.csv");
   CHECK_THAT(files[3].text, Catch::Contains("x,<b>bold</b>,0,,\"a, \"\"b\"\"\nc\"\n"));
   CHECK_THAT(files[0].text, Catch::Contains("tables/odd.ops.csv,table,odd/ops,,\"A <table> & \"\"more\"\"\",4\n"));

@@ -1,4 +1,6 @@
 // section-ctl's renderings of a table.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "cli/table_format.h"
@@ -62,7 +64,8 @@ TEST_CASE("JSON keeps dollars, tenths and null", "[format][json]") {
   const std::string json = cli::render(sample(), cli::Format::kJson);
   CHECK_THAT(json, Catch::Contains("\"version\": 7"));
   CHECK_THAT(json, Catch::Contains("{\"key\": \"travel\", \"label\": \"Travel, \\\"staff\\\"\", \"level\": 0, \"unit\": \"usd\", "
-                                   "\"illustrative\": false, \"cells\": {\"amount\": -17400, \"percentage\": -66.2, \"note\": \"a, b\"}}"));
+                                   "\"illustrative\": false, \"label_transcribed\": false, \"cells\": {\"amount\": -17400, "
+                                   "\"percentage\": -66.2, \"note\": \"a, b\"}}"));
   CHECK_THAT(json, Catch::Contains("\"cells\": {\"amount\": 19762900, \"percentage\": null, \"note\": null}"));
   CHECK_THAT(json, Catch::Contains("\"notes\": [\n    \"A note.\"\n  ]"));
 }
@@ -80,6 +83,36 @@ TEST_CASE("Markdown is a table with the fascicle's values", "[format][md]") {
   CHECK_THAT(md, Catch::StartsWith("### Table 0.1 — A sample\n\n*Thousands of United States dollars*\n\n"));
   CHECK_THAT(md, Catch::Contains("| **Total** | 19 762.9 | — | — |"));
   CHECK_THAT(md, Catch::Contains("- A note."));
+}
+
+TEST_CASE("a label the fascicle does not print is marked, with a legend under the table", "[format][transcribed]") {
+  v1::Table table = sample();
+  const std::string plain_text = cli::render(table, cli::Format::kText);
+  const std::string plain_md = cli::render(table, cli::Format::kMarkdown);
+  CHECK(plain_text.find("†") == std::string::npos);
+  CHECK(plain_md.find("†") == std::string::npos);
+
+  table.mutable_rows(0)->set_label_transcribed(true);
+  const std::string text = cli::render(table, cli::Format::kText);
+  CHECK_THAT(text, Catch::Contains("Travel, \"staff\" †  "));
+  CHECK_THAT(text, Catch::EndsWith("Note: A note.\n" + std::string(cli::kTranscribedLegend) + "\n"));
+  CHECK_THAT(text, !Catch::Contains("Total †"));
+  // Nothing else moves but the label column, which widens to hold the mark.
+  CHECK(std::count(text.begin(), text.end(), '\n') == std::count(plain_text.begin(), plain_text.end(), '\n') + 1);
+
+  const std::string md = cli::render(table, cli::Format::kMarkdown);
+  CHECK_THAT(md, Catch::Contains("| Travel, \"staff\" † |"));
+  CHECK_THAT(md, Catch::EndsWith("- A note.\n\n" + std::string(cli::kTranscribedLegend) + "\n"));
+
+  const std::string json = cli::render(table, cli::Format::kJson);
+  CHECK_THAT(json, Catch::Contains("\"label\": \"Travel, \\\"staff\\\"\", \"level\": 0, \"unit\": \"usd\", \"illustrative\": false, "
+                                   "\"label_transcribed\": true"));
+  CHECK_THAT(json, Catch::Contains("\"label\": \"Total\", \"level\": 2, \"unit\": \"usd\", \"illustrative\": false, "
+                                   "\"label_transcribed\": false"));
+
+  // Without notes, the legend still stands apart from the rows.
+  table.clear_notes();
+  CHECK_THAT(cli::render(table, cli::Format::kText), Catch::EndsWith("\n\n" + std::string(cli::kTranscribedLegend) + "\n"));
 }
 
 TEST_CASE("formats are named", "[format]") {

@@ -309,6 +309,40 @@ TEST_CASE("the component reader refuses bad data with file, line and field", "[s
              Catch::Contains("only a subprogramme has a subprogramme number"));
 }
 
+TEST_CASE("the reader takes an objective as required for a subprogramme only", "[sdk][reader]") {
+  const std::string edm_head = "component: {id: x, kind: executive_direction_and_management, title: X, budget_year: 2022}\n";
+  const v1::Component edm = sdk::read_component_string(edm_head + "description: {text: Led by a director., source: para 1}\n", "e.yaml");
+  CHECK_FALSE(edm.has_objective());
+  CHECK(edm.description().text() == "Led by a director.");
+  CHECK(edm.description().provenance().source() == "para 1");
+  CHECK(sdk::read_component_string(edm_head + "objective: {text: To lead.}\n", "e.yaml").objective().text() == "To lead.");
+  CHECK_THAT(error_of("component: {id: x, kind: subprogramme, subprogramme: 5, title: X, budget_year: 2022}\n"),
+             Catch::Contains("missing key 'objective': every subprogramme has one"));
+  // The SDK's checks take a component without an objective like any other.
+  sdk::Findings findings;
+  sdk::checks::common(edm, findings);
+  CHECK(findings.size() == 0);
+}
+
+TEST_CASE("the reader marks headings and titles the source does not print", "[sdk][reader]") {
+  const v1::Component c = sdk::read_component_string(
+      std::string(kMinimal) +
+          "strategy:\n  - {heading: Ours, heading_transcribed: true, text: T.}\n  - {heading: Printed, text: U.}\n"
+          "results:\n  - id: r\n    title: R\n    measures:\n"
+          "      - {id: m, title: Ours too, title_transcribed: true, unit: text, values: []}\n"
+          "      - {id: n, title: Printed too, unit: text, values: []}\n",
+      "d.yaml");
+  CHECK(c.strategy(0).provenance().title_transcribed());
+  CHECK_FALSE(c.strategy(1).provenance().title_transcribed());
+  CHECK(c.results(0).measures(0).provenance().title_transcribed());
+  CHECK_FALSE(c.results(0).measures(1).provenance().title_transcribed());
+  CHECK_THAT(error_of(std::string(kMinimal) + "strategy:\n  - {heading_transcribed: true, text: T.}\n"),
+             Catch::Contains("strategy[0].heading_transcribed") && Catch::Contains("marks a heading, and this text has none"));
+  CHECK_THAT(error_of(std::string(kMinimal) + "deliverables:\n  - {id: d, category: A, category_title: T, subcategory: S, "
+                                              "description: D, title_transcribed: true}\n"),
+             Catch::Contains("unknown key 'title_transcribed'"));
+}
+
 TEST_CASE("percentages must lie within 0-100", "[sdk][checks]") {
   v1::Component c = sdk::read_component_string(std::string(kMinimal) +
                                                 "results:\n  - id: r\n    title: R\n    measures:\n"

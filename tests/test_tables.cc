@@ -1,5 +1,7 @@
 // Every table against the figures the source prints, written out here independently of the
 // section file: money to the dollar, posts and counts exactly, percentages in tenths.
+#include <set>
+
 #include <catch2/catch.hpp>
 
 #include "cli/table_format.h"
@@ -223,6 +225,27 @@ TEST_CASE("Performance measures, by result and year", "[tables]") {
   const auto* header = test::find_row(test::table(view, "measures/finance"), "grant_closure");
   REQUIRE(header != nullptr);
   CHECK(header->label() == "Result 3: Timely closure and reporting of grants");
+}
+
+TEST_CASE("a measure title the fascicle does not print is marked on its row, and only there", "[tables][transcribed]") {
+  const auto view = test::view_of();
+  std::set<std::string> marked;
+  for (const auto& [id, table] : view.tables) {
+    for (const auto& row : table.rows()) {
+      if (row.label_transcribed()) marked.insert(id + " " + row.key());
+    }
+  }
+  // Tables 29F.2, 29F.4, 29F.6, 29F.7, 29F.9 and 29F.10 print no title; para 29F.24 states a
+  // figure under none.
+  CHECK(marked == std::set<std::string>{
+                      "measures/finance enhanced_client_services.client_request_tracking",
+                      "measures/finance voluntary_contributions.days_for_financial_approval_of_revisions",
+                      "measures/hr optimized_performance.performance_feedback",
+                      "measures/support mail_pouch_tracking.mail_pouch_tracking_system",
+                      "measures/support business_continuity.business_continuity_preparedness",
+                      "measures/ict new_ways_of_working.simultaneous_interpretation_for_meetings",
+                      "measures/ict videoconferencing_adoption.vienna_staff_using_desktop_videoconferencing",
+                  });
 }
 
 TEST_CASE("Para 29F.101: the explanation of changes is built from the data", "[tables]") {

@@ -37,6 +37,27 @@ TEST_CASE("a component must be the plugin's and the section's", "[validation]") 
   CHECK_THAT(problems(c, "edm"), Catch::Contains("only a subprogramme has a number"));
 }
 
+TEST_CASE("a subprogramme needs an objective, executive direction and management may have none", "[validation]") {
+  v1::Component edm = test::component("edm");
+  CHECK_FALSE(edm.has_objective());  // Section 29F gives it none (para 29F.104 is its description)
+  CHECK(problems(edm, "edm") == "");
+  edm.mutable_objective()->set_text("To lead.");
+  CHECK(problems(edm, "edm") == "");
+  edm.mutable_objective()->clear_text();
+  CHECK_THAT(problems(edm, "edm"), Catch::Contains("objective: an objective without its text"));
+  v1::Component finance = test::component("finance");
+  finance.clear_objective();
+  CHECK_THAT(problems(finance), Catch::Contains("objective: a subprogramme needs an objective"));
+}
+
+TEST_CASE("a heading marked as the transcriber's words has a heading", "[validation]") {
+  v1::Component c = test::component("finance");
+  c.mutable_strategy(0)->mutable_provenance()->set_title_transcribed(true);
+  CHECK_THAT(problems(c), Catch::Contains("strategy[0]: marked title_transcribed but has no heading"));
+  c.mutable_strategy(0)->set_heading("Strategy");
+  CHECK(problems(c) == "");
+}
+
 TEST_CASE("ids, years and kinds of measures are checked", "[validation]") {
   v1::Component c = test::component("finance");
   *c.add_results() = c.results(0);

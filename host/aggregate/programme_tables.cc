@@ -53,6 +53,7 @@ void measure_rows(TableBuilder& table, const std::string& key_prefix,
                   const google::protobuf::RepeatedPtrField<section::v1::PerformanceMeasure>& measures) {
   for (const auto& measure : measures) {
     Row& row = table.row(key_prefix + measure.id(), measure.title(), 0, integer_unit(measure.unit()));
+    row.set_label_transcribed(measure.provenance().title_transcribed());
     for (const auto& value : measure.values()) set_cell(row, YearColumn{value.year(), value.kind()}.key(), measure_cell(value));
   }
 }

@@ -85,6 +85,32 @@ void check_measures(Problems& problems, const std::string& prefix,
   }
 }
 
+// A heading marked as the transcriber's words needs a heading to mark.
+void check_text(Problems& problems, const std::string& field, const section::v1::Text& text) {
+  if (text.provenance().title_transcribed() && text.heading().empty()) {
+    problems.add(field, "marked title_transcribed but has no heading");
+  }
+}
+
+void check_texts(Problems& problems, const std::string& field, const google::protobuf::RepeatedPtrField<section::v1::Text>& texts) {
+  for (int i = 0; i < texts.size(); ++i) check_text(problems, field + "[" + std::to_string(i) + "]", texts[i]);
+}
+
+void check_texts(Problems& problems, const section::v1::Component& c) {
+  check_text(problems, "description", c.description());
+  check_text(problems, "objective", c.objective());
+  check_texts(problems, "strategy", c.strategy());
+  check_texts(problems, "expected_outcomes", c.expected_outcomes());
+  check_texts(problems, "programme_performance", c.programme_performance());
+  check_texts(problems, "resource_notes", c.resource_notes());
+  for (const auto& result : c.results()) {
+    const std::string field = "results[" + result.id() + "].";
+    check_text(problems, field + "programme_performance", result.programme_performance());
+    check_text(problems, field + "proposed_plan", result.proposed_plan());
+    check_text(problems, field + "lessons_learned", result.lessons_learned());
+  }
+}
+
 }  // namespace
 
 Status validate_component(const section::v1::Component& c, const std::string& plugin_id, int budget_year) {
@@ -99,7 +125,14 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
   if (c.budget_year() != budget_year) {
     problems.add("budget_year", std::to_string(c.budget_year()) + " is not the section's " + std::to_string(budget_year));
   }
-  if (c.objective().text().empty()) problems.add("objective", "no objective");
+  // Executive direction and management may have no objective; a subprogramme always has one.
+  if (c.kind() == section::v1::SUBPROGRAMME && c.objective().text().empty()) {
+    problems.add("objective", "a subprogramme needs an objective");
+  }
+  if (c.kind() != section::v1::SUBPROGRAMME && c.has_objective() && c.objective().text().empty()) {
+    problems.add("objective", "an objective without its text");
+  }
+  check_texts(problems, c);
 
   std::set<std::string> result_ids;
   for (const auto& result : c.results()) {

@@ -88,11 +88,15 @@ section::v1::Decimal decimal(const Value& value) {
 }
 
 section::v1::Text text(const Value& value) {
-  const Map map = value.map({"heading", "text", SECTION_PROVENANCE_KEYS});
+  const Map map = value.map({"heading", "heading_transcribed", "text", SECTION_PROVENANCE_KEYS});
   section::v1::Text out;
   if (auto heading = map.optional("heading")) out.set_heading(heading->str());
   out.set_text(map.required("text").str());
   *out.mutable_provenance() = provenance(map);
+  if (auto transcribed = map.optional("heading_transcribed")) {
+    if (out.heading().empty()) transcribed->fail("marks a heading, and this text has none");
+    out.mutable_provenance()->set_title_transcribed(transcribed->boolean());
+  }
   return out;
 }
 
@@ -103,7 +107,8 @@ std::vector<section::v1::Text> texts(const Value& value) {
 }
 
 section::v1::PerformanceMeasure measure(const Value& value) {
-  const Map map = value.map({"id", "title", "unit", "cumulative", "values", SECTION_PROVENANCE_KEYS});
+  const Map map =
+      value.map({"id", "title", "title_transcribed", "unit", "cumulative", "values", SECTION_PROVENANCE_KEYS});
   section::v1::PerformanceMeasure out;
   out.set_id(map.required("id").str());
   out.set_title(map.required("title").str());
@@ -111,6 +116,7 @@ section::v1::PerformanceMeasure measure(const Value& value) {
   if (auto cumulative = map.optional("cumulative")) out.set_cumulative(cumulative->boolean());
   for (const Value& item : map.required("values").list()) *out.add_values() = measure_value(item);
   *out.mutable_provenance() = provenance(map);
+  if (auto transcribed = map.optional("title_transcribed")) out.mutable_provenance()->set_title_transcribed(transcribed->boolean());
   return out;
 }
 
@@ -326,9 +332,9 @@ section::v1::Result result(const Value& value) {
 }
 
 section::v1::Component component(const Value& root) {
-  const Map map = root.map({"component", "objective", "strategy", "expected_outcomes", "programme_performance",
-                            "results", "deliverables", "mandates", "resources", "posts", "explanations",
-                            "compliance", "resource_notes"});
+  const Map map = root.map({"component", "description", "objective", "strategy", "expected_outcomes",
+                            "programme_performance", "results", "deliverables", "mandates", "resources", "posts",
+                            "explanations", "compliance", "resource_notes"});
   section::v1::Component out;
   const Map head = map.required("component").map({"id", "kind", "subprogramme", "title", "budget_year"});
   out.set_id(head.required("id").str());
@@ -342,7 +348,13 @@ section::v1::Component component(const Value& root) {
   }
   out.set_title(head.required("title").str());
   out.set_budget_year(read::year(head.required("budget_year")));
-  *out.mutable_objective() = read::text(map.required("objective"));
+  if (auto v = map.optional("description")) *out.mutable_description() = read::text(*v);
+  // Every subprogramme has an objective; executive direction and management may have none.
+  if (auto v = map.optional("objective")) {
+    *out.mutable_objective() = read::text(*v);
+  } else if (subprogramme) {
+    root.fail("missing key 'objective': every subprogramme has one");
+  }
   if (auto v = map.optional("strategy")) for (auto& item : read::texts(*v)) *out.add_strategy() = item;
   if (auto v = map.optional("expected_outcomes")) for (auto& item : read::texts(*v)) *out.add_expected_outcomes() = item;
   if (auto v = map.optional("programme_performance")) for (auto& item : read::texts(*v)) *out.add_programme_performance() = item;
