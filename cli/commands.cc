@@ -15,6 +15,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "cli/export_files.h"
+#include "cli/status_format.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "host/config/host_config.h"
 #include "host/core/money.h"
@@ -88,15 +89,6 @@ std::string to_json(const google::protobuf::Message& message) {
   return json;
 }
 
-std::string state_word(section::v1::ComponentState state) {
-  switch (state) {
-    case section::v1::SERVING: return "serving";
-    case section::v1::DISABLED: return "disabled";
-    case section::v1::FAILED: return "FAILED";
-    case section::v1::STALE: return "STALE";
-    default: return "unknown";
-  }
-}
 
 // One pass over every query the export needs. A table that is gone by the time it is asked for
 // means the section changed: `changed` is set and the caller tries again.
@@ -288,20 +280,7 @@ int show_status(const Client& client, bool json, std::ostream& out) {
       << "reconciliation: " << status_message.reconciliation_differences()
       << " printed figure(s) differ from the computed ones (section-ctl table reconciliation)\n\n"
       << "components:\n";
-  for (const auto& component : status_message.components()) {
-    out << "  " << component.id() << std::string(component.id().size() < 10 ? 10 - component.id().size() : 1, ' ')
-        << state_word(component.state());
-    if (!component.title().empty()) out << "  " << component.title();
-    if (!component.isolation().empty() && component.isolation() != "in_process") out << "  [" << component.isolation() << "]";
-    out << "\n";
-    if (component.restarts() > 0) out << "            restarted " << component.restarts() << " time(s)\n";
-    if (component.has_stale_since()) {
-      out << "            stale since " << google::protobuf::util::TimeUtil::ToString(component.stale_since())
-          << "; serving its snapshot of " << google::protobuf::util::TimeUtil::ToString(component.published_at()) << "\n";
-    }
-    if (component.crash_looping()) out << "            CRASH-LOOPING: the host stopped restarting it\n";
-    if (!component.reason().empty()) out << "            " << component.reason() << "\n";
-  }
+  out << status_lines(status_message.components());
   return 0;
 }
 
@@ -393,10 +372,7 @@ int overview(const Client& client, std::ostream& out) {
       << "Total resources " << year << ":                   " << money::dollars_in_words(cell("financial-by-component-xb", "total", "estimate"))
       << ", " << cell("posts-by-component-xb", "total", "estimate") << " posts\n\n";
   out << "Components:\n";
-  for (const auto& component : host.components()) {
-    out << "  " << component.id() << std::string(component.id().size() < 10 ? 10 - component.id().size() : 1, ' ')
-        << state_word(component.state()) << "  " << (component.title().empty() ? component.reason() : component.title()) << "\n";
-  }
+  out << overview_lines(host.components());
   out << "\n" << render(tables["financial-by-component-rb"], Format::kText) << "\n"
       << render(tables["financial-by-component-xb"], Format::kText) << "\n";
   const int differences = host.reconciliation_differences();

@@ -26,7 +26,9 @@ h4 { font-size: 1em; margin: 1.2em 0 .4em; }
 p { text-align: justify; }
 .para { color: #666; font-size: .8em; margin-right: .6em; white-space: nowrap; }
 .transcribed { color: #666; font-weight: normal; font-style: normal; }
-nav.contents { font-size: .9em; columns: 2; }
+nav.contents { font-size: .9em; }
+nav.contents .columns { display: grid; grid-template-columns: 1fr 1fr; column-gap: 2em; align-items: start; }
+nav.contents .columns h3 { margin-top: 0; }
 nav.contents ul { margin: 0; padding-left: 1.2em; }
 table.fascicle { border-collapse: collapse; width: 100%; font-size: .82em; margin: 1.2em 0 .3em; }
 table.fascicle caption { text-align: left; caption-side: top; padding-bottom: .4em; }
@@ -232,16 +234,19 @@ std::string component_html(const SectionExport& data, const section::v1::Compone
 
 std::string contents_html(const SectionExport& data) {
   std::ostringstream out;
-  out << "<nav class=\"contents\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ul>\n<li><a href=\"#overall\">Overall resources</a></li>\n";
+  // Two columns of a grid, each with its heading: they start at the same height, which CSS
+  // columns over the headings and lists did not do.
+  out << "<nav class=\"contents\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<div class=\"columns\">\n<div>\n<h3>Parts</h3>\n"
+         "<ul>\n<li><a href=\"#overall\">Overall resources</a></li>\n";
   for (const auto& c : data.section.components()) {
     out << "<li><a href=\"#" << anchor("component-", c.id()) << "\">" << escape(component_heading(c)) << "</a></li>\n";
   }
-  out << "<li><a href=\"#closing\">Deliverables, variances and reconciliation</a></li>\n</ul>\n<h3>Tables</h3>\n<ul>\n";
+  out << "<li><a href=\"#closing\">Deliverables, variances and reconciliation</a></li>\n</ul>\n</div>\n<div>\n<h3>Tables</h3>\n<ul>\n";
   for (const auto& table : data.tables) {
     out << "<li><a href=\"#" << anchor("table-", table.id()) << "\">"
         << escape(table.source().empty() ? table.title() : table.source() + ": " + table.title()) << "</a></li>\n";
   }
-  out << "</ul>\n</nav>\n";
+  out << "</ul>\n</div>\n</div>\n</nav>\n";
   return out.str();
 }
 

@@ -48,6 +48,14 @@ if [ "$mark" != "data-rendered=\"ok $charts\"" ]; then
   exit 1
 fi
 
+# The table of contents: its two columns start at the same height. Measured on a copy of the page
+# with a script of the test's own.
+sed 's|</body>|<script>addEventListener("load", () => { const c = document.querySelectorAll("nav.contents .columns > div"); document.documentElement.dataset.toc = c.length === 2 \&\& Math.abs(c[0].getBoundingClientRect().top - c[1].getBoundingClientRect().top) < 1 \&\& Math.abs(c[0].firstElementChild.getBoundingClientRect().top - c[1].firstElementChild.getBoundingClientRect().top) < 1 ? "aligned" : "not aligned (" + c.length + " columns)"; });</script></body>|' \
+  "$page" >"$work/toc.html"
+browse --dump-dom "file://$work/toc.html" >"$work/toc-dom.html" || { echo "render_html: chromium failed on the contents"; exit 1; }
+toc=$(grep -o 'data-toc="[^"]*"' "$work/toc-dom.html" || true)
+[ "$toc" = 'data-toc="aligned"' ] || { echo "render_html: the contents' columns do not start at the same height: ${toc:-no mark}"; exit 1; }
+
 browse --window-size=1280,4000 --screenshot="$work/section.png" "file://$page" >/dev/null ||
   { echo "render_html: chromium could not take a screenshot:"; tail -20 "$work/chromium.err"; exit 1; }
 size=$(stat -c %s "$work/section.png")

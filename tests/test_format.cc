@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli/status_format.h"
 #include "cli/table_format.h"
 
 using namespace section;
@@ -126,4 +127,25 @@ TEST_CASE("JSON strings are escaped and text is wrapped by display width", "[for
   CHECK(cli::json_string("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
   CHECK(cli::display_width("— 29F") == 5);
   CHECK(cli::wrap("one two three four", 9) == std::vector<std::string>{"one two", "three", "four"});
+}
+
+TEST_CASE("section-ctl status lines up ids of any length, and indents the notes to the state column", "[format][cli]") {
+  section::v1::HostStatus status;
+  auto* short_id = status.add_components();
+  short_id->set_id("ict");
+  short_id->set_state(section::v1::SERVING);
+  short_id->set_title("ICT");
+  auto* long_id = status.add_components();
+  long_id->set_id("records_and_archives");
+  long_id->set_state(section::v1::FAILED);
+  long_id->set_reason("did not start");
+  const std::string lines = cli::status_lines(status.components());
+  // Both states start in the same column, past the longest id.
+  CHECK_THAT(lines, Catch::Contains("  ict                   serving  ICT\n"));
+  CHECK_THAT(lines, Catch::Contains("  records_and_archives  FAILED\n"));
+  CHECK_THAT(lines, Catch::Contains("\n" + std::string(24, ' ') + "did not start\n"));
+  CHECK_THAT(cli::overview_lines(status.components()), Catch::Contains("  records_and_archives  FAILED  did not start\n"));
+  // Short ids keep the column they always had.
+  status.mutable_components()->RemoveLast();
+  CHECK(cli::status_lines(status.components()) == "  ict       serving  ICT\n");
 }
