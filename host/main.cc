@@ -23,6 +23,7 @@
 #include <grpc/grpc.h>
 
 #include "host/app/check_report.h"
+#include "host/app/options.h"
 #include "host/app/signal_watcher.h"
 #include "host/config/host_config.h"
 #include "host/config/section_file.h"
@@ -39,69 +40,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* kUsage =
-    "usage: section-host --config FILE [--listen ADDR] [--check] [--log-level debug|info|warning|error]\n"
-    "\n"
-    "Assembles a budget section from the plugins FILE names and serves it over gRPC\n"
-    "(section.v1.SectionService, grpc.health.v1.Health, server reflection).\n"
-    "\n"
-    "  --config FILE   host configuration (YAML); see docs/configuration.md\n"
-    "  --listen ADDR   overrides the configuration's listen address, e.g. 127.0.0.1:0\n"
-    "  --check         load and check the configuration, section file, every plugin and its\n"
-    "                  data; print what was found and exit (0 ok, 1 a plugin failed, 2 an\n"
-    "                  error that stops start-up) without opening a port\n"
-    "  --log-level L   the least severe log lines written to standard error (default info)\n"
-    "\n"
-    "The plugin directory defaults to ../" SECTION_PLUGIN_RELATIVE_DIR
-    " beside this executable,\nor $SECTION_PLUGIN_DIR when set; a configuration's plugin_dir overrides both.\n";
-
-struct Options {
-  std::string config;
-  std::string listen;
-  bool check = false;
-};
-
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "section-host: " << message << "\n\n" << kUsage;
-  std::exit(2);
-}
-
-Options parse(int argc, char** argv) {
-  Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](const char* name) -> std::string {
-      if (i + 1 >= argc) usage_error(std::string(name) + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
-      std::exit(0);
-    } else if (arg == "--version") {
-      std::cout << "section-host " SECTION_HOST_VERSION " (plugin ABI " << SECTION_PLUGIN_ABI_VERSION << ")\n";
-      std::exit(0);
-    } else if (arg == "--config") {
-      options.config = value("--config");
-    } else if (arg == "--listen") {
-      options.listen = value("--listen");
-    } else if (arg == "--check") {
-      options.check = true;
-    } else if (arg == "--log-level") {
-      const std::string level = value("--log-level");
-      using section::log::Level;
-      if (level == "debug") section::log::set_min_level(Level::kDebug);
-      else if (level == "info") section::log::set_min_level(Level::kInfo);
-      else if (level == "warning") section::log::set_min_level(Level::kWarning);
-      else if (level == "error") section::log::set_min_level(Level::kError);
-      else usage_error("unknown log level '" + level + "'");
-    } else {
-      usage_error("unknown argument '" + arg + "'");
-    }
-  }
-  if (options.config.empty()) usage_error("--config FILE is required");
-  return options;
-}
 
 fs::path default_plugin_dir() {
   std::error_code ec;
@@ -186,7 +124,8 @@ std::string format_ms(double ms) {
 
 int main(int argc, char** argv) {
   const auto begun = std::chrono::steady_clock::now();
-  const Options options = parse(argc, argv);
+  const section::app::Options options = section::app::parse_options(argc, argv);
+  section::log::set_min_level(options.log_level);
   // Start-up allocates and frees much (YAML trees, the plugins' first components) on several
   // threads. By default a free that leaves more than 128 KB on top of a heap hands it back
   // (madvise), and the next allocation faults it in again. Nothing is handed back until the host

@@ -437,12 +437,25 @@ TEST_CASE("bad configurations stop the host with exit status 2 and a reason nami
 
 TEST_CASE("command-line errors exit 2 and a port in use exits 1", "[grpc][config]") {
   CHECK(test::run({test::host_binary().string()}).status == 2);
-  CHECK_THAT(test::run({test::host_binary().string(), "--config"}).err, Catch::Contains("--config needs a value"));
+  const test::RunResult no_value = test::run({test::host_binary().string(), "--config"});
+  CHECK(no_value.status == 2);
+  CHECK_THAT(no_value.err, Catch::Contains("--config: 1 required FILE missing"));
+  const test::RunResult bad_level = test::run({test::host_binary().string(), "--config", "x", "--log-level", "loud"});
+  CHECK(bad_level.status == 2);
+  CHECK_THAT(bad_level.err, Catch::Contains("--log-level") && Catch::Contains("loud"));
   CHECK(test::run({test::host_binary().string(), "--frobnicate"}).status == 2);
   const test::RunResult missing = test::run({test::host_binary().string(), "--config", "/nonexistent/host.yaml"});
   CHECK(missing.status == 2);
   CHECK_THAT(missing.err, Catch::Contains("/nonexistent/host.yaml: cannot read the file"));
-  CHECK(test::run({test::host_binary().string(), "--help"}).status == 0);
+  // --help comes from the same definitions as the parsing.
+  const test::RunResult help = test::run({test::host_binary().string(), "--help"});
+  CHECK(help.status == 0);
+  for (const char* option : {"--config FILE", "--listen ADDR", "--check", "--log-level LEVEL", "--version", "SECTION_PLUGIN_DIR"}) {
+    CHECK_THAT(help.out, Catch::Contains(option));
+  }
+  const test::RunResult version = test::run({test::host_binary().string(), "--version"});
+  CHECK(version.status == 0);
+  CHECK_THAT(version.out, Catch::StartsWith("section-host ") && Catch::Contains("(plugin ABI "));
 
   test::Host first(test::default_config_text());
   REQUIRE(first.ok());
