@@ -1,0 +1,88 @@
+#include "host/app/reloader.h"
+
+#include <utility>
+
+#include "host/config/section_file.h"
+#include "host/core/log.h"
+#include "host/security/authorizer.h"
+
+namespace section::app {
+namespace {
+
+bool same_limits(const config::LimitsConfig& a, const config::LimitsConfig& b) {
+  return a.max_request_bytes == b.max_request_bytes && a.max_response_bytes == b.max_response_bytes &&
+         a.max_watch_streams == b.max_watch_streams && a.keepalive_time == b.keepalive_time &&
+         a.keepalive_timeout == b.keepalive_timeout && a.min_client_ping_interval == b.min_client_ping_interval;
+}
+
+bool loopback(const std::string& address) {
+  return address.rfind("unix:", 0) == 0 || address.rfind("127.", 0) == 0 || address.rfind("[::1]:", 0) == 0 ||
+         address.rfind("localhost:", 0) == 0;
+}
+
+}  // namespace
+
+void warn_about_plaintext_tokens(const config::HostConfig& config) {
+  if (!config.auth.tokens.empty() && !config.tls.enabled() && !loopback(config.listen)) {
+    log::warning("auth: tokens are configured but TLS is not, and " + config.listen +
+                 " is not a loopback address: tokens travel in clear text; configure tls (docs/security.md)");
+  }
+}
+
+Reloader::Reloader(std::string config_path, std::string listen_override, std::filesystem::path plugin_dir,
+                   config::HostConfig running, registry::Registry& registry, std::shared_ptr<transport::Gate> gate)
+    : config_path_(std::move(config_path)),
+      listen_override_(std::move(listen_override)),
+      plugin_dir_(std::move(plugin_dir)),
+      registry_(registry),
+      gate_(std::move(gate)),
+      running_(std::move(running)) {}
+
+Result<registry::ReloadSummary> Reloader::reload() {
+  std::lock_guard<std::mutex> one_at_a_time(reload_mutex_);
+  auto summary = try_reload();
+  if (!summary) log::error("reload refused; the running configuration serves on unchanged: " + summary.status().message());
+  return summary;
+}
+
+config::HostConfig Reloader::running() const {
+  std::lock_guard<std::mutex> lock(running_mutex_);
+  return running_;
+}
+
+Status Reloader::refuse_restart_only_changes(const config::HostConfig& next) const {
+  std::lock_guard<std::mutex> lock(running_mutex_);
+  const std::string restart = "; restart the host";
+  if (next.listen != running_.listen) {
+    return Status::error(config_path_ + ": listen: the address cannot change while the host runs (" + running_.listen +
+                         " → " + next.listen + ")" + restart);
+  }
+  if (!(next.tls == running_.tls)) return Status::error(config_path_ + ": tls: TLS cannot change while the host runs" + restart);
+  if (!(next.storage == running_.storage)) {
+    return Status::error(config_path_ + ": storage: the storage settings cannot change while the host runs" + restart);
+  }
+  if (!same_limits(next.limits, running_.limits)) {
+    return Status::error(config_path_ + ": limits: the server's limits cannot change while the host runs" + restart);
+  }
+  return Status::ok();
+}
+
+Result<registry::ReloadSummary> Reloader::try_reload() {
+  auto next = config::load_host_config(config_path_, plugin_dir_);
+  if (!next) return next.status();
+  if (!listen_override_.empty()) next->listen = listen_override_;
+  if (Status allowed = refuse_restart_only_changes(*next); !allowed) return allowed;
+  auto section_file = config::load_section_file(next->section_file);
+  if (!section_file) return section_file.status();
+  auto summary = registry_.reload(*next, std::move(*section_file));
+  if (summary) {
+    std::lock_guard<std::mutex> lock(running_mutex_);
+    running_ = *next;
+    gate_->replace(std::make_shared<const security::Authorizer>(running_.auth));
+    log::info("auth: " + std::to_string(running_.auth.tokens.size()) + " tokens from the reloaded configuration");
+    warn_about_plaintext_tokens(running_);
+  }
+  return summary;
+}
+
+}  // namespace section::app
