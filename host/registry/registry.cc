@@ -113,19 +113,30 @@ Status Registry::start(const config::HostConfig& config, Purpose purpose) {
   if (std::any_of(config.plugins.begin(), config.plugins.end(), [](const auto& p) { return p.isolation == Isolation::kProcess; })) {
     supervision::remove_stale_socket_dirs();
   }
-  // Every plugin starts at once: loading a library and reading its data dominate start-up, and
-  // plugins do not depend on one another until their components are checked together.
-  struct Started {
-    std::unique_ptr<Slot> slot;
-    query::StoredPtr component;
-    loading::PluginError error;
-    bool ok = false;
-  };
-  const auto begun = std::chrono::steady_clock::now();
-  const auto ms_since = [](std::chrono::steady_clock::time_point from) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - from).count();
-  };
-  std::vector<Started> started(config.plugins.size());
+  const auto ms_since = [](Clock::time_point from) { return std::chrono::duration<double, std::milli>(Clock::now() - from).count(); };
+  const auto begun = Clock::now();
+  std::vector<StartedPlugin> started = start_plugins(config);
+  start_times_.plugins_ms = ms_since(begun);
+  // No plugin may have got as far (none enabled, or all failed to load).
+  if (!await_section()) {
+    return section_error_.is_ok() ? Status::error("the registry has no section file") : section_error_;
+  }
+  const auto checked = Clock::now();
+  if (Status taken = take_started(config, started); !taken) return taken;
+  publish_view("start-up");
+  start_times_.version_ms = ms_since(checked);
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    worker_running_ = true;
+  }
+  worker_ = std::thread([this] { worker_loop(); });
+  return Status::ok();
+}
+
+// Every plugin starts at once: loading a library and reading its data dominate start-up, and
+// plugins do not depend on one another until their components are checked together.
+std::vector<Registry::StartedPlugin> Registry::start_plugins(const config::HostConfig& config) {
+  std::vector<StartedPlugin> started(config.plugins.size());
   for (std::size_t i = 0; i < config.plugins.size(); ++i) {
     started[i].slot = new_slot(config.plugins[i]);
     if (config.plugins[i].enabled) started[i].slot->generation = ++next_generation_;
@@ -138,7 +149,7 @@ Status Registry::start(const config::HostConfig& config, Purpose purpose) {
     threads.emplace_back([this, &next, &started, &config] {
       for (std::size_t i = next++; i < started.size(); i = next++) {
         if (!config.plugins[i].enabled) continue;
-        Started& item = started[i];
+        StartedPlugin& item = started[i];
         section::v1::Component component;
         item.ok = start_source(*item.slot, &item.error) && publish_alone(*item.slot, &component, &item.error);
         // Kept serialized, and the message freed here: the next plugin on this thread reuses its
@@ -149,17 +160,14 @@ Status Registry::start(const config::HostConfig& config, Purpose purpose) {
     });
   }
   for (auto& thread : threads) thread.join();
-  start_times_.plugins_ms = ms_since(begun);
-  // No plugin may have got as far (none enabled, or all failed to load).
-  if (!await_section()) {
-    return section_error_.is_ok() ? Status::error("the registry has no section file") : section_error_;
-  }
-  const auto checked = std::chrono::steady_clock::now();
+  return started;
+}
 
-  // Then, in the configuration's order, as if one by one: the first error that stops start-up
-  // is the one reported, and each component must fit with those before it.
+// In the configuration's order, as if one by one: the first error that stops start-up is the
+// one reported, and each component must fit with those before it.
+Status Registry::take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started) {
   aggregate::TogetherCheck together;
-  const auto fits = [&](Started& item) {
+  const auto fits = [&](StartedPlugin& item) {
     const Status fit = together.add(item.component->header);
     if (fit) return true;
     item.error.kind = loading::PluginError::Kind::kInvalidComponent;
@@ -167,7 +175,7 @@ Status Registry::start(const config::HostConfig& config, Purpose purpose) {
     return false;
   };
   for (std::size_t i = 0; i < started.size(); ++i) {
-    Started& item = started[i];
+    StartedPlugin& item = started[i];
     const config::PluginConfig& plugin = config.plugins[i];
     if (plugin.enabled) {
       if (item.ok && fits(item)) {
@@ -183,13 +191,6 @@ Status Registry::start(const config::HostConfig& config, Purpose purpose) {
     }
     slots_.push_back(std::move(item.slot));
   }
-  publish_view("start-up");
-  start_times_.version_ms = ms_since(checked);
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    worker_running_ = true;
-  }
-  worker_ = std::thread([this] { worker_loop(); });
   return Status::ok();
 }
 
@@ -592,16 +593,29 @@ Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, 
   const auto old_section = section_;
   config_ = config;
   section_ = std::make_shared<const config::SectionFile>(std::move(section));
-  auto restore = [&](const std::string& message) -> Result<ReloadSummary> {
+  ReloadSummary summary;
+  ReloadPlan plan;
+  Status planned = plan_reload(config, &plan, &summary);
+  if (planned) planned = check_reload(plan);
+  if (!planned) {
     config_ = old_config;
     section_ = old_section;
-    return Status::error(message);
-  };
+    return planned;
+  }
+  Slots retired = swap_in(plan, config, &summary);
+  std::string reason = "reload of " + config_.path.string();
+  if (!summary.started.empty()) reason += "; started " + std::to_string(summary.started.size());
+  if (!summary.stopped.empty()) reason += "; stopped " + std::to_string(summary.stopped.size());
+  publish_view(reason);
+  summary.version = current()->version;
+  retired.clear();
+  log::info("reload done: " + std::to_string(summary.started.size()) + " plugin(s) started, " +
+            std::to_string(summary.stopped.size()) + " stopped, " + std::to_string(summary.kept.size()) + " kept");
+  return summary;
+}
 
-  ReloadSummary summary;
+Status Registry::plan_reload(const config::HostConfig& config, ReloadPlan* plan, ReloadSummary* summary) {
   std::vector<bool> kept(slots_.size(), false);
-  std::vector<std::unique_ptr<Slot>> started;  // in the new configuration's order, null where kept
-  std::vector<Slot*> order;
   for (const config::PluginConfig& plugin : config.plugins) {
     Slot* keep = nullptr;
     for (std::size_t i = 0; i < slots_.size(); ++i) {
@@ -612,64 +626,63 @@ Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, 
       }
     }
     if (keep != nullptr) {
-      order.push_back(keep);
-      started.push_back(nullptr);
-      summary.kept.push_back(plugin.id);
+      plan->order.push_back(keep);
+      plan->started.push_back(nullptr);
+      summary->kept.push_back(plugin.id);
       continue;
     }
-    std::vector<const Slot*> others(order.begin(), order.end());
+    std::vector<const Slot*> others(plan->order.begin(), plan->order.end());
     std::string error;
     auto slot = make_slot(plugin, others, &error);
-    if (!slot) return restore(error);
-    order.push_back(slot.get());
-    started.push_back(std::move(slot));
-    summary.started.push_back(plugin.id);
+    if (!slot) return Status::error(error);
+    plan->order.push_back(slot.get());
+    plan->started.push_back(std::move(slot));
+    summary->started.push_back(plugin.id);
   }
-  // The kept components must hold under the new section file as well, and all of them together.
+  return Status::ok();
+}
+
+Status Registry::check_reload(const ReloadPlan& plan) const {
   std::vector<const section::v1::Component*> together;
-  for (Slot* slot : order) {
+  for (const Slot* slot : plan.order) {
     if (!slot->component) continue;
     loading::PluginError error;
     if (!loading::validate_published(slot->component->parse(), slot->config.id, slot->status.library(),
                                      section_->info.budget_year(), &error)) {
-      return restore(error.message);
+      return Status::error(error.message);
     }
     together.push_back(&slot->component->header);
   }
-  if (Status fits = aggregate::validate_together(together); !fits) return restore("the components do not fit together: " + fits.message());
+  if (Status fits = aggregate::validate_together(together); !fits) {
+    return Status::error("the components do not fit together: " + fits.message());
+  }
+  return Status::ok();
+}
 
-  // Swap at once. Plugins no longer configured (or replaced) stop after the new version is out.
+Registry::Slots Registry::swap_in(ReloadPlan& plan, const config::HostConfig& config, ReloadSummary* summary) {
   Slots next;
-  Slots retired;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    if (started[i]) {
-      next.push_back(std::move(started[i]));
+  for (std::size_t i = 0; i < plan.order.size(); ++i) {
+    if (plan.started[i]) {
+      next.push_back(std::move(plan.started[i]));
       continue;
     }
     for (std::size_t j = 0; j < slots_.size(); ++j) {
-      if (slots_[j].get() == order[i]) {
+      if (slots_[j].get() == plan.order[i]) {
         next.push_back(std::move(slots_[j]));
         next.back()->config = config.plugins[i];  // the same plugin; its line may have moved
         break;
       }
     }
   }
+  Slots retired;
   for (auto& slot : slots_) {
     if (slot) {
-      summary.stopped.push_back(slot->config.id);
+      summary->stopped.push_back(slot->config.id);
       retired.push_back(std::move(slot));
     }
   }
   slots_ = std::move(next);
-  std::string reason = "reload of " + config_.path.string();
-  if (!summary.started.empty()) reason += "; started " + std::to_string(summary.started.size());
-  if (!summary.stopped.empty()) reason += "; stopped " + std::to_string(summary.stopped.size());
-  publish_view(reason);
-  summary.version = current()->version;
-  retired.clear();
-  log::info("reload done: " + std::to_string(summary.started.size()) + " plugin(s) started, " +
-            std::to_string(summary.stopped.size()) + " stopped, " + std::to_string(summary.kept.size()) + " kept");
-  return summary;
+  return retired;
 }
 
 void Registry::stop() {

@@ -154,6 +154,18 @@ class Registry {
                                   std::string* error);
   // A slot for `plugin`, not started; DISABLED when the configuration says so.
   std::unique_ptr<Slot> new_slot(const config::PluginConfig& plugin) const;
+  // A plugin as start() found it: its slot, and its component or why it has none.
+  struct StartedPlugin {
+    std::unique_ptr<Slot> slot;
+    query::StoredPtr component;
+    loading::PluginError error;
+    bool ok = false;
+  };
+  // Loads, starts and reads every enabled plugin of `config`, on as many threads as cores.
+  std::vector<StartedPlugin> start_plugins(const config::HostConfig& config);
+  // Takes the started plugins into the slots in the configuration's order, each checked against
+  // those before it; the first error that stops start-up is returned.
+  Status take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started);
   // Marks a slot FAILED with `message`, and schedules a restart for a supervised plugin.
   void fail_slot(Slot& slot, const std::string& message);
   // Starts the slot's plugin in a new source (the caller sets the slot's new generation first);
@@ -177,6 +189,19 @@ class Registry {
   void handle_lost(const std::string& id, std::uint64_t generation, const std::string& reason);
   void handle_restarts();
   Result<ReloadSummary> handle_reload(const config::HostConfig& config, config::SectionFile section);
+  // A reload's slots before they are swapped in.
+  struct ReloadPlan {
+    std::vector<Slot*> order;  // every slot of the new configuration, in its order
+    Slots started;             // at the same positions: a slot started for the reload, null where kept
+  };
+  // Keeps each unchanged slot that may be kept and starts every other plugin of `config`, each
+  // checked against those before it; the error is the first plugin's that fails.
+  Status plan_reload(const config::HostConfig& config, ReloadPlan* plan, ReloadSummary* summary);
+  // The kept components hold under the new section file as well, and all of them fit together.
+  Status check_reload(const ReloadPlan& plan) const;
+  // Swaps the planned slots in at once. Returns the slots no longer configured (or replaced),
+  // to stop once the new version is out.
+  Slots swap_in(ReloadPlan& plan, const config::HostConfig& config, ReloadSummary* summary);
   // Records a failure of a supervised plugin and schedules its restart, or gives up.
   void supervise_failure(Slot& slot, const std::string& reason);
   Slot* find(const std::string& id);
