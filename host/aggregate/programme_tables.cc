@@ -172,16 +172,69 @@ Table compliance_table(const SectionInput& input) {
   return std::move(table).build();
 }
 
+namespace {
+
+// A factor of change of the regular budget, as Table 29F.12 and para 29F.101 give them.
+struct Factor {
+  section::v1::ResourceColumn column;
+  const char* key;
+  const char* label;
+  std::int64_t RegularMoney::*field;
+};
+
+// The component's own reason for its change under `factor` in `object`, or "".
+std::string regular_reason(const section::v1::Component& component, const Factor& factor, std::string_view object) {
+  std::string reason;
+  for (const auto& explanation : component.explanations()) {
+    if (explanation.funding() == section::v1::REGULAR_BUDGET && explanation.factor() == factor.column &&
+        explanation.object() == object) {
+      reason = explanation.reason();
+    }
+  }
+  return reason;
+}
+
+// One component's change under `factor`: its row, lettered as the fascicle letters them, then
+// each object's change with its reason, in the fascicle's order of objects.
+void explain_component(TableBuilder& table, const Factor& factor, const section::v1::Component& component,
+                       std::int64_t change, std::size_t* listed) {
+  std::string parts;
+  int object_rows = 0;
+  for (const auto& object : vocabulary::objects_of_expenditure()) {
+    const std::int64_t amount = regular_money(component, object.key).*factor.field;
+    if (amount == 0) continue;
+    const std::string reason = regular_reason(component, factor, object.key);
+    parts += (parts.empty() ? "" : "; ") + lower_words(std::string(object.label)) + " (" +
+             money::dollars_in_words(std::llabs(amount)) + ")" + (reason.empty() ? "" : ", " + reason);
+    ++object_rows;
+    Row& object_row = table.row(std::string(factor.key) + "." + component.id() + "." + std::string(object.key),
+                                std::string(object.label), 0, section::v1::UNIT_USD);
+    set_cell(object_row, "change", integer_cell(amount));
+    set_cell(object_row, "explanation", text_cell(reason));
+  }
+  const std::string text = "(" + list_letter((*listed)++) + ") " + component.title() + ". " +
+                           (change < 0 ? "The decrease of " : "The increase of ") +
+                           money::dollars_in_words(std::llabs(change)) + " reflects " +
+                           (change < 0 ? "reduced" : "increased") + " requirements under " + parts + ".";
+  // The component's row goes before its objects' rows.
+  Row component_row;
+  component_row.set_key(std::string(factor.key) + "." + component.id());
+  component_row.set_label(component_label(component));
+  component_row.set_level(1);
+  component_row.set_unit(section::v1::UNIT_USD);
+  set_cell(component_row, "change", integer_cell(change));
+  set_cell(component_row, "explanation", text_cell(text));
+  auto* rows = table.table().mutable_rows();
+  rows->Add(std::move(component_row));
+  std::rotate(rows->begin() + (rows->size() - 1 - object_rows), rows->end() - 1, rows->end());
+}
+
+}  // namespace
+
 Table variances_table(const SectionInput& input) {
   TableBuilder table("variances", "Explanation of variances by factor and component (regular budget)", "",
                      "United States dollars");
   table.column("change", "Change").column("explanation", "Explanation");
-  struct Factor {
-    section::v1::ResourceColumn column;
-    const char* key;
-    const char* label;
-    std::int64_t RegularMoney::*field;
-  };
   const Factor factors[] = {
       {section::v1::TECHNICAL_ADJUSTMENTS, "technical_adjustments", "Technical adjustments", &RegularMoney::technical_adjustments},
       {section::v1::NEW_MANDATES, "new_mandates", "New and expanded mandates", &RegularMoney::new_mandates},
@@ -199,44 +252,7 @@ Table variances_table(const SectionInput& input) {
                        money::dollars_in_words(std::llabs(factor_total)) + ", as follows."));
     for (const auto& component : input.components) {
       const std::int64_t change = regular_money(component).*factor.field;
-      if (change == 0) continue;
-      // Each object's change with its reason, in the fascicle's order of objects.
-      std::string parts;
-      std::vector<std::pair<std::string, std::int64_t>> lines;
-      for (const auto& object : vocabulary::objects_of_expenditure()) {
-        const std::int64_t amount = regular_money(component, object.key).*factor.field;
-        if (amount == 0) continue;
-        std::string reason;
-        for (const auto& explanation : component.explanations()) {
-          if (explanation.funding() == section::v1::REGULAR_BUDGET && explanation.factor() == factor.column &&
-              explanation.object() == object.key) {
-            reason = explanation.reason();
-          }
-        }
-        const std::string line = lower_words(std::string(object.label)) + " (" + money::dollars_in_words(std::llabs(amount)) + ")" +
-                                 (reason.empty() ? "" : ", " + reason);
-        parts += (parts.empty() ? "" : "; ") + line;
-        lines.emplace_back(std::string(object.key), amount);
-        Row& object_row = table.row(std::string(factor.key) + "." + component.id() + "." + std::string(object.key),
-                                    std::string(object.label), 0, section::v1::UNIT_USD);
-        set_cell(object_row, "change", integer_cell(amount));
-        set_cell(object_row, "explanation", text_cell(reason));
-      }
-      const std::string text = "(" + list_letter(listed++) + ") " + component.title() + ". " +
-                               (change < 0 ? "The decrease of " : "The increase of ") +
-                               money::dollars_in_words(std::llabs(change)) + " reflects " +
-                               (change < 0 ? "reduced" : "increased") + " requirements under " + parts + ".";
-      // The component's row goes before its objects' rows.
-      Row component_row;
-      component_row.set_key(std::string(factor.key) + "." + component.id());
-      component_row.set_label(component_label(component));
-      component_row.set_level(1);
-      component_row.set_unit(section::v1::UNIT_USD);
-      set_cell(component_row, "change", integer_cell(change));
-      set_cell(component_row, "explanation", text_cell(text));
-      auto* rows = table.table().mutable_rows();
-      rows->Add(std::move(component_row));
-      std::rotate(rows->begin() + (rows->size() - 1 - static_cast<int>(lines.size())), rows->end() - 1, rows->end());
+      if (change != 0) explain_component(table, factor, component, change, &listed);
     }
   }
   return std::move(table).build();

@@ -125,6 +125,59 @@ section::v1::Cell value_cell(Notation notation, std::int64_t value) {
   return notation == Notation::kPercent ? decimal_cell(value, 1) : integer_cell(value);
 }
 
+// What the components give for `figure` (found at `found`): a share of another cell, or the cell
+// itself. An empty problem unless the other cell does not exist.
+Computed compute(const PrintedFigure& figure, const Found& found, const std::map<std::string, section::v1::Table>& tables,
+                 std::string* problem) {
+  if (!figure.share_of) return computed_value(found, figure.notation);
+  Computed computed;
+  const Found whole = find(tables, *figure.share_of);
+  if (!whole.problem.empty()) {
+    *problem = whole.problem;
+    return computed;
+  }
+  const Computed part_value = computed_value(found, Notation::kDollars);
+  const Computed whole_value = computed_value(whole, Notation::kDollars);
+  if (part_value.exists && whole_value.exists) {
+    if (auto share = money::percentage_tenths(part_value.number, whole_value.number)) {
+      computed.exists = true;
+      computed.number = *share;
+    }
+  }
+  return computed;
+}
+
+// Whether the computed figure is the printed one, rounded as the fascicle prints it.
+bool agrees(const Figure& printed_figure, const Computed& computed) {
+  if (printed_figure.kind == Figure::Kind::kDash) {
+    return !computed.exists || (computed.text.empty() && computed.number == 0) || computed.text == "—";
+  }
+  if (printed_figure.kind == Figure::Kind::kText) return computed.exists && squeeze(computed.text) == squeeze(printed_figure.text);
+  return computed.exists && computed.text.empty() && money::round_to(computed.number, printed_figure.precision) == printed_figure.value;
+}
+
+// One row of the reconciliation table: where, as printed, printed, computed and the difference.
+void add_difference(TableBuilder& table, int number, const PrintedFigure& figure, const Found& found,
+                    const Figure& printed_figure, const Computed& computed) {
+  const std::string where = figure.where + ": " + (figure.quote.empty() ? found.row->label() + ", " + found.column_label : figure.quote);
+  section::v1::Row& row = table.row(std::to_string(number), where, 0, unit_of(figure.notation));
+  set_cell(row, "where", text_cell(where));
+  set_cell(row, "printed_as", text_cell(figure.printed + (figure.decrease ? " (a decrease)" : "")));
+  if (printed_figure.kind == Figure::Kind::kText) {
+    set_cell(row, "printed", text_cell(printed_figure.text));
+    set_cell(row, "computed", text_cell(computed.text));
+    return;
+  }
+  set_cell(row, "printed", value_cell(figure.notation, printed_figure.value));
+  if (!computed.exists) return;
+  if (!computed.text.empty()) {
+    set_cell(row, "computed", text_cell(computed.text));
+    return;
+  }
+  set_cell(row, "computed", value_cell(figure.notation, computed.number));
+  set_cell(row, "difference", value_cell(figure.notation, computed.number - printed_figure.value));
+}
+
 }  // namespace
 
 Reconciliation reconcile(const SectionInput& input, const std::map<std::string, section::v1::Table>& tables) {
@@ -157,60 +210,16 @@ Reconciliation reconcile(const SectionInput& input, const std::map<std::string, 
     Figure printed_figure = *parsed;
     if (figure.decrease) printed_figure.value = -printed_figure.value;
 
-    Computed computed;
-    if (figure.share_of) {
-      const Found whole = find(tables, *figure.share_of);
-      if (!whole.problem.empty()) {
-        unresolved.push_back(input.section->path.filename().string() + ":" + std::to_string(figure.line) + ": " + whole.problem);
-        continue;
-      }
-      const Computed part_value = computed_value(found, Notation::kDollars);
-      const Computed whole_value = computed_value(whole, Notation::kDollars);
-      if (part_value.exists && whole_value.exists) {
-        if (auto share = money::percentage_tenths(part_value.number, whole_value.number)) {
-          computed.exists = true;
-          computed.number = *share;
-        }
-      }
-    } else {
-      computed = computed_value(found, figure.notation);
+    std::string problem;
+    const Computed computed = compute(figure, found, tables, &problem);
+    if (!problem.empty()) {
+      unresolved.push_back(input.section->path.filename().string() + ":" + std::to_string(figure.line) + ": " + problem);
+      continue;
     }
     ++out.compared;
-
-    bool same = false;
-    if (printed_figure.kind == Figure::Kind::kDash) {
-      same = !computed.exists || (computed.text.empty() && computed.number == 0) || computed.text == "—";
-    } else if (printed_figure.kind == Figure::Kind::kText) {
-      same = computed.exists && squeeze(computed.text) == squeeze(printed_figure.text);
-    } else {
-      same = computed.exists && computed.text.empty() &&
-             money::round_to(computed.number, printed_figure.precision) == printed_figure.value;
-    }
-    if (same) continue;
-
+    if (agrees(printed_figure, computed)) continue;
     ++out.differences;
-    std::string where = figure.where;
-    if (figure.quote.empty()) {
-      where += ": " + found.row->label() + ", " + found.column_label;
-    } else {
-      where += ": " + figure.quote;
-    }
-    section::v1::Row& row = table.row(std::to_string(++number), where, 0, unit_of(figure.notation));
-    set_cell(row, "where", text_cell(where));
-    set_cell(row, "printed_as", text_cell(figure.printed + (figure.decrease ? " (a decrease)" : "")));
-    if (printed_figure.kind == Figure::Kind::kText) {
-      set_cell(row, "printed", text_cell(printed_figure.text));
-      set_cell(row, "computed", text_cell(computed.text));
-      continue;
-    }
-    set_cell(row, "printed", value_cell(figure.notation, printed_figure.value));
-    if (!computed.exists) continue;
-    if (!computed.text.empty()) {
-      set_cell(row, "computed", text_cell(computed.text));
-      continue;
-    }
-    set_cell(row, "computed", value_cell(figure.notation, computed.number));
-    set_cell(row, "difference", value_cell(figure.notation, computed.number - printed_figure.value));
+    add_difference(table, ++number, figure, found, printed_figure, computed);
   }
   table.note(std::to_string(out.compared) + " printed figures compared, " + std::to_string(out.differences) +
              " differ from the figures computed from the components.");

@@ -61,13 +61,9 @@ std::vector<std::string> reported_notes(const section::v1::Component& component,
   return notes;
 }
 
-}  // namespace
-
-SectionView build_view(SectionInput input) {
-  order_components(input.components);
-  SectionView view;
-  view.version = input.version;
-
+// Every table but the reconciliation, in the order of the index: the section's resource
+// tables, then each component's, the deliverables, the measures and the variances.
+std::vector<section::v1::Table> build_tables(const SectionInput& input) {
   std::vector<section::v1::Table> tables;
   tables.push_back(financial_by_object(input));
   tables.push_back(post_changes(input));
@@ -99,29 +95,42 @@ SectionView build_view(SectionInput input) {
     for (const auto& note : reported_notes(component, Figures::kMeasures)) tables.back().add_notes(note);
   }
   tables.push_back(variances_table(input));
+  return tables;
+}
 
-  const std::vector<std::string> notes = input.availability_notes();
-  for (auto& table : tables) {
-    table.set_source(source_of(input, table));
-    table.set_version(input.version);
-    if (auto found = input.section->table_notes.find(table.id()); found != input.section->table_notes.end()) {
-      for (const auto& note : found->second) table.add_notes(note);
-    }
-    bool illustrative = false;
-    for (const auto& row : table.rows()) illustrative = illustrative || row.illustrative();
-    if (illustrative) {
-      table.add_notes("Rows marked illustrative add up allocations that the fascicle does not print by component.");
-    }
-    for (const auto& note : notes) table.add_notes(note);
+// What every table carries besides its rows: its source, version and notes.
+void finish_table(const SectionInput& input, const std::vector<std::string>& notes, section::v1::Table& table) {
+  table.set_source(source_of(input, table));
+  table.set_version(input.version);
+  if (auto found = input.section->table_notes.find(table.id()); found != input.section->table_notes.end()) {
+    for (const auto& note : found->second) table.add_notes(note);
   }
-  auto index_and_keep = [&view](section::v1::Table&& table) {
-    section::v1::TableInfo* info = &view.table_index.emplace_back();
-    info->set_id(table.id());
-    info->set_title(table.title());
-    info->set_source(table.source());
-    view.tables.emplace(table.id(), std::move(table));
-  };
-  for (auto& table : tables) index_and_keep(std::move(table));
+  bool illustrative = false;
+  for (const auto& row : table.rows()) illustrative = illustrative || row.illustrative();
+  if (illustrative) {
+    table.add_notes("Rows marked illustrative add up allocations that the fascicle does not print by component.");
+  }
+  for (const auto& note : notes) table.add_notes(note);
+}
+
+void index_and_keep(SectionView& view, section::v1::Table&& table) {
+  section::v1::TableInfo* info = &view.table_index.emplace_back();
+  info->set_id(table.id());
+  info->set_title(table.title());
+  info->set_source(table.source());
+  view.tables.emplace(table.id(), std::move(table));
+}
+
+}  // namespace
+
+SectionView build_view(SectionInput input) {
+  order_components(input.components);
+  SectionView view;
+  view.version = input.version;
+  std::vector<section::v1::Table> tables = build_tables(input);
+  const std::vector<std::string> notes = input.availability_notes();
+  for (auto& table : tables) finish_table(input, notes, table);
+  for (auto& table : tables) index_and_keep(view, std::move(table));
 
   // Reconciliation reads the finished tables, notes and all, and comes last in the index.
   Reconciliation reconciliation = reconcile(input, view.tables);
@@ -129,7 +138,7 @@ SectionView build_view(SectionInput input) {
   reconciliation.table.set_source(source_of(input, reconciliation.table));
   for (const auto& note : notes) reconciliation.table.add_notes(note);
   view.reconciliation_differences = reconciliation.differences;
-  index_and_keep(std::move(reconciliation.table));
+  index_and_keep(view, std::move(reconciliation.table));
 
   view.section = input.section->text;
   view.section.set_version(input.version);

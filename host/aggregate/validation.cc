@@ -111,10 +111,8 @@ void check_texts(Problems& problems, const section::v1::Component& c) {
   }
 }
 
-}  // namespace
-
-Status validate_component(const section::v1::Component& c, const std::string& plugin_id, int budget_year) {
-  Problems problems;
+// Who the component is: its id, kind, number, year and objective.
+void check_identity(Problems& problems, const section::v1::Component& c, const std::string& plugin_id, int budget_year) {
   if (c.id() != plugin_id) problems.add("id", "'" + c.id() + "' is not the plugin id '" + plugin_id + "'");
   if (c.title().empty()) problems.add("title", "no title");
   if (c.kind() == section::v1::COMPONENT_KIND_UNSPECIFIED || !section::v1::ComponentKind_IsValid(c.kind())) {
@@ -132,8 +130,9 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
   if (c.kind() != section::v1::SUBPROGRAMME && c.has_objective() && c.objective().text().empty()) {
     problems.add("objective", "an objective without its text");
   }
-  check_texts(problems, c);
+}
 
+void check_results(Problems& problems, const section::v1::Component& c, int budget_year) {
   std::set<std::string> result_ids;
   for (const auto& result : c.results()) {
     const std::string field = "results[" + result.id() + "]";
@@ -143,7 +142,9 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
     check_measures(problems, field + ".measures", result.measures(), budget_year);
   }
   check_measures(problems, "compliance", c.compliance(), budget_year);
+}
 
+void check_deliverables(Problems& problems, const section::v1::Component& c, int budget_year) {
   std::set<std::string> deliverable_ids;
   for (const auto& d : c.deliverables()) {
     const std::string field = "deliverables[" + d.id() + "]";
@@ -160,7 +161,10 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
       if (!seen.insert({count.year(), count.kind()}).second) problems.add(field, "two counts of the same kind for one year");
     }
   }
+}
 
+// Money facts: a known funding source, column and object; each once; within range.
+void check_money(Problems& problems, const section::v1::Component& c) {
   std::set<std::tuple<int, int, std::string>> money_seen;
   for (const auto& fact : c.money()) {
     const bool regular = fact.funding() == section::v1::REGULAR_BUDGET;
@@ -179,7 +183,10 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
                       fact.column() == section::v1::CURRENT_ESTIMATE;
     if (base && fact.amount_usd() < 0) problems.add(field, "a base amount cannot be negative");
   }
+}
 
+// Post facts: a column of their funding source, a known grade or category; each once.
+void check_posts(Problems& problems, const section::v1::Component& c) {
   std::set<std::tuple<int, int, std::string, std::string>> posts_seen;
   for (const auto& fact : c.posts()) {
     const bool regular = fact.funding() == section::v1::REGULAR_BUDGET;
@@ -203,7 +210,9 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
     if (base && fact.count() < 0) problems.add(field, "a number of posts cannot be negative");
     if (fact.count() > kMaxCount || fact.count() < -kMaxCount) problems.add(field, "a number of posts is out of range");
   }
+}
 
+void check_explanations(Problems& problems, const section::v1::Component& c) {
   for (const auto& e : c.explanations()) {
     const std::string field = "explanations[" + column_name(e.factor()) + (e.object().empty() ? "" : "." + e.object()) + "]";
     const bool regular = e.funding() == section::v1::REGULAR_BUDGET;
@@ -214,6 +223,19 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
     if (!e.object().empty() && vocabulary::find_object(e.object()) == nullptr) problems.add(field, "unknown object of expenditure");
     if (e.reason().empty()) problems.add(field, "no reason");
   }
+}
+
+}  // namespace
+
+Status validate_component(const section::v1::Component& c, const std::string& plugin_id, int budget_year) {
+  Problems problems;
+  check_identity(problems, c, plugin_id, budget_year);
+  check_texts(problems, c);
+  check_results(problems, c, budget_year);
+  check_deliverables(problems, c, budget_year);
+  check_money(problems, c);
+  check_posts(problems, c);
+  check_explanations(problems, c);
   return problems.status("component '" + plugin_id + "' is invalid:");
 }
 

@@ -46,32 +46,32 @@ Result<Notation> notation_from_word(std::string_view word) {
                        "' (expected thousands, dollars, posts, count, percent or text)");
 }
 
-Result<Figure> parse(std::string_view printed, Notation notation) {
-  Figure figure;
-  std::string_view text = trim(printed);
-  for (auto dash : kDashes) {
-    if (text == dash) return figure;  // kDash: zero or none
-  }
-  if (notation == Notation::kText) {
-    figure.kind = Figure::Kind::kText;
-    figure.text = std::string(text);
-    return figure;
-  }
-  bool negative = false;
+namespace {
+
+// A sign in brackets or a minus of any kind, taken off the front of `text`.
+bool take_sign(std::string_view& text) {
   if (text.size() >= 2 && text.front() == '(' && text.back() == ')') {
-    negative = true;
     text = trim(text.substr(1, text.size() - 2));
-  } else {
-    for (auto minus : kMinus) {
-      if (starts_with(text, minus)) {
-        negative = true;
-        text.remove_prefix(minus.size());
-        break;
-      }
+    return true;
+  }
+  for (auto minus : kMinus) {
+    if (starts_with(text, minus)) {
+      text.remove_prefix(minus.size());
+      return true;
     }
   }
-  std::int64_t digits = 0;
+  return false;
+}
+
+// The digits of a number printed with spaces between its thousands: its value without the
+// decimal point, and how many decimals it has.
+struct Digits {
+  std::int64_t value = 0;
   int decimals = 0;
+};
+
+Result<Digits> read_digits(std::string_view text, std::string_view printed) {
+  Digits digits;
   bool point = false;
   bool any = false;
   while (!text.empty()) {
@@ -94,39 +94,64 @@ Result<Figure> parse(std::string_view printed, Notation notation) {
       continue;
     }
     if (!std::isdigit(static_cast<unsigned char>(c))) return bad(printed, "a number");
-    if (digits > 100'000'000'000'000) return bad(printed, "a number (too many digits)");
-    digits = digits * 10 + (c - '0');
+    if (digits.value > 100'000'000'000'000) return bad(printed, "a number (too many digits)");
+    digits.value = digits.value * 10 + (c - '0');
     any = true;
-    if (point) ++decimals;
+    if (point) ++digits.decimals;
   }
   if (!any) return bad(printed, "a number");
+  return digits;
+}
 
+// The figure's value and precision in its notation's unit (dollars, posts, tenths of a per cent).
+Result<Figure> in_notation(const Digits& digits, Notation notation, std::string_view printed) {
+  Figure figure;
   figure.kind = Figure::Kind::kNumber;
-  std::int64_t value = digits;
+  figure.value = digits.value;
   switch (notation) {
     case Notation::kThousands: {
-      if (decimals > 3) return bad(printed, "thousands of dollars (more than three decimals)");
+      if (digits.decimals > 3) return bad(printed, "thousands of dollars (more than three decimals)");
       std::int64_t step = 1000;
-      for (int i = 0; i < decimals; ++i) step /= 10;
-      value = digits * step;
+      for (int i = 0; i < digits.decimals; ++i) step /= 10;
+      figure.value = digits.value * step;
       figure.precision = step;
       break;
     }
     case Notation::kDollars:
     case Notation::kWhole:
-      if (decimals > 0) return bad(printed, "a whole number");
+      if (digits.decimals > 0) return bad(printed, "a whole number");
       figure.precision = 1;
       break;
     case Notation::kPercent:
-      if (decimals > 1) return bad(printed, "a percentage (more than one decimal)");
-      value = decimals == 1 ? digits : digits * 10;
-      figure.precision = decimals == 1 ? 1 : 10;
+      if (digits.decimals > 1) return bad(printed, "a percentage (more than one decimal)");
+      figure.value = digits.decimals == 1 ? digits.value : digits.value * 10;
+      figure.precision = digits.decimals == 1 ? 1 : 10;
       break;
     case Notation::kText:
       break;
   }
-  figure.value = negative ? -value : value;
   return figure;
+}
+
+}  // namespace
+
+Result<Figure> parse(std::string_view printed, Notation notation) {
+  Figure figure;
+  std::string_view text = trim(printed);
+  for (auto dash : kDashes) {
+    if (text == dash) return figure;  // kDash: zero or none
+  }
+  if (notation == Notation::kText) {
+    figure.kind = Figure::Kind::kText;
+    figure.text = std::string(text);
+    return figure;
+  }
+  const bool negative = take_sign(text);
+  auto digits = read_digits(text, printed);
+  if (!digits) return digits.status();
+  auto number = in_notation(*digits, notation, printed);
+  if (number && negative) number->value = -number->value;
+  return number;
 }
 
 }  // namespace section::printed
