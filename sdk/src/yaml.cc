@@ -110,7 +110,7 @@ struct Lines {
 
 // The length of the UTF-8 sequence at text[i], or 0 when it is malformed: a stray continuation
 // byte, a truncated sequence, an overlong form, a surrogate or a code point past U+10FFFF.
-std::size_t utf8_length(const std::string& text, std::size_t i) {
+std::size_t utf8_length(std::string_view text, std::size_t i) {
   const auto byte = [&](std::size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
   const unsigned char c = byte(i);
   const auto continuation = [&](std::size_t k, unsigned low = 0x80, unsigned high = 0xBF) {
@@ -340,20 +340,19 @@ class Builder : public YAML::EventHandler {
     constexpr std::size_t kMaxShown = 120;
     const std::string_view line = lines_.line_text(mark.line);
     if (line.empty()) return "";
-    std::string shown(line.substr(0, std::min(line.size(), kMaxShown * 4)));
     std::size_t characters = 0;
     std::size_t cut = 0;
-    while (cut < shown.size() && characters < kMaxShown) {
-      cut += std::max<std::size_t>(1, utf8_length(shown, cut));
+    while (cut < line.size() && characters < kMaxShown) {
+      cut += std::max<std::size_t>(1, utf8_length(line, cut));
       ++characters;
     }
-    if (cut < line.size()) shown = shown.substr(0, cut) + "…";
+    const std::string shown = std::string(line.substr(0, cut)) + (cut < line.size() ? "…" : "");
     std::string caret;
     const int column = lines_.column(mark.line, mark.column);
     std::size_t byte = 0;
     for (int c = 1; c < column && byte < line.size(); ++c) {
       caret += line[byte] == '\t' ? '\t' : ' ';
-      byte += std::max<std::size_t>(1, utf8_length(std::string(line.substr(byte, 4)), 0));
+      byte += std::max<std::size_t>(1, utf8_length(line, byte));
     }
     return "\n    " + shown + "\n    " + caret + "^";
   }
