@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
   for (std::string item; std::getline(list, item, ',');) counts.push_back(std::stoi(item));
 
   auto section_file = section::config::load_section_file(source + "/configs/section-29f.section.yaml");
-  if (!section_file) {
-    std::fprintf(stderr, "%s\n", section_file.status().message().c_str());
+  if (!section_file.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(section_file.status().message()).c_str());
     return 1;
   }
   std::vector<section::v1::Component> templates;

@@ -76,7 +76,7 @@ constexpr const char* kUsage =
 // The whole of `path`, given as `option`; exits 2 with the system's reason when it cannot be read.
 std::string read_file(const std::string& option, const std::string& path) {
   auto text = section::security::read_file(path, option);
-  if (!text) file_error(text.status().message());
+  if (!text.ok()) file_error(std::string(text.status().message()));
   return std::move(*text);
 }
 

@@ -114,16 +114,16 @@ struct Prepared {
 Prepared prepare(const section::app::Options& options, GrpcCore& grpc_core, StartupPhases& phases) {
   Prepared prepared;
   auto config = section::config::load_host_config(options.config, default_plugin_dir());
-  if (!config) fail(2, config.status().message(), options.check);
+  if (!config.ok()) fail(2, std::string(config.status().message()), options.check);
   if (!options.listen.empty()) {
-    if (section::Status ok = section::config::check_listen_address(options.listen); !ok) {
-      fail(2, "--listen: " + ok.message(), options.check);
+    if (absl::Status ok = section::config::check_listen_address(options.listen); !ok.ok()) {
+      fail(2, "--listen: " + std::string(ok.message()), options.check);
     }
     config->listen = options.listen;
   }
   prepared.config = std::move(*config);
   phases.end("configuration");
-  auto reading = std::make_shared<std::future<section::Result<section::config::SectionFile>>>(
+  auto reading = std::make_shared<std::future<absl::StatusOr<section::config::SectionFile>>>(
       std::async(std::launch::async, [path = prepared.config.section_file, took = prepared.section_ms] {
         const auto begun = StartupPhases::Clock::now();
         auto section = section::config::load_section_file(path);
@@ -134,12 +134,12 @@ Prepared prepare(const section::app::Options& options, GrpcCore& grpc_core, Star
   // TLS is checked before anything starts: a host told to use TLS never serves without it.
   grpc_core.ready();
   auto credentials = section::security::server_credentials(prepared.config.tls);
-  if (!credentials) fail(2, prepared.config.path.string() + ": tls: " + credentials.status().message(), options.check);
+  if (!credentials.ok()) fail(2, prepared.config.path.string() + ": tls: " + std::string(credentials.status().message()), options.check);
   prepared.credentials = *credentials;
   section::app::warn_about_plaintext_tokens(prepared.config);
   // Reported figures are read before the plugins start, so that the first version serves them.
   auto desk = section::reports::ReportDesk::open(prepared.config.storage);
-  if (!desk) fail(2, prepared.config.path.string() + ": " + desk.status().message(), options.check);
+  if (!desk.ok()) fail(2, prepared.config.path.string() + ": " + std::string(desk.status().message()), options.check);
   prepared.desk = std::move(*desk);
   phases.end("TLS and storage");
   return prepared;
@@ -147,11 +147,11 @@ Prepared prepare(const section::app::Options& options, GrpcCore& grpc_core, Star
 
 // section-host --check: starts the plugins, prints what it found, stops; never listens.
 int check(Prepared& prepared, section::registry::Registry& registry) {
-  const section::Status started = registry.start(prepared.config, prepared.section, section::registry::Registry::Purpose::kCheck);
-  if (!started) {
-    section::log::error(started.message());
+  const absl::Status started = registry.start(prepared.config, prepared.section, section::registry::Registry::Purpose::kCheck);
+  if (!started.ok()) {
+    section::log::error(std::string(started.message()));
     registry.stop();
-    std::printf("check failed: %s\n", started.message().c_str());
+    std::printf("check failed: %s\n", std::string(started.message()).c_str());
     return exit_status(2);
   }
   const auto outcome = section::app::check_report(prepared.config, *registry.current());
@@ -160,14 +160,14 @@ int check(Prepared& prepared, section::registry::Registry& registry) {
   return exit_status(outcome.exit_code);
 }
 
-using Listening = section::Result<std::unique_ptr<section::transport::Server>>;
+using Listening = absl::StatusOr<std::unique_ptr<section::transport::Server>>;
 
 // Builds the server on a thread of its own while the registry starts the plugins: the port opens
 // while they load, and until version 1 health says NOT_SERVING and queries answer UNAVAILABLE
-// (docs/operations.md). Returns the server, or the error that ends start-up with its exit code.
-std::optional<Listening> start_serving(Prepared& prepared, section::registry::Registry& registry,
-                                       section::app::Reloader& reloader, std::shared_ptr<section::transport::Gate> gate,
-                                       StartupPhases& phases, int* exit_code) {
+// (docs/operations.md). Returns the server, or the error that ends start-up: the registry's (the
+// configuration or the data) or, kUnavailable, the listener's.
+Listening start_serving(Prepared& prepared, section::registry::Registry& registry, section::app::Reloader& reloader,
+                        std::shared_ptr<section::transport::Gate> gate, StartupPhases& phases) {
   section::transport::HostInfo info;
   info.version = SECTION_HOST_VERSION;
   info.config_path = prepared.config.path.string();
@@ -183,7 +183,7 @@ std::optional<Listening> start_serving(Prepared& prepared, section::registry::Re
   std::thread opening([&] {
     listening.emplace(section::transport::Server::start(server_options, registry, info, [&reloader] { return reloader.reload(); }));
   });
-  const section::Status started = registry.start(prepared.config, prepared.section);
+  const absl::Status started = registry.start(prepared.config, prepared.section);
   phases.add("plugins", registry.start_times().plugins_ms);
   phases.add("the section file beside them", *prepared.section_ms);
   phases.add("version 1", registry.start_times().version_ms);
@@ -191,18 +191,9 @@ std::optional<Listening> start_serving(Prepared& prepared, section::registry::Re
   opening.join();
   phases.end("the server after them");
   Listening& server = *listening;
-  if (!started) {
-    section::log::error(started.message());
-    if (server) (*server)->shutdown(std::chrono::milliseconds(0), std::chrono::milliseconds(0));
-    *exit_code = 2;
-    return std::nullopt;
-  }
-  if (!server) {
-    section::log::error(server.status().message());
-    *exit_code = 1;
-    return std::nullopt;
-  }
-  return listening;
+  if (!started.ok() && server.ok()) (*server)->shutdown(std::chrono::milliseconds(0), std::chrono::milliseconds(0));
+  if (!started.ok()) return started;
+  return std::move(server);
 }
 
 // The host's log line and the one machine-readable line on standard output, for scripts and
@@ -259,13 +250,13 @@ int main(int argc, char** argv) {
   // Every call is authorized by the gate; a reload gives it the new tokens.
   auto gate = std::make_shared<section::transport::Gate>(std::make_shared<const section::security::Authorizer>(prepared.config.auth));
   section::app::Reloader reloader(options.config, options.listen, default_plugin_dir(), prepared.config, registry, gate);
-  int failed = 0;
-  auto listening = start_serving(prepared, registry, reloader, gate, phases, &failed);
-  if (!listening) {
+  auto listening = start_serving(prepared, registry, reloader, gate, phases);
+  if (!listening.ok()) {
+    section::log::error(std::string(listening.status().message()));
     registry.stop();  // the plugins' threads end before the process does
-    return exit_status(failed);
+    return exit_status(listening.status().code() == absl::StatusCode::kUnavailable ? 1 : 2);
   }
-  auto& server = **listening;
+  auto& server = *listening;
   server->serve();
   section::log::info("reports: " + prepared.desk->describe());
   // From here a stop signal asks for a clean shutdown: before the "serving" line, so that a
@@ -276,7 +267,7 @@ int main(int argc, char** argv) {
 
   while (signals.wait() == section::app::SignalWatcher::Event::kReload) {
     const auto summary = reloader.reload();
-    if (summary) {
+    if (summary.ok()) {
       section::log::info("SIGHUP: reloaded " + options.config + " as version " + std::to_string(summary->version));
     } else {
       section::log::error("SIGHUP: the reload was refused (see above)");

@@ -15,7 +15,7 @@ const std::vector<std::string>& all_components() {
 const config::SectionFile& section_file() {
   static const config::SectionFile file = [] {
     auto loaded = config::load_section_file(source_dir() / "configs/section-29f.section.yaml");
-    if (!loaded) throw std::runtime_error(loaded.status().message());
+    if (!loaded.ok()) throw std::runtime_error(std::string(loaded.status().message()));
     return *loaded;
   }();
   return file;

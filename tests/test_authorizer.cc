@@ -15,7 +15,7 @@
 using namespace section;
 using section::security::Authorizer;
 using section::security::Decision;
-using Outcome = section::security::Decision::Outcome;
+using Outcome = absl::StatusCode;
 
 namespace {
 
@@ -51,11 +51,11 @@ std::vector<std::string> bearer(const std::string& token) { return {"Bearer " + 
 
 std::string outcome_name(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kAllowed: return "allowed";
+    case Outcome::kOk: return "allowed";
     case Outcome::kUnauthenticated: return "unauthenticated";
     case Outcome::kPermissionDenied: return "permission denied";
+    default: return absl::StatusCodeToString(outcome);
   }
-  return "?";
 }
 
 // The decision, checked never to contain any of the tokens.
@@ -63,9 +63,9 @@ Decision decide(const Authorizer& authorizer, const Tokens& tokens, v1::Access a
                 const std::vector<std::string>& authorization) {
   Decision decision = authorizer.authorize(access, authorization);
   for (const std::string& token : {tokens.reader, tokens.reporter, tokens.admin, tokens.unknown}) {
-    CHECK(decision.message.find(token) == std::string::npos);
+    CHECK(decision.message().find(token) == std::string::npos);
     // Not even the part after the prefix.
-    CHECK(decision.message.find(token.substr(4)) == std::string::npos);
+    CHECK(decision.message().find(token.substr(4)) == std::string::npos);
   }
   return decision;
 }
@@ -82,23 +82,23 @@ TEST_CASE("open reads need no token, and reads that need one refuse a call witho
   CHECK(open.has_tokens());
 
   // Reporting and administration always need a token.
-  CHECK(decide(open, tokens, v1::ACCESS_REPORT, {}).outcome == Outcome::kUnauthenticated);
-  CHECK(decide(open, tokens, v1::ACCESS_ADMIN, {}).outcome == Outcome::kUnauthenticated);
+  CHECK(decide(open, tokens, v1::ACCESS_REPORT, {}).status.code() == Outcome::kUnauthenticated);
+  CHECK(decide(open, tokens, v1::ACCESS_ADMIN, {}).status.code() == Outcome::kUnauthenticated);
 
   const Authorizer closed(auth_config(tokens, true));
   CHECK(closed.reads_need_token());
   const Decision refused = decide(closed, tokens, v1::ACCESS_READ, {});
-  CHECK(refused.outcome == Outcome::kUnauthenticated);
+  CHECK(refused.status.code() == Outcome::kUnauthenticated);
   CHECK_FALSE(refused.allowed());
-  CHECK_THAT(refused.message, Catch::Contains("Bearer"));
+  CHECK_THAT(refused.message(), Catch::Contains("Bearer"));
 
   // A host without any token says so.
   const Authorizer none(config::AuthConfig{});
   CHECK_FALSE(none.has_tokens());
   CHECK(decide(none, tokens, v1::ACCESS_READ, {}).allowed());
   const Decision no_tokens = decide(none, tokens, v1::ACCESS_REPORT, {});
-  CHECK(no_tokens.outcome == Outcome::kUnauthenticated);
-  CHECK_THAT(no_tokens.message, Catch::Contains("auth.tokens"));
+  CHECK(no_tokens.status.code() == Outcome::kUnauthenticated);
+  CHECK_THAT(no_tokens.message(), Catch::Contains("auth.tokens"));
 }
 
 TEST_CASE("a token that is not valid is refused even where none is needed", "[auth]") {
@@ -110,9 +110,9 @@ TEST_CASE("a token that is not valid is refused even where none is needed", "[au
       for (const std::string& bad : {tokens.unknown, tokens.reader + "x", tokens.reader.substr(0, 20), std::string("sct_"),
                                      std::string("not-a-token")}) {
         const Decision decision = decide(authorizer, tokens, access, bearer(bad));
-        CHECK(decision.outcome == Outcome::kUnauthenticated);
+        CHECK(decision.status.code() == Outcome::kUnauthenticated);
         CHECK_FALSE(decision.principal.has_value());
-        CHECK(decision.message.find(bad) == std::string::npos);
+        CHECK(decision.message().find(bad) == std::string::npos);
       }
     }
   }
@@ -138,7 +138,7 @@ TEST_CASE("a malformed authorization header is refused", "[auth]") {
     for (const auto access : {v1::ACCESS_READ, v1::ACCESS_REPORT, v1::ACCESS_ADMIN}) {
       INFO("headers " << Catch::Detail::stringify(headers) << ", access " << v1::Access_Name(access));
       const Decision decision = decide(authorizer, tokens, access, headers);
-      CHECK(decision.outcome == Outcome::kUnauthenticated);
+      CHECK(decision.status.code() == Outcome::kUnauthenticated);
       CHECK_FALSE(decision.principal.has_value());
     }
   }
@@ -163,9 +163,9 @@ TEST_CASE("roles against access levels: the full matrix", "[auth]") {
   // Allowed: read for all; report only for a reporter; admin only for an admin.
   auto expected = [](config::Role role, v1::Access access) {
     switch (access) {
-      case v1::ACCESS_READ: return Outcome::kAllowed;
-      case v1::ACCESS_REPORT: return role == config::Role::kReporter ? Outcome::kAllowed : Outcome::kPermissionDenied;
-      case v1::ACCESS_ADMIN: return role == config::Role::kAdmin ? Outcome::kAllowed : Outcome::kPermissionDenied;
+      case v1::ACCESS_READ: return Outcome::kOk;
+      case v1::ACCESS_REPORT: return role == config::Role::kReporter ? Outcome::kOk : Outcome::kPermissionDenied;
+      case v1::ACCESS_ADMIN: return role == config::Role::kAdmin ? Outcome::kOk : Outcome::kPermissionDenied;
       default: return Outcome::kPermissionDenied;
     }
   };
@@ -175,15 +175,15 @@ TEST_CASE("roles against access levels: the full matrix", "[auth]") {
       for (const auto access : {v1::ACCESS_READ, v1::ACCESS_REPORT, v1::ACCESS_ADMIN}) {
         INFO(row.who << " × " << v1::Access_Name(access) << " (reads need token " << reads_need_token << ")");
         const Decision decision = decide(authorizer, tokens, access, bearer(row.token));
-        CHECK(outcome_name(decision.outcome) == outcome_name(expected(row.role, access)));
+        CHECK(outcome_name(decision.status.code()) == outcome_name(expected(row.role, access)));
         // A valid token is always identified, allowed or not.
         REQUIRE(decision.principal.has_value());
         CHECK(decision.principal->name == row.name);
         CHECK(decision.principal->role == row.role);
         if (decision.allowed()) {
-          CHECK(decision.message.empty());
+          CHECK(decision.message().empty());
         } else {
-          CHECK_THAT(decision.message, Catch::Contains(row.name) && Catch::Contains(config::role_name(row.role)));
+          CHECK_THAT(decision.message(), Catch::Contains(row.name) && Catch::Contains(config::role_name(row.role)));
         }
       }
     }
@@ -203,11 +203,11 @@ TEST_CASE("a method that declares no access is refused to everyone, admins inclu
       INFO("headers " << headers.size());
       const Decision decision = decide(authorizer, tokens, v1::ACCESS_UNSPECIFIED, headers);
       CHECK_FALSE(decision.allowed());
-      CHECK(decision.outcome == Outcome::kPermissionDenied);
+      CHECK(decision.status.code() == Outcome::kPermissionDenied);
     }
   }
   const Authorizer none(config::AuthConfig{});
-  CHECK(decide(none, tokens, v1::ACCESS_UNSPECIFIED, {}).outcome == Outcome::kPermissionDenied);
+  CHECK(decide(none, tokens, v1::ACCESS_UNSPECIFIED, {}).status.code() == Outcome::kPermissionDenied);
   // An access level the host does not know either.
   const Authorizer authorizer(auth_config(tokens, false));
   CHECK_FALSE(decide(authorizer, tokens, static_cast<v1::Access>(42), bearer(tokens.admin)).allowed());
@@ -221,20 +221,20 @@ TEST_CASE("may_report allows a reporter inside its scope only", "[auth]") {
   CHECK(Authorizer::may_report(reporter, "hr").principal->name == "hr-team");
 
   const Decision outside = Authorizer::may_report(reporter, "finance");
-  CHECK(outside.outcome == Outcome::kPermissionDenied);
-  CHECK_THAT(outside.message, Catch::Contains("hr-team") && Catch::Contains("hr, support") && Catch::Contains("'finance'"));
-  CHECK(Authorizer::may_report(reporter, "").outcome == Outcome::kPermissionDenied);
-  CHECK(Authorizer::may_report(reporter, "HR").outcome == Outcome::kPermissionDenied);
+  CHECK(outside.status.code() == Outcome::kPermissionDenied);
+  CHECK_THAT(outside.message(), Catch::Contains("hr-team") && Catch::Contains("hr, support") && Catch::Contains("'finance'"));
+  CHECK(Authorizer::may_report(reporter, "").status.code() == Outcome::kPermissionDenied);
+  CHECK(Authorizer::may_report(reporter, "HR").status.code() == Outcome::kPermissionDenied);
 
   for (const auto role : {config::Role::kReader, config::Role::kAdmin}) {
     // Even with components, only a reporter reports.
     security::Principal other{"someone", role, {"hr"}};
     const Decision decision = Authorizer::may_report(other, "hr");
-    CHECK(decision.outcome == Outcome::kPermissionDenied);
-    CHECK_THAT(decision.message, Catch::Contains("someone"));
+    CHECK(decision.status.code() == Outcome::kPermissionDenied);
+    CHECK_THAT(decision.message(), Catch::Contains("someone"));
   }
   security::Principal empty_scope{"nobody", config::Role::kReporter, {}};
-  CHECK(Authorizer::may_report(empty_scope, "hr").outcome == Outcome::kPermissionDenied);
+  CHECK(Authorizer::may_report(empty_scope, "hr").status.code() == Outcome::kPermissionDenied);
 }
 
 TEST_CASE("every method of the served services declares its access", "[auth][access]") {

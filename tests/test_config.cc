@@ -22,14 +22,14 @@ std::string error_of(const std::string& text) {
   test::TempDir dir;
   const fs::path file = dir.write("host.yaml", text);
   auto config = config::load_host_config(file, test::plugin_dir());
-  return config ? "" : config.status().message();
+  return config.ok() ? "" : std::string(config.status().message());
 }
 
 }  // namespace
 
 TEST_CASE("the default configuration loads and resolves every plugin", "[config]") {
   auto config = config::load_host_config(test::source_dir() / "configs/section-29f.yaml", test::plugin_dir());
-  REQUIRE(config.is_ok());
+  REQUIRE(config.ok());
   CHECK(config->listen == "127.0.0.1:50051");
   CHECK(config->section_file == fs::canonical(test::source_dir() / "configs/section-29f.section.yaml"));
   REQUIRE(config->plugins.size() == 5);
@@ -92,7 +92,7 @@ TEST_CASE("plugin settings are passed as written and must be scalars", "[config]
   test::TempDir dir;
   const std::string text = config_with("library: ict\n    enabled: true\n", "library: ict\n    settings:\n      data: x.yaml\n      mode: fast\n");
   auto config = config::load_host_config(dir.write("host.yaml", text), test::plugin_dir());
-  REQUIRE(config.is_ok());
+  REQUIRE(config.ok());
   CHECK(config->plugins[4].settings.at("data") == "x.yaml");
   CHECK(config->plugins[4].settings.at("mode") == "fast");
   CHECK_THAT(error_of(config_with("library: ict\n    enabled: true\n", "library: ict\n    settings:\n      data: [a, b]\n")),
@@ -101,7 +101,7 @@ TEST_CASE("plugin settings are passed as written and must be scalars", "[config]
 
 TEST_CASE("the section file of Section 29F loads", "[config][section]") {
   auto section = config::load_section_file(test::source_dir() / "configs/section-29f.section.yaml");
-  REQUIRE(section.is_ok());
+  REQUIRE(section.ok());
   CHECK(section->info.number() == "29F");
   CHECK(section->info.budget_year() == 2022);
   CHECK(section->components == std::vector<std::string>{"edm", "finance", "hr", "support", "ict"});
@@ -117,7 +117,7 @@ TEST_CASE("section file errors name the line", "[config][section]") {
         "section: {number: 9Z, title: T, budget_year: 2022, components: [a]}\n"
         "printed:\n" + printed;
     auto section = config::load_section_file(dir.write("s.yaml", text));
-    return section ? std::string() : section.status().message();
+    return section.ok() ? std::string() : std::string(section.status().message());
   };
   CHECK_THAT(error("  tables:\n    - {table: t, source: s, notation: thousands, columns: [a, b], rows: {r: [1.0]}}\n"),
              Catch::Contains("1 values for 2 columns"));
@@ -162,12 +162,12 @@ struct ConfigDir {
     dir.write("etc/certs/server.key", "-----BEGIN PRIVATE KEY-----\n");
     dir.write("ca/clients.pem", "-----BEGIN CERTIFICATE-----\n");
   }
-  Result<config::HostConfig> load(const std::string& text) const {
+  absl::StatusOr<config::HostConfig> load(const std::string& text) const {
     return config::load_host_config(dir.write("etc/host.yaml", text), test::plugin_dir());
   }
   std::string error(const std::string& text) const {
     auto config = load(text);
-    return config ? "" : config.status().message();
+    return config.ok() ? "" : std::string(config.status().message());
   }
 };
 
@@ -209,8 +209,8 @@ TEST_CASE("good tls, auth and storage blocks parse, with paths relative to the c
       "  data_dir: state/reports\n"
       "  max_database_bytes: 1048576\n");
   auto config = dir.load(text);
-  INFO(config.status().message());
-  REQUIRE(config.is_ok());
+  INFO(std::string(config.status().message()));
+  REQUIRE(config.ok());
 
   CHECK(config->tls.enabled());
   CHECK(config->tls.certificate == fs::canonical(dir.dir.path() / "etc/certs/server.pem"));
@@ -245,7 +245,7 @@ TEST_CASE("good tls, auth and storage blocks parse, with paths relative to the c
 TEST_CASE("without tls, auth and storage blocks the host is plaintext, open and stores nothing", "[config][security]") {
   const ConfigDir dir;
   auto config = dir.load(test::default_config_text());
-  REQUIRE(config.is_ok());
+  REQUIRE(config.ok());
   CHECK_FALSE(config->tls.enabled());
   CHECK_FALSE(config->auth.reads_need_token);
   CHECK(config->auth.tokens.empty());
@@ -256,8 +256,8 @@ TEST_CASE("without tls, auth and storage blocks the host is plaintext, open and 
   auto explicit_config = dir.load(config_with_blocks("tls:\n  certificate: certs/server.pem\n  private_key: certs/server.key\n"
                                                      "auth:\n  reads: open\n"
                                                      "storage:\n  data_dir: " + (dir.dir.path() / "abs").string() + "\n"));
-  INFO(explicit_config.status().message());
-  REQUIRE(explicit_config.is_ok());
+  INFO(std::string(explicit_config.status().message()));
+  REQUIRE(explicit_config.ok());
   CHECK(explicit_config->tls.enabled());
   CHECK(explicit_config->tls.client_ca.empty());
   CHECK_FALSE(explicit_config->tls.require_client_certificate);
@@ -360,8 +360,8 @@ TEST_CASE("a reporter scope naming a component that is no plugin is refused", "[
   const ConfigDir dir;
   auto config = dir.load(test::replace(config_with_blocks(test::replace(blocks, "legal", "ict")),
                                        "library: ict\n    enabled: true", "library: ict\n    enabled: false"));
-  INFO(config.status().message());
-  CHECK(config.is_ok());
+  INFO(std::string(config.status().message()));
+  CHECK(config.ok());
 }
 
 TEST_CASE("storage refusals name the file, line and field", "[config][security]") {

@@ -34,10 +34,10 @@ cli::SectionExport export_of(const aggregate::SectionView& view) {
   for (const auto& info : data.index.tables()) {
     v1::GetTableRequest request;
     request.set_id(info.id());
-    data.tables.push_back(std::get<v1::Table>(query::get_table(view, request)));
+    data.tables.push_back(*query::get_table(view, request));
   }
-  data.measures = std::get<v1::ListMeasuresResponse>(query::list_measures(view, {}));
-  data.deliverables = std::get<v1::ListDeliverablesResponse>(query::list_deliverables(view, {}));
+  data.measures = *query::list_measures(view, {});
+  data.deliverables = *query::list_deliverables(view, {});
   return data;
 }
 

@@ -16,26 +16,22 @@
 
 using namespace section;
 namespace fs = std::filesystem;
-using loading::PluginError;
 using test::request_for;
+using Code = absl::StatusCode;
 
 namespace {
 
-std::shared_ptr<loading::PluginLibrary> open(const fs::path& path, PluginError* error) {
-  return loading::PluginLibrary::open(path, error);
+// Why `path` does not open as a plugin library (OK when it does).
+absl::Status open_error(const fs::path& path) { return loading::PluginLibrary::open(path).status(); }
+
+// Starts `library` as plugin `id`; why it does not start (OK when it does).
+absl::Status start_error(const std::string& id, const fs::path& library, std::map<std::string, std::string> settings = {}) {
+  auto lib = loading::PluginLibrary::open(library);
+  REQUIRE(lib.ok());
+  return loading::PluginInstance::start(*lib, request_for(id, library, std::move(settings)), {}).status();
 }
 
-
-// Starts `library` as plugin `id`; the error when it does not start.
-std::optional<PluginError> start_error(const std::string& id, const fs::path& library,
-                                       std::map<std::string, std::string> settings = {}) {
-  PluginError error;
-  auto lib = open(library, &error);
-  REQUIRE(lib);
-  auto instance = loading::PluginInstance::start(lib, request_for(id, library, std::move(settings)), {}, &error);
-  if (instance) return std::nullopt;
-  return error;
-}
+std::string message(const absl::Status& status) { return std::string(status.message()); }
 
 std::string config_text(const std::string& plugins) {
   return "section: " + (test::source_dir() / "configs/section-29f.section.yaml").string() +
@@ -46,93 +42,83 @@ std::string config_text(const std::string& plugins) {
 
 TEST_CASE("a Section 29F plugin loads, starts and publishes its component", "[loader]") {
   const fs::path library = test::plugin_dir() / "finance/finance.so";
-  PluginError error;
-  auto lib = open(library, &error);
-  REQUIRE(lib);
-  auto instance = loading::PluginInstance::start(lib, request_for("finance", library), {}, &error);
-  REQUIRE(instance);
-  v1::Component component;
-  REQUIRE(instance->publish(&component, &error));
-  CHECK(component.id() == "finance");
-  CHECK(component.title() == "Programme planning, finance and budget");
+  auto lib = loading::PluginLibrary::open(library);
+  REQUIRE(lib.ok());
+  auto instance = loading::PluginInstance::start(*lib, request_for("finance", library), {});
+  REQUIRE(instance.ok());
+  auto fetched = (*instance)->fetch();
+  REQUIRE(fetched.ok());
+  CHECK(fetched->component.id() == "finance");
+  CHECK(fetched->component.title() == "Programme planning, finance and budget");
+  // The plugin's own bytes are kept, and they are the component.
+  CHECK(fetched->bytes == fetched->component.SerializeAsString());
 }
 
 TEST_CASE("a missing library is refused", "[loader]") {
-  PluginError error;
-  CHECK_FALSE(open("/nonexistent/plugin.so", &error));
-  CHECK(error.kind == PluginError::Kind::kLibrary);
-  CHECK(error.message == "/nonexistent/plugin.so: no such file");
+  const absl::Status error = open_error("/nonexistent/plugin.so");
+  CHECK(error.code() == Code::kFailedPrecondition);
+  CHECK(message(error) == "/nonexistent/plugin.so: no such file");
 }
 
 TEST_CASE("a library that is not a section plugin is refused", "[loader]") {
-  PluginError error;
-  CHECK_FALSE(open(test::fixture("not_a_plugin"), &error));
-  CHECK_THAT(error.message, Catch::Contains("not_a_plugin.so: not a section-host plugin"));
+  const absl::Status error = open_error(test::fixture("not_a_plugin"));
+  CHECK_THAT(message(error), Catch::Contains("not_a_plugin.so: not a section-host plugin"));
 }
 
 TEST_CASE("a library of another ABI version is refused before anything else is called", "[loader]") {
-  PluginError error;
-  CHECK_FALSE(open(test::fixture("other_abi_plugin"), &error));
-  CHECK(error.kind == PluginError::Kind::kLibrary);
-  CHECK_THAT(error.message, Catch::Contains("plugin ABI version 999, but this host supports version 1"));
+  const absl::Status error = open_error(test::fixture("other_abi_plugin"));
+  CHECK(error.code() == Code::kFailedPrecondition);
+  CHECK_THAT(message(error), Catch::Contains("plugin ABI version 999, but this host supports version 1"));
 }
 
 TEST_CASE("a truncated library and a file that is no library are refused with the loader's reason", "[loader]") {
   test::TempDir dir;
   const std::string bytes = test::read_file(test::plugin_dir() / "hr/hr.so");
   const fs::path truncated = dir.write("truncated.so", bytes.substr(0, 4096));
-  PluginError error;
-  CHECK_FALSE(open(truncated, &error));
-  CHECK_THAT(error.message, Catch::Contains("truncated.so: cannot be loaded: truncated or corrupt"));
+  CHECK_THAT(message(open_error(truncated)), Catch::Contains("truncated.so: cannot be loaded: truncated or corrupt"));
   // Cut inside the last segment rather than in the headers.
   const fs::path cut = dir.write("cut.so", bytes.substr(0, bytes.size() / 2));
-  CHECK_FALSE(open(cut, &error));
-  CHECK_THAT(error.message, Catch::Contains("cut.so: cannot be loaded: truncated or corrupt"));
+  CHECK_THAT(message(open_error(cut)), Catch::Contains("cut.so: cannot be loaded: truncated or corrupt"));
   const fs::path text = dir.write("text.so", "this is not a library\n");
-  CHECK_FALSE(open(text, &error));
-  CHECK_THAT(error.message, Catch::Contains("text.so: cannot be loaded: not an ELF shared library"));
-  CHECK_FALSE(open(dir.write("empty.so", ""), &error));
-  CHECK_THAT(error.message, Catch::Contains("not an ELF shared library"));
+  CHECK_THAT(message(open_error(text)), Catch::Contains("text.so: cannot be loaded: not an ELF shared library"));
+  CHECK_THAT(message(open_error(dir.write("empty.so", ""))), Catch::Contains("not an ELF shared library"));
   // A program is ELF too, but no library to load.
-  CHECK_FALSE(open("/bin/true", &error));
-  CHECK_THAT(error.message, Catch::Contains("/bin/true: cannot be loaded"));
-  CHECK_FALSE(open(dir.path(), &error));
-  CHECK_THAT(error.message, Catch::Contains("not a regular file"));
+  CHECK_THAT(message(open_error("/bin/true")), Catch::Contains("/bin/true: cannot be loaded"));
+  CHECK_THAT(message(open_error(dir.path())), Catch::Contains("not a regular file"));
 }
 
 TEST_CASE("exceptions thrown by a plugin stop at the boundary", "[loader][faults]") {
   const fs::path throwing = test::fixture("throwing_plugin");
   SECTION("a std::exception in start") {
     auto error = start_error("x", throwing, {{"fail_in", "start"}, {"throw", "std"}});
-    REQUIRE(error);
-    CHECK(error->kind == PluginError::Kind::kFailed);
-    CHECK_THAT(error->message, Catch::Contains("start threw: the fixture failed on purpose"));
+    REQUIRE_FALSE(error.ok());
+    CHECK(error.code() == Code::kInternal);
+    CHECK_THAT(message(error), Catch::Contains("start threw: the fixture failed on purpose"));
   }
   SECTION("an exception of another type in start") {
     auto error = start_error("x", throwing, {{"fail_in", "start"}, {"throw", "other"}});
-    REQUIRE(error);
-    CHECK(error->kind == PluginError::Kind::kFailed);
-    CHECK_THAT(error->message, Catch::Contains("not derived from std::exception"));
+    REQUIRE_FALSE(error.ok());
+    CHECK(error.code() == Code::kInternal);
+    CHECK_THAT(message(error), Catch::Contains("not derived from std::exception"));
   }
   SECTION("in publish, of either type") {
     for (const char* type : {"std", "other"}) {
-      PluginError error;
-      auto lib = open(throwing, &error);
-      auto instance = loading::PluginInstance::start(lib, request_for("x", throwing, {{"fail_in", "publish"}, {"throw", type}}), {}, &error);
-      REQUIRE(instance);
-      v1::Component component;
-      CHECK_FALSE(instance->publish(&component, &error));
-      CHECK(error.kind == PluginError::Kind::kFailed);
-      CHECK_THAT(error.message, Catch::Contains("publish threw"));
+      auto lib = loading::PluginLibrary::open(throwing);
+      REQUIRE(lib.ok());
+      auto instance = loading::PluginInstance::start(*lib, request_for("x", throwing, {{"fail_in", "publish"}, {"throw", type}}), {});
+      REQUIRE(instance.ok());
+      const absl::Status error = (*instance)->fetch().status();
+      CHECK(error.code() == Code::kInternal);
+      CHECK_THAT(message(error), Catch::Contains("publish threw"));
     }
   }
 }
 
 TEST_CASE("a plugin refuses settings it does not know", "[loader]") {
   auto error = start_error("finance", test::plugin_dir() / "finance/finance.so", {{"colour", "blue"}});
-  REQUIRE(error);
-  CHECK(error->kind == PluginError::Kind::kInvalidSettings);
-  CHECK_THAT(error->message, Catch::Contains("unknown setting 'colour' (expected one of: data, watch_ms)"));
+  REQUIRE_FALSE(error.ok());
+  CHECK(error.code() == Code::kInvalidArgument);
+  CHECK_THAT(message(error), Catch::Contains("unknown setting 'colour' (expected one of: data, watch_ms)"));
 }
 
 TEST_CASE("component data that fails its reader or its plugin's checks is refused, naming the file", "[loader]") {
@@ -144,32 +130,32 @@ TEST_CASE("component data that fails its reader or its plugin's checks is refuse
     data.replace(data.find(from), from.size(), "value: 140");
     const fs::path file = dir.write("finance.yaml", data);
     auto error = start_error("finance", library, {{"data", file.string()}});
-    REQUIRE(error);
-    CHECK(error->kind == PluginError::Kind::kInvalidData);
-    CHECK_THAT(error->message, Catch::Contains(file.string()) && Catch::Contains("140 % is outside 0–100"));
+    REQUIRE_FALSE(error.ok());
+    CHECK(error.code() == Code::kFailedPrecondition);
+    CHECK_THAT(message(error), Catch::Contains(file.string()) && Catch::Contains("140 % is outside 0–100"));
   }
   SECTION("posts by grade that do not add up to the category") {
     const std::string from = "approved: {p5: 1, p4: 2,";
     data.replace(data.find(from), from.size(), "approved: {p5: 2, p4: 2,");
     auto error = start_error("finance", library, {{"data", dir.write("finance.yaml", data).string()}});
-    REQUIRE(error);
-    CHECK_THAT(error->message, Catch::Contains("posts by grade add up to 8, but the category has 7"));
+    REQUIRE_FALSE(error.ok());
+    CHECK_THAT(message(error), Catch::Contains("posts by grade add up to 8, but the category has 7"));
   }
   SECTION("a YAML error") {
     auto error = start_error("finance", library, {{"data", dir.write("finance.yaml", data + "\n  bad: [\n").string()}});
-    REQUIRE(error);
-    CHECK(error->kind == PluginError::Kind::kInvalidData);
-    CHECK_THAT(error->message, Catch::Contains("finance.yaml:") && Catch::Contains("invalid YAML"));
+    REQUIRE_FALSE(error.ok());
+    CHECK(error.code() == Code::kFailedPrecondition);
+    CHECK_THAT(message(error), Catch::Contains("finance.yaml:") && Catch::Contains("invalid YAML"));
   }
   SECTION("data of another component") {
     auto error = start_error("finance", library, {{"data", (test::source_dir() / "plugins/hr/component.yaml").string()}});
-    REQUIRE(error);
-    CHECK_THAT(error->message, Catch::Contains("'hr' does not match the plugin id 'finance'"));
+    REQUIRE_FALSE(error.ok());
+    CHECK_THAT(message(error), Catch::Contains("'hr' does not match the plugin id 'finance'"));
   }
   SECTION("a missing file") {
     auto error = start_error("finance", library, {{"data", "/nonexistent/finance.yaml"}});
-    REQUIRE(error);
-    CHECK_THAT(error->message, Catch::Contains("/nonexistent/finance.yaml: cannot read the file"));
+    REQUIRE_FALSE(error.ok());
+    CHECK_THAT(message(error), Catch::Contains("/nonexistent/finance.yaml: cannot read the file"));
   }
 }
 
@@ -179,11 +165,11 @@ TEST_CASE("the registry leaves out a plugin that fails and serves the others", "
                                                            "  - id: broken\n    library: " + test::fixture("throwing_plugin").string() +
                                                            "\n    settings: {fail_in: start, throw: other}\n"));
   auto config = config::load_host_config(file, test::plugin_dir());
-  REQUIRE(config.is_ok());
+  REQUIRE(config.ok());
   auto section = config::load_section_file(config->section_file);
-  REQUIRE(section.is_ok());
+  REQUIRE(section.ok());
   registry::Registry registry(std::move(*section));
-  REQUIRE(registry.start(*config).is_ok());
+  REQUIRE(registry.start(*config).ok());
   const auto view = registry.current();
   REQUIRE(view->section.component_status_size() == 2);
   CHECK(view->section.component_status(0).state() == v1::SERVING);
@@ -203,11 +189,11 @@ TEST_CASE("the registry refuses to start on what an admin must fix", "[loader][r
   test::TempDir dir;
   auto start = [&](const std::string& plugins) {
     auto config = config::load_host_config(dir.write("host.yaml", config_text(plugins)), test::plugin_dir());
-    REQUIRE(config.is_ok());
+    REQUIRE(config.ok());
     auto section = config::load_section_file(config->section_file);
-    REQUIRE(section.is_ok());
+    REQUIRE(section.ok());
     registry::Registry registry(std::move(*section));
-    return registry.start(*config).message();
+    return std::string(registry.start(*config).message());
   };
   CHECK_THAT(start("  - {id: x, library: " + test::fixture("invalid_component_plugin").string() + "}\n"),
              Catch::Contains("host.yaml:4: plugin 'x'") && Catch::Contains("published an invalid component") &&
@@ -230,11 +216,11 @@ TEST_CASE("a republished component that no longer fits is refused and the last g
                                          "\n    settings: {interval_ms: '10', count: '2', subprogramme_after: '2', trace_file: " +
                                          trace.string() + "}\n")),
       test::plugin_dir());
-  REQUIRE(config.is_ok());
+  REQUIRE(config.ok());
   auto section = config::load_section_file(config->section_file);
-  REQUIRE(section.is_ok());
+  REQUIRE(section.ok());
   registry::Registry registry(std::move(*section));
-  REQUIRE(registry.start(*config).is_ok());
+  REQUIRE(registry.start(*config).ok());
   // Wait until the plugin has published three times: at start-up, then twice on request.
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (test::read_file(trace) != "3\n" && std::chrono::steady_clock::now() < until) {
@@ -255,9 +241,9 @@ TEST_CASE("a plugin's republish request publishes a new version to subscribers",
                                          test::fixture("republishing_plugin").string() +
                                          "\n    settings: {interval_ms: '20', count: '3'}\n")),
       test::plugin_dir());
-  REQUIRE(config.is_ok());
+  REQUIRE(config.ok());
   auto section = config::load_section_file(config->section_file);
-  REQUIRE(section.is_ok());
+  REQUIRE(section.ok());
   registry::Registry registry(std::move(*section));
   std::mutex mutex;
   std::condition_variable changed;
@@ -269,7 +255,7 @@ TEST_CASE("a plugin's republish request publishes a new version to subscribers",
     if (!first) first = view;
     changed.notify_all();
   });
-  REQUIRE(registry.start(*config).is_ok());
+  REQUIRE(registry.start(*config).ok());
   {
     std::unique_lock<std::mutex> lock(mutex);
     REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return versions.size() >= 4; }));

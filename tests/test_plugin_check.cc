@@ -17,10 +17,21 @@
 using namespace section;
 namespace fs = std::filesystem;
 using loading::ComponentSource;
-using loading::PluginError;
-using Outcome = ComponentSource::CheckOutcome;
 
 namespace {
+
+// A check's status (ComponentSource::check) as what it means here, with its message.
+enum class Outcome { kPassed, kRefused, kUnsupported, kFailed };
+Outcome check(ComponentSource& source, const v1::Component& component, std::string* problems) {
+  const absl::Status checked = source.check(component);
+  *problems = std::string(checked.message());
+  switch (checked.code()) {
+    case absl::StatusCode::kOk: return Outcome::kPassed;
+    case absl::StatusCode::kInvalidArgument: return Outcome::kRefused;
+    case absl::StatusCode::kUnimplemented: return Outcome::kUnsupported;
+    default: return Outcome::kFailed;
+  }
+}
 
 constexpr std::chrono::milliseconds kCallTimeout{5000};
 
@@ -42,10 +53,9 @@ loading::SourcePtr make_source(Isolation isolation, const fs::path& library) {
     const fs::path runner = test::host_binary().parent_path() / "section-plugin-runner";
     return std::make_unique<supervision::ProcessSource>(runner, library, loading::SourceEvents{}, kCallTimeout);
   }
-  PluginError error;
-  auto opened = loading::PluginLibrary::open(library, &error);
-  if (!opened) FAIL(error.message);
-  return std::make_unique<loading::InProcessSource>(opened, loading::SourceEvents{}, kCallTimeout);
+  auto opened = loading::PluginLibrary::open(library);
+  if (!opened.ok()) FAIL(opened.status().message());
+  return std::make_unique<loading::InProcessSource>(*opened, loading::SourceEvents{}, kCallTimeout);
 }
 
 // A started source and the component it published.
@@ -56,9 +66,11 @@ struct Started {
 
 Started start(Isolation isolation, const std::string& id, const fs::path& library) {
   Started started{make_source(isolation, library), {}};
-  PluginError error;
-  if (!started.source->start(request_for(id, library), &error)) FAIL(name_of(isolation) << ": " << error.message);
-  if (!started.source->publish(&started.component, &error)) FAIL(name_of(isolation) << ": " << error.message);
+  const absl::Status ok = started.source->start(request_for(id, library));
+  if (!ok.ok()) FAIL(name_of(isolation) << ": " << ok.message());
+  auto fetched = started.source->fetch();
+  if (!fetched.ok()) FAIL(name_of(isolation) << ": " << fetched.status().message());
+  started.component = std::move(fetched->component);
   return started;
 }
 
@@ -112,17 +124,16 @@ struct CCall {
 };
 
 CCall call_hook_with(const fs::path& library, const std::function<CCall(section_plugin_check_fn, void*)>& call) {
-  PluginError error;
-  auto opened = loading::PluginLibrary::open(library, &error);
-  REQUIRE(opened);
-  REQUIRE(opened->check() != nullptr);
+  auto opened = loading::PluginLibrary::open(library);
+  REQUIRE(opened.ok());
+  REQUIRE((*opened)->check() != nullptr);
   const std::string request = request_for("finance", library).SerializeAsString();
   void* handle = nullptr;
   std::string start_error;
-  const int started = opened->create()(request.data(), request.size(), nullptr, &handle, append_to, &start_error);
+  const int started = (*opened)->create()(request.data(), request.size(), nullptr, &handle, append_to, &start_error);
   if (started != SECTION_PLUGIN_OK) FAIL("finance did not start: " << start_error);
-  const CCall result = call(opened->check(), handle);
-  opened->destroy()(handle);
+  const CCall result = call((*opened)->check(), handle);
+  (*opened)->destroy()(handle);
   return result;
 }
 
@@ -135,13 +146,13 @@ TEST_CASE("a plugin's own checks apply to a component it published, with changes
   std::string problems = "not cleared";
 
   SECTION("the component as published passes") {
-    CHECK(finance.source->check(finance.component, &problems) == Outcome::kPassed);
+    CHECK(check(*finance.source, finance.component, &problems) == Outcome::kPassed);
     CHECK(problems.empty());
   }
   SECTION("a percentage above 100 is refused by the common rule, naming the measure and the bound") {
     v1::Component changed = finance.component;
     set_whole(number_of(changed, "field_office_budget_implementation_rate", 2020, v1::ACTUAL), 150);
-    CHECK(finance.source->check(changed, &problems) == Outcome::kRefused);
+    CHECK(check(*finance.source, changed, &problems) == Outcome::kRefused);
     CHECK(problems ==
           "results[resource_ownership].measures[field_office_budget_implementation_rate].values[2020 actual]: "
           "150 % is outside 0–100");
@@ -152,7 +163,7 @@ TEST_CASE("a plugin's own checks apply to a component it published, with changes
     sdk::Findings common;
     sdk::checks::common(changed, common);
     REQUIRE(common.empty());  // so only finance's rule can refuse it
-    CHECK(finance.source->check(changed, &problems) == Outcome::kRefused);
+    CHECK(check(*finance.source, changed, &problems) == Outcome::kRefused);
     CHECK_THAT(problems, Catch::Contains("measures[days_to_approve_project_revisions].values[2020 actual]") &&
                              Catch::Contains("0 days is less than one day"));
   }
@@ -160,24 +171,23 @@ TEST_CASE("a plugin's own checks apply to a component it published, with changes
     v1::Component changed = finance.component;
     set_whole(number_of(changed, "field_office_budget_implementation_rate", 2020, v1::ACTUAL), -1);
     set_whole(number_of(changed, "days_for_financial_approval_of_revisions", 2018, v1::ACTUAL), 0);
-    CHECK(finance.source->check(changed, &problems) == Outcome::kRefused);
+    CHECK(check(*finance.source, changed, &problems) == Outcome::kRefused);
     CHECK(std::count(problems.begin(), problems.end(), '\n') == 1);
     CHECK_THAT(problems, Catch::Contains("-1 % is outside 0–100") && Catch::Contains("0 days is less than one day"));
   }
   SECTION("a component that is not the plugin's is refused as its data file would be") {
     v1::Component changed = finance.component;
     changed.set_id("hr");
-    CHECK(finance.source->check(changed, &problems) == Outcome::kRefused);
+    CHECK(check(*finance.source, changed, &problems) == Outcome::kRefused);
     CHECK(problems == "component.id: 'hr' does not match the plugin id 'finance' given in the host configuration");
   }
   SECTION("a refused check changes nothing the plugin publishes") {
     v1::Component changed = finance.component;
     set_whole(number_of(changed, "field_office_budget_implementation_rate", 2020, v1::ACTUAL), 150);
-    REQUIRE(finance.source->check(changed, &problems) == Outcome::kRefused);
-    v1::Component again;
-    PluginError error;
-    REQUIRE(finance.source->publish(&again, &error));
-    CHECK(again.SerializeAsString() == finance.component.SerializeAsString());
+    REQUIRE(check(*finance.source, changed, &problems) == Outcome::kRefused);
+    auto again = finance.source->fetch();
+    REQUIRE(again.ok());
+    CHECK(again->component.SerializeAsString() == finance.component.SerializeAsString());
   }
 }
 
@@ -186,7 +196,7 @@ TEST_CASE("hr's own rule, a cumulative series never decreasing, applies to a rep
   INFO(name_of(isolation));
   Started hr = start(isolation, "hr", real_plugin("hr"));
   std::string problems;
-  REQUIRE(hr.source->check(hr.component, &problems) == Outcome::kPassed);
+  REQUIRE(check(*hr.source, hr.component, &problems) == Outcome::kPassed);
   // An actual for 2021 above the 2022 plan of 95 %: within 0–100, so only the cumulative rule
   // can refuse it.
   v1::Component changed = hr.component;
@@ -197,27 +207,27 @@ TEST_CASE("hr's own rule, a cumulative series never decreasing, applies to a rep
   sdk::Findings common;
   sdk::checks::common(changed, common);
   REQUIRE(common.empty());
-  CHECK(hr.source->check(changed, &problems) == Outcome::kRefused);
+  CHECK(check(*hr.source, changed, &problems) == Outcome::kRefused);
   CHECK_THAT(problems, Catch::Contains("measures[staff_completed_sexual_harassment_training].values[2022 planned]") &&
                            Catch::Contains("a cumulative series decreases: planned 95 is below the 2021 actual 97"));
 }
 
 TEST_CASE("a plugin that overrides nothing gets the common checks", "[check]") {
   const fs::path library = test::fixture("republishing_plugin");
-  PluginError error;
-  auto opened = loading::PluginLibrary::open(library, &error);
-  REQUIRE(opened);
-  loading::InProcessSource source(opened, {}, kCallTimeout);
+  auto opened = loading::PluginLibrary::open(library);
+  REQUIRE(opened.ok());
+  loading::InProcessSource source(*opened, {}, kCallTimeout);
   v1::PluginStartRequest request = request_for("republisher", library);
   request.mutable_settings()->clear();
   (*request.mutable_settings())["count"] = "0";
-  REQUIRE(source.start(request, &error));
-  v1::Component component;
-  REQUIRE(source.publish(&component, &error));
+  REQUIRE(source.start(request).ok());
+  auto fetched = source.fetch();
+  REQUIRE(fetched.ok());
+  v1::Component component = fetched->component;
   std::string problems;
-  CHECK(source.check(component, &problems) == Outcome::kPassed);
+  CHECK(check(source, component, &problems) == Outcome::kPassed);
   set_whole(component.mutable_results(0)->mutable_measures(0)->mutable_values(0)->mutable_number(), -3);
-  CHECK(source.check(component, &problems) == Outcome::kRefused);
+  CHECK(check(source, component, &problems) == Outcome::kRefused);
   CHECK(problems == "results[r1].measures[counter].values[2022 planned]: -3 is negative");
 }
 
@@ -278,16 +288,15 @@ TEST_CASE("a plugin built before the check hook loads, runs, and has no checks t
   INFO(name_of(isolation));
   test::TempDir dir;
   const fs::path old_library = without_check_hook(dir, real_plugin("finance"));
-  PluginError error;
-  auto opened = loading::PluginLibrary::open(old_library, &error);
-  if (!opened) FAIL(error.message);
-  CHECK(opened->check() == nullptr);
+  auto opened = loading::PluginLibrary::open(old_library);
+  if (!opened.ok()) FAIL(opened.status().message());
+  CHECK((*opened)->check() == nullptr);
 
   Started finance = start(isolation, "finance", old_library);
   CHECK(finance.component.id() == "finance");
   std::string problems = "not cleared";
-  CHECK(finance.source->check(finance.component, &problems) == Outcome::kUnsupported);
-  CHECK(problems.empty());
+  CHECK(check(*finance.source, finance.component, &problems) == Outcome::kUnsupported);
+  CHECK_THAT(problems, Catch::Contains("has no section_plugin_check"));
 }
 
 TEST_CASE("a check on a source that is not running fails, saying so", "[check]") {
@@ -295,7 +304,7 @@ TEST_CASE("a check on a source that is not running fails, saying so", "[check]")
   INFO(name_of(isolation));
   auto source = make_source(isolation, real_plugin("finance"));
   std::string problems;
-  CHECK(source->check(v1::Component(), &problems) == Outcome::kFailed);
+  CHECK(check(*source, v1::Component(), &problems) == Outcome::kFailed);
   CHECK_THAT(problems, Catch::Contains("not running"));
 }
 
@@ -305,13 +314,15 @@ TEST_CASE("a plugin that refuses to start names itself once, in its own process 
     auto source = make_source(isolation, library);
     auto request = request_for("ict", library);
     (*request.mutable_settings())["colour"] = "blue";
-    PluginError error;
-    REQUIRE_FALSE(source->start(request, &error));
-    INFO(name_of(isolation) << ": " << error.message);
-    CHECK_THAT(error.message, Catch::StartsWith("plugin 'ict' (" + library.string() + ") did not start: ") &&
+    const absl::Status started = source->start(request);
+    REQUIRE_FALSE(started.ok());
+    const std::string message(started.message());
+    INFO(name_of(isolation) << ": " << message);
+    CHECK(started.code() == absl::StatusCode::kInvalidArgument);
+    CHECK_THAT(message, Catch::StartsWith("plugin 'ict' (" + library.string() + ") did not start: ") &&
                                   Catch::Contains("unknown setting 'colour'"));
     const std::string once = "plugin 'ict'";
-    CHECK(error.message.find(once, once.size()) == std::string::npos);
-    if (isolation == Isolation::kProcess) CHECK_THAT(error.message, Catch::Contains("[in its own process, unix:"));
+    CHECK(message.find(once, once.size()) == std::string::npos);
+    if (isolation == Isolation::kProcess) CHECK_THAT(message, Catch::Contains("[in its own process, unix:"));
   }
 }

@@ -25,7 +25,7 @@
 using namespace section;
 namespace fs = std::filesystem;
 using section::store::ReportStore;
-using section::store::WriteError;
+using Code = absl::StatusCode;
 using section::v1::FigureChange;
 using section::v1::FigureValue;
 using test::count_value;
@@ -43,8 +43,8 @@ config::StorageConfig storage_in(const fs::path& dir, std::int64_t max_bytes = 0
 
 std::unique_ptr<ReportStore> open_store(const config::StorageConfig& storage) {
   auto store = ReportStore::open(storage);
-  INFO(store.status().message());
-  REQUIRE(store.is_ok());
+  INFO(std::string(store.status().message()));
+  REQUIRE(store.ok());
   return std::move(store).value();
 }
 
@@ -111,15 +111,15 @@ void check_same_changes(const std::vector<FigureChange>& actual, const std::vect
 
 std::vector<FigureChange> history(const ReportStore& store, const v1::ListHistoryRequest& filter) {
   auto changes = store.history(filter);
-  INFO(changes.status().message());
-  REQUIRE(changes.is_ok());
+  INFO(std::string(changes.status().message()));
+  REQUIRE(changes.ok());
   return changes.value();
 }
 
 std::vector<FigureChange> all(const ReportStore& store) {
   auto changes = store.all();
-  INFO(changes.status().message());
-  REQUIRE(changes.is_ok());
+  INFO(std::string(changes.status().message()));
+  REQUIRE(changes.ok());
   return changes.value();
 }
 
@@ -284,19 +284,19 @@ ChildOutcome without_dac_override(const fs::path& read_only_dir, const std::func
 // In the child: opens the store and reports open error, writable, reason, all() and an append.
 std::string open_and_try_to_write(const config::StorageConfig& storage) {
   auto store = ReportStore::open(storage);
-  if (!store) return field("error") + field(store.status().message());
+  if (!store.ok()) return field("error") + field(std::string(store.status().message()));
   v1::ListHistoryResponse stored;
   std::string all_error;
-  if (auto changes = (*store)->all()) {
+  if (auto changes = (*store)->all(); changes.ok()) {
     for (const auto& change : changes.value()) *stored.add_changes() = change;
   } else {
-    all_error = changes.status().message();
+    all_error = std::string(changes.status().message());
   }
   FigureChange change = make_change("hr", true, "m.new", 2021, v1::ACTUAL, FigureValue(), number_value(1, 0), "hr-team", "ro-key");
   const auto written = (*store)->append(change);
   return field("opened") + field((*store)->writable() ? "writable" : "read-only") + field((*store)->read_only_reason()) +
-         field(all_error) + field(stored.SerializeAsString()) + field(std::to_string(static_cast<int>(written.error))) +
-         field(written.message) + field(std::to_string(change.sequence()));
+         field(all_error) + field(stored.SerializeAsString()) + field(std::to_string(static_cast<int>(written.code()))) +
+         field(std::string(written.message())) + field(std::to_string(change.sequence()));
 }
 
 }  // namespace
@@ -325,9 +325,8 @@ TEST_CASE("append numbers the changes and all() returns them field for field", "
   for (auto& change : expected) {
     FigureChange stored = change;
     const auto result = store->append(stored);
-    INFO(result.message);
+    INFO(result.message());
     REQUIRE(result.ok());
-    CHECK(result.error == WriteError::kNone);
     CHECK(stored.sequence() > previous);
     previous = stored.sequence();
     change.set_sequence(stored.sequence());
@@ -361,11 +360,11 @@ TEST_CASE("append numbers the changes and all() returns them field for field", "
 
   // find() by reporter and key.
   auto found = store->find("finance-team", "k1");
-  REQUIRE(found.is_ok());
+  REQUIRE(found.ok());
   REQUIRE(found->has_value());
   CHECK(same(**found, expected[2]));
   auto missing = store->find("finance-team", "k2");
-  REQUIRE(missing.is_ok());
+  REQUIRE(missing.ok());
   CHECK_FALSE(missing->has_value());
 }
 
@@ -459,7 +458,7 @@ TEST_CASE("a second report with the same reporter and key is a duplicate and sto
 
   FigureChange again = make_change("hr", false, "d.docs", 2021, v1::ACTUAL, FigureValue(), count_value(3), "hr-team", "same-key");
   const auto result = store->append(again);
-  CHECK(result.error == WriteError::kDuplicate);
+  CHECK(result.code() == Code::kAlreadyExists);
   CHECK_FALSE(result.ok());
   CHECK(again.sequence() == 0);
   check_same_changes(all(*store), {first});
@@ -480,7 +479,7 @@ TEST_CASE("a full database refuses the change and keeps every acknowledged one",
   test::TempDir dir;
   const auto storage = storage_in(dir.path() / "data", 65536);
   std::vector<FigureChange> acknowledged;
-  store::WriteResult last;
+  absl::Status last;
   {
     auto store = open_store(storage);
     for (int i = 0; i < 200; ++i) {
@@ -493,9 +492,9 @@ TEST_CASE("a full database refuses the change and keeps every acknowledged one",
       }
       acknowledged.push_back(change);
     }
-    INFO(last.message);
-    REQUIRE(last.error == WriteError::kFull);
-    CHECK_FALSE(last.message.empty());
+    INFO(last.message());
+    REQUIRE(last.code() == Code::kResourceExhausted);
+    CHECK_FALSE(last.message().empty());
     CHECK(acknowledged.size() >= 3);
     CHECK(acknowledged.size() < 16);  // 64 KiB cannot hold 16 rows of 4000 bytes
     check_same_changes(all(*store), acknowledged);
@@ -503,7 +502,7 @@ TEST_CASE("a full database refuses the change and keeps every acknowledged one",
     // Full stays full, and a refusal changes nothing.
     FigureChange more = make_change("hr", true, "m.pct", 1999, v1::ACTUAL, FigureValue(), number_value(1, 0), "hr-team", "more",
                                     std::string(4000, 'z'));
-    CHECK(store->append(more).error == WriteError::kFull);
+    CHECK(store->append(more).code() == Code::kResourceExhausted);
     check_same_changes(all(*store), acknowledged);
   }
   {
@@ -528,8 +527,8 @@ TEST_CASE("a file that is not SQLite is refused, named and left as it was", "[st
   const auto before = entries(data);
 
   auto store = ReportStore::open(storage_in(data));
-  REQUIRE_FALSE(store.is_ok());
-  CHECK_THAT(store.status().message(), Catch::Contains(file.string()));
+  REQUIRE_FALSE(store.ok());
+  CHECK_THAT(std::string(store.status().message()), Catch::Contains(file.string()));
   CHECK(difference(test::read_file(file), garbage) == "same");
   CHECK(entries(data) == before);
 }
@@ -558,8 +557,8 @@ TEST_CASE("an SQLite database of something else is refused and left as it was", 
   const auto before = entries(data);
 
   auto store = ReportStore::open(storage_in(data));
-  REQUIRE_FALSE(store.is_ok());
-  CHECK_THAT(store.status().message(), Catch::Contains(file.string()) && Catch::Contains(expected_error));
+  REQUIRE_FALSE(store.ok());
+  CHECK_THAT(std::string(store.status().message()), Catch::Contains(file.string()) && Catch::Contains(expected_error));
   // Untouched: the same bytes, no journal left beside it, still in its own journal mode.
   CHECK(difference(test::read_file(file), bytes) == "same");
   CHECK(entries(data) == before);
@@ -594,7 +593,7 @@ TEST_CASE("a read-only data directory serves what is stored and refuses writes",
   v1::ListHistoryResponse served;
   REQUIRE(served.ParseFromString(parts[4]));
   check_same_changes({served.changes().begin(), served.changes().end()}, stored);
-  CHECK(parts[5] == std::to_string(static_cast<int>(WriteError::kReadOnly)));
+  CHECK(parts[5] == std::to_string(static_cast<int>(Code::kFailedPrecondition)));
   CHECK_THAT(parts[6], Catch::Contains(data.string()));
   CHECK(parts[7] == "0");
 
@@ -624,7 +623,7 @@ TEST_CASE("a read-only data directory without a database opens empty and refuses
   v1::ListHistoryResponse served;
   REQUIRE(served.ParseFromString(parts[4]));
   CHECK(served.changes().empty());
-  CHECK(parts[5] == std::to_string(static_cast<int>(WriteError::kReadOnly)));
+  CHECK(parts[5] == std::to_string(static_cast<int>(Code::kFailedPrecondition)));
   CHECK(entries(data).empty());
 }
 
@@ -655,6 +654,6 @@ TEST_CASE("a write-protected database file in a writable directory is served rea
   v1::ListHistoryResponse served;
   REQUIRE(served.ParseFromString(parts[4]));
   check_same_changes({served.changes().begin(), served.changes().end()}, stored);
-  CHECK(parts[5] == std::to_string(static_cast<int>(WriteError::kReadOnly)));
+  CHECK(parts[5] == std::to_string(static_cast<int>(Code::kFailedPrecondition)));
   CHECK(difference(test::read_file(file), bytes) == "same");
 }

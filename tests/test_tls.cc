@@ -95,8 +95,8 @@ config::TlsConfig tls_of(const Pki& pki) {
 
 std::string refusal(const config::TlsConfig& tls) {
   const auto credentials = security::server_credentials(tls);
-  REQUIRE_FALSE(credentials.is_ok());
-  return credentials.status().message();
+  REQUIRE_FALSE(credentials.ok());
+  return std::string(credentials.status().message());
 }
 
 std::string tls_block(const Pki& pki, const std::string& key, const std::string& extra = "") {
@@ -240,17 +240,17 @@ TEST_CASE("server_credentials accepts a certificate and its key, with and withou
   const Pki pki;
   config::TlsConfig tls = tls_of(pki);
   auto plain = security::server_credentials(tls);
-  INFO(plain.status().message());
-  REQUIRE(plain.is_ok());
+  INFO(std::string(plain.status().message()));
+  REQUIRE(plain.ok());
   CHECK(*plain != nullptr);
 
   tls.client_ca = pki.file("ca.pem");
-  CHECK(security::server_credentials(tls).is_ok());
+  CHECK(security::server_credentials(tls).ok());
   tls.require_client_certificate = true;
-  CHECK(security::server_credentials(tls).is_ok());
+  CHECK(security::server_credentials(tls).ok());
 
   // Without a certificate: plaintext, as before.
-  CHECK(security::server_credentials(config::TlsConfig{}).is_ok());
+  CHECK(security::server_credentials(config::TlsConfig{}).ok());
 }
 
 TEST_CASE("server_credentials refuses a key that does not match the certificate", "[tls]") {
@@ -480,8 +480,8 @@ TEST_CASE("section-ctl token new prints a token once and an entry whose hash the
   test::TempDir dir;
   const fs::path file = dir.write("host.yaml", test::default_config_text() + "auth:\n  tokens:\n" + entry);
   const auto config = config::load_host_config(file, test::plugin_dir());
-  INFO(config.status().message());
-  REQUIRE(config.is_ok());
+  INFO(std::string(config.status().message()));
+  REQUIRE(config.ok());
   REQUIRE(config->auth.tokens.size() == 1);
   const config::TokenConfig& loaded = config->auth.tokens[0];
   CHECK(loaded.name == "ci-finance");

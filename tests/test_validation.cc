@@ -9,8 +9,8 @@ using namespace section;
 namespace {
 
 std::string problems(const v1::Component& component, const std::string& plugin_id = "finance") {
-  const Status status = aggregate::validate_component(component, plugin_id, 2022);
-  return status.is_ok() ? "" : status.message();
+  const absl::Status status = aggregate::validate_component(component, plugin_id, 2022);
+  return status.ok() ? "" : std::string(status.message());
 }
 
 }  // namespace
@@ -21,7 +21,7 @@ TEST_CASE("the five Section 29F components are valid and fit together", "[valida
     components.push_back(test::component(id));
     CHECK(problems(components.back(), id) == "");
   }
-  CHECK(aggregate::validate_together(components).is_ok());
+  CHECK(aggregate::validate_together(components).ok());
 }
 
 TEST_CASE("a component must be the plugin's and the section's", "[validation]") {
@@ -166,11 +166,11 @@ TEST_CASE("components must fit together", "[validation]") {
   v1::Component other = test::component("support");
   other.set_id("support2");
   other.set_subprogramme(2);
-  CHECK_THAT(aggregate::validate_together({hr, other}).message(), Catch::Contains("subprogramme 2 is already published"));
+  CHECK_THAT(std::string(aggregate::validate_together({hr, other}).message()), Catch::Contains("subprogramme 2 is already published"));
   v1::Component edm = test::component("edm");
   v1::Component edm2 = edm;
   edm2.set_id("edm2");
-  CHECK_THAT(aggregate::validate_together({edm, edm2}).message(),
+  CHECK_THAT(std::string(aggregate::validate_together({edm, edm2}).message()),
              Catch::Contains("a second executive direction and management component"));
 }
 
@@ -184,12 +184,12 @@ TEST_CASE("components checked one at a time must fit with those before them", "[
   support2.set_id("support2");
   support2.set_subprogramme(2);
   v1::Component support = test::component("support");
-  CHECK(together.add(edm).is_ok());
-  CHECK(together.add(hr).is_ok());
-  CHECK_THAT(together.add(support2).message(),
+  CHECK(together.add(edm).ok());
+  CHECK(together.add(hr).ok());
+  CHECK_THAT(std::string(together.add(support2).message()),
              Catch::Contains("support2: subprogramme 2 is already published by another component"));
-  CHECK_THAT(together.add(edm2).message(), Catch::Contains("edm2: a second executive direction and management component"));
+  CHECK_THAT(std::string(together.add(edm2).message()), Catch::Contains("edm2: a second executive direction and management component"));
   // What did not fit is not remembered: subprogramme 3 is still free, and the same again fits.
-  CHECK(together.add(support).is_ok());
-  CHECK_FALSE(together.add(support).is_ok());
+  CHECK(together.add(support).ok());
+  CHECK_FALSE(together.add(support).ok());
 }

@@ -206,7 +206,7 @@ Reconciliation reconcile(const SectionInput& input, const std::map<std::string, 
       continue;
     }
     auto parsed = printed::parse(figure.printed, figure.notation);
-    if (!parsed) continue;  // refused when the section file was read
+    if (!parsed.ok()) continue;  // refused when the section file was read
     Figure printed_figure = *parsed;
     if (figure.decrease) printed_figure.value = -printed_figure.value;
 

@@ -16,12 +16,12 @@ class Problems {
     if (lines_.size() < kMax) lines_.push_back(field + ": " + reason);
     ++count_;
   }
-  Status status(const std::string& heading) const {
-    if (count_ == 0) return Status::ok();
+  absl::Status status(const std::string& heading) const {
+    if (count_ == 0) return absl::OkStatus();
     std::string text = heading;
     for (const auto& line : lines_) text += "\n  " + line;
     if (count_ > kMax) text += "\n  … and " + std::to_string(count_ - kMax) + " more";
-    return Status::error(text);
+    return absl::InvalidArgumentError(text);
   }
 
  private:
@@ -227,7 +227,7 @@ void check_explanations(Problems& problems, const section::v1::Component& c) {
 
 }  // namespace
 
-Status validate_component(const section::v1::Component& c, const std::string& plugin_id, int budget_year) {
+absl::Status validate_component(const section::v1::Component& c, const std::string& plugin_id, int budget_year) {
   Problems problems;
   check_identity(problems, c, plugin_id, budget_year);
   check_texts(problems, c);
@@ -239,13 +239,13 @@ Status validate_component(const section::v1::Component& c, const std::string& pl
   return problems.status("component '" + plugin_id + "' is invalid:");
 }
 
-Status validate_together(const std::vector<section::v1::Component>& components) {
+absl::Status validate_together(const std::vector<section::v1::Component>& components) {
   std::vector<const section::v1::Component*> pointers;
   for (const auto& component : components) pointers.push_back(&component);
   return validate_together(pointers);
 }
 
-Status validate_together(const std::vector<const section::v1::Component*>& components) {
+absl::Status validate_together(const std::vector<const section::v1::Component*>& components) {
   Problems problems;
   TogetherCheck together;
   for (const section::v1::Component* component : components) {
@@ -255,11 +255,11 @@ Status validate_together(const std::vector<const section::v1::Component*>& compo
   return problems.status("the components do not fit together:");
 }
 
-Status TogetherCheck::add(const section::v1::Component& component) {
+absl::Status TogetherCheck::add(const section::v1::Component& component) {
   Problems problems;
   for (const std::string& reason : reasons(component)) problems.add(component.id(), reason);
-  Status fits = problems.status("the components do not fit together:");
-  if (fits) remember(component);
+  absl::Status fits = problems.status("the components do not fit together:");
+  if (fits.ok()) remember(component);
   return fits;
 }
 

@@ -7,18 +7,19 @@
 #include <string>
 #include <vector>
 
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include "section/v1/model.pb.h"
 
 namespace section::aggregate {
 
 // Every problem found, one per line ("field: reason"), or ok.
-Status validate_component(const section::v1::Component& component, const std::string& plugin_id, int budget_year);
+absl::Status validate_component(const section::v1::Component& component, const std::string& plugin_id, int budget_year);
 
 // Checks components against each other: one executive direction, unique subprogramme numbers.
-Status validate_together(const std::vector<section::v1::Component>& components);
+absl::Status validate_together(const std::vector<section::v1::Component>& components);
 // The same without copies, for the registry, which checks each new component against many.
-Status validate_together(const std::vector<const section::v1::Component*>& components);
+absl::Status validate_together(const std::vector<const section::v1::Component*>& components);
 
 // The same check one component at a time, each against those added before it: start-up checks
 // its components in configuration order in O(n log n), where validate_together for each would
@@ -27,10 +28,10 @@ class TogetherCheck {
  public:
   // Ok and remembered when `component` fits with those added before; else why not, and it is
   // not remembered.
-  Status add(const section::v1::Component& component);
+  absl::Status add(const section::v1::Component& component);
 
  private:
-  friend Status validate_together(const std::vector<const section::v1::Component*>& components);
+  friend absl::Status validate_together(const std::vector<const section::v1::Component*>& components);
   // Why `component` does not fit with those remembered; empty when it fits.
   std::vector<std::string> reasons(const section::v1::Component& component) const;
   void remember(const section::v1::Component& component);

@@ -38,10 +38,10 @@ Reloader::Reloader(std::string config_path, std::string listen_override, std::fi
       gate_(std::move(gate)),
       running_(std::move(running)) {}
 
-Result<registry::ReloadSummary> Reloader::reload() {
+absl::StatusOr<registry::ReloadSummary> Reloader::reload() {
   std::lock_guard<std::mutex> one_at_a_time(reload_mutex_);
   auto summary = try_reload();
-  if (!summary) log::error("reload refused; the running configuration serves on unchanged: " + summary.status().message());
+  if (!summary.ok()) log::error("reload refused; the running configuration serves on unchanged: " + std::string(summary.status().message()));
   return summary;
 }
 
@@ -50,32 +50,32 @@ config::HostConfig Reloader::running() const {
   return running_;
 }
 
-Status Reloader::refuse_restart_only_changes(const config::HostConfig& next) const {
+absl::Status Reloader::refuse_restart_only_changes(const config::HostConfig& next) const {
   std::lock_guard<std::mutex> lock(running_mutex_);
   const std::string restart = "; restart the host";
   if (next.listen != running_.listen) {
-    return Status::error(config_path_ + ": listen: the address cannot change while the host runs (" + running_.listen +
+    return absl::FailedPreconditionError(config_path_ + ": listen: the address cannot change while the host runs (" + running_.listen +
                          " → " + next.listen + ")" + restart);
   }
-  if (!(next.tls == running_.tls)) return Status::error(config_path_ + ": tls: TLS cannot change while the host runs" + restart);
+  if (!(next.tls == running_.tls)) return absl::FailedPreconditionError(config_path_ + ": tls: TLS cannot change while the host runs" + restart);
   if (!(next.storage == running_.storage)) {
-    return Status::error(config_path_ + ": storage: the storage settings cannot change while the host runs" + restart);
+    return absl::FailedPreconditionError(config_path_ + ": storage: the storage settings cannot change while the host runs" + restart);
   }
   if (!same_limits(next.limits, running_.limits)) {
-    return Status::error(config_path_ + ": limits: the server's limits cannot change while the host runs" + restart);
+    return absl::FailedPreconditionError(config_path_ + ": limits: the server's limits cannot change while the host runs" + restart);
   }
-  return Status::ok();
+  return absl::OkStatus();
 }
 
-Result<registry::ReloadSummary> Reloader::try_reload() {
+absl::StatusOr<registry::ReloadSummary> Reloader::try_reload() {
   auto next = config::load_host_config(config_path_, plugin_dir_);
-  if (!next) return next.status();
+  if (!next.ok()) return next.status();
   if (!listen_override_.empty()) next->listen = listen_override_;
-  if (Status allowed = refuse_restart_only_changes(*next); !allowed) return allowed;
+  if (absl::Status allowed = refuse_restart_only_changes(*next); !allowed.ok()) return allowed;
   auto section_file = config::load_section_file(next->section_file);
-  if (!section_file) return section_file.status();
+  if (!section_file.ok()) return section_file.status();
   auto summary = registry_.reload(*next, std::move(*section_file));
-  if (summary) {
+  if (summary.ok()) {
     std::lock_guard<std::mutex> lock(running_mutex_);
     running_ = *next;
     gate_->replace(std::make_shared<const security::Authorizer>(running_.auth));

@@ -10,7 +10,8 @@
 #include <string>
 
 #include "host/config/host_config.h"
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include "host/registry/registry.h"
 #include "host/transport/call_auth.h"
 
@@ -23,14 +24,14 @@ class Reloader {
            config::HostConfig running, registry::Registry& registry, std::shared_ptr<transport::Gate> gate);
 
   // One reload at a time, whoever asks; a refusal is logged with its reason.
-  Result<registry::ReloadSummary> reload();
+  absl::StatusOr<registry::ReloadSummary> reload();
   // The configuration that runs now: the last one loaded or reloaded.
   config::HostConfig running() const;
 
  private:
-  Result<registry::ReloadSummary> try_reload();
+  absl::StatusOr<registry::ReloadSummary> try_reload();
   // Why `next` cannot be swapped in while the host runs, or OK.
-  Status refuse_restart_only_changes(const config::HostConfig& next) const;
+  absl::Status refuse_restart_only_changes(const config::HostConfig& next) const;
 
   const std::string config_path_;
   const std::string listen_override_;

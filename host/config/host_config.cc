@@ -43,7 +43,7 @@ PluginConfig read_plugin(const Value& value, const fs::path& config_dir, const f
     if (map.has("library")) endpoint->fail("give either library or endpoint, not both");
     if (map.has("isolation")) endpoint->fail("isolation applies to a library; an endpoint is already its own process");
     plugin.endpoint = endpoint->str();
-    if (Status status = check_listen_address(plugin.endpoint); !status) endpoint->fail(status.message());
+    if (absl::Status status = check_listen_address(plugin.endpoint); !status.ok()) endpoint->fail(std::string(status.message()));
     plugin.isolation = Isolation::kEndpoint;
     return plugin;
   }
@@ -220,7 +220,7 @@ HostConfig read(const Value& root, const fs::path& file, const fs::path& default
   config.path = absolute_from(cwd_error ? fs::path("/") : cwd, file);
   if (auto listen = map.optional("listen")) {
     config.listen = listen->str();
-    if (Status status = check_listen_address(config.listen); !status) listen->fail(status.message());
+    if (absl::Status status = check_listen_address(config.listen); !status.ok()) listen->fail(std::string(status.message()));
   }
   const Value section = map.required("section");
   config.section_file = absolute_from(config.dir(), section.str());
@@ -276,27 +276,27 @@ const char* role_name(Role role) {
   return "?";
 }
 
-Status check_listen_address(const std::string& address) {
+absl::Status check_listen_address(const std::string& address) {
   if (address.rfind("unix:", 0) == 0) {
-    return address.size() > 5 ? Status::ok() : Status::error("a unix: address needs a path");
+    return address.size() > 5 ? absl::OkStatus() : absl::InvalidArgumentError("a unix: address needs a path");
   }
   const auto colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0) return Status::error("'" + address + "' is not host:port");
+  if (colon == std::string::npos || colon == 0) return absl::InvalidArgumentError("'" + address + "' is not host:port");
   const std::string port = address.substr(colon + 1);
   if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); }) ||
       std::stoi(port) > 65535) {
-    return Status::error("'" + address + "' has no valid port (0–65535)");
+    return absl::InvalidArgumentError("'" + address + "' has no valid port (0–65535)");
   }
   const std::string host = address.substr(0, colon);
-  if (host.front() == '[' && host.back() != ']') return Status::error("'" + address + "': an IPv6 host goes in brackets");
-  return Status::ok();
+  if (host.front() == '[' && host.back() != ']') return absl::InvalidArgumentError("'" + address + "': an IPv6 host goes in brackets");
+  return absl::OkStatus();
 }
 
-Result<HostConfig> load_host_config(const fs::path& file, const fs::path& default_plugin_dir) {
+absl::StatusOr<HostConfig> load_host_config(const fs::path& file, const fs::path& default_plugin_dir) {
   try {
     return read(section::yaml::load_file(file.string()), file, default_plugin_dir);
   } catch (const section::yaml::Error& e) {
-    return Status::error(e.what());
+    return absl::InvalidArgumentError(e.what());
   }
 }
 

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 namespace section::config {
 
@@ -125,7 +126,7 @@ struct HostConfig {
 // Reads and checks a configuration file. Library names without a '/' resolve to
 // <plugin_dir>/<name>/<name>.so; the plugin directory is the file's `plugin_dir` (relative to
 // the file) or else `default_plugin_dir`. Every error names the file, the line and the reason.
-Result<HostConfig> load_host_config(const std::filesystem::path& file,
+absl::StatusOr<HostConfig> load_host_config(const std::filesystem::path& file,
                                     const std::filesystem::path& default_plugin_dir);
 
 // A plugin, component or token id: lower-case letters, digits, '_' or '-', starting with a
@@ -133,6 +134,6 @@ Result<HostConfig> load_host_config(const std::filesystem::path& file,
 bool valid_id(const std::string& id);
 
 // "host:port", "[v6]:port" or "unix:path"; an empty Status when it is usable.
-Status check_listen_address(const std::string& address);
+absl::Status check_listen_address(const std::string& address);
 
 }  // namespace section::config

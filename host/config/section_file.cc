@@ -19,7 +19,7 @@ CellRef cell_ref(const Value& value) {
 
 printed::Notation notation(const Value& value) {
   auto parsed = printed::notation_from_word(value.str());
-  if (!parsed) value.fail(parsed.status().message());
+  if (!parsed.ok()) value.fail(std::string(parsed.status().message()));
   return *parsed;
 }
 
@@ -27,7 +27,7 @@ printed::Notation notation(const Value& value) {
 // an error with its line rather than a reconciliation difference.
 void check_readable(const PrintedFigure& figure, const Value& value) {
   auto parsed = printed::parse(figure.printed, figure.notation);
-  if (!parsed) value.fail(parsed.status().message());
+  if (!parsed.ok()) value.fail(std::string(parsed.status().message()));
 }
 
 // A printed table: its columns, and for each row the values in column order ("~" where the
@@ -137,11 +137,11 @@ SectionFile read(const Value& root, const std::filesystem::path& file) {
 
 }  // namespace
 
-Result<SectionFile> load_section_file(const std::filesystem::path& file) {
+absl::StatusOr<SectionFile> load_section_file(const std::filesystem::path& file) {
   try {
     return read(section::yaml::load_file(file.string()), file);
   } catch (const section::yaml::Error& e) {
-    return Status::error(e.what());
+    return absl::InvalidArgumentError(e.what());
   }
 }
 

@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "host/core/printed.h"
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include "section/v1/section_service.pb.h"
 
 namespace section::config {
@@ -50,6 +51,6 @@ struct SectionFile {
 };
 
 // Reads and checks a section file; errors name the file, line and reason.
-Result<SectionFile> load_section_file(const std::filesystem::path& file);
+absl::StatusOr<SectionFile> load_section_file(const std::filesystem::path& file);
 
 }  // namespace section::config

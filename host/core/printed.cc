@@ -30,19 +30,19 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-Status bad(std::string_view printed, const std::string& why) {
-  return Status::error("cannot read '" + std::string(printed) + "' as " + why);
+absl::Status bad(std::string_view printed, const std::string& why) {
+  return absl::InvalidArgumentError("cannot read '" + std::string(printed) + "' as " + why);
 }
 
 }  // namespace
 
-Result<Notation> notation_from_word(std::string_view word) {
+absl::StatusOr<Notation> notation_from_word(std::string_view word) {
   if (word == "thousands") return Notation::kThousands;
   if (word == "dollars") return Notation::kDollars;
   if (word == "posts" || word == "count") return Notation::kWhole;
   if (word == "percent") return Notation::kPercent;
   if (word == "text") return Notation::kText;
-  return Status::error("unknown notation '" + std::string(word) +
+  return absl::InvalidArgumentError("unknown notation '" + std::string(word) +
                        "' (expected thousands, dollars, posts, count, percent or text)");
 }
 
@@ -70,7 +70,7 @@ struct Digits {
   int decimals = 0;
 };
 
-Result<Digits> read_digits(std::string_view text, std::string_view printed) {
+absl::StatusOr<Digits> read_digits(std::string_view text, std::string_view printed) {
   Digits digits;
   bool point = false;
   bool any = false;
@@ -104,7 +104,7 @@ Result<Digits> read_digits(std::string_view text, std::string_view printed) {
 }
 
 // The figure's value and precision in its notation's unit (dollars, posts, tenths of a per cent).
-Result<Figure> in_notation(const Digits& digits, Notation notation, std::string_view printed) {
+absl::StatusOr<Figure> in_notation(const Digits& digits, Notation notation, std::string_view printed) {
   Figure figure;
   figure.kind = Figure::Kind::kNumber;
   figure.value = digits.value;
@@ -135,7 +135,7 @@ Result<Figure> in_notation(const Digits& digits, Notation notation, std::string_
 
 }  // namespace
 
-Result<Figure> parse(std::string_view printed, Notation notation) {
+absl::StatusOr<Figure> parse(std::string_view printed, Notation notation) {
   Figure figure;
   std::string_view text = trim(printed);
   for (auto dash : kDashes) {
@@ -148,9 +148,9 @@ Result<Figure> parse(std::string_view printed, Notation notation) {
   }
   const bool negative = take_sign(text);
   auto digits = read_digits(text, printed);
-  if (!digits) return digits.status();
+  if (!digits.ok()) return digits.status();
   auto number = in_notation(*digits, notation, printed);
-  if (number && negative) number->value = -number->value;
+  if (number.ok() && negative) number->value = -number->value;
   return number;
 }
 

@@ -8,7 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 namespace section::printed {
 
@@ -31,9 +32,9 @@ struct Figure {
   std::string text;
 };
 
-Result<Figure> parse(std::string_view printed, Notation notation);
+absl::StatusOr<Figure> parse(std::string_view printed, Notation notation);
 
 // "thousands", "dollars", "posts", "count", "percent", "text" → Notation.
-Result<Notation> notation_from_word(std::string_view word);
+absl::StatusOr<Notation> notation_from_word(std::string_view word);
 
 }  // namespace section::printed

@@ -9,7 +9,10 @@
 #include <memory>
 #include <string>
 
-#include "host/loading/plugin_library.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
+#include "host/loading/plugin_error.h"
 #include "section/v1/model.pb.h"
 #include "section/v1/plugin.pb.h"
 
@@ -18,27 +21,33 @@ namespace section::loading {
 // What a running plugin tells the host, from any thread.
 struct SourceEvents {
   std::function<void(int level, const std::string& message)> log;   // level: section_log_level
-  std::function<void()> republish;                                  // publish() has something new
+  std::function<void()> changed;                                    // the plugin has a new component to fetch
   std::function<void(const std::string& reason)> lost;              // the plugin went away (process exit, broken stream)
+};
+
+// A component as a plugin handed it over: its bytes, kept as they came, and the message parsed
+// from them once, for the host's checks and for building the next version.
+struct Handover {
+  section::v1::Component component;
+  std::string bytes;
 };
 
 class ComponentSource {
  public:
-  enum class CheckOutcome { kPassed, kRefused, kUnsupported, kFailed };
-
   virtual ~ComponentSource() = default;
-  // Starts the plugin. On failure returns false and fills `error`.
-  virtual bool start(const section::v1::PluginStartRequest& request, PluginError* error) = 0;
-  // The component as it is now, unvalidated. On failure returns false and fills `error`.
-  virtual bool publish(section::v1::Component* component, PluginError* error) = 0;
-  // Runs the plugin's own checks on `component` (a component it published, with changes in it).
-  // kRefused fills `problems` with the findings; kUnsupported when the plugin has no check hook;
-  // kFailed (with `problems` saying why) when the call failed or timed out.
+  // Starts the plugin. The error's code says what an admin has to fix (plugin_error.h).
+  virtual absl::Status start(const section::v1::PluginStartRequest& request) = 0;
+  // Fetches the component the plugin publishes now, unvalidated.
+  virtual absl::StatusOr<Handover> fetch() = 0;
+  // Runs the plugin's own checks on `component` (a component it published, with changes in it):
+  // OK when they pass; kInvalidArgument with the plugin's findings when it refuses it;
+  // kUnimplemented when the plugin has no check hook; another code when the call failed or
+  // timed out.
   // It is how a value reported through the host meets the plugin's validation rules, which only
-  // the plugin knows. Like publish, it is not called at the same time as another call into the
+  // the plugin knows. Like fetch, it is not called at the same time as another call into the
   // same source: the caller serializes them.
-  virtual CheckOutcome check(const section::v1::Component& /*component*/, std::string* /*problems*/) {
-    return CheckOutcome::kUnsupported;
+  virtual absl::Status check(const section::v1::Component& /*component*/) {
+    return absl::UnimplementedError("the plugin has no check hook");
   }
   // The library or the endpoint, for status and messages.
   virtual std::string where() const = 0;

@@ -6,12 +6,13 @@
 
 #include <filesystem>
 
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 namespace section::loading {
 
 // Ok when the file is a 64-bit ELF shared object for this machine whose headers and segments
 // all lie within the file.
-Status check_elf_layout(const std::filesystem::path& path);
+absl::Status check_elf_layout(const std::filesystem::path& path);
 
 }  // namespace section::loading

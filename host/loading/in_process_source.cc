@@ -10,92 +10,57 @@ InProcessSource::InProcessSource(std::shared_ptr<PluginLibrary> library, SourceE
 
 InProcessSource::~InProcessSource() = default;
 
-bool InProcessSource::start(const section::v1::PluginStartRequest& request, PluginError* error) {
+absl::Status InProcessSource::start(const section::v1::PluginStartRequest& request) {
   HostServices services;
   auto events = events_;
   services.log = [events](const std::string&, int level, const std::string& message) {
     if (events->log) events->log(level, message);
   };
-  services.republish_requested = [events](const std::string&) {
-    if (events->republish) events->republish();
+  services.changed = [events](const std::string&) {
+    if (events->changed) events->changed();
   };
-  struct Outcome {
-    std::unique_ptr<PluginInstance> instance;
-    PluginError error;
-  };
-  auto outcome = std::make_shared<Outcome>();
+  // Shared with the call, which may outlive this function when it is abandoned.
+  auto outcome = std::make_shared<absl::StatusOr<std::unique_ptr<PluginInstance>>>(plugin_failed("not called"));
   auto library = library_;
   const bool finished = call_with_deadline(
-      [outcome, library, request, services] {
-        outcome->instance = PluginInstance::start(library, request, services, &outcome->error);
-      },
-      timeout_);
+      [outcome, library, request, services] { *outcome = PluginInstance::start(library, request, services); }, timeout_);
   if (!finished) {
-    error->kind = PluginError::Kind::kFailed;
-    error->message = "plugin '" + request.plugin_id() + "' (" + library_->path().string() + ") did not start within " +
-                     std::to_string(timeout_.count()) + " ms (plugin_call_timeout_ms); the call was abandoned";
-    return false;
+    return plugin_failed("plugin '" + request.plugin_id() + "' (" + library_->path().string() + ") did not start within " +
+                         std::to_string(timeout_.count()) + " ms (plugin_call_timeout_ms); the call was abandoned");
   }
-  if (!outcome->instance) {
-    *error = outcome->error;
-    return false;
-  }
-  instance_ = std::move(outcome->instance);
-  return true;
+  if (!outcome->ok()) return outcome->status();
+  instance_ = std::move(**outcome);
+  return absl::OkStatus();
 }
 
-bool InProcessSource::publish(section::v1::Component* component, PluginError* error) {
-  if (!instance_) {
-    error->kind = PluginError::Kind::kFailed;
-    error->message = "the plugin is not running";
-    return false;
-  }
-  struct Outcome {
-    section::v1::Component component;
-    PluginError error;
-    bool ok = false;
-  };
-  auto outcome = std::make_shared<Outcome>();
+absl::StatusOr<Handover> InProcessSource::fetch() {
+  if (!instance_) return plugin_failed("the plugin is not running");
+  auto outcome = std::make_shared<absl::StatusOr<Handover>>(plugin_failed("not called"));
   auto instance = instance_;
-  const bool finished = call_with_deadline(
-      [outcome, instance] { outcome->ok = instance->publish(&outcome->component, &outcome->error); }, timeout_);
+  const bool finished = call_with_deadline([outcome, instance] { *outcome = instance->fetch(); }, timeout_);
   if (!finished) {
-    error->kind = PluginError::Kind::kFailed;
-    error->message = "plugin '" + instance_->id() + "' did not publish within " + std::to_string(timeout_.count()) +
-                     " ms (plugin_call_timeout_ms); the call was abandoned";
+    const std::string id = instance_->id();
     instance_.reset();  // the abandoned call owns it now; nothing else calls into it
-    return false;
+    return plugin_failed("plugin '" + id + "' did not publish within " + std::to_string(timeout_.count()) +
+                         " ms (plugin_call_timeout_ms); the call was abandoned");
   }
-  if (!outcome->ok) {
-    *error = outcome->error;
-    return false;
-  }
-  *component = std::move(outcome->component);
-  return true;
+  return std::move(*outcome);
 }
 
-ComponentSource::CheckOutcome InProcessSource::check(const section::v1::Component& component, std::string* problems) {
-  if (!instance_) {
-    *problems = "the plugin is not running";
-    return CheckOutcome::kFailed;
-  }
-  struct Outcome {
-    CheckOutcome outcome = CheckOutcome::kFailed;
-    std::string problems;
-  };
-  auto outcome = std::make_shared<Outcome>();
+absl::Status InProcessSource::check(const section::v1::Component& component) {
+  if (!instance_) return plugin_failed("the plugin is not running");
+  auto outcome = std::make_shared<absl::Status>(plugin_failed("not called"));
   auto instance = instance_;
   // The call may outlive this function: it gets its own copy of the component.
-  const bool finished = call_with_deadline(
-      [outcome, instance, component] { outcome->outcome = instance->check(component, &outcome->problems); }, timeout_);
+  const bool finished =
+      call_with_deadline([outcome, instance, component] { *outcome = instance->check(component); }, timeout_);
   if (!finished) {
-    *problems = "plugin '" + instance_->id() + "' did not check the component within " +
-                std::to_string(timeout_.count()) + " ms (plugin_call_timeout_ms); the call was abandoned";
+    const std::string id = instance_->id();
     instance_.reset();  // the abandoned call owns it now; nothing else calls into it
-    return CheckOutcome::kFailed;
+    return plugin_failed("plugin '" + id + "' did not check the component within " + std::to_string(timeout_.count()) +
+                         " ms (plugin_call_timeout_ms); the call was abandoned");
   }
-  *problems = std::move(outcome->problems);
-  return outcome->outcome;
+  return *outcome;
 }
 
 }  // namespace section::loading

@@ -15,9 +15,9 @@ class InProcessSource final : public ComponentSource {
   InProcessSource(std::shared_ptr<PluginLibrary> library, SourceEvents events, std::chrono::milliseconds timeout);
   ~InProcessSource() override;
 
-  bool start(const section::v1::PluginStartRequest& request, PluginError* error) override;
-  bool publish(section::v1::Component* component, PluginError* error) override;
-  CheckOutcome check(const section::v1::Component& component, std::string* problems) override;
+  absl::Status start(const section::v1::PluginStartRequest& request) override;
+  absl::StatusOr<Handover> fetch() override;
+  absl::Status check(const section::v1::Component& component) override;
   std::string where() const override { return library_->path().string(); }
 
  private:

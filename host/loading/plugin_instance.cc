@@ -5,11 +5,12 @@ namespace {
 
 void append(void* ctx, const char* data, std::size_t size) { static_cast<std::string*>(ctx)->append(data, size); }
 
-PluginError::Kind kind_of(int status) {
+// What a status of the C boundary means for an admin (plugin_error.h).
+absl::Status error_of(int status, std::string message) {
   switch (status) {
-    case SECTION_PLUGIN_INVALID_DATA: return PluginError::Kind::kInvalidData;
-    case SECTION_PLUGIN_INVALID_SETTINGS: return PluginError::Kind::kInvalidSettings;
-    default: return PluginError::Kind::kFailed;
+    case SECTION_PLUGIN_INVALID_DATA: return data_error(std::move(message));
+    case SECTION_PLUGIN_INVALID_SETTINGS: return settings_error(std::move(message));
+    default: return plugin_failed(std::move(message));
   }
 }
 
@@ -25,13 +26,13 @@ PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library, std::stri
   };
   api_.request_republish = [](void* ctx) {
     auto* self = static_cast<PluginInstance*>(ctx);
-    if (self->services_.republish_requested) self->services_.republish_requested(self->id_);
+    if (self->services_.changed) self->services_.changed(self->id_);
   };
 }
 
-std::unique_ptr<PluginInstance> PluginInstance::start(std::shared_ptr<PluginLibrary> library,
-                                                      const section::v1::PluginStartRequest& request,
-                                                      const HostServices& services, PluginError* error) {
+absl::StatusOr<std::unique_ptr<PluginInstance>> PluginInstance::start(std::shared_ptr<PluginLibrary> library,
+                                                                      const section::v1::PluginStartRequest& request,
+                                                                      const HostServices& services) {
   std::unique_ptr<PluginInstance> instance(new PluginInstance(std::move(library), request.plugin_id(), services));
   const std::string bytes = request.SerializeAsString();
   std::string message;
@@ -42,10 +43,8 @@ std::unique_ptr<PluginInstance> PluginInstance::start(std::shared_ptr<PluginLibr
     // The SDK names the plugin in its own messages; the host's prefix names it already.
     const std::string named = "plugin '" + request.plugin_id() + "': ";
     if (message.rfind(named, 0) == 0) message.erase(0, named.size());
-    error->kind = kind_of(status);
-    error->message = "plugin '" + request.plugin_id() + "' (" + instance->library_path().string() + ") " +
-                     (status == SECTION_PLUGIN_OK ? "returned no instance" : "did not start: " + message);
-    return nullptr;
+    return error_of(status, "plugin '" + request.plugin_id() + "' (" + instance->library_path().string() + ") " +
+                                (status == SECTION_PLUGIN_OK ? "returned no instance" : "did not start: " + message));
   }
   return instance;
 }
@@ -54,42 +53,34 @@ PluginInstance::~PluginInstance() {
   if (handle_ != nullptr) library_->destroy()(handle_);
 }
 
-ComponentSource::CheckOutcome PluginInstance::check(const section::v1::Component& component, std::string* problems) {
-  using Outcome = ComponentSource::CheckOutcome;
-  problems->clear();
-  if (library_->check() == nullptr) return Outcome::kUnsupported;  // built before the SDK had the hook
+absl::Status PluginInstance::check(const section::v1::Component& component) {
+  if (library_->check() == nullptr) {  // built before the SDK had the hook
+    return absl::UnimplementedError(library_->path().string() + " has no " SECTION_PLUGIN_SYMBOL_CHECK
+                                    " (built with an SDK from before the check hook)");
+  }
   const std::string bytes = component.SerializeAsString();
   std::string message;
   const int status = library_->check()(handle_, bytes.data(), bytes.size(), &append, &message);
   switch (status) {
-    case SECTION_PLUGIN_OK: return Outcome::kPassed;
+    case SECTION_PLUGIN_OK: return absl::OkStatus();
     case SECTION_PLUGIN_INVALID_DATA:
-      *problems = message.empty() ? "plugin '" + id_ + "' refused the component without saying why" : message;
-      return Outcome::kRefused;
+      return absl::InvalidArgumentError(message.empty() ? "plugin '" + id_ + "' refused the component without saying why"
+                                                        : message);
     case SECTION_PLUGIN_BAD_REQUEST:
-      *problems = "plugin '" + id_ + "' could not read the component to check: " + message;
-      return Outcome::kFailed;
-    default:
-      *problems = "plugin '" + id_ + "' failed to check the component: " + message;
-      return Outcome::kFailed;
+      return absl::InternalError("plugin '" + id_ + "' could not read the component to check: " + message);
+    default: return absl::InternalError("plugin '" + id_ + "' failed to check the component: " + message);
   }
 }
 
-bool PluginInstance::publish(section::v1::Component* component, PluginError* error) {
-  std::string bytes;
+absl::StatusOr<Handover> PluginInstance::fetch() {
+  Handover handover;
   std::string message;
-  const int status = library_->publish()(handle_, &append, &bytes, &append, &message);
-  if (status != SECTION_PLUGIN_OK) {
-    error->kind = kind_of(status);
-    error->message = "plugin '" + id_ + "' failed to publish: " + message;
-    return false;
+  const int status = library_->publish()(handle_, &append, &handover.bytes, &append, &message);
+  if (status != SECTION_PLUGIN_OK) return error_of(status, "plugin '" + id_ + "' failed to publish: " + message);
+  if (!handover.component.ParseFromString(handover.bytes)) {
+    return invalid_component("plugin '" + id_ + "' published bytes that are not a section.v1.Component");
   }
-  if (!component->ParseFromString(bytes)) {
-    error->kind = PluginError::Kind::kInvalidComponent;
-    error->message = "plugin '" + id_ + "' published bytes that are not a section.v1.Component";
-    return false;
-  }
-  return true;
+  return handover;
 }
 
 }  // namespace section::loading

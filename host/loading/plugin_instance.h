@@ -1,5 +1,5 @@
-// A started plugin: created through the C boundary with its start request, asked to publish
-// (and to check components), destroyed when the instance goes. Calls into one instance are
+// A started plugin: created through the C boundary with its start request, asked for the
+// component it publishes (and to check components), destroyed when the instance goes. Calls into one instance are
 // serialized by its owner.
 #pragma once
 
@@ -17,24 +17,24 @@ namespace section::loading {
 // What the host offers a running plugin. Called from any of the plugin's threads.
 struct HostServices {
   std::function<void(const std::string& plugin_id, int level, const std::string& message)> log;
-  std::function<void(const std::string& plugin_id)> republish_requested;
+  std::function<void(const std::string& plugin_id)> changed;  // the plugin asked to be fetched again
 };
 
 class PluginInstance {
  public:
-  // Creates and starts the plugin. On failure returns null and fills `error`.
-  static std::unique_ptr<PluginInstance> start(std::shared_ptr<PluginLibrary> library,
-                                               const section::v1::PluginStartRequest& request,
-                                               const HostServices& services, PluginError* error);
+  // Creates and starts the plugin.
+  static absl::StatusOr<std::unique_ptr<PluginInstance>> start(std::shared_ptr<PluginLibrary> library,
+                                                               const section::v1::PluginStartRequest& request,
+                                                               const HostServices& services);
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
 
-  // Asks the plugin for its component. On failure returns false and fills `error`.
-  bool publish(section::v1::Component* component, PluginError* error);
+  // Asks the plugin for its component (section_plugin_publish): its bytes, parsed once.
+  absl::StatusOr<Handover> fetch();
   // Runs the plugin's own checks on `component` (ComponentSource::check says what each outcome
-  // means). kUnsupported when the library has no check hook.
-  ComponentSource::CheckOutcome check(const section::v1::Component& component, std::string* problems);
+  // means). kUnimplemented when the library has no check hook.
+  absl::Status check(const section::v1::Component& component);
 
   const std::string& id() const { return id_; }
   const std::filesystem::path& library_path() const { return library_->path(); }

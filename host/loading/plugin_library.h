@@ -7,34 +7,19 @@
 #include <memory>
 #include <string>
 
+#include <absl/status/statusor.h>
 #include <boost/dll/shared_library.hpp>
 
+#include "host/loading/plugin_error.h"
 #include "section/sdk/abi.h"
 
 namespace section::loading {
 
-// Why a plugin could not be used, sorted by what an admin has to fix.
-struct PluginError {
-  enum class Kind {
-    kLibrary,           // missing file, not a section plugin, another ABI version
-    kInvalidSettings,   // the plugin refuses its settings from the configuration
-    kInvalidData,       // the plugin's data file fails its reader or checks
-    kInvalidComponent,  // what the plugin published fails the host's validation
-    kFailed,            // the plugin's code failed (threw, crashed the call)
-  };
-  Kind kind = Kind::kFailed;
-  std::string message;
-
-  // Configuration and data errors stop the host at start-up; a plugin that fails while
-  // starting is left out and the host serves the others.
-  bool stops_startup() const { return kind != Kind::kFailed; }
-};
-
 class PluginLibrary {
  public:
-  // Loads `path` and checks that it is a section plugin of this host's ABI version. On failure
-  // returns null and fills `error` with a message naming the file and the reason.
-  static std::shared_ptr<PluginLibrary> open(const std::filesystem::path& path, PluginError* error);
+  // Loads `path` and checks that it is a section plugin of this host's ABI version; the error
+  // (library_error) names the file and the reason.
+  static absl::StatusOr<std::shared_ptr<PluginLibrary>> open(const std::filesystem::path& path);
 
   const std::filesystem::path& path() const { return path_; }
   section_plugin_create_fn create() const { return create_; }

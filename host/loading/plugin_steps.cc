@@ -20,20 +20,19 @@ section::v1::PluginStartRequest make_start_request(const std::string& plugin_id,
   return request;
 }
 
-bool validate_published(const section::v1::Component& component, const std::string& plugin_id,
-                        const std::string& where, int budget_year, PluginError* error) {
-  if (Status valid = aggregate::validate_component(component, plugin_id, budget_year); !valid) {
-    error->kind = PluginError::Kind::kInvalidComponent;
-    error->message = "plugin '" + plugin_id + "' (" + where + ") published an invalid " + valid.message();
-    return false;
-  }
-  return true;
+absl::Status validate_fetched(const section::v1::Component& component, const std::string& plugin_id,
+                              const std::string& where, int budget_year) {
+  const absl::Status valid = aggregate::validate_component(component, plugin_id, budget_year);
+  if (valid.ok()) return valid;
+  return invalid_component("plugin '" + plugin_id + "' (" + where + ") published an invalid " + std::string(valid.message()));
 }
 
-bool publish_validated(PluginInstance& instance, int budget_year, section::v1::Component* component,
-                       PluginError* error) {
-  return instance.publish(component, error) &&
-         validate_published(*component, instance.id(), instance.library_path().string(), budget_year, error);
+absl::StatusOr<Handover> fetch_validated(PluginInstance& instance, int budget_year) {
+  absl::StatusOr<Handover> fetched = instance.fetch();
+  if (!fetched.ok()) return fetched;
+  absl::Status valid = validate_fetched(fetched->component, instance.id(), instance.library_path().string(), budget_year);
+  if (!valid.ok()) return valid;
+  return fetched;
 }
 
 }  // namespace section::loading

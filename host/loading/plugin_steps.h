@@ -1,5 +1,5 @@
 // The steps the host takes with every in-process plugin after loading its library: the start
-// request it sends and the validation of what the plugin publishes. Shared with the plugin test
+// request it sends and the validation of what it fetches from the plugin. Shared with the plugin test
 // kit (sdk/testkit), so that a plugin's own tests see exactly what the host would.
 #pragma once
 
@@ -19,14 +19,12 @@ section::v1::PluginStartRequest make_start_request(const std::string& plugin_id,
                                                    const std::map<std::string, std::string>& settings,
                                                    int budget_year);
 
-// Validates a published component alone (aggregate/validation.h), as the host does. On
-// failure returns false and fills `error` (kInvalidComponent), naming the plugin and `where`.
-bool validate_published(const section::v1::Component& component, const std::string& plugin_id,
-                        const std::string& where, int budget_year, PluginError* error);
+// Validates a fetched component alone (aggregate/validation.h), as the host does. The error
+// (invalid_component) names the plugin and `where`.
+absl::Status validate_fetched(const section::v1::Component& component, const std::string& plugin_id,
+                              const std::string& where, int budget_year);
 
-// Asks the plugin for its component and validates it alone. On failure returns false and
-// fills `error`.
-bool publish_validated(PluginInstance& instance, int budget_year, section::v1::Component* component,
-                       PluginError* error);
+// Fetches the plugin's component and validates it alone.
+absl::StatusOr<Handover> fetch_validated(PluginInstance& instance, int budget_year);
 
 }  // namespace section::loading

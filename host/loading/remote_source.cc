@@ -18,11 +18,11 @@ int level_of(section::v1::LogLine::Level level) {
 
 }  // namespace
 
-PluginError::Kind kind_of_status(const grpc::Status& status) {
+absl::Status status_of(const grpc::Status& status, std::string message) {
   switch (status.error_code()) {
-    case grpc::StatusCode::INVALID_ARGUMENT: return PluginError::Kind::kInvalidSettings;
-    case grpc::StatusCode::FAILED_PRECONDITION: return PluginError::Kind::kInvalidData;
-    default: return PluginError::Kind::kFailed;
+    case grpc::StatusCode::INVALID_ARGUMENT: return settings_error(std::move(message));
+    case grpc::StatusCode::FAILED_PRECONDITION: return data_error(std::move(message));
+    default: return plugin_failed(std::move(message));
   }
 }
 
@@ -46,59 +46,51 @@ RemoteSource::~RemoteSource() {
   if (events_thread_.joinable()) events_thread_.join();
 }
 
-bool RemoteSource::connect(PluginError* error, const std::function<bool()>& give_up, std::chrono::milliseconds timeout) {
+absl::Status RemoteSource::connect(const std::function<bool()>& give_up, std::chrono::milliseconds timeout) {
   if (timeout.count() <= 0) timeout = timeout_;
   const auto until = std::chrono::system_clock::now() + timeout;
   while (std::chrono::system_clock::now() < until) {
-    if (channel_->WaitForConnected(std::min(until, std::chrono::system_clock::now() + std::chrono::milliseconds(20)))) return true;
+    if (channel_->WaitForConnected(std::min(until, std::chrono::system_clock::now() + std::chrono::milliseconds(20)))) {
+      return absl::OkStatus();
+    }
     if (give_up && give_up()) break;
   }
-  error->kind = PluginError::Kind::kFailed;
-  error->message = "plugin endpoint " + address_ + " did not accept a connection within " +
-                   std::to_string(timeout.count()) + " ms";
-  return false;
+  return plugin_failed("plugin endpoint " + address_ + " did not accept a connection within " +
+                       std::to_string(timeout.count()) + " ms");
 }
 
-bool RemoteSource::start(const section::v1::PluginStartRequest& request, PluginError* error) {
+absl::Status RemoteSource::start(const section::v1::PluginStartRequest& request) {
   plugin_id_ = request.plugin_id();
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + timeout_);
   section::v1::StartResponse response;
   const grpc::Status status = stub_->Start(&context, request, &response);
-  if (!status.ok()) {
-    error->kind = kind_of_status(status);
-    error->message = failure("did not start", status);
-    return false;
-  }
+  if (!status.ok()) return status_of(status, failure("did not start", status));
   events_thread_ = std::thread([this] { read_events(); });
-  return true;
+  return absl::OkStatus();
 }
 
-bool RemoteSource::publish(section::v1::Component* component, PluginError* error) {
+absl::StatusOr<Handover> RemoteSource::fetch() {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + timeout_);
-  const grpc::Status status = stub_->Publish(&context, section::v1::PublishRequest(), component);
-  if (!status.ok()) {
-    error->kind = kind_of_status(status);
-    error->message = failure("failed to publish", status);
-    return false;
-  }
-  return true;
+  Handover handover;
+  const grpc::Status status = stub_->Publish(&context, section::v1::PublishRequest(), &handover.component);
+  if (!status.ok()) return status_of(status, failure("failed to publish", status));
+  // gRPC's stub hands over the message it parsed, not the bytes: serialized here once, to be kept.
+  handover.bytes = handover.component.SerializeAsString();
+  return handover;
 }
 
-ComponentSource::CheckOutcome RemoteSource::check(const section::v1::Component& component, std::string* problems) {
+absl::Status RemoteSource::check(const section::v1::Component& component) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + timeout_);
   section::v1::CheckResponse response;
   const grpc::Status status = stub_->Check(&context, component, &response);
-  problems->clear();
-  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) return CheckOutcome::kUnsupported;
-  if (!status.ok()) {
-    *problems = failure("failed to check the component", status);
-    return CheckOutcome::kFailed;
-  }
-  for (const auto& problem : response.problems()) *problems += (problems->empty() ? "" : "\n") + problem;
-  return response.problems().empty() ? CheckOutcome::kPassed : CheckOutcome::kRefused;
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) return absl::UnimplementedError(status.error_message());
+  if (!status.ok()) return plugin_failed(failure("failed to check the component", status));
+  std::string problems;
+  for (const auto& problem : response.problems()) problems += (problems.empty() ? "" : "\n") + problem;
+  return problems.empty() ? absl::OkStatus() : absl::InvalidArgumentError(problems);
 }
 
 std::string RemoteSource::failure(const std::string& what, const grpc::Status& status) const {
@@ -121,7 +113,7 @@ void RemoteSource::read_events() {
   section::v1::PluginEvent event;
   while (reader->Read(&event)) {
     if (event.has_log() && events_->log) events_->log(level_of(event.log().level()), event.log().message());
-    if (event.has_republish() && events_->republish) events_->republish();
+    if (event.has_republish() && events_->changed) events_->changed();
   }
   const grpc::Status status = reader->Finish();
   if (!closing_ && events_->lost) {

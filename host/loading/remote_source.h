@@ -1,6 +1,6 @@
 // A plugin spoken to over gRPC (section.v1.PluginService): the runner of a process-isolated
 // plugin, or an external plugin at `endpoint:`. Every call has the plugin call deadline; the
-// Events stream runs on a thread of its own and reports log lines, republish requests and
+// Events stream runs on a thread of its own and reports log lines, the plugin's changes and
 // the stream's end.
 #pragma once
 
@@ -25,12 +25,12 @@ class RemoteSource final : public ComponentSource {
 
   // Waits until the address accepts a connection, at most `timeout` (default: the call
   // deadline); sooner false when `give_up` says so (e.g. the plugin's process has exited).
-  bool connect(PluginError* error, const std::function<bool()>& give_up = nullptr,
-               std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
-  bool start(const section::v1::PluginStartRequest& request, PluginError* error) override;
-  bool publish(section::v1::Component* component, PluginError* error) override;
-  // UNIMPLEMENTED (a plugin that serves no Check, e.g. examples/python-plugin) is kUnsupported.
-  CheckOutcome check(const section::v1::Component& component, std::string* problems) override;
+  absl::Status connect(const std::function<bool()>& give_up = nullptr,
+                       std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  absl::Status start(const section::v1::PluginStartRequest& request) override;
+  absl::StatusOr<Handover> fetch() override;
+  // UNIMPLEMENTED: a plugin that serves no Check (e.g. examples/python-plugin).
+  absl::Status check(const section::v1::Component& component) override;
   std::string where() const override { return address_; }
 
  private:
@@ -51,7 +51,8 @@ class RemoteSource final : public ComponentSource {
   std::thread events_thread_;
 };
 
-// Maps a PluginService status to what an admin has to fix.
-PluginError::Kind kind_of_status(const grpc::Status& status);
+// A PluginService status as the host's (plugin_error.h): INVALID_ARGUMENT and FAILED_PRECONDITION
+// keep their codes, every other failure is the plugin's own (kInternal).
+absl::Status status_of(const grpc::Status& status, std::string message);
 
 }  // namespace section::loading

@@ -90,14 +90,18 @@ std::string all_deliverables_of(const aggregate::SectionView& view) {
 
 }  // namespace
 
-std::shared_ptr<const StoredComponent> StoredComponent::of(const section::v1::Component& component) {
+std::shared_ptr<const StoredComponent> StoredComponent::keep(const section::v1::Component& component, std::string bytes) {
   auto stored = std::make_shared<StoredComponent>();
   stored->header.set_id(component.id());
   stored->header.set_kind(component.kind());
   stored->header.set_subprogramme(component.subprogramme());
   stored->header.set_title(component.title());
-  stored->bytes = component.SerializeAsString();
+  stored->bytes = std::move(bytes);
   return stored;
+}
+
+std::shared_ptr<const StoredComponent> StoredComponent::of(const section::v1::Component& component) {
+  return keep(component, component.SerializeAsString());
 }
 
 section::v1::Component StoredComponent::parse() const {

@@ -30,6 +30,9 @@ struct StoredComponent {
   // The whole component, serialized.
   std::string bytes;
 
+  // Keeps the bytes a plugin handed over as they are; `component` is the message parsed from them.
+  static std::shared_ptr<const StoredComponent> keep(const section::v1::Component& component, std::string bytes);
+  // Serializes a component the host changed (reported figures laid over it).
   static std::shared_ptr<const StoredComponent> of(const section::v1::Component& component);
   section::v1::Component parse() const;
 };

@@ -10,24 +10,24 @@ namespace {
 // Checks a component filter: empty or a serving component; NOT_FOUND names the known ones,
 // FAILED_PRECONDITION says why a configured component is not serving: a state that retrying
 // does not change (UNAVAILABLE would invite clients to retry).
-std::optional<QueryError> check_component(const section::v1::Section& section, const std::string& id, bool allow_section) {
-  if (id.empty() || (allow_section && id == kSectionComponent)) return std::nullopt;
+absl::Status check_component(const section::v1::Section& section, const std::string& id, bool allow_section) {
+  if (id.empty() || (allow_section && id == kSectionComponent)) return absl::OkStatus();
   for (const auto& status : section.component_status()) {
     if (status.id() != id) continue;
     // A stale component is served from its last good snapshot, filtered queries included.
-    if (status.state() == section::v1::SERVING || status.state() == section::v1::STALE) return std::nullopt;
+    if (status.state() == section::v1::SERVING || status.state() == section::v1::STALE) return absl::OkStatus();
     const std::string state = status.state() == section::v1::DISABLED ? "disabled" : "unavailable";
-    return QueryError{QueryError::Code::kFailedPrecondition, "component " + echo(id) + " is " + state + ": " + status.reason()};
+    return absl::FailedPreconditionError("component " + echo(id) + " is " + state + ": " + status.reason());
   }
   std::string known;
   for (const auto& status : section.component_status()) known += (known.empty() ? "" : ", ") + status.id();
   if (allow_section) known += (known.empty() ? "" : ", ") + std::string(kSectionComponent);
-  return QueryError{QueryError::Code::kNotFound, "no component " + echo(id) + " (known: " + known + ")"};
+  return absl::NotFoundError("no component " + echo(id) + " (known: " + known + ")");
 }
 
-std::optional<QueryError> check_year(int year) {
-  if (year == 0 || (year >= 1945 && year <= 2100)) return std::nullopt;
-  return QueryError{QueryError::Code::kInvalidArgument, "year " + std::to_string(year) + " is not a year (0 for every year)"};
+absl::Status check_year(int year) {
+  if (year == 0 || (year >= 1945 && year <= 2100)) return absl::OkStatus();
+  return absl::InvalidArgumentError("year " + std::to_string(year) + " is not a year (0 for every year)");
 }
 
 // Keeps only the values of `year`; false when none is left.
@@ -49,11 +49,11 @@ bool keep_year(section::v1::Deliverable& deliverable, int year) {
 // The list queries over any range of components (the view's messages, or a published view's
 // components parsed), so that both answer alike.
 template <typename Components>
-Answer<section::v1::ListMeasuresResponse> measures_of(const section::v1::Section& section, std::uint64_t version,
+absl::StatusOr<section::v1::ListMeasuresResponse> measures_of(const section::v1::Section& section, std::uint64_t version,
                                                       const Components& components,
                                                       const section::v1::ListMeasuresRequest& request) {
-  if (auto error = check_component(section, request.component(), false)) return *error;
-  if (auto error = check_year(request.year())) return *error;
+  if (absl::Status valid = check_component(section, request.component(), false); !valid.ok()) return valid;
+  if (absl::Status valid = check_year(request.year()); !valid.ok()) return valid;
   section::v1::ListMeasuresResponse response;
   response.set_version(version);
   for (const auto& component : components) {
@@ -79,11 +79,11 @@ Answer<section::v1::ListMeasuresResponse> measures_of(const section::v1::Section
 }
 
 template <typename Components>
-Answer<section::v1::ListDeliverablesResponse> deliverables_of(const section::v1::Section& section, std::uint64_t version,
+absl::StatusOr<section::v1::ListDeliverablesResponse> deliverables_of(const section::v1::Section& section, std::uint64_t version,
                                                               const Components& components,
                                                               const section::v1::ListDeliverablesRequest& request) {
-  if (auto error = check_component(section, request.component(), true)) return *error;
-  if (auto error = check_year(request.year())) return *error;
+  if (absl::Status valid = check_component(section, request.component(), true); !valid.ok()) return valid;
+  if (absl::Status valid = check_year(request.year()); !valid.ok()) return valid;
   section::v1::ListDeliverablesResponse response;
   response.set_version(version);
   auto add = [&](const std::string& component, const section::v1::Deliverable& deliverable) {
@@ -127,13 +127,12 @@ section::v1::WatchEvent event_of(const View& view) {
 
 }  // namespace
 
-QueryError missing_table(const std::string& id, std::size_t served) {
-  if (id.empty()) return QueryError{QueryError::Code::kInvalidArgument, "no table id given; ListTables lists them"};
-  return QueryError{QueryError::Code::kNotFound,
-                    "no table " + echo(id) + "; ListTables lists the " + std::to_string(served) + " tables served"};
+absl::Status missing_table(const std::string& id, std::size_t served) {
+  if (id.empty()) return absl::InvalidArgumentError("no table id given; ListTables lists them");
+  return absl::NotFoundError("no table " + echo(id) + "; ListTables lists the " + std::to_string(served) + " tables served");
 }
 
-Answer<section::v1::Table> get_table(const aggregate::SectionView& view, const section::v1::GetTableRequest& request) {
+absl::StatusOr<section::v1::Table> get_table(const aggregate::SectionView& view, const section::v1::GetTableRequest& request) {
   const auto found = view.tables.find(request.id());
   if (found != view.tables.end()) return found->second;
   return missing_table(request.id(), view.tables.size());
@@ -142,22 +141,22 @@ Answer<section::v1::Table> get_table(const aggregate::SectionView& view, const s
 section::v1::ListTablesResponse list_tables(const aggregate::SectionView& view) { return tables_of(view); }
 section::v1::ListTablesResponse list_tables(const PublishedView& view) { return tables_of(view); }
 
-Answer<section::v1::ListMeasuresResponse> list_measures(const aggregate::SectionView& view,
+absl::StatusOr<section::v1::ListMeasuresResponse> list_measures(const aggregate::SectionView& view,
                                                         const section::v1::ListMeasuresRequest& request) {
   return measures_of(view.section, view.version, view.section.components(), request);
 }
 
-Answer<section::v1::ListMeasuresResponse> list_measures(const PublishedView& view,
+absl::StatusOr<section::v1::ListMeasuresResponse> list_measures(const PublishedView& view,
                                                         const section::v1::ListMeasuresRequest& request) {
   return measures_of(view.section, view.version, parsed_for(view, request.component()), request);
 }
 
-Answer<section::v1::ListDeliverablesResponse> list_deliverables(const aggregate::SectionView& view,
+absl::StatusOr<section::v1::ListDeliverablesResponse> list_deliverables(const aggregate::SectionView& view,
                                                                 const section::v1::ListDeliverablesRequest& request) {
   return deliverables_of(view.section, view.version, view.section.components(), request);
 }
 
-Answer<section::v1::ListDeliverablesResponse> list_deliverables(const PublishedView& view,
+absl::StatusOr<section::v1::ListDeliverablesResponse> list_deliverables(const PublishedView& view,
                                                                 const section::v1::ListDeliverablesRequest& request) {
   return deliverables_of(view.section, view.version, parsed_for(view, request.component()), request);
 }

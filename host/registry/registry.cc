@@ -89,7 +89,7 @@ Registry::Registry() = default;
 
 Registry::~Registry() { stop(); }
 
-Status Registry::start(const config::HostConfig& config, PendingSection pending, Purpose purpose) {
+absl::Status Registry::start(const config::HostConfig& config, PendingSection pending, Purpose purpose) {
   pending_section_ = std::move(pending);
   return start(config, purpose);
 }
@@ -98,7 +98,7 @@ bool Registry::await_section() {
   std::call_once(section_once_, [this] {
     if (section_ || !pending_section_) return;
     auto read = pending_section_();
-    if (read) {
+    if (read.ok()) {
       section_ = std::make_shared<const config::SectionFile>(std::move(*read));
     } else {
       section_error_ = read.status();
@@ -107,7 +107,7 @@ bool Registry::await_section() {
   return section_ != nullptr;
 }
 
-Status Registry::start(const config::HostConfig& config, Purpose purpose) {
+absl::Status Registry::start(const config::HostConfig& config, Purpose purpose) {
   config_ = config;
   purpose_ = purpose;
   if (std::any_of(config.plugins.begin(), config.plugins.end(), [](const auto& p) { return p.isolation == Isolation::kProcess; })) {
@@ -119,10 +119,10 @@ Status Registry::start(const config::HostConfig& config, Purpose purpose) {
   start_times_.plugins_ms = ms_since(begun);
   // No plugin may have got as far (none enabled, or all failed to load).
   if (!await_section()) {
-    return section_error_.is_ok() ? Status::error("the registry has no section file") : section_error_;
+    return section_error_.ok() ? absl::FailedPreconditionError("the registry has no section file") : section_error_;
   }
   const auto checked = Clock::now();
-  if (Status taken = take_started(config, started); !taken) return taken;
+  if (absl::Status taken = take_started(config, started); !taken.ok()) return taken;
   publish_view("start-up");
   start_times_.version_ms = ms_since(checked);
   {
@@ -130,7 +130,7 @@ Status Registry::start(const config::HostConfig& config, Purpose purpose) {
     worker_running_ = true;
   }
   worker_ = std::thread([this] { worker_loop(); });
-  return Status::ok();
+  return absl::OkStatus();
 }
 
 // Every plugin starts at once: loading a library and reading its data dominate start-up, and
@@ -150,12 +150,17 @@ std::vector<Registry::StartedPlugin> Registry::start_plugins(const config::HostC
       for (std::size_t i = next++; i < started.size(); i = next++) {
         if (!config.plugins[i].enabled) continue;
         StartedPlugin& item = started[i];
-        section::v1::Component component;
-        item.ok = start_source(*item.slot, &item.error) && publish_alone(*item.slot, &component, &item.error);
+        item.error = start_source(*item.slot);
+        if (!item.error.ok()) continue;
+        absl::StatusOr<loading::Handover> fetched = fetch_alone(*item.slot);
         // Kept serialized, and the message freed here: the next plugin on this thread reuses its
         // memory, rather than what stays (plugins, their data) being scattered among messages
         // that all go once the first version is built, holding their pages.
-        if (item.ok) item.component = query::StoredComponent::of(component);
+        if (fetched.ok()) {
+          item.component = query::StoredComponent::keep(fetched->component, std::move(fetched->bytes));
+        } else {
+          item.error = fetched.status();
+        }
       }
     });
   }
@@ -165,33 +170,30 @@ std::vector<Registry::StartedPlugin> Registry::start_plugins(const config::HostC
 
 // In the configuration's order, as if one by one: the first error that stops start-up is the
 // one reported, and each component must fit with those before it.
-Status Registry::take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started) {
+absl::Status Registry::take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started) {
   aggregate::TogetherCheck together;
   const auto fits = [&](StartedPlugin& item) {
-    const Status fit = together.add(item.component->header);
-    if (fit) return true;
-    item.error.kind = loading::PluginError::Kind::kInvalidComponent;
-    item.error.message = "plugin '" + item.slot->config.id + "' published a component that does not fit: " + fit.message();
+    const absl::Status fit = together.add(item.component->header);
+    if (fit.ok()) return true;
+    item.error = loading::invalid_component("plugin '" + item.slot->config.id +
+                                            "' published a component that does not fit: " + std::string(fit.message()));
     return false;
   };
   for (std::size_t i = 0; i < started.size(); ++i) {
     StartedPlugin& item = started[i];
     const config::PluginConfig& plugin = config.plugins[i];
     if (plugin.enabled) {
-      if (item.ok && fits(item)) {
+      if (item.error.ok() && fits(item)) {
         serve(*item.slot, std::move(item.component));
       } else {
         item.slot->source.reset();
-        if (item.error.stops_startup()) {
-          return Status::error(config_.path.string() + ":" + std::to_string(plugin.line) + ": plugin '" + plugin.id + "': " +
-                               item.error.message);
-        }
-        fail_slot(*item.slot, item.error.message);
+        if (loading::stops_startup(item.error)) return at_plugin_line(item.error, plugin);
+        fail_slot(*item.slot, std::string(item.error.message()));
       }
     }
     slots_.push_back(std::move(item.slot));
   }
-  return Status::ok();
+  return absl::OkStatus();
 }
 
 std::unique_ptr<Registry::Slot> Registry::new_slot(const config::PluginConfig& plugin) const {
@@ -215,39 +217,42 @@ void Registry::fail_slot(Slot& slot, const std::string& message) {
   if (supervised(slot.config)) supervise_failure(slot, message);
 }
 
-std::unique_ptr<Registry::Slot> Registry::make_slot(const config::PluginConfig& plugin,
-                                                    const std::vector<const Slot*>& others, std::string* error) {
+absl::Status Registry::at_plugin_line(const absl::Status& error, const config::PluginConfig& plugin) const {
+  return loading::with_message(error, config_.path.string() + ":" + std::to_string(plugin.line) + ": plugin '" + plugin.id +
+                                          "': " + std::string(error.message()));
+}
+
+absl::StatusOr<std::unique_ptr<Registry::Slot>> Registry::make_slot(const config::PluginConfig& plugin,
+                                                                    const std::vector<const Slot*>& others) {
   auto slot = new_slot(plugin);
   if (!plugin.enabled) return slot;
   slot->generation = ++next_generation_;
-  loading::PluginError failure;
-  if (start_source(*slot, &failure) && publish_slot(*slot, others, &failure)) return slot;
+  absl::Status failure = start_source(*slot);
+  if (failure.ok()) failure = refresh_slot(*slot, others);
+  if (failure.ok()) return slot;
   slot->source.reset();
-  if (failure.stops_startup()) {
-    *error = config_.path.string() + ":" + std::to_string(plugin.line) + ": plugin '" + plugin.id + "': " + failure.message;
-    return nullptr;
-  }
-  fail_slot(*slot, failure.message);
+  if (loading::stops_startup(failure)) return at_plugin_line(failure, plugin);
+  fail_slot(*slot, std::string(failure.message()));
   return slot;
 }
 
-bool Registry::start_source(Slot& slot, loading::PluginError* error) {
+absl::Status Registry::start_source(Slot& slot) {
   const std::uint64_t generation = slot.generation;  // the caller gives each new source its own
   const config::PluginConfig& plugin = slot.config;
   slot.library_stamp = library_stamp(plugin.library_path);
   const std::string id = plugin.id;
   loading::SourceEvents events;
   events.log = [id](int level, const std::string& message) { log::write(level_of(level), "plugin " + id, message); };
-  events.republish = [this, id, generation] { enqueue({Work::Kind::kRepublish, id, generation, {}, {}, {}, {}, {}}); };
+  events.changed = [this, id, generation] { enqueue({Work::Kind::kRepublish, id, generation, {}, {}, {}, {}, {}}); };
   events.lost = [this, id, generation](const std::string& reason) {
     enqueue({Work::Kind::kLost, id, generation, reason, {}, {}, {}, {}});
   };
 
   switch (plugin.isolation) {
     case Isolation::kInProcess: {
-      auto library = loading::PluginLibrary::open(plugin.library_path, error);
-      if (!library) return false;
-      slot.source = std::make_unique<loading::InProcessSource>(library, std::move(events), config_.plugin_call_timeout);
+      auto library = loading::PluginLibrary::open(plugin.library_path);
+      if (!library.ok()) return library.status();
+      slot.source = std::make_unique<loading::InProcessSource>(*library, std::move(events), config_.plugin_call_timeout);
       break;
     }
     case Isolation::kProcess:
@@ -258,7 +263,8 @@ bool Registry::start_source(Slot& slot, loading::PluginError* error) {
       auto remote = std::make_unique<loading::RemoteSource>(plugin.endpoint, std::move(events), config_.plugin_call_timeout);
       // An external plugin that is down should not hold the registry for a whole call deadline:
       // a short try, then the backoff.
-      if (!remote->connect(error, nullptr, std::min(config_.plugin_call_timeout, kEndpointConnectBudget))) return false;
+      const absl::Status connected = remote->connect(nullptr, std::min(config_.plugin_call_timeout, kEndpointConnectBudget));
+      if (!connected.ok()) return connected;
       slot.source = std::move(remote);
       break;
     }
@@ -267,42 +273,42 @@ bool Registry::start_source(Slot& slot, loading::PluginError* error) {
   // being read, while the library above was loaded.
   if (!await_section()) {
     slot.source.reset();
-    error->message = section_error_.message();
-    return false;
+    return section_error_;
   }
   const auto request = loading::make_start_request(id, plugin.library_path, config_.dir(), plugin.settings,
                                                    section_->info.budget_year());
-  if (!slot.source->start(request, error)) {
-    slot.source.reset();
-    return false;
-  }
-  return true;
+  absl::Status started = slot.source->start(request);
+  if (!started.ok()) slot.source.reset();
+  return started;
 }
 
-bool Registry::publish_slot(Slot& slot, const std::vector<const Slot*>& others, loading::PluginError* error) {
-  section::v1::Component component;
-  return publish_alone(slot, &component, error) && accept(slot, std::move(component), others, error);
+absl::Status Registry::refresh_slot(Slot& slot, const std::vector<const Slot*>& others) {
+  absl::StatusOr<loading::Handover> fetched = fetch_alone(slot);
+  if (!fetched.ok()) return fetched.status();
+  return accept(slot, std::move(*fetched), others);
 }
 
-bool Registry::publish_alone(Slot& slot, section::v1::Component* component, loading::PluginError* error) {
-  return slot.source->publish(component, error) &&
-         loading::validate_published(*component, slot.config.id, slot.source->where(), section_->info.budget_year(), error);
+absl::StatusOr<loading::Handover> Registry::fetch_alone(Slot& slot) {
+  absl::StatusOr<loading::Handover> fetched = slot.source->fetch();
+  if (!fetched.ok()) return fetched;
+  const absl::Status valid =
+      loading::validate_fetched(fetched->component, slot.config.id, slot.source->where(), section_->info.budget_year());
+  if (!valid.ok()) return valid;
+  return fetched;
 }
 
-bool Registry::accept(Slot& slot, section::v1::Component component, const std::vector<const Slot*>& others,
-                      loading::PluginError* error) {
+absl::Status Registry::accept(Slot& slot, loading::Handover handover, const std::vector<const Slot*>& others) {
   // Pointers, not copies: with many components each new one is checked against all the others.
-  std::vector<const section::v1::Component*> together = {&component};
+  std::vector<const section::v1::Component*> together = {&handover.component};
   for (const Slot* other : others) {
     if (other != &slot && other->component) together.push_back(&other->component->header);
   }
-  if (Status fits = aggregate::validate_together(together); !fits) {
-    error->kind = loading::PluginError::Kind::kInvalidComponent;
-    error->message = "plugin '" + slot.config.id + "' published a component that does not fit: " + fits.message();
-    return false;
+  if (absl::Status fits = aggregate::validate_together(together); !fits.ok()) {
+    return loading::invalid_component("plugin '" + slot.config.id + "' published a component that does not fit: " +
+                                      std::string(fits.message()));
   }
-  serve(slot, query::StoredComponent::of(component));
-  return true;
+  serve(slot, query::StoredComponent::keep(handover.component, std::move(handover.bytes)));
+  return absl::OkStatus();
 }
 
 void Registry::serve(Slot& slot, query::StoredPtr component) {
@@ -445,22 +451,23 @@ void Registry::handle_republish(const std::string& id, std::uint64_t generation)
   if (slot == nullptr || slot->generation != generation || !slot->source) return;
   const query::StoredPtr before = slot->component;
   const bool was_serving = slot->status.state() == section::v1::SERVING;
-  loading::PluginError error;
-  if (!publish_slot(*slot, all_slots(), &error)) {
-    if (error.kind != loading::PluginError::Kind::kFailed) {
+  const absl::Status refreshed = refresh_slot(*slot, all_slots());
+  if (!refreshed.ok()) {
+    const std::string error(refreshed.message());
+    if (loading::stops_startup(refreshed)) {
       // New data that fails its checks: the last good component keeps serving.
-      log::warning(error.message + " — keeping its previous component");
+      log::warning(error + " — keeping its previous component");
       return;
     }
     // The plugin's code failed (threw, or overran its deadline).
     if (supervised(slot->config)) {
       slot->source.reset();
-      supervise_failure(*slot, error.message);
+      supervise_failure(*slot, error);
     } else if (slot->component) {
       slot->status.set_state(section::v1::STALE);
       if (!slot->status.has_stale_since()) *slot->status.mutable_stale_since() = now_timestamp();
-      slot->status.set_reason(error.message);
-      log::error(error.message + " — serving its last good snapshot, marked stale");
+      slot->status.set_reason(error);
+      log::error(error + " — serving its last good snapshot, marked stale");
     }
     publish_view("plugin '" + id + "' failed to publish");
     return;
@@ -516,26 +523,27 @@ void Registry::handle_restarts() {
   for (const auto& slot : slots_) {
     if (!slot->restart_at || *slot->restart_at > now) continue;
     slot->restart_at.reset();
-    loading::PluginError error;
     slot->generation = ++next_generation_;
-    if (start_source(*slot, &error) && publish_slot(*slot, all_slots(), &error)) {
+    absl::Status restarted = start_source(*slot);
+    if (restarted.ok()) restarted = refresh_slot(*slot, all_slots());
+    if (restarted.ok()) {
       slot->status.set_restarts(slot->status.restarts() + 1);
       log::info("plugin '" + slot->config.id + "' restarted (restart " + std::to_string(slot->status.restarts()) + ")");
       publish_view("plugin '" + slot->config.id + "' restarted");
     } else {
       slot->source.reset();
-      supervise_failure(*slot, "its restart failed: " + error.message);
+      supervise_failure(*slot, "its restart failed: " + std::string(restarted.message()));
       publish_view("plugin '" + slot->config.id + "' failed to restart");
     }
   }
 }
 
-Result<ReloadSummary> Registry::reload(config::HostConfig config, config::SectionFile section) {
-  auto promise = std::make_shared<std::promise<Result<ReloadSummary>>>();
+absl::StatusOr<ReloadSummary> Registry::reload(config::HostConfig config, config::SectionFile section) {
+  auto promise = std::make_shared<std::promise<absl::StatusOr<ReloadSummary>>>();
   auto future = promise->get_future();
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
-    if (stopping_ || !worker_running_) return Status::error("the host is not serving, so it cannot reload");
+    if (stopping_ || !worker_running_) return absl::UnavailableError("the host is not serving, so it cannot reload");
     Work work{Work::Kind::kReload, {}, 0, {}, promise, std::make_shared<config::HostConfig>(std::move(config)),
               std::make_shared<config::SectionFile>(std::move(section)), {}};
     queue_.push_back(std::move(work));
@@ -544,13 +552,13 @@ Result<ReloadSummary> Registry::reload(config::HostConfig config, config::Sectio
   return future.get();
 }
 
-Result<std::uint64_t> Registry::change_reported(const std::string& component_id, Change change) {
-  auto promise = std::make_shared<std::promise<Result<std::uint64_t>>>();
+absl::StatusOr<std::uint64_t> Registry::change_reported(const std::string& component_id, Change change) {
+  auto promise = std::make_shared<std::promise<absl::StatusOr<std::uint64_t>>>();
   auto future = promise->get_future();
   Work work{Work::Kind::kTask, component_id, 0, {}, nullptr, nullptr, nullptr, {}};
   work.task = [this, component_id, change = std::move(change), promise](bool run) {
     if (!run) {
-      promise->set_value(Status::error("the host is stopping"));
+      promise->set_value(absl::UnavailableError("the host is stopping"));
       return;
     }
     ComponentAccess access;
@@ -562,17 +570,14 @@ Result<std::uint64_t> Registry::change_reported(const std::string& component_id,
       access.reason = slot->status.reason();
       const bool served = access.state == section::v1::SERVING || access.state == section::v1::STALE;
       if (served && slot->component) access.published = &published.emplace(slot->component->parse());
-      access.check = [slot](const section::v1::Component& component, std::string* problems) {
-        if (!slot->source) {
-          *problems = "the plugin is not running";
-          return loading::ComponentSource::CheckOutcome::kFailed;
-        }
-        return slot->source->check(component, problems);
+      access.check = [slot](const section::v1::Component& component) {
+        if (!slot->source) return loading::plugin_failed("the plugin is not running");
+        return slot->source->check(component);
       };
     }
-    const std::optional<std::string> reason = change(access);
-    if (!reason) {
-      promise->set_value(std::uint64_t{0});
+    const absl::StatusOr<std::string> reason = change(access);
+    if (!reason.ok()) {
+      promise->set_value(reason.status());
       return;
     }
     publish_view(*reason);
@@ -580,14 +585,14 @@ Result<std::uint64_t> Registry::change_reported(const std::string& component_id,
   };
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
-    if (stopping_ || !worker_running_) return Status::error("the host is not serving");
+    if (stopping_ || !worker_running_) return absl::UnavailableError("the host is not serving");
     queue_.push_back(std::move(work));
     queue_changed_.notify_one();
   }
   return future.get();
 }
 
-Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, config::SectionFile section) {
+absl::StatusOr<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, config::SectionFile section) {
   // New slots are made with the new configuration and section file; on failure both go back.
   const config::HostConfig old_config = config_;
   const auto old_section = section_;
@@ -595,9 +600,9 @@ Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, 
   section_ = std::make_shared<const config::SectionFile>(std::move(section));
   ReloadSummary summary;
   ReloadPlan plan;
-  Status planned = plan_reload(config, &plan, &summary);
-  if (planned) planned = check_reload(plan);
-  if (!planned) {
+  absl::Status planned = plan_reload(config, &plan, &summary);
+  if (planned.ok()) planned = check_reload(plan);
+  if (!planned.ok()) {
     config_ = old_config;
     section_ = old_section;
     return planned;
@@ -614,7 +619,7 @@ Result<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, 
   return summary;
 }
 
-Status Registry::plan_reload(const config::HostConfig& config, ReloadPlan* plan, ReloadSummary* summary) {
+absl::Status Registry::plan_reload(const config::HostConfig& config, ReloadPlan* plan, ReloadSummary* summary) {
   std::vector<bool> kept(slots_.size(), false);
   for (const config::PluginConfig& plugin : config.plugins) {
     Slot* keep = nullptr;
@@ -632,31 +637,28 @@ Status Registry::plan_reload(const config::HostConfig& config, ReloadPlan* plan,
       continue;
     }
     std::vector<const Slot*> others(plan->order.begin(), plan->order.end());
-    std::string error;
-    auto slot = make_slot(plugin, others, &error);
-    if (!slot) return Status::error(error);
-    plan->order.push_back(slot.get());
-    plan->started.push_back(std::move(slot));
+    auto slot = make_slot(plugin, others);
+    if (!slot.ok()) return slot.status();
+    plan->order.push_back(slot->get());
+    plan->started.push_back(std::move(*slot));
     summary->started.push_back(plugin.id);
   }
-  return Status::ok();
+  return absl::OkStatus();
 }
 
-Status Registry::check_reload(const ReloadPlan& plan) const {
+absl::Status Registry::check_reload(const ReloadPlan& plan) const {
   std::vector<const section::v1::Component*> together;
   for (const Slot* slot : plan.order) {
     if (!slot->component) continue;
-    loading::PluginError error;
-    if (!loading::validate_published(slot->component->parse(), slot->config.id, slot->status.library(),
-                                     section_->info.budget_year(), &error)) {
-      return Status::error(error.message);
-    }
+    const absl::Status valid = loading::validate_fetched(slot->component->parse(), slot->config.id, slot->status.library(),
+                                                         section_->info.budget_year());
+    if (!valid.ok()) return valid;
     together.push_back(&slot->component->header);
   }
-  if (Status fits = aggregate::validate_together(together); !fits) {
-    return Status::error("the components do not fit together: " + fits.message());
+  if (absl::Status fits = aggregate::validate_together(together); !fits.ok()) {
+    return absl::InvalidArgumentError("the components do not fit together: " + std::string(fits.message()));
   }
-  return Status::ok();
+  return absl::OkStatus();
 }
 
 Registry::Slots Registry::swap_in(ReloadPlan& plan, const config::HostConfig& config, ReloadSummary* summary) {
@@ -696,7 +698,7 @@ void Registry::stop() {
   }
   if (worker_.joinable()) worker_.join();
   for (Work& work : pending) {
-    if (work.reload) work.reload->set_value(Status::error("the host is stopping"));
+    if (work.reload) work.reload->set_value(absl::UnavailableError("the host is stopping"));
     if (work.task) work.task(false);
   }
   for (auto& slot : slots_) slot->source.reset();

@@ -27,7 +27,8 @@
 #include "host/config/host_config.h"
 #include "host/config/section_file.h"
 #include "host/core/callbacks.h"
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include "host/loading/component_source.h"
 #include "host/query/published_view.h"
 
@@ -65,20 +66,20 @@ class Registry {
   // kCheck (section-host --check) builds version 1 only to report on it: nothing is published
   // to anyone, so nothing is logged as published.
   enum class Purpose { kServe, kCheck };
-  Status start(const config::HostConfig& config, Purpose purpose = Purpose::kServe);
+  absl::Status start(const config::HostConfig& config, Purpose purpose = Purpose::kServe);
   // The same, for a registry made without a section file: `pending` gives it, waiting for it to
   // be read elsewhere, and is called once, by the first plugin thread that has loaded its
   // library and must tell the plugin the budget year; the section file is read meanwhile. Its
   // error, if any, is start()'s.
-  using PendingSection = std::function<Result<config::SectionFile>()>;
-  Status start(const config::HostConfig& config, PendingSection pending, Purpose purpose = Purpose::kServe);
+  using PendingSection = std::function<absl::StatusOr<config::SectionFile>()>;
+  absl::Status start(const config::HostConfig& config, PendingSection pending, Purpose purpose = Purpose::kServe);
   const StartTimes& start_times() const { return start_times_; }
 
   // Swaps in a new configuration and section file at once, after loading and checking every
   // new or changed plugin; unchanged plugins keep running. Publishes exactly one new version.
   // On any error nothing changes and the error says why. Safe from any thread; waits for the
   // worker to do it.
-  Result<ReloadSummary> reload(config::HostConfig config, config::SectionFile section);
+  absl::StatusOr<ReloadSummary> reload(config::HostConfig config, config::SectionFile section);
 
   // The current view; never null after start().
   ViewPtr current() const;
@@ -104,15 +105,15 @@ class Registry {
     section::v1::ComponentState state = section::v1::COMPONENT_STATE_UNSPECIFIED;
     std::string reason;  // why it is not serving
     int budget_year = 0;
-    // Runs the plugin's own checks on a changed copy of its component.
-    std::function<loading::ComponentSource::CheckOutcome(const section::v1::Component&, std::string* problems)> check;
+    // Runs the plugin's own checks on a changed copy of its component (ComponentSource::check).
+    std::function<absl::Status(const section::v1::Component&)> check;
   };
-  // Runs `change` on the worker thread, in order with republishes and reloads, so that the
-  // component it sees stays as it is until it returns. When it returns a reason, a new version
-  // is published with it and its number returned; 0 when it returns none. An error when the
-  // host is stopping.
-  using Change = std::function<std::optional<std::string>(const ComponentAccess& access)>;
-  Result<std::uint64_t> change_reported(const std::string& component_id, Change change);
+  // Runs `change` on the worker thread, in order with the plugins' changes and reloads, so that
+  // the component it sees stays as it is until it returns. When it returns a reason, a new
+  // version is published with it and its number returned; its error, when it refuses, is
+  // returned as it is, and so is kUnavailable when the host is stopping.
+  using Change = std::function<absl::StatusOr<std::string>(const ComponentAccess& access)>;
+  absl::StatusOr<std::uint64_t> change_reported(const std::string& component_id, Change change);
 
   // Stops the worker and every plugin (their processes too).
   void stop();
@@ -140,45 +141,42 @@ class Registry {
     std::string id;
     std::uint64_t generation = 0;
     std::string reason;
-    std::shared_ptr<std::promise<Result<ReloadSummary>>> reload;
+    std::shared_ptr<std::promise<absl::StatusOr<ReloadSummary>>> reload;
     std::shared_ptr<config::HostConfig> config;
     std::shared_ptr<config::SectionFile> section;
     // kTask: runs on the worker with true, or with false when the registry stops first.
     std::function<void(bool run)> task;
   };
 
-  // A slot for `plugin`, started and with its first component validated against `others`.
-  // Null (with `error`) for an error that stops start-up or a reload; a slot in state FAILED
-  // for a plugin that merely failed.
-  std::unique_ptr<Slot> make_slot(const config::PluginConfig& plugin, const std::vector<const Slot*>& others,
-                                  std::string* error);
+  // A slot for `plugin`, started and with its first component validated against `others`; an
+  // error that stops start-up or a reload, or a slot in state FAILED for a plugin that merely failed.
+  absl::StatusOr<std::unique_ptr<Slot>> make_slot(const config::PluginConfig& plugin, const std::vector<const Slot*>& others);
   // A slot for `plugin`, not started; DISABLED when the configuration says so.
   std::unique_ptr<Slot> new_slot(const config::PluginConfig& plugin) const;
   // A plugin as start() found it: its slot, and its component or why it has none.
   struct StartedPlugin {
     std::unique_ptr<Slot> slot;
     query::StoredPtr component;
-    loading::PluginError error;
-    bool ok = false;
+    absl::Status error;
   };
   // Loads, starts and reads every enabled plugin of `config`, on as many threads as cores.
   std::vector<StartedPlugin> start_plugins(const config::HostConfig& config);
   // Takes the started plugins into the slots in the configuration's order, each checked against
   // those before it; the first error that stops start-up is returned.
-  Status take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started);
+  absl::Status take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started);
+  // `error` with the configuration file and the plugin's line before its message.
+  absl::Status at_plugin_line(const absl::Status& error, const config::PluginConfig& plugin) const;
   // Marks a slot FAILED with `message`, and schedules a restart for a supervised plugin.
   void fail_slot(Slot& slot, const std::string& message);
-  // Starts the slot's plugin in a new source (the caller sets the slot's new generation first);
-  // fills `error` on failure.
-  bool start_source(Slot& slot, loading::PluginError* error);
-  // Asks the slot's plugin for its component and validates it, alone and together with
+  // Starts the slot's plugin in a new source (the caller sets the slot's new generation first).
+  absl::Status start_source(Slot& slot);
+  // Fetches the slot's component from its plugin and validates it, alone and together with
   // `others`; on success stores it and marks the slot serving.
-  bool publish_slot(Slot& slot, const std::vector<const Slot*>& others, loading::PluginError* error);
-  // The two halves of publish_slot: publish and validate alone (safe on any thread while the
+  absl::Status refresh_slot(Slot& slot, const std::vector<const Slot*>& others);
+  // The two halves of refresh_slot: fetch and validate alone (safe on any thread while the
   // slot is not shared), then check together with `others` and store.
-  bool publish_alone(Slot& slot, section::v1::Component* component, loading::PluginError* error);
-  bool accept(Slot& slot, section::v1::Component component, const std::vector<const Slot*>& others,
-              loading::PluginError* error);
+  absl::StatusOr<loading::Handover> fetch_alone(Slot& slot);
+  absl::Status accept(Slot& slot, loading::Handover handover, const std::vector<const Slot*>& others);
   // accept() once the component is known to fit: the slot serves it.
   void serve(Slot& slot, query::StoredPtr component);
   void publish_view(const std::string& reason);
@@ -188,7 +186,7 @@ class Registry {
   void handle_republish(const std::string& id, std::uint64_t generation);
   void handle_lost(const std::string& id, std::uint64_t generation, const std::string& reason);
   void handle_restarts();
-  Result<ReloadSummary> handle_reload(const config::HostConfig& config, config::SectionFile section);
+  absl::StatusOr<ReloadSummary> handle_reload(const config::HostConfig& config, config::SectionFile section);
   // A reload's slots before they are swapped in.
   struct ReloadPlan {
     std::vector<Slot*> order;  // every slot of the new configuration, in its order
@@ -196,9 +194,9 @@ class Registry {
   };
   // Keeps each unchanged slot that may be kept and starts every other plugin of `config`, each
   // checked against those before it; the error is the first plugin's that fails.
-  Status plan_reload(const config::HostConfig& config, ReloadPlan* plan, ReloadSummary* summary);
+  absl::Status plan_reload(const config::HostConfig& config, ReloadPlan* plan, ReloadSummary* summary);
   // The kept components hold under the new section file as well, and all of them fit together.
-  Status check_reload(const ReloadPlan& plan) const;
+  absl::Status check_reload(const ReloadPlan& plan) const;
   // Swaps the planned slots in at once. Returns the slots no longer configured (or replaced),
   // to stop once the new version is out.
   Slots swap_in(ReloadPlan& plan, const config::HostConfig& config, ReloadSummary* summary);
@@ -214,7 +212,7 @@ class Registry {
   bool await_section();
   PendingSection pending_section_;
   std::once_flag section_once_;
-  Status section_error_ = Status::ok();
+  absl::Status section_error_ = absl::OkStatus();
   config::HostConfig config_;
   Slots slots_;
   std::atomic<std::uint64_t> next_generation_{0};

@@ -17,7 +17,7 @@ using section::v1::FigureValue;
 constexpr std::size_t kMaxText = 4000;
 constexpr std::size_t kMaxKey = 128;
 
-Refused invalid(std::string message) { return Refused{Refusal::kInvalidArgument, std::move(message)}; }
+absl::Status invalid(std::string message) { return absl::InvalidArgumentError(std::move(message)); }
 
 const char* kind_name(section::v1::ValueKind kind) { return kind == section::v1::PLANNED ? "planned" : "actual"; }
 
@@ -84,7 +84,7 @@ std::string describe(const FigureValue& value) {
   return text;
 }
 
-std::optional<Refused> check_shape(const section::v1::ReportValueRequest& request) {
+absl::Status check_shape(const section::v1::ReportValueRequest& request) {
   const FigureRef& figure = request.figure();
   if (figure.component().empty()) return invalid("figure.component: which component's figure is reported?");
   if (figure.figure_case() == FigureRef::FIGURE_NOT_SET) {
@@ -110,16 +110,16 @@ std::optional<Refused> check_shape(const section::v1::ReportValueRequest& reques
   if (request.idempotency_key().empty() || request.idempotency_key().size() > kMaxKey || !printable(request.idempotency_key())) {
     return invalid("idempotency_key: 1 to 128 printable ASCII characters, unique per report (for example a UUID)");
   }
-  return std::nullopt;
+  return absl::OkStatus();
 }
 
-std::optional<Refused> current_value(const Component& component, const FigureRef& figure, const FigureValue* proposed,
+absl::Status current_value(const Component& component, const FigureRef& figure, const FigureValue* proposed,
                                      FigureValue* value) {
   *value = FigureValue();
   if (figure.figure_case() == FigureRef::kMeasure) {
     const auto* measure = find_measure(component, figure.measure());
     if (measure == nullptr) {
-      return Refused{Refusal::kNotFound, "component '" + component.id() + "' has no performance measure " + echo(figure.measure())};
+      return absl::NotFoundError("component '" + component.id() + "' has no performance measure " + echo(figure.measure()));
     }
     if (proposed != nullptr && proposed->has_number() && measure->unit() == section::v1::UNIT_TEXT) {
       return invalid("measure " + echo(figure.measure()) + " is narrative (unit text): report a text, not a number");
@@ -130,11 +130,11 @@ std::optional<Refused> current_value(const Component& component, const FigureRef
       if (existing.has_number()) *value->mutable_number() = existing.number();
       value->set_text(existing.text());
     }
-    return std::nullopt;
+    return absl::OkStatus();
   }
   const auto* deliverable = find_deliverable(component, figure.deliverable());
   if (deliverable == nullptr) {
-    return Refused{Refusal::kNotFound, "component '" + component.id() + "' has no deliverable " + echo(figure.deliverable())};
+    return absl::NotFoundError("component '" + component.id() + "' has no deliverable " + echo(figure.deliverable()));
   }
   if (!deliverable->quantified()) {
     return invalid("deliverable " + echo(figure.deliverable()) + " is described, not counted: it has no count to report");
@@ -144,7 +144,7 @@ std::optional<Refused> current_value(const Component& component, const FigureRef
     value->set_present(true);
     value->set_count(count.count());
   }
-  return std::nullopt;
+  return absl::OkStatus();
 }
 
 bool apply(Component& component, const section::v1::FigureChange& change) {

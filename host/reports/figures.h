@@ -9,26 +9,18 @@
 #include <string>
 #include <vector>
 
+#include <absl/status/status.h>
+
 #include "section/v1/model.pb.h"
 #include "section/v1/report_service.pb.h"
 
 namespace section::reports {
 
-// Why a report is refused, as the gRPC status the transport answers with.
-enum class Refusal {
-  kInvalidArgument,     // the report itself is wrong
-  kNotFound,            // no such component or figure
-  kFailedPrecondition,  // the host cannot take it now (no storage, read-only, component not served)
-  kAlreadyExists,       // the idempotency key was used for another report
-  kResourceExhausted,   // the database or the disk is full
-  kUnavailable,         // the plugin cannot check it now; try again
-  kInternal,
-};
-
-struct Refused {
-  Refusal code;
-  std::string message;
-};
+// A report is refused with an absl::Status whose code is the one the client sees:
+// kInvalidArgument (the report itself is wrong), kNotFound (no such component or figure),
+// kFailedPrecondition (the host cannot take it now: no storage, read-only, component not served),
+// kAlreadyExists (the idempotency key was used for another report), kResourceExhausted (the
+// database or the disk is full), kUnavailable (the plugin cannot check it now; try again).
 
 // One key per figure: "component|measure|id|year|kind" (or deliverable).
 std::string figure_key(const section::v1::FigureRef& figure);
@@ -39,12 +31,12 @@ std::string describe(const section::v1::FigureValue& value);
 
 // Checks what a report must be whatever the component: a component, one figure, a year, ACTUAL
 // or PLANNED, a value of the right shape, a comment and an idempotency key within bounds.
-std::optional<Refused> check_shape(const section::v1::ReportValueRequest& request);
+absl::Status check_shape(const section::v1::ReportValueRequest& request);
 
 // The figure's value in `component` (present false when it has none for that year and kind),
 // or why it cannot be reported: no such measure or deliverable, a value of the wrong kind for
 // its unit, an unquantified deliverable.
-std::optional<Refused> current_value(const section::v1::Component& component, const section::v1::FigureRef& figure,
+absl::Status current_value(const section::v1::Component& component, const section::v1::FigureRef& figure,
                                      const section::v1::FigureValue* proposed, section::v1::FigureValue* value);
 
 // Sets the change's new value in `component`, marked as reported (by, at). False when the

@@ -14,8 +14,6 @@ namespace {
 using google::protobuf::util::MessageDifferencer;
 using section::v1::FigureChange;
 
-Refused refused(Refusal code, std::string message) { return Refused{code, std::move(message)}; }
-
 // The same report: a retry of it may be answered with what was stored.
 bool same_report(const FigureChange& stored, const section::v1::ReportValueRequest& request) {
   section::v1::FigureValue value = request.value();
@@ -24,30 +22,54 @@ bool same_report(const FigureChange& stored, const section::v1::ReportValueReque
          stored.comment() == request.comment();
 }
 
-Refused write_refusal(const store::WriteResult& result) {
-  switch (result.error) {
-    case store::WriteError::kFull:
-      return refused(Refusal::kResourceExhausted, "the report database is full, nothing was stored: " + result.message);
-    case store::WriteError::kReadOnly:
-      return refused(Refusal::kFailedPrecondition, "the report database cannot be written, nothing was stored: " + result.message);
-    case store::WriteError::kDuplicate:
-      return refused(Refusal::kAlreadyExists, "the idempotency key is already used: " + result.message);
+// What a client is told when the store refuses a write: the store's code, said for a reporter.
+absl::Status write_refusal(const absl::Status& written) {
+  const std::string why(written.message());
+  switch (written.code()) {
+    case absl::StatusCode::kResourceExhausted:
+      return absl::ResourceExhaustedError("the report database is full, nothing was stored: " + why);
+    case absl::StatusCode::kFailedPrecondition:
+      return absl::FailedPreconditionError("the report database cannot be written, nothing was stored: " + why);
+    case absl::StatusCode::kAlreadyExists: return absl::AlreadyExistsError("the idempotency key is already used: " + why);
+    default: return absl::InternalError("the report could not be stored, nothing was stored: " + why);
+  }
+}
+
+// The host's validation, then the plugin's own checks (or, for a plugin without a check hook,
+// the checks that hold for every component), on the component with the reported value in it.
+absl::Status check_candidate(const registry::Registry::ComponentAccess& access, const section::v1::Component& candidate,
+                             const std::string& id) {
+  if (absl::Status valid = aggregate::validate_component(candidate, id, access.budget_year); !valid.ok()) {
+    return absl::InvalidArgumentError("the component with this value is not valid: " + std::string(valid.message()));
+  }
+  const absl::Status checked = access.check(candidate);
+  switch (checked.code()) {
+    case absl::StatusCode::kOk: return checked;
+    case absl::StatusCode::kInvalidArgument:
+      return absl::InvalidArgumentError("plugin '" + id + "' refuses this value: " + std::string(checked.message()));
+    case absl::StatusCode::kUnimplemented: {
+      sdk::Findings findings;
+      sdk::checks::common(candidate, findings);
+      if (findings.empty()) return absl::OkStatus();
+      return absl::InvalidArgumentError("this value fails the common checks: " + findings.to_string());
+    }
     default:
-      return refused(Refusal::kInternal, "the report could not be stored, nothing was stored: " + result.message);
+      return absl::UnavailableError("plugin '" + id + "' cannot check this value now (" + std::string(checked.message()) +
+                                    "); try again");
   }
 }
 
 }  // namespace
 
-Result<std::unique_ptr<ReportDesk>> ReportDesk::open(const config::StorageConfig& storage) {
+absl::StatusOr<std::unique_ptr<ReportDesk>> ReportDesk::open(const config::StorageConfig& storage) {
   std::unique_ptr<ReportDesk> desk(new ReportDesk());
   auto figures = std::make_shared<ReportedFigures>();
   if (!storage.data_dir.empty()) {
     auto store = store::ReportStore::open(storage);
-    if (!store) return Status::error("storage: " + store.status().message());
+    if (!store.ok()) return absl::InvalidArgumentError("storage: " + std::string(store.status().message()));
     desk->store_ = std::move(*store);
     auto all = desk->store_->all();
-    if (!all) return Status::error("storage: " + all.status().message());
+    if (!all.ok()) return absl::InvalidArgumentError("storage: " + std::string(all.status().message()));
     for (const auto& change : *all) figures->add(change);
     if (!desk->store_->writable()) log::warning("storage: reports are served but cannot be written: " + desk->store_->read_only_reason());
   }
@@ -70,41 +92,31 @@ std::string ReportDesk::describe() const {
          (store_->writable() ? ")" : "; read-only: " + store_->read_only_reason() + ")");
 }
 
-std::optional<Refused> ReportDesk::replay(const security::Principal& who, const section::v1::ReportValueRequest& request,
-                                          ReportOutcome* outcome) const {
+absl::StatusOr<std::optional<section::v1::ReportValueResponse>> ReportDesk::replay(
+    const security::Principal& who, const section::v1::ReportValueRequest& request) const {
   auto earlier = store_->find(who.name, request.idempotency_key());
-  if (!earlier) return refused(Refusal::kUnavailable, "the report database cannot be read: " + earlier.status().message());
+  if (!earlier.ok()) return absl::UnavailableError("the report database cannot be read: " + std::string(earlier.status().message()));
   if (!earlier->has_value()) return std::nullopt;
   if (!same_report(**earlier, request)) {
-    return refused(Refusal::kAlreadyExists, "idempotency key " + echo(request.idempotency_key()) + " was used by " + who.name +
-                                                " for another report (sequence " + std::to_string((*earlier)->sequence()) +
-                                                "); use a new key for a new report");
+    return absl::AlreadyExistsError("idempotency key " + echo(request.idempotency_key()) + " was used by " + who.name +
+                                    " for another report (sequence " + std::to_string((*earlier)->sequence()) +
+                                    "); use a new key for a new report");
   }
-  *outcome->response.mutable_change() = **earlier;
-  outcome->response.set_replayed(true);
-  return std::nullopt;
+  section::v1::ReportValueResponse replayed;
+  *replayed.mutable_change() = **earlier;
+  replayed.set_replayed(true);
+  return replayed;
 }
 
-ReportOutcome ReportDesk::report(const security::Principal& who, const section::v1::ReportValueRequest& request) {
-  ReportOutcome outcome;
-  if (auto bad = check_shape(request)) {
-    outcome.refused = bad;
-    return outcome;
-  }
-  if (!store_) {
-    outcome.refused = refused(Refusal::kFailedPrecondition, "this host keeps no reports: its configuration sets no storage.data_dir");
-    return outcome;
-  }
+absl::StatusOr<section::v1::ReportValueResponse> ReportDesk::report(const security::Principal& who,
+                                                                    const section::v1::ReportValueRequest& request) {
+  if (absl::Status shape = check_shape(request); !shape.ok()) return shape;
+  if (!store_) return absl::FailedPreconditionError("this host keeps no reports: its configuration sets no storage.data_dir");
   std::lock_guard<std::mutex> one_at_a_time(mutex_);
-  if (auto bad = replay(who, request, &outcome)) {
-    outcome.refused = bad;
-    return outcome;
-  }
-  if (outcome.response.replayed()) return outcome;
-  if (!store_->writable()) {
-    outcome.refused = refused(Refusal::kFailedPrecondition, "reports cannot be stored: " + store_->read_only_reason());
-    return outcome;
-  }
+  auto replayed = replay(who, request);
+  if (!replayed.ok()) return replayed.status();
+  if (replayed->has_value()) return **replayed;
+  if (!store_->writable()) return absl::FailedPreconditionError("reports cannot be stored: " + store_->read_only_reason());
 
   FigureChange change;
   *change.mutable_figure() = request.figure();
@@ -113,64 +125,40 @@ ReportOutcome ReportDesk::report(const security::Principal& who, const section::
   change.set_reported_by(who.name);
   change.set_comment(request.comment());
   change.set_idempotency_key(request.idempotency_key());
-  std::optional<Refused> refusal;
-  auto version = registry_->change_reported(request.figure().component(),
-                                            [&](const registry::Registry::ComponentAccess& access) -> std::optional<std::string> {
-                                              refusal = accept(access, change, request.value());
-                                              if (refusal) return std::nullopt;
-                                              return reports::describe(change.figure()) + " reported by " + who.name;
-                                            });
-  if (!version) {
-    outcome.refused = refused(Refusal::kUnavailable, version.status().message());
-  } else if (refusal) {
-    outcome.refused = refusal;
-  } else {
-    *outcome.response.mutable_change() = change;
-    outcome.response.set_version(*version);
-  }
-  return outcome;
+  auto version = registry_->change_reported(
+      request.figure().component(), [&](const registry::Registry::ComponentAccess& access) -> absl::StatusOr<std::string> {
+        if (absl::Status accepted = accept(access, change, request.value()); !accepted.ok()) return accepted;
+        return reports::describe(change.figure()) + " reported by " + who.name;
+      });
+  if (!version.ok()) return version.status();
+  section::v1::ReportValueResponse response;
+  *response.mutable_change() = change;
+  response.set_version(*version);
+  return response;
 }
 
-std::optional<Refused> ReportDesk::accept(const registry::Registry::ComponentAccess& access, FigureChange& change,
-                                          const section::v1::FigureValue& proposed) {
+absl::Status ReportDesk::accept(const registry::Registry::ComponentAccess& access, FigureChange& change,
+                                const section::v1::FigureValue& proposed) {
   const std::string& id = change.figure().component();
   if (access.published == nullptr) {
-    if (access.state == section::v1::COMPONENT_STATE_UNSPECIFIED) return refused(Refusal::kNotFound, "no component " + echo(id));
-    return refused(Refusal::kFailedPrecondition, "component " + echo(id) + " is " + section::v1::ComponentState_Name(access.state) +
-                                                     (access.reason.empty() ? "" : " (" + access.reason + ")") +
-                                                     ": its figures cannot be checked, so none can be reported");
+    if (access.state == section::v1::COMPONENT_STATE_UNSPECIFIED) return absl::NotFoundError("no component " + echo(id));
+    return absl::FailedPreconditionError("component " + echo(id) + " is " + section::v1::ComponentState_Name(access.state) +
+                                         (access.reason.empty() ? "" : " (" + access.reason + ")") +
+                                         ": its figures cannot be checked, so none can be reported");
   }
   // The component as it is served, reports and all, with the new value in it.
   section::v1::Component candidate = *access.published;
   std::atomic_load(&figures_)->apply_to(candidate);
   section::v1::FigureValue old_value;
-  if (auto bad = current_value(candidate, change.figure(), &proposed, &old_value)) return bad;
+  if (absl::Status found = current_value(candidate, change.figure(), &proposed, &old_value); !found.ok()) return found;
   *change.mutable_old_value() = old_value;
   *change.mutable_reported_at() = now_timestamp();
   apply(candidate, change);
+  if (absl::Status checked = check_candidate(access, candidate, id); !checked.ok()) return checked;
 
-  if (Status valid = aggregate::validate_component(candidate, id, access.budget_year); !valid) {
-    return refused(Refusal::kInvalidArgument, "the component with this value is not valid: " + valid.message());
-  }
-  std::string problems;
-  switch (access.check(candidate, &problems)) {
-    case loading::ComponentSource::CheckOutcome::kPassed: break;
-    case loading::ComponentSource::CheckOutcome::kRefused:
-      return refused(Refusal::kInvalidArgument, "plugin '" + id + "' refuses this value: " + problems);
-    case loading::ComponentSource::CheckOutcome::kUnsupported: {
-      // A plugin without its own check hook: the checks that hold for every component.
-      sdk::Findings findings;
-      sdk::checks::common(candidate, findings);
-      if (!findings.empty()) return refused(Refusal::kInvalidArgument, "this value fails the common checks: " + findings.to_string());
-      break;
-    }
-    case loading::ComponentSource::CheckOutcome::kFailed:
-      return refused(Refusal::kUnavailable, "plugin '" + id + "' cannot check this value now (" + problems + "); try again");
-  }
-
-  const store::WriteResult written = store_->append(change);
-  if (!written.ok()) {
-    log::error("report not stored: " + reports::describe(change.figure()) + " by " + change.reported_by() + ": " + written.message);
+  if (absl::Status written = store_->append(change); !written.ok()) {
+    log::error("report not stored: " + reports::describe(change.figure()) + " by " + change.reported_by() + ": " +
+               std::string(written.message()));
     return write_refusal(written);
   }
   auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
@@ -178,10 +166,10 @@ std::optional<Refused> ReportDesk::accept(const registry::Registry::ComponentAcc
   std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));
   log::info("report stored (sequence " + std::to_string(change.sequence()) + "): " + reports::describe(change.figure()) + " " +
             reports::describe(change.old_value()) + " → " + reports::describe(change.new_value()) + " by " + change.reported_by());
-  return std::nullopt;
+  return absl::OkStatus();
 }
 
-Result<std::vector<FigureChange>> ReportDesk::history(const section::v1::ListHistoryRequest& request) const {
+absl::StatusOr<std::vector<FigureChange>> ReportDesk::history(const section::v1::ListHistoryRequest& request) const {
   if (!store_) return std::vector<FigureChange>();
   return store_->history(request);
 }

@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "host/config/host_config.h"
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include "host/registry/registry.h"
 #include "host/reports/figures.h"
 #include "host/security/authorizer.h"
@@ -21,34 +22,33 @@
 
 namespace section::reports {
 
-struct ReportOutcome {
-  std::optional<Refused> refused;
-  section::v1::ReportValueResponse response;
-};
-
 class ReportDesk {
  public:
   // Opens the store of `storage` (none when no data directory is configured) and reads every
   // stored report. An error for a database that cannot be read.
-  static Result<std::unique_ptr<ReportDesk>> open(const config::StorageConfig& storage);
+  static absl::StatusOr<std::unique_ptr<ReportDesk>> open(const config::StorageConfig& storage);
 
   // Lays the reports over `registry`'s components from its first version on. Before start().
   void attach(registry::Registry& registry);
 
-  // Stores one report by `who` (already allowed to report for the component).
-  ReportOutcome report(const security::Principal& who, const section::v1::ReportValueRequest& request);
-  Result<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& request) const;
+  // Stores one report by `who` (already allowed to report for the component); a refusal's code
+  // is the one the client sees (reports/figures.h).
+  absl::StatusOr<section::v1::ReportValueResponse> report(const security::Principal& who,
+                                                          const section::v1::ReportValueRequest& request);
+  absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& request) const;
 
   // For status and the log: where reports are kept, and whether they can be written.
   std::string describe() const;
 
  private:
   ReportDesk() = default;
-  std::optional<Refused> replay(const security::Principal& who, const section::v1::ReportValueRequest& request,
-                                ReportOutcome* outcome) const;
+  // The answer stored earlier for the same key and report (replayed), none when the key is
+  // new, or why the key cannot be used.
+  absl::StatusOr<std::optional<section::v1::ReportValueResponse>> replay(const security::Principal& who,
+                                                                         const section::v1::ReportValueRequest& request) const;
   // Checks `change` against the component, stores it and makes it current; on the registry's worker.
-  std::optional<Refused> accept(const registry::Registry::ComponentAccess& access, section::v1::FigureChange& change,
-                                const section::v1::FigureValue& proposed);
+  absl::Status accept(const registry::Registry::ComponentAccess& access, section::v1::FigureChange& change,
+                      const section::v1::FigureValue& proposed);
 
   std::unique_ptr<store::ReportStore> store_;
   registry::Registry* registry_ = nullptr;

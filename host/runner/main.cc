@@ -59,14 +59,13 @@ int main(int argc, char** argv) {
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-  section::loading::PluginError error;
-  auto library = section::loading::PluginLibrary::open(library_path, &error);
-  if (!library) {
-    std::cerr << error.message << "\n";
+  auto library = section::loading::PluginLibrary::open(library_path);
+  if (!library.ok()) {
+    std::cerr << library.status().message() << "\n";
     return 3;
   }
 
-  section::runner::PluginService service(library);
+  section::runner::PluginService service(*library);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials());
   builder.RegisterService(&service);

@@ -5,16 +5,12 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include "host/transport/grpc_status.h"
+
 namespace section::runner {
 namespace {
 
-grpc::Status status_of(const loading::PluginError& error) {
-  switch (error.kind) {
-    case loading::PluginError::Kind::kInvalidSettings: return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error.message);
-    case loading::PluginError::Kind::kInvalidData: return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, error.message);
-    default: return grpc::Status(grpc::StatusCode::INTERNAL, error.message);
-  }
-}
+using transport::to_grpc;
 
 section::v1::LogLine::Level level_of(int level) {
   switch (level) {
@@ -59,14 +55,14 @@ grpc::Status PluginService::Start(grpc::ServerContext*, const section::v1::Plugi
     event.mutable_log()->set_message(message);
     push(std::move(event));
   };
-  services.republish_requested = [this](const std::string&) {
+  services.changed = [this](const std::string&) {
     section::v1::PluginEvent event;
     event.mutable_republish();
     push(std::move(event));
   };
-  loading::PluginError error;
-  instance_ = loading::PluginInstance::start(library_, *request, services, &error);
-  if (!instance_) return status_of(error);
+  auto started = loading::PluginInstance::start(library_, *request, services);
+  if (!started.ok()) return to_grpc(started.status());
+  instance_ = std::move(*started);
   started_with_ = *request;
   return grpc::Status::OK;
 }
@@ -75,29 +71,23 @@ grpc::Status PluginService::Publish(grpc::ServerContext*, const section::v1::Pub
                                     section::v1::Component* response) {
   std::lock_guard<std::mutex> lock(instance_mutex_);
   if (!instance_) return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the plugin is not started");
-  loading::PluginError error;
-  return instance_->publish(response, &error) ? grpc::Status::OK : status_of(error);
+  auto fetched = instance_->fetch();
+  if (!fetched.ok()) return to_grpc(fetched.status());
+  *response = std::move(fetched->component);
+  return grpc::Status::OK;
 }
 
 grpc::Status PluginService::Check(grpc::ServerContext*, const section::v1::Component* request,
                                   section::v1::CheckResponse* response) {
   std::lock_guard<std::mutex> lock(instance_mutex_);
   if (!instance_) return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the plugin is not started");
-  std::string problems;
-  switch (instance_->check(*request, &problems)) {
-    case loading::ComponentSource::CheckOutcome::kPassed: return grpc::Status::OK;
-    case loading::ComponentSource::CheckOutcome::kRefused:
-      add_lines(problems, response);
-      // An empty list would read as "passed" on the host's side.
-      if (response->problems().empty()) response->add_problems("the plugin refused the component without saying why");
-      return grpc::Status::OK;
-    case loading::ComponentSource::CheckOutcome::kUnsupported:
-      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                          library_->path().string() + " has no " SECTION_PLUGIN_SYMBOL_CHECK
-                                                      " (built with an SDK from before the check hook)");
-    case loading::ComponentSource::CheckOutcome::kFailed: break;
-  }
-  return grpc::Status(grpc::StatusCode::INTERNAL, problems);
+  const absl::Status checked = instance_->check(*request);
+  if (checked.code() != absl::StatusCode::kInvalidArgument) return to_grpc(checked);
+  // Refused: the findings go back as the contract's list, one per line.
+  add_lines(std::string(checked.message()), response);
+  // An empty list would read as "passed" on the host's side.
+  if (response->problems().empty()) response->add_problems("the plugin refused the component without saying why");
+  return grpc::Status::OK;
 }
 
 grpc::Status PluginService::Events(grpc::ServerContext* context, const section::v1::EventsRequest*,

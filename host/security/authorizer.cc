@@ -11,11 +11,13 @@
 namespace section::security {
 namespace {
 
-using Outcome = Decision::Outcome;
+Decision unauthenticated(std::string message) { return Decision{absl::UnauthenticatedError(std::move(message)), std::nullopt}; }
 
-Decision refuse(Outcome outcome, std::string message, std::optional<Principal> principal = std::nullopt) {
-  return Decision{outcome, std::move(message), std::move(principal)};
+Decision denied(std::string message, std::optional<Principal> principal = std::nullopt) {
+  return Decision{absl::PermissionDeniedError(std::move(message)), std::move(principal)};
 }
+
+Decision allowed(std::optional<Principal> principal) { return Decision{absl::OkStatus(), std::move(principal)}; }
 
 // "Bearer <token>" (the scheme in any case); empty when the value is not one.
 std::string bearer_token(const std::string& value) {
@@ -53,51 +55,47 @@ std::optional<Principal> Authorizer::identify(const std::string& token) const {
 
 Decision Authorizer::authorize(section::v1::Access access, const std::vector<std::string>& authorization) const {
   if (access == section::v1::ACCESS_UNSPECIFIED) {
-    return refuse(Outcome::kPermissionDenied, "this method declares no access in its service definition and is refused to everyone");
+    return denied("this method declares no access in its service definition and is refused to everyone");
   }
-  if (authorization.size() > 1) return refuse(Outcome::kUnauthenticated, "give one authorization header, not several");
+  if (authorization.size() > 1) return unauthenticated("give one authorization header, not several");
   std::optional<Principal> principal;
   if (authorization.size() == 1) {
     const std::string token = bearer_token(authorization.front());
-    if (token.empty()) return refuse(Outcome::kUnauthenticated, "the authorization header must be 'Bearer <token>'");
+    if (token.empty()) return unauthenticated("the authorization header must be 'Bearer <token>'");
     principal = identify(token);
-    if (!principal) return refuse(Outcome::kUnauthenticated, "the token is not valid");
+    if (!principal) return unauthenticated("the token is not valid");
   }
   if (!principal) {
-    if (access == section::v1::ACCESS_READ && !auth_.reads_need_token) return Decision{};
-    return refuse(Outcome::kUnauthenticated,
-                  auth_.tokens.empty() ? "this call needs a token, and this host has none configured (auth.tokens)"
+    if (access == section::v1::ACCESS_READ && !auth_.reads_need_token) return allowed(std::nullopt);
+    return unauthenticated(auth_.tokens.empty() ? "this call needs a token, and this host has none configured (auth.tokens)"
                                        : "this call needs a token: send 'authorization: Bearer <token>'");
   }
   const auto role = principal->role;
   switch (access) {
     case section::v1::ACCESS_READ:
-      return Decision{Outcome::kAllowed, "", std::move(principal)};
+      return allowed(std::move(principal));
     case section::v1::ACCESS_REPORT:
-      if (role == config::Role::kReporter) return Decision{Outcome::kAllowed, "", std::move(principal)};
-      return refuse(Outcome::kPermissionDenied,
-                    "token '" + principal->name + "' has the role " + config::role_name(role) + "; reporting needs a reporter's token",
+      if (role == config::Role::kReporter) return allowed(std::move(principal));
+      return denied("token '" + principal->name + "' has the role " + config::role_name(role) + "; reporting needs a reporter's token",
                     principal);
     case section::v1::ACCESS_ADMIN:
-      if (role == config::Role::kAdmin) return Decision{Outcome::kAllowed, "", std::move(principal)};
-      return refuse(Outcome::kPermissionDenied,
-                    "token '" + principal->name + "' has the role " + config::role_name(role) + "; this call needs an admin's token",
+      if (role == config::Role::kAdmin) return allowed(std::move(principal));
+      return denied("token '" + principal->name + "' has the role " + config::role_name(role) + "; this call needs an admin's token",
                     principal);
     default:
-      return refuse(Outcome::kPermissionDenied, "unknown access level", principal);
+      return denied("unknown access level", principal);
   }
 }
 
 Decision Authorizer::may_report(const Principal& principal, const std::string& component) {
   if (principal.role != config::Role::kReporter) {
-    return refuse(Outcome::kPermissionDenied, "token '" + principal.name + "' is not a reporter's", principal);
+    return denied("token '" + principal.name + "' is not a reporter's", principal);
   }
   if (std::find(principal.components.begin(), principal.components.end(), component) == principal.components.end()) {
-    return refuse(Outcome::kPermissionDenied,
-                  "token '" + principal.name + "' may report for " + join(principal.components) + ", not for " + echo(component),
+    return denied("token '" + principal.name + "' may report for " + join(principal.components) + ", not for " + echo(component),
                   principal);
   }
-  return Decision{Outcome::kAllowed, "", principal};
+  return allowed(principal);
 }
 
 section::v1::Access declared_access(const std::string& full_name) {

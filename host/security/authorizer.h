@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <optional>
+
+#include <absl/status/status.h>
 #include <string>
 #include <vector>
 
@@ -21,11 +23,14 @@ struct Principal {
   std::vector<std::string> components;  // a reporter's scope
 };
 
+// Whether a call may proceed, and who makes it. A refusal is kUnauthenticated (no valid token)
+// or kPermissionDenied (a token whose role or scope does not allow it); its message never
+// contains the token. The principal is kept with a refusal too, so the log can name the token.
 struct Decision {
-  enum class Outcome { kAllowed, kUnauthenticated, kPermissionDenied } outcome = Outcome::kAllowed;
-  std::string message;                 // why it is refused; never contains the token
+  absl::Status status;
   std::optional<Principal> principal;  // empty for an anonymous read
-  bool allowed() const { return outcome == Outcome::kAllowed; }
+  bool allowed() const { return status.ok(); }
+  std::string message() const { return std::string(status.message()); }
 };
 
 class Authorizer {

@@ -42,7 +42,7 @@ std::string openssl_reason() {
 Bio memory_bio(const std::string& text) { return Bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size()))); }
 
 // Every PEM certificate of `text`, in order; at least one.
-Result<std::vector<Certificate>> parse_certificates(const std::string& text, const fs::path& path, const std::string& what) {
+absl::StatusOr<std::vector<Certificate>> parse_certificates(const std::string& text, const fs::path& path, const std::string& what) {
   ERR_clear_error();
   Bio bio = memory_bio(text);
   std::vector<Certificate> certificates;
@@ -54,10 +54,10 @@ Result<std::vector<Certificate>> parse_certificates(const std::string& text, con
   const bool at_end = ERR_GET_LIB(code) == ERR_LIB_PEM && ERR_GET_REASON(code) == PEM_R_NO_START_LINE;
   const std::string reason = openssl_reason();
   if (certificates.empty()) {
-    return Status::error(what + " " + path.string() + " holds no PEM certificate (" + reason + ")");
+    return absl::InvalidArgumentError(what + " " + path.string() + " holds no PEM certificate (" + reason + ")");
   }
   if (!at_end) {
-    return Status::error(what + " " + path.string() + ": certificate " + std::to_string(certificates.size() + 1) +
+    return absl::InvalidArgumentError(what + " " + path.string() + ": certificate " + std::to_string(certificates.size() + 1) +
                          " is not valid PEM (" + reason + ")");
   }
   return certificates;
@@ -66,16 +66,16 @@ Result<std::vector<Certificate>> parse_certificates(const std::string& text, con
 // Never asks for a passphrase: the host starts unattended, so its key must be unencrypted.
 int no_passphrase(char*, int, int, void*) { return -1; }
 
-Result<Key> parse_private_key(const std::string& text, const fs::path& path) {
+absl::StatusOr<Key> parse_private_key(const std::string& text, const fs::path& path) {
   ERR_clear_error();
   Bio bio = memory_bio(text);
   Key key{PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr)};
   if (!key) {
     const std::string reason = openssl_reason();
     if (text.find("ENCRYPTED") != std::string::npos) {
-      return Status::error("private key " + path.string() + " is encrypted; section-host needs it unencrypted (readable by the host's user only)");
+      return absl::InvalidArgumentError("private key " + path.string() + " is encrypted; section-host needs it unencrypted (readable by the host's user only)");
     }
-    return Status::error("private key " + path.string() + " is not a PEM private key (" + reason + ")");
+    return absl::InvalidArgumentError("private key " + path.string() + " is not a PEM private key (" + reason + ")");
   }
   return key;
 }
@@ -91,9 +91,9 @@ std::string time_text(const ASN1_TIME* time) {
 
 }  // namespace
 
-Result<std::string> read_file(const fs::path& path, const std::string& what) {
+absl::StatusOr<std::string> read_file(const fs::path& path, const std::string& what) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::error("cannot read " + what + " " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0) return absl::InvalidArgumentError("cannot read " + what + " " + path.string() + ": " + std::strerror(errno));
   std::string text;
   char buffer[8192];
   for (;;) {
@@ -102,7 +102,7 @@ Result<std::string> read_file(const fs::path& path, const std::string& what) {
     if (got < 0) {
       const int error = errno;
       ::close(fd);
-      return Status::error("cannot read " + what + " " + path.string() + ": " + std::strerror(error));
+      return absl::InvalidArgumentError("cannot read " + what + " " + path.string() + ": " + std::strerror(error));
     }
     if (got == 0) break;
     text.append(buffer, static_cast<std::size_t>(got));
@@ -111,28 +111,28 @@ Result<std::string> read_file(const fs::path& path, const std::string& what) {
   return text;
 }
 
-Result<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls) {
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls) {
   if (!tls.enabled()) return grpc::InsecureServerCredentials();
 
   auto chain_text = read_file(tls.certificate, "certificate");
-  if (!chain_text) return chain_text.status();
+  if (!chain_text.ok()) return chain_text.status();
   auto chain = parse_certificates(*chain_text, tls.certificate, "certificate");
-  if (!chain) return chain.status();
+  if (!chain.ok()) return chain.status();
   const X509* leaf = chain->front().get();
 
   auto key_text = read_file(tls.private_key, "private key");
-  if (!key_text) return key_text.status();
+  if (!key_text.ok()) return key_text.status();
   auto key = parse_private_key(*key_text, tls.private_key);
-  if (!key) return key.status();
+  if (!key.ok()) return key.status();
   if (X509_check_private_key(leaf, key->get()) != 1) {
     ERR_clear_error();
-    return Status::error("private key " + tls.private_key.string() + " does not match certificate " + tls.certificate.string());
+    return absl::InvalidArgumentError("private key " + tls.private_key.string() + " does not match certificate " + tls.certificate.string());
   }
 
   // An expired certificate would fail every handshake: refuse it now, and warn a month ahead.
   const ASN1_TIME* not_after = X509_get0_notAfter(leaf);
   if (X509_cmp_current_time(not_after) <= 0) {
-    return Status::error("certificate " + tls.certificate.string() + " expired on " + time_text(not_after));
+    return absl::InvalidArgumentError("certificate " + tls.certificate.string() + " expired on " + time_text(not_after));
   }
   std::time_t in_30_days = std::time(nullptr) + 30 * 24 * 3600;
   if (X509_cmp_time(not_after, &in_30_days) <= 0) {
@@ -143,8 +143,8 @@ Result<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config
   options.pem_key_cert_pairs.push_back({*key_text, *chain_text});
   if (!tls.client_ca.empty()) {
     auto ca_text = read_file(tls.client_ca, "client_ca");
-    if (!ca_text) return ca_text.status();
-    if (auto cas = parse_certificates(*ca_text, tls.client_ca, "client_ca"); !cas) return cas.status();
+    if (!ca_text.ok()) return ca_text.status();
+    if (auto cas = parse_certificates(*ca_text, tls.client_ca, "client_ca"); !cas.ok()) return cas.status();
     options.pem_root_certs = *ca_text;
     options.client_certificate_request = tls.require_client_certificate
                                              ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY

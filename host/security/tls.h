@@ -12,16 +12,17 @@
 #include <grpcpp/security/server_credentials.h>
 
 #include "host/config/host_config.h"
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 
 namespace section::security {
 
 // The whole of `path` (a certificate, a key, a token file); the error names `what`, the file and
 // the system's reason (a directory, a missing file, no permission). Shared with section-ctl.
-Result<std::string> read_file(const std::filesystem::path& path, const std::string& what);
+absl::StatusOr<std::string> read_file(const std::filesystem::path& path, const std::string& what);
 
 // Reads and checks the files of `tls` and builds the server's credentials; insecure
 // credentials when `tls` is not enabled.
-Result<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls);
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls);
 
 }  // namespace section::security

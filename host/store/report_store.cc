@@ -105,12 +105,15 @@ bool is_read_only_error(int rc) {
          primary == SQLITE_AUTH;
 }
 
-WriteError classify(int rc) {
+// A failed write as append() tells it (report_store.h).
+absl::Status write_error(int rc, std::string message) {
   const int primary = rc & 0xff;
-  if (primary == SQLITE_FULL) return WriteError::kFull;
-  if (primary == SQLITE_CONSTRAINT) return WriteError::kDuplicate;
-  if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM) return WriteError::kReadOnly;
-  return WriteError::kFailed;
+  if (primary == SQLITE_FULL) return absl::ResourceExhaustedError(std::move(message));
+  if (primary == SQLITE_CONSTRAINT) return absl::AlreadyExistsError(std::move(message));
+  if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM) {
+    return absl::FailedPreconditionError(std::move(message));
+  }
+  return absl::InternalError(std::move(message));
 }
 
 void bind_value(Statement& statement, int first, const FigureValue& value) {
@@ -250,46 +253,46 @@ sqlite3* open_for_reading(const fs::path& path, std::string* message) {
 
 }  // namespace
 
-Result<std::unique_ptr<ReportStore>> ReportStore::open(const config::StorageConfig& storage) {
+absl::StatusOr<std::unique_ptr<ReportStore>> ReportStore::open(const config::StorageConfig& storage) {
   std::unique_ptr<ReportStore> store(new ReportStore());
   store->path_ = storage.data_dir / "reports.sqlite3";
   std::error_code ec;
   fs::create_directories(storage.data_dir, ec);
   if (ec) {
-    if (fs::exists(store->path_)) return Status::error(storage.data_dir.string() + ": " + ec.message());
+    if (fs::exists(store->path_)) return absl::InvalidArgumentError(storage.data_dir.string() + ": " + ec.message());
     store->read_only_reason_ = "the data directory " + storage.data_dir.string() + " cannot be created: " + ec.message();
     return store;
   }
   std::string message;
   const int rc = open_for_writing(store->path_, storage.max_database_bytes, &store->db_, &message);
   if (rc == SQLITE_OK) return store;
-  if (!is_read_only_error(rc)) return Status::error(store->path_.string() + ": " + message);
+  if (!is_read_only_error(rc)) return absl::InvalidArgumentError(store->path_.string() + ": " + message);
   store->read_only_reason_ = store->path_.string() + " cannot be written: " + message;
   if (!fs::exists(store->path_, ec)) return store;  // nothing stored yet, nothing to serve
   std::string read_message;
   store->db_ = open_for_reading(store->path_, &read_message);
-  if (store->db_ == nullptr) return Status::error(store->path_.string() + " cannot be read: " + read_message);
+  if (store->db_ == nullptr) return absl::InvalidArgumentError(store->path_.string() + " cannot be read: " + read_message);
   return store;
 }
 
 ReportStore::~ReportStore() { sqlite3_close(db_); }
 
-Result<std::vector<FigureChange>> ReportStore::select(const std::string& where, const std::vector<std::string>& arguments) const {
+absl::StatusOr<std::vector<FigureChange>> ReportStore::select(const std::string& where, const std::vector<std::string>& arguments) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<FigureChange> changes;
   if (db_ == nullptr) return changes;
   Statement statement(db_, std::string("SELECT ") + kColumns + " FROM changes" + where + " ORDER BY sequence");
-  if (!statement.prepared()) return Status::error(path_.string() + ": " + message_of(db_, statement.prepare_rc()));
+  if (!statement.prepared()) return absl::InvalidArgumentError(path_.string() + ": " + message_of(db_, statement.prepare_rc()));
   for (std::size_t i = 0; i < arguments.size(); ++i) statement.text(static_cast<int>(i + 1), arguments[i]);
   int rc;
   while ((rc = statement.step()) == SQLITE_ROW) changes.push_back(read_change(statement));
-  if (rc != SQLITE_DONE) return Status::error(path_.string() + ": " + message_of(db_, rc));
+  if (rc != SQLITE_DONE) return absl::InvalidArgumentError(path_.string() + ": " + message_of(db_, rc));
   return changes;
 }
 
-Result<std::vector<FigureChange>> ReportStore::all() const { return select("", {}); }
+absl::StatusOr<std::vector<FigureChange>> ReportStore::all() const { return select("", {}); }
 
-Result<std::vector<FigureChange>> ReportStore::history(const section::v1::ListHistoryRequest& filter) const {
+absl::StatusOr<std::vector<FigureChange>> ReportStore::history(const section::v1::ListHistoryRequest& filter) const {
   std::string where;
   std::vector<std::string> arguments;
   auto add = [&](const char* column, std::string value) {
@@ -309,18 +312,18 @@ Result<std::vector<FigureChange>> ReportStore::history(const section::v1::ListHi
   return select(where, arguments);
 }
 
-Result<std::optional<FigureChange>> ReportStore::find(const std::string& reported_by, const std::string& key) const {
+absl::StatusOr<std::optional<FigureChange>> ReportStore::find(const std::string& reported_by, const std::string& key) const {
   auto found = select(" WHERE reported_by = ?1 AND idempotency_key = ?2", {reported_by, key});
-  if (!found) return found.status();
+  if (!found.ok()) return found.status();
   if (found->empty()) return std::optional<FigureChange>();
   return std::optional<FigureChange>(found->front());
 }
 
-WriteResult ReportStore::append(FigureChange& change) {
-  if (!writable()) return {WriteError::kReadOnly, read_only_reason_};
+absl::Status ReportStore::append(FigureChange& change) {
+  if (!writable()) return absl::FailedPreconditionError(read_only_reason_);
   std::lock_guard<std::mutex> lock(mutex_);
   auto failed = [&](int rc) {
-    WriteResult result{classify(rc), message_of(db_, rc)};
+    absl::Status result = write_error(rc, message_of(db_, rc));
     if (sqlite3_get_autocommit(db_) == 0) execute(db_, "ROLLBACK");
     return result;
   };
@@ -352,7 +355,7 @@ WriteResult ReportStore::append(FigureChange& change) {
   rc = execute(db_, "COMMIT");
   if (rc != SQLITE_OK) return failed(rc);
   change.set_sequence(static_cast<std::uint64_t>(sequence));
-  return {};
+  return absl::OkStatus();
 }
 
 }  // namespace section::store

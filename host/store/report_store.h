@@ -17,27 +17,13 @@
 #include <vector>
 
 #include "host/config/host_config.h"
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include "section/v1/report_service.pb.h"
 
 struct sqlite3;
 
 namespace section::store {
-
-// Why a change was not stored.
-enum class WriteError {
-  kNone,
-  kFull,      // the database reached max_database_bytes, or the disk is full
-  kReadOnly,  // the data directory or the database cannot be written
-  kDuplicate, // (reported_by, idempotency_key) is already stored
-  kFailed,    // any other I/O error
-};
-
-struct WriteResult {
-  WriteError error = WriteError::kNone;
-  std::string message;
-  bool ok() const { return error == WriteError::kNone; }
-};
 
 class ReportStore {
  public:
@@ -45,7 +31,7 @@ class ReportStore {
   // directory or database that cannot be written opens read-only: what is stored is served and
   // every write is refused with the reason (writable() false). An error only for a database
   // that cannot be read at all or is not ours (never overwritten).
-  static Result<std::unique_ptr<ReportStore>> open(const config::StorageConfig& storage);
+  static absl::StatusOr<std::unique_ptr<ReportStore>> open(const config::StorageConfig& storage);
   ~ReportStore();
   ReportStore(const ReportStore&) = delete;
   ReportStore& operator=(const ReportStore&) = delete;
@@ -56,17 +42,21 @@ class ReportStore {
   const std::string& read_only_reason() const { return read_only_reason_; }
 
   // Every stored change, in the order they were stored.
-  Result<std::vector<section::v1::FigureChange>> all() const;
+  absl::StatusOr<std::vector<section::v1::FigureChange>> all() const;
   // The changes that match `filter` (an empty field matches anything), oldest first.
-  Result<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const;
+  absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const;
   // The change stored by `reported_by` under `key`, if any.
-  Result<std::optional<section::v1::FigureChange>> find(const std::string& reported_by, const std::string& key) const;
-  // Stores `change` durably and sets its sequence number.
-  WriteResult append(section::v1::FigureChange& change);
+  absl::StatusOr<std::optional<section::v1::FigureChange>> find(const std::string& reported_by, const std::string& key) const;
+  // Stores `change` durably and sets its sequence number. Why not, by code:
+  // kResourceExhausted  the database reached max_database_bytes, or the disk is full
+  // kFailedPrecondition the data directory or the database cannot be written
+  // kAlreadyExists      (reported_by, idempotency_key) is already stored
+  // kInternal           any other I/O error
+  absl::Status append(section::v1::FigureChange& change);
 
  private:
   ReportStore() = default;
-  Result<std::vector<section::v1::FigureChange>> select(const std::string& where,
+  absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where,
                                                          const std::vector<std::string>& arguments) const;
 
   std::filesystem::path path_;

@@ -87,12 +87,8 @@ ProcessSource::~ProcessSource() {
   if (!socket_dir_.empty()) fs::remove_all(socket_dir_, ignored);
 }
 
-bool ProcessSource::spawn(const std::string& plugin_id, loading::PluginError* error) {
-  auto fail = [&](const std::string& why) {
-    error->kind = loading::PluginError::Kind::kFailed;
-    error->message = "plugin '" + plugin_id + "': cannot start its process: " + why;
-    return false;
-  };
+absl::Status ProcessSource::spawn(const std::string& plugin_id) {
+  auto fail = [&](const std::string& why) { return loading::plugin_failed("plugin '" + plugin_id + "': cannot start its process: " + why); };
   // A directory only this user can enter (mkdtemp makes it 0700) holds the socket.
   std::string dir = (fs::temp_directory_path() / (kSocketDirPrefix + std::to_string(::getpid()) + "-" + plugin_id + "-XXXXXX")).string();
   if (::mkdtemp(dir.data()) == nullptr) return fail(std::string("mkdtemp: ") + std::strerror(errno));
@@ -139,15 +135,17 @@ bool ProcessSource::spawn(const std::string& plugin_id, loading::PluginError* er
   loading::SourceEvents remote_events = *events_;
   remote_events.lost = nullptr;
   remote_ = std::make_unique<loading::RemoteSource>(listen, std::move(remote_events), timeout_);
-  return true;
+  return absl::OkStatus();
 }
 
-bool ProcessSource::start(const section::v1::PluginStartRequest& request, loading::PluginError* error) {
-  if (!spawn(request.plugin_id(), error)) return false;
+absl::Status ProcessSource::start(const section::v1::PluginStartRequest& request) {
+  if (absl::Status spawned = spawn(request.plugin_id()); !spawned.ok()) return spawned;
   // Starting a process and loading a library takes longer than a call on a loaded plugin, and
   // the runner's exit ends the wait at once: allow it at least kProcessStartBudget.
   const auto budget = std::max(timeout_, kProcessStartBudget);
-  if (remote_->connect(error, [this] { return !exit_story().empty(); }, budget) && remote_->start(request, error)) {
+  absl::Status started = remote_->connect([this] { return !exit_story().empty(); }, budget);
+  if (started.ok()) started = remote_->start(request);
+  if (started.ok()) {
     // From now on the reaper reports an exit. If it came already, say so here instead: under
     // the mutex, exactly one of the two reports it.
     std::string story;
@@ -157,40 +155,29 @@ bool ProcessSource::start(const section::v1::PluginStartRequest& request, loadin
       if (exited_) story = exit_reason_;
     }
     if (!story.empty() && events_->lost) events_->lost("its process " + story);
-    return true;
+    return started;
   }
   // Say why the runner is gone, if it is: its exit status and last words beat a timeout.
   for (int i = 0; i < 50 && exit_story().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::lock_guard<std::mutex> lock(mutex_);
-  if (exited_) {
-    if (library_refused_) {
-      // The same error an in-process load gives: the runner's message names the file.
-      error->kind = loading::PluginError::Kind::kLibrary;
-      error->message = last_stderr_line_.empty() ? library_.string() + ": refused by section-plugin-runner" : last_stderr_line_;
-    } else {
-      error->message = "plugin '" + request.plugin_id() + "' (" + library_.string() + "): its process " + exit_reason_ +
-                       (last_stderr_line_.empty() ? "" : ": " + last_stderr_line_);
-    }
+  if (!exited_) return started;
+  if (library_refused_) {
+    // The same error an in-process load gives: the runner's message names the file.
+    return loading::library_error(last_stderr_line_.empty() ? library_.string() + ": refused by section-plugin-runner"
+                                                            : last_stderr_line_);
   }
-  return false;
+  return loading::with_message(started, "plugin '" + request.plugin_id() + "' (" + library_.string() + "): its process " +
+                                            exit_reason_ + (last_stderr_line_.empty() ? "" : ": " + last_stderr_line_));
 }
 
-bool ProcessSource::publish(section::v1::Component* component, loading::PluginError* error) {
-  if (!remote_) {
-    error->kind = loading::PluginError::Kind::kFailed;
-    error->message = "the plugin's process is not running";
-    return false;
-  }
-  return remote_->publish(component, error);
+absl::StatusOr<loading::Handover> ProcessSource::fetch() {
+  if (!remote_) return loading::plugin_failed("the plugin's process is not running");
+  return remote_->fetch();
 }
 
-loading::ComponentSource::CheckOutcome ProcessSource::check(const section::v1::Component& component,
-                                                            std::string* problems) {
-  if (!remote_) {
-    *problems = "the plugin's process is not running";
-    return CheckOutcome::kFailed;
-  }
-  return remote_->check(component, problems);
+absl::Status ProcessSource::check(const section::v1::Component& component) {
+  if (!remote_) return loading::plugin_failed("the plugin's process is not running");
+  return remote_->check(component);
 }
 
 std::string ProcessSource::exit_story() {

@@ -25,15 +25,15 @@ class ProcessSource final : public loading::ComponentSource {
   // Stops the runner (SIGTERM, then SIGKILL) and removes its socket directory.
   ~ProcessSource() override;
 
-  bool start(const section::v1::PluginStartRequest& request, loading::PluginError* error) override;
-  bool publish(section::v1::Component* component, loading::PluginError* error) override;
-  CheckOutcome check(const section::v1::Component& component, std::string* problems) override;
+  absl::Status start(const section::v1::PluginStartRequest& request) override;
+  absl::StatusOr<loading::Handover> fetch() override;
+  absl::Status check(const section::v1::Component& component) override;
   std::string where() const override { return library_.string() + " (process)"; }
 
   pid_t pid() const { return pid_; }
 
  private:
-  bool spawn(const std::string& plugin_id, loading::PluginError* error);
+  absl::Status spawn(const std::string& plugin_id);
   void reap();
   void forward_stderr(int fd);
   // What the runner said before it exited, for the error message; empty while it runs.

@@ -22,11 +22,11 @@ grpc::ServerUnaryReactor* AdminService::Reload(grpc::CallbackServerContext* cont
   // The reactor lives until Finish, and the server's shutdown waits for it: the thread may
   // outlast the call's deadline but never the server.
   std::thread([this, reactor, response] {
-    const Result<registry::ReloadSummary> summary = reload_();
-    if (!summary) {
+    const absl::StatusOr<registry::ReloadSummary> summary = reload_();
+    if (!summary.ok()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                                    "the configuration was not reloaded; the running one serves on unchanged: " +
-                                       summary.status().message()));
+                                       std::string(summary.status().message())));
       return;
     }
     response->set_version(summary->version);

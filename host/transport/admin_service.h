@@ -5,14 +5,15 @@
 
 #include <functional>
 
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include "host/registry/registry.h"
 #include "host/transport/call_auth.h"
 #include "section/v1/admin_service.grpc.pb.h"
 
 namespace section::transport {
 
-using ReloadFunction = std::function<Result<registry::ReloadSummary>()>;
+using ReloadFunction = std::function<absl::StatusOr<registry::ReloadSummary>()>;
 
 class AdminService final : public section::v1::AdminService::CallbackService {
  public:

@@ -1,5 +1,7 @@
 #include "host/transport/call_auth.h"
 
+#include "host/transport/grpc_status.h"
+
 #include <unordered_map>
 
 #include <google/protobuf/descriptor.h>
@@ -34,12 +36,7 @@ section::v1::Access access_of(const char* method) {
 
 }  // namespace
 
-grpc::Status refusal_status(const security::Decision& decision) {
-  if (decision.allowed()) return grpc::Status::OK;
-  const auto code = decision.outcome == security::Decision::Outcome::kUnauthenticated ? grpc::StatusCode::UNAUTHENTICATED
-                                                                                      : grpc::StatusCode::PERMISSION_DENIED;
-  return grpc::Status(code, decision.message);
-}
+grpc::Status refusal_status(const security::Decision& decision) { return to_grpc(decision.status); }
 
 void Gate::replace(std::shared_ptr<const security::Authorizer> authorizer) {
   std::atomic_store(&authorizer_, std::move(authorizer));
@@ -61,7 +58,7 @@ grpc::Status Gate::check(const security::Authorizer& authorizer, const grpc::Cal
   const security::Decision decision = authorizer.authorize(access_of(method), authorization);
   if (!decision.allowed()) {
     log::warning(std::string("refused ") + method + " from " + context.peer() +
-                 (decision.principal ? " (token '" + decision.principal->name + "')" : "") + ": " + decision.message);
+                 (decision.principal ? " (token '" + decision.principal->name + "')" : "") + ": " + decision.message());
     return refusal_status(decision);
   }
   if (who != nullptr) *who = decision.principal;

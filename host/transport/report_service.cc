@@ -3,25 +3,9 @@
 #include <thread>
 
 #include "host/core/log.h"
+#include "host/transport/grpc_status.h"
 
 namespace section::transport {
-namespace {
-
-grpc::StatusCode code_of(reports::Refusal refusal) {
-  switch (refusal) {
-    case reports::Refusal::kInvalidArgument: return grpc::StatusCode::INVALID_ARGUMENT;
-    case reports::Refusal::kNotFound: return grpc::StatusCode::NOT_FOUND;
-    case reports::Refusal::kFailedPrecondition: return grpc::StatusCode::FAILED_PRECONDITION;
-    case reports::Refusal::kAlreadyExists: return grpc::StatusCode::ALREADY_EXISTS;
-    case reports::Refusal::kResourceExhausted: return grpc::StatusCode::RESOURCE_EXHAUSTED;
-    case reports::Refusal::kUnavailable: return grpc::StatusCode::UNAVAILABLE;
-    case reports::Refusal::kInternal: return grpc::StatusCode::INTERNAL;
-  }
-  return grpc::StatusCode::INTERNAL;
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext* context,
                                                      const section::v1::ReportValueRequest* request,
                                                      section::v1::ReportValueResponse* response) {
@@ -32,26 +16,26 @@ grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext
     return reactor;
   }
   // A report that names no component is wrong whoever sends it.
-  if (auto bad = reports::check_shape(*request)) {
-    reactor->Finish(grpc::Status(code_of(bad->code), bad->message));
+  if (absl::Status shape = reports::check_shape(*request); !shape.ok()) {
+    reactor->Finish(to_grpc(shape));
     return reactor;
   }
   // The role allows reporting; the scope must name this component.
   const security::Decision scoped = security::Authorizer::may_report(*who, request->figure().component());
   if (!scoped.allowed()) {
     log::warning("refused section.v1.ReportService.ReportValue from " + context->peer() + " (token '" + who->name +
-                 "'): " + scoped.message);
+                 "'): " + scoped.message());
     reactor->Finish(refusal_status(scoped));
     return reactor;
   }
   // The reactor lives until Finish, and the server's shutdown waits for it.
   std::thread([this, reactor, request, response, principal = *who] {
-    reports::ReportOutcome outcome = desk_.report(principal, *request);
-    if (outcome.refused) {
-      reactor->Finish(grpc::Status(code_of(outcome.refused->code), outcome.refused->message));
+    absl::StatusOr<section::v1::ReportValueResponse> outcome = desk_.report(principal, *request);
+    if (!outcome.ok()) {
+      reactor->Finish(to_grpc(outcome.status()));
       return;
     }
-    *response = std::move(outcome.response);
+    *response = std::move(*outcome);
     reactor->Finish(grpc::Status::OK);
   }).detach();
   return reactor;
@@ -66,8 +50,8 @@ grpc::ServerUnaryReactor* ReportService::ListHistory(grpc::CallbackServerContext
     return reactor;
   }
   auto changes = desk_.history(*request);
-  if (!changes) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, changes.status().message()));
+  if (!changes.ok()) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(changes.status().message())));
     return reactor;
   }
   for (auto& change : *changes) *response->add_changes() = std::move(change);

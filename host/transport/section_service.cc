@@ -1,6 +1,7 @@
 #include "host/transport/section_service.h"
 
 #include "host/query/queries.h"
+#include "section/sdk/abi.h"
 
 namespace section::transport {
 namespace {

@@ -3,26 +3,18 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 
 #include "host/query/queries.h"
+#include "host/transport/grpc_status.h"
 
 namespace section::transport {
 namespace {
 
-grpc::Status to_status(const query::QueryError& error) {
-  switch (error.code) {
-    case query::QueryError::Code::kNotFound: return grpc::Status(grpc::StatusCode::NOT_FOUND, error.message);
-    case query::QueryError::Code::kInvalidArgument: return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error.message);
-    case query::QueryError::Code::kFailedPrecondition: return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, error.message);
-  }
-  return grpc::Status(grpc::StatusCode::INTERNAL, error.message);
-}
-
 template <typename T>
-SerializedAnswer answer_of(query::Answer<T>&& answer) {
+SerializedAnswer answer_of(absl::StatusOr<T>&& answer) {
   SerializedAnswer out;
-  if (auto* error = std::get_if<query::QueryError>(&answer)) {
-    out.status = to_status(*error);
+  if (answer.ok()) {
+    out.bytes = serialize(*answer);
   } else {
-    out.bytes = serialize(std::get<T>(answer));
+    out.status = to_grpc(answer.status());
   }
   return out;
 }
@@ -88,7 +80,7 @@ SerializedAnswers::SerializedAnswers(registry::ViewPtr view) : view_(std::move(v
 
 SerializedAnswer SerializedAnswers::table(const section::v1::GetTableRequest& request) const {
   if (auto found = table_bytes_.find(request.id()); found != table_bytes_.end()) return {grpc::Status::OK, found->second};
-  return {to_status(query::missing_table(request.id(), view_->tables.size())), {}};
+  return {to_grpc(query::missing_table(request.id(), view_->tables.size())), {}};
 }
 
 SerializedAnswer SerializedAnswers::measures(const section::v1::ListMeasuresRequest& request) const {

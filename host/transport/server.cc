@@ -9,7 +9,7 @@ namespace section::transport {
 
 std::string component_health_name(const std::string& component_id) { return "section.v1.component." + component_id; }
 
-Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, registry::Registry& registry, HostInfo info,
+absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& options, registry::Registry& registry, HostInfo info,
                                               ReloadFunction reload) {
   const std::string& address = options.address;
   const config::LimitsConfig& limits = options.limits;
@@ -45,7 +45,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options, regi
   if (server->reports_) builder.RegisterService(server->reports_.get());
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || (port == 0 && address.rfind("unix:", 0) != 0)) {
-    return Status::error("cannot listen on " + address + " (is the address valid and the port free?)");
+    return absl::UnavailableError("cannot listen on " + address + " (is the address valid and the port free?)");
   }
   server->address_ = address.rfind("unix:", 0) == 0 ? address : address.substr(0, address.rfind(':') + 1) + std::to_string(port);
   server->service_->set_listen_address(server->address_);

@@ -11,7 +11,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "host/config/host_config.h"
-#include "host/core/status.h"
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include "host/registry/registry.h"
 #include "host/reports/report_desk.h"
 #include "host/security/authorizer.h"
@@ -45,7 +46,7 @@ class Server {
   // until version 1's answers exist, and health says NOT_SERVING until serve()
   // (docs/architecture.md, "Start-up and shutdown").
   // Safe while `registry` starts on another thread.
-  static Result<std::unique_ptr<Server>> start(const ServerOptions& options, registry::Registry& registry, HostInfo info,
+  static absl::StatusOr<std::unique_ptr<Server>> start(const ServerOptions& options, registry::Registry& registry, HostInfo info,
                                                ReloadFunction reload);
   // Once the registry has published its first version: health turns SERVING, and follows the
   // components from here on.

@@ -25,12 +25,12 @@ void run_checks(const section::v1::Component& component) {
 
 void serve(const section::v1::Component& component) {
   const int budget_year = section::fuzz::section_file().info.budget_year();
-  if (!section::aggregate::validate_component(component, component.id(), budget_year)) return;
+  if (!section::aggregate::validate_component(component, component.id(), budget_year).ok()) return;
   std::vector<section::v1::Component> serving = {component};
   for (const auto& real : section::fuzz::components()) {
     if (real.id() != component.id()) serving.push_back(real);
   }
-  if (!section::aggregate::validate_together(serving)) return;
+  if (!section::aggregate::validate_together(serving).ok()) return;
   const auto view = section::fuzz::view_of(std::move(serving));
   if (view.tables.size() != view.table_index.size()) bug("the table index does not match the tables");
   // The queries a client makes of the new component.

@@ -30,11 +30,11 @@ const Scratch& scratch() {
 void check_config(const std::string& text) {
   const auto file = scratch().write("host.yaml", text);
   const auto config = section::config::load_host_config(file, scratch().path() / "plugins");
-  if (!config) {
+  if (!config.ok()) {
     if (config.status().message().empty()) bug("a configuration refused without a reason");
     return;
   }
-  if (!section::config::check_listen_address(config->listen)) bug("accepted an unusable listen address: " + config->listen);
+  if (!section::config::check_listen_address(config->listen).ok()) bug("accepted an unusable listen address: " + config->listen);
   for (std::size_t i = 0; i < config->plugins.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (config->plugins[i].id == config->plugins[j].id) bug("accepted two plugins with the id " + config->plugins[i].id);
@@ -45,7 +45,7 @@ void check_config(const std::string& text) {
 void check_section_file(const std::string& text) {
   const auto file = scratch().write("fuzz.section.yaml", text);
   const auto section = section::config::load_section_file(file);
-  if (!section && section.status().message().empty()) bug("a section file refused without a reason");
+  if (!section.ok() && section.status().message().empty()) bug("a section file refused without a reason");
 }
 
 }  // namespace

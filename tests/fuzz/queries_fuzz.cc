@@ -3,7 +3,7 @@
 // as it arrives on the wire (a serialized protobuf):
 //   byte % 3:       0 GetTableRequest, 1 ListMeasuresRequest, 2 ListDeliverablesRequest
 //   (byte / 3) % 2: 0 all five components serving, 1 only edm and hr (the others disabled)
-// A QueryError is the normal answer to a bad request; an exception or a crash is a bug. The
+// A refusal (an absl::Status) is the normal answer to a bad request; an exception or a crash is a bug. The
 // lists are asked of the built view and of what the host keeps of it (PublishedView), and the
 // two must answer alike.
 #include <type_traits>
@@ -39,15 +39,13 @@ const PublishedView& published(bool partial) {
 
 // The same answer: the same bytes, or refused with the same words.
 template <typename T>
-void same(const section::query::Answer<T>& built, const section::query::Answer<T>& kept) {
-  const auto* built_error = std::get_if<section::query::QueryError>(&built);
-  const auto* kept_error = std::get_if<section::query::QueryError>(&kept);
-  if ((built_error == nullptr) != (kept_error == nullptr)) bug("the published view answers otherwise than the built one");
-  if (built_error != nullptr) {
-    if (built_error->message != kept_error->message) bug("the published view refuses otherwise than the built one");
+void same(const absl::StatusOr<T>& built, const absl::StatusOr<T>& kept) {
+  if (built.ok() != kept.ok()) bug("the published view answers otherwise than the built one");
+  if (!built.ok()) {
+    if (built.status() != kept.status()) bug("the published view refuses otherwise than the built one");
     return;
   }
-  if (std::get<0>(built).SerializeAsString() != std::get<0>(kept).SerializeAsString()) {
+  if (built->SerializeAsString() != kept->SerializeAsString()) {
     bug("the published view lists otherwise than the built one");
   }
 }
@@ -58,12 +56,12 @@ void answer(bool partial, const std::uint8_t* data, std::size_t size, Handler ha
   if (!request.ParseFromArray(data, static_cast<int>(size))) return;  // gRPC refuses it before us
   const auto answer = handler(view(partial), request);
   if constexpr (!std::is_same_v<Request, section::v1::GetTableRequest>) same(answer, handler(published(partial), request));
-  if (const auto* error = std::get_if<section::query::QueryError>(&answer)) {
-    if (error->message.empty()) bug("a query refused without a reason");
+  if (!answer.ok()) {
+    if (answer.status().message().empty()) bug("a query refused without a reason");
     return;
   }
   // The answer goes back on the wire.
-  const auto& response = std::get<0>(answer);
+  const auto& response = *answer;
   if (response.SerializeAsString().size() != response.ByteSizeLong()) bug("an answer that does not serialize");
 }
 

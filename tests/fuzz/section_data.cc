@@ -10,7 +10,7 @@ namespace section::fuzz {
 const config::SectionFile& section_file() {
   static const config::SectionFile file = [] {
     auto loaded = config::load_section_file(source_dir() / "configs/section-29f.section.yaml");
-    if (!loaded) bug("the real section file does not load: " + loaded.status().message());
+    if (!loaded.ok()) bug("the real section file does not load: " + std::string(loaded.status().message()));
     return std::move(loaded).value();
   }();
   return file;

@@ -27,15 +27,15 @@ struct Run::State {
 
 namespace {
 
-Stage stage_of(loading::PluginError::Kind kind) {
-  switch (kind) {
-    case loading::PluginError::Kind::kLibrary: return Stage::kLibrary;
-    case loading::PluginError::Kind::kInvalidSettings: return Stage::kSettings;
-    case loading::PluginError::Kind::kInvalidData: return Stage::kData;
-    case loading::PluginError::Kind::kInvalidComponent: return Stage::kComponent;
-    case loading::PluginError::Kind::kFailed: break;
+// Which stage refused the plugin, from the status of a step (host/loading/plugin_error.h):
+// kInvalidArgument is the settings when it starts and the component once it is fetched.
+enum class Step { kStart, kFetch };
+Stage stage_of(const absl::Status& error, Step step) {
+  switch (error.code()) {
+    case absl::StatusCode::kFailedPrecondition: return Stage::kData;
+    case absl::StatusCode::kInvalidArgument: return step == Step::kStart ? Stage::kSettings : Stage::kComponent;
+    default: return Stage::kFailed;
   }
-  return Stage::kFailed;
 }
 
 // Temporary data directories, removed at exit: a failing test can still be read while it runs.
@@ -100,16 +100,15 @@ bool Run::republish() {
     if (error_.empty()) error_ = "the plugin is not running";
     return false;
   }
-  loading::PluginError error;
-  section::v1::Component component;
-  if (!loading::publish_validated(*state_->instance, state_->budget_year, &component, &error)) {
-    stage_ = stage_of(error.kind);
-    error_ = error.message;
+  absl::StatusOr<loading::Handover> fetched = loading::fetch_validated(*state_->instance, state_->budget_year);
+  if (!fetched.ok()) {
+    stage_ = stage_of(fetched.status(), Step::kFetch);
+    error_ = std::string(fetched.status().message());
     return false;
   }
   stage_ = Stage::kServing;
   error_.clear();
-  component_ = std::move(component);
+  component_ = std::move(fetched->component);
   return true;
 }
 
@@ -119,31 +118,32 @@ Run load(const fs::path& library_path, const Options& options) {
   Run::State* shared = state.get();
   Run run(std::move(state));
 
-  loading::PluginError error;
-  shared->library = loading::PluginLibrary::open(library_path, &error);
-  if (!shared->library) {
-    run.stage_ = stage_of(error.kind);
-    run.error_ = error.message;
+  auto library = loading::PluginLibrary::open(library_path);
+  if (!library.ok()) {
+    run.stage_ = Stage::kLibrary;
+    run.error_ = std::string(library.status().message());
     return run;
   }
+  shared->library = *library;
   loading::HostServices services;
   services.log = [shared](const std::string&, int level, const std::string& message) {
     std::lock_guard<std::mutex> lock(shared->mutex);
     shared->log.push_back({level, message});
   };
-  services.republish_requested = [shared](const std::string&) {
+  services.changed = [shared](const std::string&) {
     std::lock_guard<std::mutex> lock(shared->mutex);
     ++shared->republish_requests;
   };
   const fs::path config_dir = options.config_dir.empty() ? fs::current_path() : options.config_dir;
   const auto request = loading::make_start_request(options.id, fs::absolute(library_path), config_dir,
                                                    options.settings, options.budget_year);
-  shared->instance = loading::PluginInstance::start(shared->library, request, services, &error);
-  if (!shared->instance) {
-    run.stage_ = stage_of(error.kind);
-    run.error_ = error.message;
+  auto instance = loading::PluginInstance::start(shared->library, request, services);
+  if (!instance.ok()) {
+    run.stage_ = stage_of(instance.status(), Step::kStart);
+    run.error_ = std::string(instance.status().message());
     return run;
   }
+  shared->instance = std::move(*instance);
   run.republish();
   return run;
 }

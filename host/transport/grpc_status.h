@@ -1,0 +1,16 @@
+// The host's errors (absl::Status) as gRPC statuses. Both use the canonical codes, with the same
+// numbers, so the code passes unchanged.
+#pragma once
+
+#include <string>
+
+#include <absl/status/status.h>
+#include <grpcpp/support/status.h>
+
+namespace section::transport {
+
+inline grpc::Status to_grpc(const absl::Status& status) {
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+}  // namespace section::transport
