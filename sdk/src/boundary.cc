@@ -80,7 +80,7 @@ int publish(void* handle, section_plugin_emit_fn on_component, void* component_c
   }
   auto* instance = static_cast<Instance*>(handle);
   return guarded(on_error, error_ctx, "publish", [&] {
-    const std::string bytes = instance->plugin->publish().SerializeAsString();
+    const std::string bytes = instance->plugin->publish_serialized();
     emit(on_component, component_ctx, bytes);
   });
 }

@@ -147,16 +147,22 @@ void DataPlugin::start() {
   if (watch_ms > 0) watcher_ = std::thread([this, watch_ms, read] { watch(std::chrono::milliseconds(watch_ms), read); });
 }
 
-section::v1::Component DataPlugin::publish() {
+std::string DataPlugin::publish_serialized() {
   std::string read;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     read.swap(component_);  // handed over: the host keeps the component it is given
   }
   // Asked again with no change since: the file once more, held to the same checks.
-  if (read.empty()) return load();
+  if (read.empty()) return load().SerializeAsString();
+  return read;
+}
+
+section::v1::Component DataPlugin::publish() {
   section::v1::Component component;
-  if (!component.ParseFromString(read)) throw DataError(data_path_.string() + ": the data read could not be kept");
+  if (!component.ParseFromString(publish_serialized())) {
+    throw DataError(data_path_.string() + ": the data read could not be kept");
+  }
   return component;
 }
 

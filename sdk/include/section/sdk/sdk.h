@@ -97,6 +97,10 @@ class Plugin {
   virtual void start() {}
   // The component as it is now. Called after start and again after request_republish().
   virtual section::v1::Component publish() = 0;
+  // The same component serialized: what the host is handed (the host keeps these bytes as they
+  // are). A plugin that keeps its component serialized overrides it to hand over those bytes
+  // without making a message of them first, as DataPlugin does.
+  virtual std::string publish_serialized() { return publish().SerializeAsString(); }
   // Called once before the plugin is destroyed, even when start() threw: end the plugin's own
   // threads here, while its virtual functions can still be called.
   virtual void stop() {}
@@ -162,6 +166,8 @@ class DataPlugin : public Plugin {
 
   void start() override;
   section::v1::Component publish() override;
+  // The bytes it read, handed over as they are.
+  std::string publish_serialized() override;
   void stop() override;
   // The checks the data file passes (see load()): the component belongs to this plugin and
   // budget year, and check() finds nothing. Final, so that a data file and a reported value
