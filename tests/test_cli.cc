@@ -1,4 +1,5 @@
 // section-ctl against a running host: what a person or a script sees.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -6,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
 
 #include "test_env.h"
 
@@ -40,6 +42,13 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 std::size_t lines(const std::string& text) { return count(text, "\n"); }
 
+// The keys of a JSON object, in order.
+std::vector<std::string> keys(const nlohmann::ordered_json& object) {
+  std::vector<std::string> out;
+  for (const auto& item : object.items()) out.push_back(item.key());
+  return out;
+}
+
 // section-ctl without a host: its help and usage errors.
 test::RunResult offline(std::vector<std::string> args) {
   args.insert(args.begin(), test::ctl_binary().string());
@@ -65,9 +74,20 @@ TEST_CASE("section-ctl shows tables in every format", "[cli]") {
 
   const auto json = ctl(host, {"table", "financial-by-component-rb", "--format", "json"});
   CHECK(json.status == 0);
-  CHECK_THAT(json.out, Catch::Contains("\"key\": \"support\"") &&
-                           Catch::Contains("\"expenditure\": 9364000, \"appropriation\": 10459600") &&
-                           Catch::Contains("\"percentage\": -0.3, \"estimate\": 10425500"));
+  const auto table = nlohmann::ordered_json::parse(json.out);
+  CHECK(keys(table) == std::vector<std::string>{"id", "title", "source", "unit", "version", "columns", "rows", "notes"});
+  const auto& rows = table["rows"];
+  const auto support = std::find_if(rows.begin(), rows.end(), [](const auto& row) { return row["key"] == "support"; });
+  REQUIRE(support != rows.end());
+  CHECK(keys(*support) == std::vector<std::string>{"key", "label", "level", "unit", "illustrative", "label_transcribed", "cells"});
+  const auto& cells = (*support)["cells"];
+  CHECK(keys(cells) == std::vector<std::string>{"expenditure", "appropriation", "technical_adjustments", "new_mandates",
+                                                "other_changes", "total_change", "percentage", "estimate"});
+  CHECK(cells["expenditure"] == 9364000);
+  CHECK(cells["appropriation"] == 10459600);
+  CHECK(cells["estimate"].is_number_integer());
+  CHECK(cells["estimate"] == 10425500);
+  CHECK(cells["percentage"] == -0.3);
 
   const auto text = ctl(host, {"table", "financial-by-object"});
   CHECK(text.status == 0);
@@ -97,7 +117,12 @@ TEST_CASE("section-ctl overview, status, measures, deliverables and watch", "[cl
 
   const auto status = ctl(host, {"status"});
   CHECK_THAT(status.out, Catch::Contains("support   serving  Support services"));
-  CHECK_THAT(ctl(host, {"status", "--format", "json"}).out, Catch::Contains("\"reconciliation_differences\": 2"));
+  // The host's status as proto3 JSON with the .proto field names, in the layout of every JSON section-ctl prints.
+  const auto status_json = ctl(host, {"status", "--format", "json"});
+  CHECK_THAT(status_json.out, Catch::StartsWith("{\n  \"host_version\": ") && Catch::Contains("\n  \"reconciliation_differences\": 2,\n"));
+  CHECK(nlohmann::ordered_json::parse(status_json.out)["version"] == "1");  // int64 as a string
+  const auto first_event = nlohmann::ordered_json::parse(ctl(host, {"watch", "--count", "1", "--format", "json"}).out);
+  CHECK(first_event["version"] == "1");
 
   const auto measures = ctl(host, {"measures", "finance", "--year", "2020"});
   CHECK(measures.status == 0);
