@@ -11,10 +11,10 @@
 #include <thread>
 #include <vector>
 
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include "cli/export_files.h"
+#include "cli/json.h"
 #include "cli/status_format.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "host/config/host_config.h"
@@ -80,15 +80,7 @@ int report(const grpc::Status& status, const Client& client) {
   return 1;
 }
 
-std::string to_json(const google::protobuf::Message& message) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  return json;
-}
-
+std::string to_json(const google::protobuf::Message& message) { return print(message_json(message)); }
 
 // One pass over every query the export needs. A table that is gone by the time it is asked for
 // means the section changed: `changed` is set and the caller tries again.
@@ -312,12 +304,7 @@ int watch(const Client& client, int count, bool json, std::ostream& out) {
   int seen = 0;
   while (reader->Read(&event)) {
     if (json) {
-      // One JSON object per line, with the .proto field names like every other JSON output.
-      std::string line;
-      google::protobuf::util::JsonPrintOptions options;
-      options.preserve_proto_field_names = true;
-      (void)google::protobuf::util::MessageToJsonString(event, &line, options);
-      out << line << "\n";
+      out << print_line(message_json(event));  // one JSON object per line
     } else {
       int serving = 0;
       for (const auto& c : event.components()) serving += c.state() == section::v1::SERVING;

@@ -3,8 +3,7 @@
 #include <set>
 #include <sstream>
 
-#include <google/protobuf/util/json_util.h>
-
+#include "cli/json.h"
 #include "cli/section_export.h"
 #include "cli/table_format.h"
 #include "section/sdk/vocabulary.h"
@@ -80,41 +79,6 @@ std::string deliverables_csv(const SectionExport& data) {
   return out;
 }
 
-// ---- JSON ----
-
-std::string proto_json(const google::protobuf::Message& message) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  while (!json.empty() && json.back() == '\n') json.pop_back();
-  return json;
-}
-
-// Indents every line but the first, to nest a rendered JSON value.
-std::string nest(std::string json, const std::string& prefix) {
-  while (!json.empty() && json.back() == '\n') json.pop_back();
-  std::string out;
-  for (char c : json) {
-    out += c;
-    if (c == '\n') out += prefix;
-  }
-  return out;
-}
-
-template <typename Items, typename Render>
-std::string json_array(const Items& items, Render&& render) {
-  if (items.empty()) return "[]";
-  std::string out = "[";
-  bool first = true;
-  for (const auto& item : items) {
-    out += (first ? "\n    " : ",\n    ") + nest(render(item), "    ");
-    first = false;
-  }
-  return out + "\n  ]";
-}
-
 // ---- Markdown ----
 
 // Narrative text: characters that Markdown would read as markup are escaped.
@@ -186,14 +150,16 @@ std::vector<CsvFile> export_csv(const SectionExport& data) {
 }
 
 std::string export_json(const SectionExport& data) {
-  std::ostringstream out;
-  out << "{\n  \"version\": " << data.section.version() << ",\n  \"status\": " << nest(proto_json(data.status), "  ")
-      << ",\n  \"section\": " << nest(proto_json(data.section), "  ")
-      << ",\n  \"tables\": " << json_array(data.tables, [](const auto& t) { return render(t, Format::kJson); })
-      << ",\n  \"measures\": " << json_array(data.measures.measures(), [](const auto& m) { return proto_json(m); })
-      << ",\n  \"deliverables\": " << json_array(data.deliverables.deliverables(), [](const auto& d) { return proto_json(d); })
-      << "\n}\n";
-  return out.str();
+  Json tables = Json::array();
+  for (const auto& table : data.tables) tables.push_back(table_json(table));
+  Json measures = Json::array();
+  for (const auto& measure : data.measures.measures()) measures.push_back(message_json(measure));
+  Json deliverables = Json::array();
+  for (const auto& deliverable : data.deliverables.deliverables()) deliverables.push_back(message_json(deliverable));
+  const Json json = {{"version", data.section.version()},     {"status", message_json(data.status)},
+                     {"section", message_json(data.section)}, {"tables", std::move(tables)},
+                     {"measures", std::move(measures)},       {"deliverables", std::move(deliverables)}};
+  return print(json);
 }
 
 std::string export_markdown(const SectionExport& data) {

@@ -1,6 +1,7 @@
 #include "cli/table_format.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
 #include "host/core/money.h"
@@ -146,32 +147,28 @@ std::string render_text(const section::v1::Table& table) {
   return out.str();
 }
 
-std::string render_json(const section::v1::Table& table) {
-  std::ostringstream out;
-  out << "{\n  \"id\": " << json_string(table.id()) << ",\n  \"title\": " << json_string(table.title())
-      << ",\n  \"source\": " << json_string(table.source()) << ",\n  \"unit\": " << json_string(table.unit())
-      << ",\n  \"version\": " << table.version() << ",\n  \"columns\": [";
-  for (int i = 0; i < table.columns_size(); ++i) {
-    out << (i == 0 ? "\n" : ",\n") << "    {\"key\": " << json_string(table.columns(i).key())
-        << ", \"label\": " << json_string(table.columns(i).label()) << "}";
+// A cell as a JSON value: 379900, -66.2, "text" or null. A decimal is the number its digits
+// say (the nearest double, printed back as the shortest text that reads as it).
+Json cell_json(const section::v1::Cell* cell) {
+  if (cell == nullptr) return nullptr;
+  switch (cell->value_case()) {
+    case section::v1::Cell::kInteger: return cell->integer();
+    case section::v1::Cell::kDecimal: return std::strtod(vocabulary::decimal_text(cell->decimal()).c_str(), nullptr);
+    case section::v1::Cell::kText: return cell->text();
+    default: return nullptr;
   }
-  out << "\n  ],\n  \"rows\": [";
-  for (int r = 0; r < table.rows_size(); ++r) {
-    const auto& row = table.rows(r);
-    out << (r == 0 ? "\n" : ",\n") << "    {\"key\": " << json_string(row.key()) << ", \"label\": " << json_string(row.label())
-        << ", \"level\": " << row.level() << ", \"unit\": " << json_string(unit_word(row.unit()))
-        << ", \"illustrative\": " << (row.illustrative() ? "true" : "false")
-        << ", \"label_transcribed\": " << (row.label_transcribed() ? "true" : "false") << ", \"cells\": {";
-    for (int i = 0; i < table.columns_size(); ++i) {
-      const std::string& key = table.columns(i).key();
-      out << (i == 0 ? "" : ", ") << json_string(key) << ": " << cell_json(find_cell(row, key));
-    }
-    out << "}}";
-  }
-  out << "\n  ],\n  \"notes\": [";
-  for (int i = 0; i < table.notes_size(); ++i) out << (i == 0 ? "\n    " : ",\n    ") << json_string(table.notes(i));
-  out << (table.notes_size() > 0 ? "\n  ]\n}\n" : "]\n}\n");
-  return out.str();
+}
+
+Json row_json(const section::v1::Table& table, const section::v1::Row& row) {
+  Json cells = Json::object();
+  for (const auto& column : table.columns()) cells[column.key()] = cell_json(find_cell(row, column.key()));
+  return {{"key", row.key()},
+          {"label", row.label()},
+          {"level", row.level()},
+          {"unit", unit_word(row.unit())},
+          {"illustrative", row.illustrative()},
+          {"label_transcribed", row.label_transcribed()},
+          {"cells", std::move(cells)}};
 }
 
 std::string render_csv(const section::v1::Table& table) {
@@ -270,10 +267,22 @@ bool parse_format(const std::string& word, Format* format) {
   return true;
 }
 
+Json table_json(const section::v1::Table& table) {
+  Json columns = Json::array();
+  for (const auto& column : table.columns()) columns.push_back({{"key", column.key()}, {"label", column.label()}});
+  Json rows = Json::array();
+  for (const auto& row : table.rows()) rows.push_back(row_json(table, row));
+  Json notes = Json::array();
+  for (const auto& note : table.notes()) notes.push_back(note);
+  return {{"id", table.id()},       {"title", table.title()},  {"source", table.source()},
+          {"unit", table.unit()},   {"version", table.version()}, {"columns", std::move(columns)},
+          {"rows", std::move(rows)}, {"notes", std::move(notes)}};
+}
+
 std::string render(const section::v1::Table& table, Format format) {
   switch (format) {
     case Format::kText: return render_text(table);
-    case Format::kJson: return render_json(table);
+    case Format::kJson: return print(table_json(table));
     case Format::kCsv: return render_csv(table);
     case Format::kMarkdown: return render_markdown(table);
   }
@@ -294,38 +303,6 @@ std::string cell_text(const section::v1::Cell& cell, section::v1::Unit unit) {
     case section::v1::Cell::kText: return cell.text();
     default: return "—";
   }
-}
-
-std::string cell_json(const section::v1::Cell* cell) {
-  if (cell == nullptr) return "null";
-  switch (cell->value_case()) {
-    case section::v1::Cell::kInteger: return std::to_string(cell->integer());
-    case section::v1::Cell::kDecimal: return vocabulary::decimal_text(cell->decimal());
-    case section::v1::Cell::kText: return json_string(cell->text());
-    default: return "null";
-  }
-}
-
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-          out += buffer;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
 }
 
 std::string transcribed_suffix(bool transcribed) { return transcribed ? std::string(" ") + kTranscribedMark : ""; }

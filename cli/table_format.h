@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/json.h"
 #include "section/v1/table.pb.h"
 
 namespace section::cli {
@@ -23,9 +24,10 @@ std::string render(const section::v1::Table& table, Format format);
 
 // A cell as the fascicle prints it in a row of `unit`.
 std::string cell_text(const section::v1::Cell& cell, section::v1::Unit unit);
-// A cell as a JSON value: 379900, -66.2, "text" or null.
-std::string cell_json(const section::v1::Cell* cell);
-std::string json_string(const std::string& text);
+// The JSON form: {"id", "title", "source", "unit", "version", "columns": [{"key", "label"}],
+// "rows": [{"key", "label", "level", "unit", "illustrative", "label_transcribed", "cells": {...}}],
+// "notes": [...]}, a cell for every column in the columns' order. `render` prints it.
+Json table_json(const section::v1::Table& table);
 // A CSV field, quoted when it holds a comma, a quote or a line break.
 std::string csv_field(const std::string& text);
 // "usd", "posts", "percent", "days", "count", "text" or "" for unspecified.

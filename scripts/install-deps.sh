@@ -8,8 +8,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev
   libyaml-cpp-dev libboost-dev libboost-filesystem-dev
   catch2
-  # Command lines: CLI11 (header-only).
-  libcli11-dev
+  # Command lines: CLI11; section-ctl's JSON: nlohmann-json (both header-only).
+  libcli11-dev nlohmann-json3-dev
   # Reported figures (SQLite), TLS and token hashes (OpenSSL); openssl makes the tests' certificates.
   libsqlite3-dev libssl-dev openssl
   # Clients in other languages and the HTML export's rendering test.

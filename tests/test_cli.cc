@@ -1,4 +1,5 @@
 // section-ctl against a running host: what a person or a script sees.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -6,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
 
 #include "test_env.h"
 
@@ -40,6 +42,19 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 std::size_t lines(const std::string& text) { return count(text, "\n"); }
 
+// The keys of a JSON object, in order.
+std::vector<std::string> keys(const nlohmann::ordered_json& object) {
+  std::vector<std::string> out;
+  for (const auto& item : object.items()) out.push_back(item.key());
+  return out;
+}
+
+// section-ctl without a host: its help and usage errors.
+test::RunResult offline(std::vector<std::string> args) {
+  args.insert(args.begin(), test::ctl_binary().string());
+  return test::run(args);
+}
+
 // Every part of a JSON export is of its one version.
 void check_one_version(const google::protobuf::Struct& json) {
   const auto version = static_cast<std::uint64_t>(json.fields().at("version").number_value());
@@ -59,9 +74,20 @@ TEST_CASE("section-ctl shows tables in every format", "[cli]") {
 
   const auto json = ctl(host, {"table", "financial-by-component-rb", "--format", "json"});
   CHECK(json.status == 0);
-  CHECK_THAT(json.out, Catch::Contains("\"key\": \"support\"") &&
-                           Catch::Contains("\"expenditure\": 9364000, \"appropriation\": 10459600") &&
-                           Catch::Contains("\"percentage\": -0.3, \"estimate\": 10425500"));
+  const auto table = nlohmann::ordered_json::parse(json.out);
+  CHECK(keys(table) == std::vector<std::string>{"id", "title", "source", "unit", "version", "columns", "rows", "notes"});
+  const auto& rows = table["rows"];
+  const auto support = std::find_if(rows.begin(), rows.end(), [](const auto& row) { return row["key"] == "support"; });
+  REQUIRE(support != rows.end());
+  CHECK(keys(*support) == std::vector<std::string>{"key", "label", "level", "unit", "illustrative", "label_transcribed", "cells"});
+  const auto& cells = (*support)["cells"];
+  CHECK(keys(cells) == std::vector<std::string>{"expenditure", "appropriation", "technical_adjustments", "new_mandates",
+                                                "other_changes", "total_change", "percentage", "estimate"});
+  CHECK(cells["expenditure"] == 9364000);
+  CHECK(cells["appropriation"] == 10459600);
+  CHECK(cells["estimate"].is_number_integer());
+  CHECK(cells["estimate"] == 10425500);
+  CHECK(cells["percentage"] == -0.3);
 
   const auto text = ctl(host, {"table", "financial-by-object"});
   CHECK(text.status == 0);
@@ -91,7 +117,12 @@ TEST_CASE("section-ctl overview, status, measures, deliverables and watch", "[cl
 
   const auto status = ctl(host, {"status"});
   CHECK_THAT(status.out, Catch::Contains("support   serving  Support services"));
-  CHECK_THAT(ctl(host, {"status", "--format", "json"}).out, Catch::Contains("\"reconciliation_differences\": 2"));
+  // The host's status as proto3 JSON with the .proto field names, in the layout of every JSON section-ctl prints.
+  const auto status_json = ctl(host, {"status", "--format", "json"});
+  CHECK_THAT(status_json.out, Catch::StartsWith("{\n  \"host_version\": ") && Catch::Contains("\n  \"reconciliation_differences\": 2,\n"));
+  CHECK(nlohmann::ordered_json::parse(status_json.out)["version"] == "1");  // int64 as a string
+  const auto first_event = nlohmann::ordered_json::parse(ctl(host, {"watch", "--count", "1", "--format", "json"}).out);
+  CHECK(first_event["version"] == "1");
 
   const auto measures = ctl(host, {"measures", "finance", "--year", "2020"});
   CHECK(measures.status == 0);
@@ -270,4 +301,69 @@ TEST_CASE("section-ctl export never mixes versions while a plugin republishes", 
   }
   INFO("exports of one version: " << whole << " of 3");
   CHECK(host.stop() == 0);
+}
+
+TEST_CASE("section-ctl --help lists every command, and each command's --help its options", "[cli][usage]") {
+  const auto help = offline({"--help"});
+  CHECK(help.status == 0);
+  CHECK(help.err.empty());
+  CHECK_THAT(help.out, Catch::StartsWith("The command-line client of section-host") &&
+                           Catch::Contains("Usage: section-ctl [OPTIONS] COMMAND"));
+  for (const char* command : {"overview", "tables", "table", "measures", "deliverables", "status", "watch", "wait", "reload",
+                              "export", "report", "history", "token"}) {
+    INFO(command);
+    CHECK_THAT(help.out, Catch::Contains("\n  " + std::string(command) + " "));
+  }
+  for (const char* option : {"--host ADDR", "--timeout SECONDS", "--token TOKEN", "--token-file FILE", "--tls", "--ca FILE",
+                             "--cert FILE", "--key FILE", "--server-name NAME", "SECTION_HOST", "SECTION_TOKEN"}) {
+    INFO(option);
+    CHECK_THAT(help.out, Catch::Contains(option));
+  }
+  CHECK(offline({"-h"}).out == help.out);
+
+  const auto table = offline({"table", "--help"});
+  CHECK(table.status == 0);
+  CHECK_THAT(table.out, Catch::Contains("Usage: section-ctl table [OPTIONS] ID") && Catch::Contains("--format text|json|csv|md"));
+  CHECK_THAT(offline({"export", "--help"}).out, Catch::Contains("--format csv|md|json|html REQUIRED") && Catch::Contains("--output PATH"));
+  CHECK_THAT(offline({"status", "--help"}).out, Catch::Contains("--format text|json"));
+  const auto report = offline({"report", "--help"});
+  CHECK_THAT(report.out, Catch::Contains("Usage: section-ctl report [OPTIONS] COMPONENT") && Catch::Contains("--measure ID") &&
+                             Catch::Contains("--deliverable ID") && Catch::Contains("Exactly 1 of the following options is required") &&
+                             Catch::Contains("--year YEAR REQUIRED") && Catch::Contains("--idempotency-key KEY"));
+  CHECK_THAT(offline({"token", "new", "--help"}).out,
+             Catch::Contains("Usage: section-ctl token new [OPTIONS]") && Catch::Contains("--role reader|reporter|admin REQUIRED"));
+  // --help after global options and before the command's own still describes the command.
+  CHECK(offline({"--host", "127.0.0.1:1", "table", "--help"}).out == table.out);
+}
+
+TEST_CASE("section-ctl usage errors exit 2, name what is wrong and show the command's usage", "[cli][usage]") {
+  const auto check = [](std::vector<std::string> args, const std::string& message, const std::string& usage) {
+    const auto result = offline(args);
+    INFO(result.err);
+    CHECK(result.status == 2);
+    CHECK(result.out.empty());
+    CHECK_THAT(result.err, Catch::StartsWith("section-ctl: " + message + "\n\n") && Catch::Contains("Usage: " + usage));
+  };
+  check({}, "no command", "section-ctl [OPTIONS] COMMAND");
+  check({"fly"}, "unknown command 'fly'", "section-ctl [OPTIONS] COMMAND");
+  check({"--fly", "status"}, "'status' has no option '--fly'", "section-ctl status");
+  check({"--verbose"}, "unknown option '--verbose'", "section-ctl [OPTIONS] COMMAND");
+  check({"tables", "--measure", "m"}, "'tables' has no option '--measure'", "section-ctl tables");
+  check({"--format", "json", "status"}, "'--format' is an option of 'status': put it after the command", "section-ctl status");
+  check({"table"}, "ID is required", "section-ctl table [OPTIONS] ID");
+  check({"table", "a", "b"}, "too many arguments for 'table': 'b'", "section-ctl table");
+  check({"table", "a", "--format", "xml"}, "--format: unknown format 'xml': choose text, json, csv or md", "section-ctl table");
+  check({"status", "--format", "csv"}, "--format: unknown format 'csv': choose text or json", "section-ctl status");
+  check({"measures", "--year", "soon"}, "--year: must be a whole number, not 'soon'", "section-ctl measures");
+  check({"--timeout", "0", "status"}, "--timeout: must be at least 1, not 0", "section-ctl status");
+  check({"export"}, "--format is required", "section-ctl export");
+  check({"report", "hr", "--year", "2021", "--value", "1"}, "Exactly 1 option from [--measure,--deliverable] is required",
+        "section-ctl report");
+  check({"history", "--kind", "target"}, "--kind: unknown kind 'target': choose actual or planned", "section-ctl history");
+  check({"token"}, "'token' needs a command: token new", "section-ctl token");
+  check({"token", "old"}, "'token' has no command 'old'", "section-ctl token");
+  check({"token", "new", "--name", "ci"}, "--role is required", "section-ctl token new");
+  check({"--cert", "c.pem", "status"}, "--cert requires --key", "section-ctl status");
+  check({"--token", "a", "--token-file", "f", "status"}, "--token excludes --token-file", "section-ctl status");
+  check({"--server-name", "x", "status"}, "--server-name applies to TLS (--tls, --ca or --cert)", "section-ctl status");
 }

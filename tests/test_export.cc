@@ -5,8 +5,8 @@
 #include <set>
 
 #include <catch2/catch.hpp>
-#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/export_charts.h"
 #include "cli/export_files.h"
@@ -449,28 +449,54 @@ TEST_CASE("the Markdown export has every table, component and measure", "[export
   CHECK_THAT(odd, Catch::StartsWith("# Section 9Z: \\<script\\>&\"Vienna\"\\</script\\>"));
 }
 
+// A message as protobuf's JSON printer gives it, with the .proto field names.
+nlohmann::ordered_json proto_json(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string text;
+  REQUIRE(google::protobuf::util::MessageToJsonString(message, &text, options).ok());
+  return nlohmann::ordered_json::parse(text);
+}
+
 TEST_CASE("the JSON export parses and holds every table, measure and deliverable", "[export][json]") {
   const auto& data = section_29f();
-  const std::string json = cli::export_json(data);
-  google::protobuf::Struct parsed;
-  REQUIRE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok());
-  const auto& fields = parsed.fields();
-  CHECK(fields.at("version").number_value() == 1);
-  const auto& tables = fields.at("tables").list_value().values();
-  REQUIRE(static_cast<std::size_t>(tables.size()) == data.tables.size());
-  for (int i = 0; i < tables.size(); ++i) {
-    CHECK(tables[i].struct_value().fields().at("id").string_value() == data.tables[i].id());
+  const std::string text = cli::export_json(data);
+  const auto json = nlohmann::ordered_json::parse(text);
+  std::vector<std::string> keys;
+  for (const auto& item : json.items()) keys.push_back(item.key());
+  CHECK(keys == std::vector<std::string>{"version", "status", "section", "tables", "measures", "deliverables"});
+  CHECK(json["version"].is_number_integer());
+  CHECK(json["version"] == 1);
+  const auto& tables = json["tables"];
+  REQUIRE(tables.size() == data.tables.size());
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    CHECK(tables[i]["id"] == data.tables[i].id());
+    CHECK(tables[i] == cli::table_json(data.tables[i]));  // the same as `section-ctl table ID --format json`
   }
-  CHECK(fields.at("measures").list_value().values_size() == data.measures.measures_size());
-  CHECK(fields.at("deliverables").list_value().values_size() == data.deliverables.deliverables_size());
-  CHECK(fields.at("section").struct_value().fields().at("info").struct_value().fields().at("number").string_value() == "29F");
+  // The messages as proto3 JSON (int64 as strings, enums by name), keys in the .proto's order.
+  CHECK(json["status"] == proto_json(data.status));
+  CHECK(json["section"] == proto_json(data.section));
+  CHECK(json["section"]["info"]["number"] == "29F");
+  REQUIRE(json["measures"].size() == static_cast<std::size_t>(data.measures.measures_size()));
+  for (int i = 0; i < data.measures.measures_size(); ++i) CHECK(json["measures"][i] == proto_json(data.measures.measures(i)));
+  REQUIRE(json["deliverables"].size() == static_cast<std::size_t>(data.deliverables.deliverables_size()));
+  for (int i = 0; i < data.deliverables.deliverables_size(); ++i) {
+    CHECK(json["deliverables"][i] == proto_json(data.deliverables.deliverables(i)));
+  }
   // Money stays whole dollars, as in `section-ctl table --format json`.
-  CHECK_THAT(json, Catch::Contains("\"percentage\": -0.3, \"estimate\": 10425500"));
+  const auto by_component = std::find_if(tables.begin(), tables.end(), [](const auto& t) { return t["id"] == "financial-by-component-rb"; });
+  REQUIRE(by_component != tables.end());
+  const auto& rows = (*by_component)["rows"];
+  const auto support = std::find_if(rows.begin(), rows.end(), [](const auto& row) { return row["key"] == "support"; });
+  REQUIRE(support != rows.end());
+  CHECK((*support)["cells"]["estimate"].is_number_integer());
+  CHECK((*support)["cells"]["estimate"] == 10425500);
+  CHECK_THAT(text, Catch::Contains("\"percentage\": -0.3,\n") && Catch::Contains("\"estimate\": 10425500\n"));
+  // One layout throughout: the messages are indented like the rest, by two spaces a level.
+  CHECK_THAT(text, Catch::StartsWith("{\n  \"version\": 1,\n  \"status\": {\n    \"host_version\": \"test\",\n"));
 
-  google::protobuf::Struct odd;
-  REQUIRE(google::protobuf::util::JsonStringToMessage(cli::export_json(hostile()), &odd).ok());
-  CHECK(odd.fields().at("tables").list_value().values(0).struct_value().fields().at("title").string_value() ==
-        "A <table> & \"more\"");
+  const auto odd = nlohmann::ordered_json::parse(cli::export_json(hostile()));
+  CHECK(odd["tables"][0]["title"] == "A <table> & \"more\"");
 }
 
 TEST_CASE("the CSV export writes an index, the measures, the deliverables and one file per table", "[export][csv]") {

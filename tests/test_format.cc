@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/status_format.h"
 #include "cli/table_format.h"
@@ -44,6 +45,13 @@ v1::Table sample() {
   return table;
 }
 
+// The keys of a JSON object, in order.
+std::vector<std::string> keys(const nlohmann::ordered_json& object) {
+  std::vector<std::string> out;
+  for (const auto& item : object.items()) out.push_back(item.key());
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("text is laid out like the fascicle", "[format]") {
@@ -61,14 +69,33 @@ TEST_CASE("text is laid out like the fascicle", "[format]") {
   CHECK_THAT(cli::render(exact, cli::Format::kText), Catch::Contains("417.549"));
 }
 
-TEST_CASE("JSON keeps dollars, tenths and null", "[format][json]") {
-  const std::string json = cli::render(sample(), cli::Format::kJson);
-  CHECK_THAT(json, Catch::Contains("\"version\": 7"));
-  CHECK_THAT(json, Catch::Contains("{\"key\": \"travel\", \"label\": \"Travel, \\\"staff\\\"\", \"level\": 0, \"unit\": \"usd\", "
-                                   "\"illustrative\": false, \"label_transcribed\": false, \"cells\": {\"amount\": -17400, "
-                                   "\"percentage\": -66.2, \"note\": \"a, b\"}}"));
-  CHECK_THAT(json, Catch::Contains("\"cells\": {\"amount\": 19762900, \"percentage\": null, \"note\": null}"));
-  CHECK_THAT(json, Catch::Contains("\"notes\": [\n    \"A note.\"\n  ]"));
+TEST_CASE("JSON keeps dollars, tenths and null, keys in the contract's order", "[format][json]") {
+  const std::string text = cli::render(sample(), cli::Format::kJson);
+  const auto json = nlohmann::ordered_json::parse(text);
+  CHECK(keys(json) == std::vector<std::string>{"id", "title", "source", "unit", "version", "columns", "rows", "notes"});
+  CHECK(json["version"] == 7);
+  CHECK(json["columns"][1] == nlohmann::ordered_json{{"key", "percentage"}, {"label", "Percentage"}});
+  const auto& travel = json["rows"][0];
+  CHECK(keys(travel) == std::vector<std::string>{"key", "label", "level", "unit", "illustrative", "label_transcribed", "cells"});
+  CHECK(travel["label"] == "Travel, \"staff\"");
+  CHECK(travel["level"] == 0);
+  CHECK(travel["unit"] == "usd");
+  CHECK(travel["illustrative"] == false);
+  // A cell for every column, in the columns' order; dollars are integers, never floats.
+  CHECK(keys(travel["cells"]) == std::vector<std::string>{"amount", "percentage", "note"});
+  CHECK(travel["cells"]["amount"].is_number_integer());
+  CHECK(travel["cells"]["amount"] == -17400);
+  CHECK(travel["cells"]["note"] == "a, b");
+  const auto& total = json["rows"][1];
+  CHECK(total["cells"] == nlohmann::ordered_json{{"amount", 19762900}, {"percentage", nullptr}, {"note", nullptr}});
+  CHECK(json["notes"] == nlohmann::ordered_json{"A note."});
+  // A percentage is printed with the digits of its Decimal, not a float's: -66.2, 1.0.
+  CHECK_THAT(text, Catch::Contains("\"percentage\": -66.2,"));
+  v1::Table whole = sample();
+  (*whole.mutable_rows(0)->mutable_cells())["percentage"].mutable_decimal()->set_units(10);
+  CHECK_THAT(cli::render(whole, cli::Format::kJson), Catch::Contains("\"percentage\": 1.0,"));
+  // One layout: indented by two spaces, a line break at the end.
+  CHECK_THAT(text, Catch::StartsWith("{\n  \"id\": \"sample\",\n  \"title\": \"A sample\",\n") && Catch::EndsWith("]\n}\n"));
 }
 
 TEST_CASE("CSV quotes what needs quoting", "[format][csv]") {
@@ -105,11 +132,10 @@ TEST_CASE("a label the fascicle does not print is marked, with a legend under th
   CHECK_THAT(md, Catch::Contains("| Travel, \"staff\" † |"));
   CHECK_THAT(md, Catch::EndsWith("- A note.\n\n" + std::string(cli::kTranscribedLegend) + "\n"));
 
-  const std::string json = cli::render(table, cli::Format::kJson);
-  CHECK_THAT(json, Catch::Contains("\"label\": \"Travel, \\\"staff\\\"\", \"level\": 0, \"unit\": \"usd\", \"illustrative\": false, "
-                                   "\"label_transcribed\": true"));
-  CHECK_THAT(json, Catch::Contains("\"label\": \"Total\", \"level\": 2, \"unit\": \"usd\", \"illustrative\": false, "
-                                   "\"label_transcribed\": false"));
+  const auto json = nlohmann::ordered_json::parse(cli::render(table, cli::Format::kJson));
+  CHECK(json["rows"][0]["label"] == "Travel, \"staff\"");  // the mark is the flag's, not the label's
+  CHECK(json["rows"][0]["label_transcribed"] == true);
+  CHECK(json["rows"][1]["label_transcribed"] == false);
 
   // Without notes, the legend still stands apart from the rows.
   table.clear_notes();
@@ -124,7 +150,11 @@ TEST_CASE("formats are named", "[format]") {
 }
 
 TEST_CASE("JSON strings are escaped and text is wrapped by display width", "[format]") {
-  CHECK(cli::json_string("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
+  v1::Table odd = sample();
+  odd.set_title("a\"b\\c\n\x01 — ü");
+  const std::string text = cli::render(odd, cli::Format::kJson);
+  CHECK_THAT(text, Catch::Contains("\"title\": \"a\\\"b\\\\c\\n\\u0001 — ü\","));
+  CHECK(nlohmann::ordered_json::parse(text)["title"] == odd.title());
   CHECK(cli::display_width("— 29F") == 5);
   CHECK(cli::wrap("one two three four", 9) == std::vector<std::string>{"one two", "three", "four"});
 }

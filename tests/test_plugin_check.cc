@@ -326,3 +326,21 @@ TEST_CASE("a plugin that refuses to start names itself once, in its own process 
     if (isolation == Isolation::kProcess) CHECK_THAT(message, Catch::Contains("[in its own process, unix:"));
   }
 }
+
+TEST_CASE("section-plugin-runner's --help lists its options, and a bad command line exits 2 naming the option", "[runner]") {
+  const std::string runner = (test::host_binary().parent_path() / "section-plugin-runner").string();
+  const auto help = test::run({runner, "--help"});
+  CHECK(help.status == 0);
+  CHECK_THAT(help.out, Catch::Contains("Usage: section-plugin-runner [OPTIONS]") && Catch::Contains("--library PATH REQUIRED") &&
+                           Catch::Contains("--listen unix:PATH REQUIRED") && Catch::Contains("--parent PID"));
+  const auto no_listen = test::run({runner, "--library", real_plugin("edm").string()});
+  CHECK(no_listen.status == 2);
+  CHECK_THAT(no_listen.err, Catch::StartsWith("section-plugin-runner: --listen is required\n") && Catch::Contains("Usage:"));
+  const auto tcp = test::run({runner, "--library", real_plugin("edm").string(), "--listen", "127.0.0.1:1"});
+  CHECK(tcp.status == 2);
+  CHECK_THAT(tcp.err, Catch::StartsWith("section-plugin-runner: --listen: must be unix:PATH, not '127.0.0.1:1'"));
+  const auto parent = test::run({runner, "--library", real_plugin("edm").string(), "--listen", "unix:/nonexistent/s", "--parent", "me"});
+  CHECK(parent.status == 2);
+  CHECK_THAT(parent.err, Catch::Contains("--parent"));
+  CHECK(test::run({runner, "--library", real_plugin("edm").string(), "--listen", "unix:/nonexistent/s", "--verbose"}).status == 2);
+}

@@ -1,8 +1,10 @@
 // Every table against the figures the source prints, written out here independently of the
 // section file: money to the dollar, posts and counts exactly, percentages in tenths.
+#include <algorithm>
 #include <set>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/table_format.h"
 #include "host/aggregate/programme_tables.h"
@@ -299,15 +301,28 @@ TEST_CASE("with every component as printed, no figure is marked illustrative", "
 
 TEST_CASE("a table as JSON is the contract for clients", "[tables][json]") {
   const auto view = test::view_of();
-  const std::string json = cli::render(test::table(view, "financial-by-component-rb"), cli::Format::kJson);
-  CHECK_THAT(json, Catch::Contains("\"id\": \"financial-by-component-rb\""));
-  CHECK_THAT(json, Catch::Contains("{\"key\": \"edm\", \"label\": \"A. Executive direction and management\", \"level\": 0"));
-  CHECK_THAT(json, Catch::Contains("\"expenditure\": 379900, \"appropriation\": 421800, \"technical_adjustments\": 0, "
-                                   "\"new_mandates\": 0, \"other_changes\": -4300, \"total_change\": -4300, "
-                                   "\"percentage\": -1.0, \"estimate\": 417500"));
-  CHECK_THAT(json, Catch::Contains("{\"key\": \"subtotal\", \"label\": \"Subtotal, 1 (regular budget)\", \"level\": 1"));
-  const std::string evolution = cli::render(test::table(view, "evolution"), cli::Format::kJson);
-  CHECK_THAT(evolution, Catch::Contains("\"expenditure\": null, \"appropriation\": 83"));
+  const auto json = nlohmann::ordered_json::parse(cli::render(test::table(view, "financial-by-component-rb"), cli::Format::kJson));
+  CHECK(json["id"] == "financial-by-component-rb");
+  const auto& edm = json["rows"].front();
+  CHECK(edm["key"] == "edm");
+  CHECK(edm["label"] == "A. Executive direction and management");
+  CHECK(edm["level"] == 0);
+  // Every column, in the columns' order; money in whole dollars, the percentage with its decimal.
+  CHECK(edm["cells"].dump() ==
+        "{\"expenditure\":379900,\"appropriation\":421800,\"technical_adjustments\":0,\"new_mandates\":0,"
+        "\"other_changes\":-4300,\"total_change\":-4300,\"percentage\":-1.0,\"estimate\":417500}");
+  const auto& subtotal = json["rows"].back();
+  CHECK(subtotal["key"] == "subtotal");
+  CHECK(subtotal["label"] == "Subtotal, 1 (regular budget)");
+  CHECK(subtotal["level"] == 1);
+  const auto evolution = nlohmann::ordered_json::parse(cli::render(test::table(view, "evolution"), cli::Format::kJson));
+  const auto& rows = evolution["rows"];
+  const auto posts = std::find_if(rows.begin(), rows.end(), [](const auto& row) { return row["key"] == "total_posts"; });
+  REQUIRE(posts != rows.end());
+  // No expenditure is printed for posts: the key is there, with null.
+  CHECK((*posts)["cells"].contains("expenditure"));
+  CHECK((*posts)["cells"]["expenditure"].is_null());
+  CHECK((*posts)["cells"]["appropriation"] == 83);
 }
 
 TEST_CASE("the explanation of changes letters any number of components", "[tables][variances]") {

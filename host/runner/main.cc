@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include <CLI/CLI.hpp>
 #include <grpcpp/grpcpp.h>
 
 #include "host/loading/plugin_library.h"
@@ -24,27 +25,45 @@
 
 namespace {
 
-[[noreturn]] void usage(const std::string& message) {
-  std::cerr << "section-plugin-runner: " << message
-            << "\nusage: section-plugin-runner --library PATH --listen unix:PATH [--parent PID]\n";
-  std::exit(2);
+struct Options {
+  std::string library;
+  std::string listen;
+  long parent = 0;
+};
+
+// CLI11 parses the command line, and the same definitions give --help. A usage error prints
+// the error and the usage to standard error and exits 2.
+Options parse_options(int argc, char** argv) {
+  CLI::App app(
+      "Loads one plugin library, as section-host does in process, and serves the plugin contract\n"
+      "(section.v1.PluginService) on a Unix domain socket for the host that started it.",
+      "section-plugin-runner");
+  app.footer("Exit status: 0 after SIGTERM, 2 a bad command line, 3 the library is not a usable plugin, 1 otherwise.");
+  Options options;
+  app.add_option("--library", options.library, "the plugin library (.so)")->type_name("PATH")->required();
+  app.add_option("--listen", options.listen, "the socket to serve on")
+      ->type_name("unix:PATH")
+      ->required()
+      ->check([](const std::string& value) { return value.rfind("unix:", 0) == 0 ? "" : "must be unix:PATH, not '" + value + "'"; });
+  app.add_option("--parent", options.parent, "end when this process (the host) ends")->type_name("PID");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, printed by CLI11
+    std::exit(app.exit(e));
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "section-plugin-runner: " << e.what() << "\n\n" << app.help();
+    std::exit(2);
+  }
+  return options;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string library_path;
-  std::string listen;
-  long parent = 0;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) usage(arg + " needs a value");
-    if (arg == "--library") library_path = argv[++i];
-    else if (arg == "--listen") listen = argv[++i];
-    else if (arg == "--parent") parent = std::strtol(argv[++i], nullptr, 10);
-    else usage("unknown argument '" + arg + "'");
-  }
-  if (library_path.empty() || listen.rfind("unix:", 0) != 0) usage("--library and --listen unix:PATH are required");
+  const Options options = parse_options(argc, argv);
+  const std::string& library_path = options.library;
+  const std::string& listen = options.listen;
+  const long parent = options.parent;
 
   if (parent > 0) {
     // Die with the host. The parent may already be gone by now: then exit at once.
