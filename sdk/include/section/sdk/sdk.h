@@ -165,9 +165,12 @@ class DataPlugin : public Plugin {
   ~DataPlugin() override;
 
   void start() override;
-  section::v1::Component publish() override;
+  // The component read from the data file, as read: final, so that what the host is handed
+  // (publish_serialized) and publish() can never differ. A plugin that changes what it
+  // publishes derives from Plugin (read_component_file reads the same files).
+  section::v1::Component publish() final;
   // The bytes it read, handed over as they are.
-  std::string publish_serialized() override;
+  std::string publish_serialized() final;
   void stop() override;
   // The checks the data file passes (see load()): the component belongs to this plugin and
   // budget year, and check() finds nothing. Final, so that a data file and a reported value
