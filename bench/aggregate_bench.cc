@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
       const auto built = std::chrono::steady_clock::now();
       micros.push_back(static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(built - start).count()));
       tables = view.tables.size();
-      const section::query::PublishedView published = section::query::publish(std::move(view), {});
+      const section::query::PublishedView published = section::query::serialize_view(std::move(view), {});
       publish_micros.push_back(static_cast<std::uint32_t>(
           std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - built).count()));
     }

@@ -27,7 +27,7 @@ void check_same(const absl::StatusOr<T>& built, const absl::StatusOr<T>& kept) {
 
 TEST_CASE("a published view serves the built view's section, tables and lists, serialized", "[query][published]") {
   const aggregate::SectionView built = test::view_of();
-  const query::PublishedView published = query::publish(built, {});
+  const query::PublishedView published = query::serialize_view(built, {});
 
   // GetSection's bytes, put together from the parts, are the built section's own.
   CHECK(query::section_bytes(published) == built.section.SerializeAsString());
@@ -60,7 +60,7 @@ TEST_CASE("a published view shares the stored components it is given and seriali
   CHECK(hr->bytes == test::component("hr").SerializeAsString());
 
   const aggregate::SectionView built = test::view_of();
-  const query::PublishedView published = query::publish(built, {{"hr", hr}});
+  const query::PublishedView published = query::serialize_view(built, {{"hr", hr}});
   for (std::size_t i = 0; i < published.components.size(); ++i) {
     const auto& component = published.components[i];
     if (component->header.id() == "hr") {
@@ -75,7 +75,7 @@ TEST_CASE("a published view shares the stored components it is given and seriali
 TEST_CASE("filtered lists of a published view answer as the built view's, refusals included", "[query][published]") {
   for (const auto& serving : {test::all_components(), std::vector<std::string>{"edm", "hr"}}) {
     const aggregate::SectionView built = test::view_of(serving);
-    const query::PublishedView published = query::publish(built, {});
+    const query::PublishedView published = query::serialize_view(built, {});
     for (const char* component : {"", "edm", "hr", "ict", "section", "planet"}) {
       for (int year : {0, 2020, 2021, 2022, 1800}) {
         INFO("component '" << component << "', year " << year << ", " << serving.size() << " serving");

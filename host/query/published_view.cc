@@ -140,7 +140,7 @@ std::string section_bytes(const PublishedView& view) {
   return bytes + view.section_tail;
 }
 
-PublishedView publish(aggregate::SectionView view, const std::map<std::string, StoredPtr>& unchanged) {
+PublishedView serialize_view(aggregate::SectionView view, const std::map<std::string, StoredPtr>& unchanged) {
   PublishedView out;
   out.version = view.version;
   out.published_at = view.published_at;

@@ -4,7 +4,7 @@
 // A component is kept serialized (StoredComponent), once: the registry's slot, every version
 // that serves it unchanged and every GetSection answer share those bytes. The tables and the
 // unfiltered lists are kept serialized too. The registry parses every served component while it
-// builds a version (aggregate::SectionView, with every message), and publish() keeps only this.
+// builds a version (aggregate::SectionView, with every message), and serialize_view() keeps only this.
 #pragma once
 
 #include <cstdint>
@@ -81,6 +81,6 @@ std::string section_bytes(const PublishedView& view);
 
 // Keeps of `view` what is served. Each component is taken from `unchanged` when it holds one with
 // its id (shared, not copied); the others are serialized anew.
-PublishedView publish(aggregate::SectionView view, const std::map<std::string, StoredPtr>& unchanged);
+PublishedView serialize_view(aggregate::SectionView view, const std::map<std::string, StoredPtr>& unchanged);
 
 }  // namespace section::query

@@ -1,85 +1,26 @@
 #include "host/registry/registry.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
-#include <random>
-#include <system_error>
-
-#include <google/protobuf/util/time_util.h>
+#include <map>
+#include <optional>
 
 #include "host/aggregate/validation.h"
 #include "host/core/clock.h"
 #include "host/core/log.h"
-#include "host/loading/in_process_source.h"
 #include "host/loading/plugin_steps.h"
-#include "host/loading/remote_source.h"
+#include "host/registry/sources.h"
 #include "host/supervision/process_source.h"
 
 namespace section::registry {
 namespace {
 
-namespace fs = std::filesystem;
-using config::Isolation;
-
-// How long a restarted plugin must serve before its next failure counts as a first one again.
-constexpr std::chrono::seconds kStableAfter{10};
-// How long the host waits for an external plugin's endpoint to accept a connection.
-constexpr std::chrono::milliseconds kEndpointConnectBudget{1000};
-
-log::Level level_of(int plugin_level) {
-  switch (plugin_level) {
-    case SECTION_LOG_DEBUG: return log::Level::kDebug;
-    case SECTION_LOG_WARNING: return log::Level::kWarning;
-    case SECTION_LOG_ERROR: return log::Level::kError;
-    default: return log::Level::kInfo;
-  }
-}
-
-const char* isolation_word(Isolation isolation) {
-  switch (isolation) {
-    case Isolation::kProcess: return "process";
-    case Isolation::kEndpoint: return "endpoint";
-    default: return "in_process";
-  }
-}
-
-// Plugins in a process of their own are restarted when they go; in-process ones cannot be.
-bool supervised(const config::PluginConfig& plugin) { return plugin.isolation != Isolation::kInProcess; }
-
-// section-plugin-runner: the configured one, else the one beside this executable.
-fs::path runner_path(const config::HostConfig& config) {
-  if (!config.supervision.runner.empty()) return config.supervision.runner;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return (ec ? fs::path(".") : exe.parent_path()) / "section-plugin-runner";
-}
-
-std::string seconds_text(std::chrono::milliseconds delay) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(delay.count()) / 1000.0);
-  return text;
-}
-
-// Exponential backoff with jitter: a delay drawn from [d/2, d], d = initial × 2^(n-1) ≤ max.
-std::chrono::milliseconds backoff(const config::SupervisionConfig& supervision, int failures) {
-  static std::mt19937_64 random{std::random_device{}()};
-  double delay = static_cast<double>(supervision.backoff_initial.count());
-  for (int i = 1; i < failures && delay < static_cast<double>(supervision.backoff_max.count()); ++i) delay *= 2;
-  delay = std::min(delay, static_cast<double>(supervision.backoff_max.count()));
-  std::uniform_real_distribution<double> jitter(0.5, 1.0);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(delay * jitter(random)));
-}
-
-// When and how big a library file is: a changed stamp means new code.
-std::string library_stamp(const fs::path& path) {
-  std::error_code ec;
-  const auto modified = fs::last_write_time(path, ec);
-  if (ec) return {};
-  const auto size = fs::file_size(path, ec);
-  return std::to_string(modified.time_since_epoch().count()) + "/" + std::to_string(ec ? 0 : size);
-}
+// Calls the handler for the type of work it is.
+template <typename... Handlers>
+struct Overloaded : Handlers... {
+  using Handlers::operator()...;
+};
+template <typename... Handlers>
+Overloaded(Handlers...) -> Overloaded<Handlers...>;
 
 }  // namespace
 
@@ -109,8 +50,10 @@ bool Registry::await_section() {
 
 absl::Status Registry::start(const config::HostConfig& config, Purpose purpose) {
   config_ = config;
-  purpose_ = purpose;
-  if (std::any_of(config.plugins.begin(), config.plugins.end(), [](const auto& p) { return p.isolation == Isolation::kProcess; })) {
+  supervisor_ = Supervisor(config.supervision);
+  versions_.set_announce(purpose == Purpose::kServe);
+  if (std::any_of(config.plugins.begin(), config.plugins.end(),
+                  [](const auto& p) { return p.isolation == config::Isolation::kProcess; })) {
     supervision::remove_stale_socket_dirs();
   }
   const auto ms_since = [](Clock::time_point from) { return std::chrono::duration<double, std::milli>(Clock::now() - from).count(); };
@@ -122,13 +65,12 @@ absl::Status Registry::start(const config::HostConfig& config, Purpose purpose) 
     return section_error_.ok() ? absl::FailedPreconditionError("the registry has no section file") : section_error_;
   }
   const auto checked = Clock::now();
-  if (absl::Status taken = take_started(config, started); !taken.ok()) return taken;
-  publish_view("start-up");
+  std::map<std::string, section::v1::Component> parsed;
+  if (absl::Status taken = take_started(config, started, parsed); !taken.ok()) return taken;
+  started.clear();
+  publish_version("start-up", std::move(parsed));
   start_times_.version_ms = ms_since(checked);
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    worker_running_ = true;
-  }
+  queue_.set_running();
   worker_ = std::thread([this] { worker_loop(); });
   return absl::OkStatus();
 }
@@ -138,7 +80,7 @@ absl::Status Registry::start(const config::HostConfig& config, Purpose purpose) 
 std::vector<Registry::StartedPlugin> Registry::start_plugins(const config::HostConfig& config) {
   std::vector<StartedPlugin> started(config.plugins.size());
   for (std::size_t i = 0; i < config.plugins.size(); ++i) {
-    started[i].slot = new_slot(config.plugins[i]);
+    started[i].slot = new_slot(config.plugins[i], config_.path);
     if (config.plugins[i].enabled) started[i].slot->generation = ++next_generation_;
   }
   // As many threads as cores take the plugins in turn.
@@ -153,14 +95,13 @@ std::vector<Registry::StartedPlugin> Registry::start_plugins(const config::HostC
         item.error = start_source(*item.slot);
         if (!item.error.ok()) continue;
         absl::StatusOr<loading::Handover> fetched = fetch_alone(*item.slot);
-        // Kept serialized, and the message freed here: the next plugin on this thread reuses its
-        // memory, rather than what stays (plugins, their data) being scattered among messages
-        // that all go once the first version is built, holding their pages.
-        if (fetched.ok()) {
-          item.component = query::StoredComponent::keep(fetched->component, std::move(fetched->bytes));
-        } else {
+        if (!fetched.ok()) {
           item.error = fetched.status();
+          continue;
         }
+        // The plugin's bytes are kept, and the message parsed from them builds version 1.
+        item.component = query::StoredComponent::keep(fetched->component, std::move(fetched->bytes));
+        item.parsed = std::move(fetched->component);
       }
     });
   }
@@ -170,7 +111,8 @@ std::vector<Registry::StartedPlugin> Registry::start_plugins(const config::HostC
 
 // In the configuration's order, as if one by one: the first error that stops start-up is the
 // one reported, and each component must fit with those before it.
-absl::Status Registry::take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started) {
+absl::Status Registry::take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started,
+                                    std::map<std::string, section::v1::Component>& parsed) {
   aggregate::TogetherCheck together;
   const auto fits = [&](StartedPlugin& item) {
     const absl::Status fit = together.add(item.component->header);
@@ -184,6 +126,7 @@ absl::Status Registry::take_started(const config::HostConfig& config, std::vecto
     const config::PluginConfig& plugin = config.plugins[i];
     if (plugin.enabled) {
       if (item.error.ok() && fits(item)) {
+        parsed.emplace(item.component->header.id(), std::move(item.parsed));
         serve(*item.slot, std::move(item.component));
       } else {
         item.slot->source.reset();
@@ -196,25 +139,11 @@ absl::Status Registry::take_started(const config::HostConfig& config, std::vecto
   return absl::OkStatus();
 }
 
-std::unique_ptr<Registry::Slot> Registry::new_slot(const config::PluginConfig& plugin) const {
-  auto slot = std::make_unique<Slot>();
-  slot->config = plugin;
-  slot->status.set_id(plugin.id);
-  slot->status.set_library(plugin.isolation == Isolation::kEndpoint ? plugin.endpoint : plugin.library_path.string());
-  slot->status.set_isolation(isolation_word(plugin.isolation));
-  if (!plugin.enabled) {
-    slot->status.set_state(section::v1::DISABLED);
-    slot->status.set_reason("enabled: false in " + config_.path.string());
-    log::info("plugin '" + plugin.id + "' is disabled");
-  }
-  return slot;
-}
-
 void Registry::fail_slot(Slot& slot, const std::string& message) {
   slot.status.set_state(section::v1::FAILED);
   slot.status.set_reason(message);
   log::error(message + " — the component is left out; the host serves the others");
-  if (supervised(slot.config)) supervise_failure(slot, message);
+  if (Supervisor::supervised(slot.config)) supervise_failure(slot, message);
 }
 
 absl::Status Registry::at_plugin_line(const absl::Status& error, const config::PluginConfig& plugin) const {
@@ -222,9 +151,9 @@ absl::Status Registry::at_plugin_line(const absl::Status& error, const config::P
                                           "': " + std::string(error.message()));
 }
 
-absl::StatusOr<std::unique_ptr<Registry::Slot>> Registry::make_slot(const config::PluginConfig& plugin,
-                                                                    const std::vector<const Slot*>& others) {
-  auto slot = new_slot(plugin);
+absl::StatusOr<std::unique_ptr<Slot>> Registry::make_slot(const config::PluginConfig& plugin,
+                                                          const std::vector<const Slot*>& others) {
+  auto slot = new_slot(plugin, config_.path);
   if (!plugin.enabled) return slot;
   slot->generation = ++next_generation_;
   absl::Status failure = start_source(*slot);
@@ -239,36 +168,15 @@ absl::StatusOr<std::unique_ptr<Registry::Slot>> Registry::make_slot(const config
 absl::Status Registry::start_source(Slot& slot) {
   const std::uint64_t generation = slot.generation;  // the caller gives each new source its own
   const config::PluginConfig& plugin = slot.config;
-  slot.library_stamp = library_stamp(plugin.library_path);
+  slot.library_stamp = Supervisor::library_stamp(plugin.library_path);
   const std::string id = plugin.id;
   loading::SourceEvents events;
   events.log = [id](int level, const std::string& message) { log::write(level_of(level), "plugin " + id, message); };
-  events.changed = [this, id, generation] { enqueue({Work::Kind::kRepublish, id, generation, {}, {}, {}, {}, {}}); };
-  events.lost = [this, id, generation](const std::string& reason) {
-    enqueue({Work::Kind::kLost, id, generation, reason, {}, {}, {}, {}});
-  };
-
-  switch (plugin.isolation) {
-    case Isolation::kInProcess: {
-      auto library = loading::PluginLibrary::open(plugin.library_path);
-      if (!library.ok()) return library.status();
-      slot.source = std::make_unique<loading::InProcessSource>(*library, std::move(events), config_.plugin_call_timeout);
-      break;
-    }
-    case Isolation::kProcess:
-      slot.source = std::make_unique<supervision::ProcessSource>(runner_path(config_), plugin.library_path,
-                                                                 std::move(events), config_.plugin_call_timeout);
-      break;
-    case Isolation::kEndpoint: {
-      auto remote = std::make_unique<loading::RemoteSource>(plugin.endpoint, std::move(events), config_.plugin_call_timeout);
-      // An external plugin that is down should not hold the registry for a whole call deadline:
-      // a short try, then the backoff.
-      const absl::Status connected = remote->connect(nullptr, std::min(config_.plugin_call_timeout, kEndpointConnectBudget));
-      if (!connected.ok()) return connected;
-      slot.source = std::move(remote);
-      break;
-    }
-  }
+  events.changed = [this, id, generation] { queue_.push(ComponentChanged{id, generation}); };
+  events.lost = [this, id, generation](const std::string& reason) { queue_.push(PluginLost{id, generation, reason}); };
+  auto source = open_source(plugin, config_, std::move(events));
+  if (!source.ok()) return source.status();
+  slot.source = std::move(*source);
   // The plugin is told the section's budget year: at start-up the section file may still be
   // being read, while the library above was loaded.
   if (!await_section()) {
@@ -322,133 +230,41 @@ void Registry::serve(Slot& slot, query::StoredPtr component) {
   slot.component = std::move(component);
 }
 
-void Registry::publish_view(const std::string& reason) {
-  aggregate::SectionInput input;
-  input.section = section_.get();
-  // The components as stored, to be shared by the new view where nothing changed them.
-  std::map<std::string, query::StoredPtr> unchanged;
-  for (const auto& slot : slots_) {
-    input.statuses.push_back(slot->status);
-    if (slot->component && (slot->status.state() == section::v1::SERVING || slot->status.state() == section::v1::STALE)) {
-      // On this thread: parsed on two, start-up with 1,000 components took 0.1 s less, but
-      // the messages freed across glibc's arenas kept 15 MB more resident (docs/performance.md).
-      input.components.push_back(slot->component->parse());
-      unchanged.emplace(slot->component->header.id(), slot->component);
-    }
-  }
-  if (overlay_) {
-    std::vector<std::string> unapplied;
-    std::set<std::string> changed;
-    overlay_(input.components, &unapplied, &changed);
-    for (const auto& id : changed) unchanged.erase(id);
-    for (const auto& note : unapplied) log::warning(note);
-    input.report_notes = std::move(unapplied);
-  }
-  input.published_at = now_timestamp();
-  {
-    std::lock_guard<std::mutex> lock(view_mutex_);
-    input.version = ++version_;
-  }
-  const auto published_at = input.published_at;
-  aggregate::SectionView built = aggregate::build_view(std::move(input));
-  built.reason = reason;
-  built.published_at = published_at;
-  const ViewPtr view = std::make_shared<const query::PublishedView>(query::publish(std::move(built), unchanged));
-  {
-    std::lock_guard<std::mutex> lock(view_mutex_);
-    view_ = view;
-  }
-  if (purpose_ == Purpose::kServe) log::info("published version " + std::to_string(view->version) + " (" + reason + ")");
-  listeners_.call(view);
+void Registry::publish_version(const std::string& reason, std::map<std::string, section::v1::Component> parsed) {
+  versions_.publish(reason, *section_, slots_, std::move(parsed));
 }
 
-ViewPtr Registry::current() const {
-  std::lock_guard<std::mutex> lock(view_mutex_);
-  return view_;
+void Registry::supervise_failure(Slot& slot, const std::string& reason) {
+  log::warning("plugin '" + slot.config.id + "': " + supervisor_.record_failure(slot, reason, Clock::now()));
 }
 
-int Registry::subscribe(Listener listener) { return listeners_.add(std::move(listener)); }
-
-void Registry::unsubscribe(int id) { listeners_.remove(id); }
-
-void Registry::enqueue(Work work) {
-  std::lock_guard<std::mutex> lock(queue_mutex_);
-  if (stopping_) return;
-  // Republish requests collapse: one pending per plugin is enough.
-  if (work.kind == Work::Kind::kRepublish) {
-    for (const Work& queued : queue_) {
-      if (queued.kind == Work::Kind::kRepublish && queued.id == work.id && queued.generation == work.generation) return;
-    }
-  }
-  queue_.push_back(std::move(work));
-  queue_changed_.notify_one();
-}
-
-// A reload keeps a plugin running only when it runs well on the same code: a failed, stale or
-// crash-looping one is started afresh ("fix the plugin, then reload"), and so is a
-// process-isolated one whose library file changed (an in-process library cannot be reloaded
-// at the same path: the loader returns the copy already loaded).
-bool Registry::keepable(const Slot& slot) const {
-  const auto state = slot.status.state();
-  if (state != section::v1::SERVING && state != section::v1::DISABLED) return false;
-  if (state == section::v1::SERVING && slot.config.isolation == Isolation::kProcess &&
-      library_stamp(slot.config.library_path) != slot.library_stamp) {
-    return false;
-  }
-  return true;
-}
-
-Registry::Slot* Registry::find(const std::string& id) {
+Slot* Registry::find(const std::string& id) {
   for (const auto& slot : slots_) {
     if (slot->config.id == id) return slot.get();
   }
   return nullptr;
 }
 
-std::vector<const Registry::Slot*> Registry::all_slots() const {
+std::vector<const Slot*> Registry::all_slots() const {
   std::vector<const Slot*> all;
   for (const auto& slot : slots_) all.push_back(slot.get());
   return all;
 }
 
 // Every change after start-up happens here, on the worker thread, never on a plugin's: a
-// plugin may ask to republish from inside its own callbacks.
+// plugin may ask to be fetched again from inside its own callbacks.
 void Registry::worker_loop() {
   for (;;) {
-    std::optional<Work> work;
-    {
-      std::unique_lock<std::mutex> lock(queue_mutex_);
-      std::optional<Clock::time_point> next_restart;
-      for (const auto& slot : slots_) {
-        if (slot->restart_at && (!next_restart || *slot->restart_at < *next_restart)) next_restart = slot->restart_at;
-      }
-      const auto ready = [this] { return stopping_ || !queue_.empty(); };
-      if (next_restart) {
-        queue_changed_.wait_until(lock, *next_restart, ready);
-      } else {
-        queue_changed_.wait(lock, ready);
-      }
-      if (stopping_) return;
-      if (!queue_.empty()) {
-        work = std::move(queue_.front());
-        queue_.pop_front();
-      }
-    }
-    if (work) {
-      switch (work->kind) {
-        case Work::Kind::kRepublish: handle_republish(work->id, work->generation); break;
-        case Work::Kind::kLost: handle_lost(work->id, work->generation, work->reason); break;
-        case Work::Kind::kReload: work->reload->set_value(handle_reload(*work->config, std::move(*work->section))); break;
-        case Work::Kind::kTask: work->task(true); break;
-      }
-    }
+    WorkQueue::Next next = queue_.next(Supervisor::next_restart(slots_));
+    if (next.closed) return;
+    if (next.work) std::visit([this](auto& work) { handle(work); }, *next.work);
     handle_restarts();
   }
 }
 
-void Registry::handle_republish(const std::string& id, std::uint64_t generation) {
-  Slot* slot = find(id);
-  if (slot == nullptr || slot->generation != generation || !slot->source) return;
+void Registry::handle(ComponentChanged& work) {
+  Slot* slot = find(work.id);
+  if (slot == nullptr || slot->generation != work.generation || !slot->source) return;
   const query::StoredPtr before = slot->component;
   const bool was_serving = slot->status.state() == section::v1::SERVING;
   const absl::Status refreshed = refresh_slot(*slot, all_slots());
@@ -460,7 +276,7 @@ void Registry::handle_republish(const std::string& id, std::uint64_t generation)
       return;
     }
     // The plugin's code failed (threw, or overran its deadline).
-    if (supervised(slot->config)) {
+    if (Supervisor::supervised(slot->config)) {
       slot->source.reset();
       supervise_failure(*slot, error);
     } else if (slot->component) {
@@ -469,54 +285,23 @@ void Registry::handle_republish(const std::string& id, std::uint64_t generation)
       slot->status.set_reason(error);
       log::error(error + " — serving its last good snapshot, marked stale");
     }
-    publish_view("plugin '" + id + "' failed to publish");
+    publish_version("plugin '" + work.id + "' failed to publish");
     return;
   }
   // The same bytes are the same component (it has no map fields, whose order could vary).
   if (was_serving && before && before->bytes == slot->component->bytes) return;
-  publish_view("component " + id + " republished");
+  publish_version("component " + work.id + " republished");
 }
 
-void Registry::handle_lost(const std::string& id, std::uint64_t generation, const std::string& reason) {
-  Slot* slot = find(id);
-  if (slot == nullptr || slot->generation != generation) return;
+void Registry::handle(PluginLost& work) {
+  Slot* slot = find(work.id);
+  if (slot == nullptr || slot->generation != work.generation) return;
   slot->source.reset();
-  supervise_failure(*slot, "its plugin is unavailable: " + reason);
-  publish_view("plugin '" + id + "' lost: " + reason);
+  supervise_failure(*slot, "its plugin is unavailable: " + work.reason);
+  publish_version("plugin '" + work.id + "' lost: " + work.reason);
 }
 
-void Registry::supervise_failure(Slot& slot, const std::string& reason) {
-  const auto now = Clock::now();
-  // A plugin that ran a good while before failing starts its backoff afresh; one that fails
-  // soon after each restart backs off further each time.
-  if (slot.serving_since && now - *slot.serving_since > kStableAfter) slot.consecutive_failures = 0;
-  slot.serving_since.reset();
-  slot.failures.push_back(now);
-  while (!slot.failures.empty() && now - slot.failures.front() > config_.supervision.crash_loop_window) slot.failures.pop_front();
-  ++slot.consecutive_failures;
-  if (slot.component) {
-    slot.status.set_state(section::v1::STALE);
-    if (!slot.status.has_stale_since()) *slot.status.mutable_stale_since() = now_timestamp();
-  } else {
-    slot.status.set_state(section::v1::FAILED);
-  }
-  std::string text = reason;
-  if (static_cast<int>(slot.failures.size()) >= config_.supervision.crash_loop_failures) {
-    slot.restart_at.reset();
-    slot.status.set_crash_looping(true);
-    text += "; crash-looping: " + std::to_string(slot.failures.size()) + " failures within " +
-            seconds_text(config_.supervision.crash_loop_window) +
-            ", so the host stopped restarting it (fix the plugin, then reload the configuration)";
-  } else {
-    const auto delay = backoff(config_.supervision, slot.consecutive_failures);
-    slot.restart_at = now + delay;
-    text += "; restarting in " + seconds_text(delay) + " (failure " + std::to_string(slot.failures.size()) + " of " +
-            std::to_string(config_.supervision.crash_loop_failures) + " allowed within " +
-            seconds_text(config_.supervision.crash_loop_window) + ")";
-  }
-  slot.status.set_reason(text);
-  log::warning("plugin '" + slot.config.id + "': " + text);
-}
+void Registry::handle(ReloadRequest& work) { work.done->set_value(handle_reload(work.config, std::move(work.section))); }
 
 void Registry::handle_restarts() {
   const auto now = Clock::now();
@@ -529,67 +314,59 @@ void Registry::handle_restarts() {
     if (restarted.ok()) {
       slot->status.set_restarts(slot->status.restarts() + 1);
       log::info("plugin '" + slot->config.id + "' restarted (restart " + std::to_string(slot->status.restarts()) + ")");
-      publish_view("plugin '" + slot->config.id + "' restarted");
+      publish_version("plugin '" + slot->config.id + "' restarted");
     } else {
       slot->source.reset();
       supervise_failure(*slot, "its restart failed: " + std::string(restarted.message()));
-      publish_view("plugin '" + slot->config.id + "' failed to restart");
+      publish_version("plugin '" + slot->config.id + "' failed to restart");
     }
   }
 }
 
 absl::StatusOr<ReloadSummary> Registry::reload(config::HostConfig config, config::SectionFile section) {
-  auto promise = std::make_shared<std::promise<absl::StatusOr<ReloadSummary>>>();
-  auto future = promise->get_future();
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    if (stopping_ || !worker_running_) return absl::UnavailableError("the host is not serving, so it cannot reload");
-    Work work{Work::Kind::kReload, {}, 0, {}, promise, std::make_shared<config::HostConfig>(std::move(config)),
-              std::make_shared<config::SectionFile>(std::move(section)), {}};
-    queue_.push_back(std::move(work));
-    queue_changed_.notify_one();
+  auto done = std::make_shared<std::promise<absl::StatusOr<ReloadSummary>>>();
+  auto future = done->get_future();
+  if (!queue_.push_to_worker(ReloadRequest{std::move(config), std::move(section), done})) {
+    return absl::UnavailableError("the host is not serving, so it cannot reload");
   }
   return future.get();
 }
 
 absl::StatusOr<std::uint64_t> Registry::change_reported(const std::string& component_id, Change change) {
-  auto promise = std::make_shared<std::promise<absl::StatusOr<std::uint64_t>>>();
-  auto future = promise->get_future();
-  Work work{Work::Kind::kTask, component_id, 0, {}, nullptr, nullptr, nullptr, {}};
-  work.task = [this, component_id, change = std::move(change), promise](bool run) {
-    if (!run) {
-      promise->set_value(absl::UnavailableError("the host is stopping"));
-      return;
+  auto done = std::make_shared<std::promise<absl::StatusOr<std::uint64_t>>>();
+  auto future = done->get_future();
+  Task task{[this, component_id, change = std::move(change), done](bool run) {
+    if (run) {
+      run_change(component_id, change, *done);
+    } else {
+      done->set_value(absl::UnavailableError("the host is stopping"));
     }
-    ComponentAccess access;
-    std::optional<section::v1::Component> published;
-    access.budget_year = section_->info.budget_year();
-    Slot* slot = find(component_id);
-    if (slot != nullptr) {
-      access.state = slot->status.state();
-      access.reason = slot->status.reason();
-      const bool served = access.state == section::v1::SERVING || access.state == section::v1::STALE;
-      if (served && slot->component) access.published = &published.emplace(slot->component->parse());
-      access.check = [slot](const section::v1::Component& component) {
-        if (!slot->source) return loading::plugin_failed("the plugin is not running");
-        return slot->source->check(component);
-      };
-    }
-    const absl::StatusOr<std::string> reason = change(access);
-    if (!reason.ok()) {
-      promise->set_value(reason.status());
-      return;
-    }
-    publish_view(*reason);
-    promise->set_value(current()->version);
-  };
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    if (stopping_ || !worker_running_) return absl::UnavailableError("the host is not serving");
-    queue_.push_back(std::move(work));
-    queue_changed_.notify_one();
-  }
+  }};
+  if (!queue_.push_to_worker(std::move(task))) return absl::UnavailableError("the host is not serving");
   return future.get();
+}
+
+void Registry::run_change(const std::string& component_id, const Change& change,
+                          std::promise<absl::StatusOr<std::uint64_t>>& done) {
+  ComponentAccess access;
+  std::optional<section::v1::Component> published;
+  access.budget_year = section_->info.budget_year();
+  if (Slot* slot = find(component_id)) {
+    access.state = slot->status.state();
+    access.reason = slot->status.reason();
+    if (slot->served()) access.published = &published.emplace(slot->component->parse());
+    access.check = [slot](const section::v1::Component& component) {
+      if (!slot->source) return loading::plugin_failed("the plugin is not running");
+      return slot->source->check(component);
+    };
+  }
+  const absl::StatusOr<std::string> reason = change(access);
+  if (!reason.ok()) {
+    done.set_value(reason.status());
+    return;
+  }
+  publish_version(*reason);
+  done.set_value(current()->version);
 }
 
 absl::StatusOr<ReloadSummary> Registry::handle_reload(const config::HostConfig& config, config::SectionFile section) {
@@ -597,21 +374,24 @@ absl::StatusOr<ReloadSummary> Registry::handle_reload(const config::HostConfig& 
   const config::HostConfig old_config = config_;
   const auto old_section = section_;
   config_ = config;
+  supervisor_ = Supervisor(config.supervision);
   section_ = std::make_shared<const config::SectionFile>(std::move(section));
-  ReloadSummary summary;
-  ReloadPlan plan;
-  absl::Status planned = plan_reload(config, &plan, &summary);
-  if (planned.ok()) planned = check_reload(plan);
+  absl::StatusOr<ReloadPlan> plan = plan_reload(slots_, config, [this](const config::PluginConfig& plugin, const auto& others) {
+    return make_slot(plugin, others);
+  });
+  absl::Status planned = plan.ok() ? check_reload(*plan, section_->info.budget_year()) : plan.status();
   if (!planned.ok()) {
     config_ = old_config;
+    supervisor_ = Supervisor(old_config.supervision);
     section_ = old_section;
     return planned;
   }
-  Slots retired = swap_in(plan, config, &summary);
+  Slots retired = swap_in(slots_, *plan, config);
+  ReloadSummary& summary = plan->summary;
   std::string reason = "reload of " + config_.path.string();
   if (!summary.started.empty()) reason += "; started " + std::to_string(summary.started.size());
   if (!summary.stopped.empty()) reason += "; stopped " + std::to_string(summary.stopped.size());
-  publish_view(reason);
+  publish_version(reason);
   summary.version = current()->version;
   retired.clear();
   log::info("reload done: " + std::to_string(summary.started.size()) + " plugin(s) started, " +
@@ -619,87 +399,13 @@ absl::StatusOr<ReloadSummary> Registry::handle_reload(const config::HostConfig& 
   return summary;
 }
 
-absl::Status Registry::plan_reload(const config::HostConfig& config, ReloadPlan* plan, ReloadSummary* summary) {
-  std::vector<bool> kept(slots_.size(), false);
-  for (const config::PluginConfig& plugin : config.plugins) {
-    Slot* keep = nullptr;
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-      if (!kept[i] && slots_[i]->config.same_plugin_as(plugin) && keepable(*slots_[i])) {
-        kept[i] = true;
-        keep = slots_[i].get();
-        break;
-      }
-    }
-    if (keep != nullptr) {
-      plan->order.push_back(keep);
-      plan->started.push_back(nullptr);
-      summary->kept.push_back(plugin.id);
-      continue;
-    }
-    std::vector<const Slot*> others(plan->order.begin(), plan->order.end());
-    auto slot = make_slot(plugin, others);
-    if (!slot.ok()) return slot.status();
-    plan->order.push_back(slot->get());
-    plan->started.push_back(std::move(*slot));
-    summary->started.push_back(plugin.id);
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Registry::check_reload(const ReloadPlan& plan) const {
-  std::vector<const section::v1::Component*> together;
-  for (const Slot* slot : plan.order) {
-    if (!slot->component) continue;
-    const absl::Status valid = loading::validate_fetched(slot->component->parse(), slot->config.id, slot->status.library(),
-                                                         section_->info.budget_year());
-    if (!valid.ok()) return valid;
-    together.push_back(&slot->component->header);
-  }
-  if (absl::Status fits = aggregate::validate_together(together); !fits.ok()) {
-    return absl::InvalidArgumentError("the components do not fit together: " + std::string(fits.message()));
-  }
-  return absl::OkStatus();
-}
-
-Registry::Slots Registry::swap_in(ReloadPlan& plan, const config::HostConfig& config, ReloadSummary* summary) {
-  Slots next;
-  for (std::size_t i = 0; i < plan.order.size(); ++i) {
-    if (plan.started[i]) {
-      next.push_back(std::move(plan.started[i]));
-      continue;
-    }
-    for (std::size_t j = 0; j < slots_.size(); ++j) {
-      if (slots_[j].get() == plan.order[i]) {
-        next.push_back(std::move(slots_[j]));
-        next.back()->config = config.plugins[i];  // the same plugin; its line may have moved
-        break;
-      }
-    }
-  }
-  Slots retired;
-  for (auto& slot : slots_) {
-    if (slot) {
-      summary->stopped.push_back(slot->config.id);
-      retired.push_back(std::move(slot));
-    }
-  }
-  slots_ = std::move(next);
-  return retired;
-}
-
 void Registry::stop() {
-  std::deque<Work> pending;
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    stopping_ = true;
-    worker_running_ = false;
-    pending.swap(queue_);
-    queue_changed_.notify_all();
-  }
+  std::deque<Work> pending = queue_.close();
   if (worker_.joinable()) worker_.join();
   for (Work& work : pending) {
-    if (work.reload) work.reload->set_value(absl::UnavailableError("the host is stopping"));
-    if (work.task) work.task(false);
+    std::visit(Overloaded{[](ReloadRequest& reload) { reload.done->set_value(absl::UnavailableError("the host is stopping")); },
+                          [](Task& task) { task.run(false); }, [](auto&) {}},
+               work);
   }
   for (auto& slot : slots_) slot->source.reset();
 }

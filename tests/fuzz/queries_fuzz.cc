@@ -32,8 +32,8 @@ const SectionView& view(bool partial) {
 }
 
 const PublishedView& published(bool partial) {
-  static const PublishedView all = section::query::publish(view(false), {});
-  static const PublishedView some = section::query::publish(view(true), {});
+  static const PublishedView all = section::query::serialize_view(view(false), {});
+  static const PublishedView some = section::query::serialize_view(view(true), {});
   return partial ? some : all;
 }
 
