@@ -1,7 +1,7 @@
 // section-bench-aggregate: how aggregation time grows with the number of components. Builds the
 // view (every table, reconciliation, notes) from N components cloned from the four Section 29F
 // subprogrammes (realistic sizes: their results, measures, deliverables and resources), in
-// process, without gRPC or plugins, then keeps it serialized as the host does (query::publish),
+// process, without gRPC or plugins, then keeps it serialized as the host does (query::serialize_view),
 // and prints one JSON object. Also times reading one of those data files (the median of 100
 // reads).
 //

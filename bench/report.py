@@ -216,7 +216,7 @@ def render(r):
         "",
         "### Aggregation by number of components",
         "",
-        "| components | tables | median ms | range | µs per component | then kept serialized (`query::publish`), median ms |",
+        "| components | tables | median ms | range | µs per component | then kept serialized (`query::serialize_view`), median ms |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for p in r["aggregation"]["points"]:

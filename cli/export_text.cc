@@ -162,6 +162,50 @@ std::string export_json(const SectionExport& data) {
   return print(json);
 }
 
+namespace {
+
+// One component's part of the Markdown export: its texts, measures by result, tables, mandates.
+void md_component(std::ostream& out, const SectionExport& data, int i, const std::vector<const section::v1::Table*>& tables,
+                  std::vector<bool>& used) {
+  const auto& c = data.section.components(i);
+  out << "## " << md_text(component_heading(c)) << "\n\n";
+  if (!c.description().text().empty()) md_paragraph(out, c.description(), "###");
+  md_text_block(out, "Objective", c.objective());
+  for (const auto& text : c.strategy()) md_text_block(out, "Strategy", text);
+  for (const auto& text : c.expected_outcomes()) md_text_block(out, "Expected outcome", text);
+  for (const auto& text : c.programme_performance()) md_text_block(out, text.heading(), text);
+  for (const auto& group : measure_groups(data, c, used)) {
+    out << "### " << md_text(group.title) << "\n\n";
+    if (group.result != nullptr) {
+      md_text_block(out, "Programme performance", group.result->programme_performance());
+      md_text_block(out, "Lessons learned", group.result->lessons_learned());
+      md_text_block(out, "Proposed programme plan", group.result->proposed_plan());
+    }
+    for (const auto* entry : group.measures) md_measure(out, *entry);
+  }
+  for (const auto* table : tables) out << render(*table, Format::kMarkdown) << "\n";
+  for (const auto& text : c.resource_notes()) md_text_block(out, "Resources", text);
+  if (!c.mandates().empty()) out << "### Mandates\n\n";
+  md_mandates(out, c.mandates());
+}
+
+// Measures no component's results claimed, and the components not served.
+void md_leftovers(std::ostream& out, const SectionExport& data, const std::vector<bool>& used) {
+  bool strays = false;
+  for (int i = 0; i < data.measures.measures_size(); ++i) {
+    if (used.size() > static_cast<std::size_t>(i) && used[i]) continue;
+    if (!strays) out << "## Other performance measures\n\n";
+    strays = true;
+    md_measure(out, data.measures.measures(i));
+  }
+  for (const auto& status : data.section.component_status()) {
+    if (status.state() == section::v1::SERVING) continue;
+    out << "> Component " << md_text(status.id()) << " is not served: " << md_text(status.reason()) << "\n\n";
+  }
+}
+
+}  // namespace
+
 std::string export_markdown(const SectionExport& data) {
   std::ostringstream out;
   const auto& info = data.section.info();
@@ -187,39 +231,8 @@ std::string export_markdown(const SectionExport& data) {
   tables(placement.overall);
 
   std::vector<bool> used;
-  for (int i = 0; i < data.section.components_size(); ++i) {
-    const auto& c = data.section.components(i);
-    out << "## " << md_text(component_heading(c)) << "\n\n";
-    if (!c.description().text().empty()) md_paragraph(out, c.description(), "###");
-    md_text_block(out, "Objective", c.objective());
-    for (const auto& text : c.strategy()) md_text_block(out, "Strategy", text);
-    for (const auto& text : c.expected_outcomes()) md_text_block(out, "Expected outcome", text);
-    for (const auto& text : c.programme_performance()) md_text_block(out, text.heading(), text);
-    for (const auto& group : measure_groups(data, c, used)) {
-      out << "### " << md_text(group.title) << "\n\n";
-      if (group.result != nullptr) {
-        md_text_block(out, "Programme performance", group.result->programme_performance());
-        md_text_block(out, "Lessons learned", group.result->lessons_learned());
-        md_text_block(out, "Proposed programme plan", group.result->proposed_plan());
-      }
-      for (const auto* entry : group.measures) md_measure(out, *entry);
-    }
-    tables(placement.components[i]);
-    for (const auto& text : c.resource_notes()) md_text_block(out, "Resources", text);
-    if (!c.mandates().empty()) out << "### Mandates\n\n";
-    md_mandates(out, c.mandates());
-  }
-  bool strays = false;
-  for (int i = 0; i < data.measures.measures_size(); ++i) {
-    if (used.size() > static_cast<std::size_t>(i) && used[i]) continue;
-    if (!strays) out << "## Other performance measures\n\n";
-    strays = true;
-    md_measure(out, data.measures.measures(i));
-  }
-  for (const auto& status : data.section.component_status()) {
-    if (status.state() == section::v1::SERVING) continue;
-    out << "> Component " << md_text(status.id()) << " is not served: " << md_text(status.reason()) << "\n\n";
-  }
+  for (int i = 0; i < data.section.components_size(); ++i) md_component(out, data, i, placement.components[i], used);
+  md_leftovers(out, data, used);
   out << "## Deliverables, variances and reconciliation\n\n";
   tables(placement.closing);
   if (!data.section.mandates().empty()) out << "## Legislative mandates\n\n";

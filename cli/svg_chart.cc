@@ -98,24 +98,23 @@ Geometry layout(const BarChart& chart) {
   return g;
 }
 
-std::string render(const BarChart& chart) {
-  const Geometry g = layout(chart);
-  const bool across = chart.horizontal;
-  std::ostringstream out;
-  out << "<svg class=\"chart\" role=\"img\" aria-label=\"" << escape(chart.title) << "\" viewBox=\"0 0 " << number(g.width)
-      << " " << number(g.height) << "\" width=\"" << number(g.width) << "\" height=\"" << number(g.height)
-      << "\" font-size=\"11\">\n<title>" << escape(chart.title) << "</title>\n";
-  // Legend, left to right above the plot.
+namespace {
+
+// Legend, left to right above the plot.
+void write_legend(std::ostream& out, const BarChart& chart, const Geometry& g) {
   double x = g.plot.x;
   for (const auto& s : chart.series) {
     out << "<rect class=\"key\" x=\"" << number(x) << "\" y=\"10\" width=\"10\" height=\"10\" fill=\"" << escape(s.color)
         << "\"/><text x=\"" << number(x + 14) << "\" y=\"19\">" << escape(s.name) << "</text>\n";
     x += 14 + 6.5 * s.name.size() + 16;
   }
-  // Grid and tick labels.
+}
+
+// Grid and tick labels.
+void write_ticks(std::ostream& out, const BarChart& chart, const Geometry& g) {
   for (const auto& tick : g.ticks) {
     const std::string p = number(tick.position);
-    if (across) {
+    if (chart.horizontal) {
       out << "<line x1=\"" << p << "\" y1=\"" << number(g.plot.y) << "\" x2=\"" << p << "\" y2=\""
           << number(g.plot.y + g.plot.height) << "\" stroke=\"#ddd\"/><text x=\"" << p << "\" y=\""
           << number(g.plot.y + g.plot.height + 14) << "\" text-anchor=\"middle\">" << tick_text(tick.value, g.scale.step)
@@ -126,10 +125,13 @@ std::string render(const BarChart& chart) {
           << "\" text-anchor=\"end\">" << tick_text(tick.value, g.scale.step) << "</text>\n";
     }
   }
-  // Category labels: years under their group, components above their row.
+}
+
+// Category labels: years under their group, components above their row.
+void write_categories(std::ostream& out, const BarChart& chart, const Geometry& g) {
   const std::size_t categories = std::max<std::size_t>(chart.categories.size(), 1);
   for (std::size_t c = 0; c < chart.categories.size(); ++c) {
-    if (across) {
+    if (chart.horizontal) {
       const double row = g.plot.height / categories;
       out << "<text class=\"category\" x=\"" << number(g.plot.x) << "\" y=\"" << number(g.plot.y + c * row + 13)
           << "\" font-weight=\"bold\">" << escape(chart.categories[c]) << "</text>\n";
@@ -139,7 +141,10 @@ std::string render(const BarChart& chart) {
           << number(g.plot.y + g.plot.height + 16) << "\" text-anchor=\"middle\">" << escape(chart.categories[c]) << "</text>\n";
     }
   }
-  // Bars, each with its figure at its end and a tooltip naming it.
+}
+
+// Bars, each with its figure at its end and a tooltip naming it.
+void write_bars(std::ostream& out, const BarChart& chart, const Geometry& g) {
   for (std::size_t i = 0; i < chart.values.size(); ++i) {
     const Value& v = chart.values[i];
     const Box& b = g.bars[i];
@@ -150,7 +155,7 @@ std::string render(const BarChart& chart) {
         << escape(v.series < chart.series.size() ? chart.series[v.series].color : "#888") << "\"><title>" << escape(name)
         << "</title></rect>\n";
     const bool negative = v.value < 0;
-    if (across) {
+    if (chart.horizontal) {
       out << "<text class=\"figure\" x=\"" << number(negative ? b.x - 4 : b.x + b.width + 4) << "\" y=\""
           << number(b.y + b.height - 2) << "\" text-anchor=\"" << (negative ? "end" : "start") << "\">" << escape(v.label)
           << "</text>\n";
@@ -160,8 +165,11 @@ std::string render(const BarChart& chart) {
           << escape(v.label) << "</text>\n";
     }
   }
-  // The zero line, over the bars' ends, and the value axis label.
-  if (across) {
+}
+
+// The zero line, over the bars' ends, and the value axis label.
+void write_axis(std::ostream& out, const BarChart& chart, const Geometry& g) {
+  if (chart.horizontal) {
     out << "<line class=\"zero\" x1=\"" << number(g.zero) << "\" y1=\"" << number(g.plot.y) << "\" x2=\"" << number(g.zero)
         << "\" y2=\"" << number(g.plot.y + g.plot.height) << "\" stroke=\"#333\"/>\n<text class=\"axis\" x=\""
         << number(g.plot.x + g.plot.width / 2) << "\" y=\"" << number(g.plot.y + g.plot.height + 34)
@@ -173,6 +181,21 @@ std::string render(const BarChart& chart) {
         << number(middle) << "\" text-anchor=\"middle\" transform=\"rotate(-90 14 " << number(middle) << ")\">"
         << escape(chart.value_axis) << "</text>\n";
   }
+}
+
+}  // namespace
+
+std::string render(const BarChart& chart) {
+  const Geometry g = layout(chart);
+  std::ostringstream out;
+  out << "<svg class=\"chart\" role=\"img\" aria-label=\"" << escape(chart.title) << "\" viewBox=\"0 0 " << number(g.width)
+      << " " << number(g.height) << "\" width=\"" << number(g.width) << "\" height=\"" << number(g.height)
+      << "\" font-size=\"11\">\n<title>" << escape(chart.title) << "</title>\n";
+  write_legend(out, chart, g);
+  write_ticks(out, chart, g);
+  write_categories(out, chart, g);
+  write_bars(out, chart, g);
+  write_axis(out, chart, g);
   out << "</svg>\n";
   return out.str();
 }

@@ -69,74 +69,90 @@ std::string heading(const section::v1::Table& table) {
   return out;
 }
 
-std::string render_text(const section::v1::Table& table) {
-  std::ostringstream out;
-  out << heading(table) << "\n";
-  if (const std::string caption = unit_caption(table); !caption.empty()) out << "(" << caption << ")\n";
-  out << "\n";
+namespace {
 
-  const std::vector<bool> below = text_only_columns(table);
-  std::vector<std::size_t> grid;  // indexes of grid columns
-  for (int i = 0; i < table.columns_size(); ++i) {
-    if (!below[i]) grid.push_back(i);
-  }
-  // Cell texts first, to size the columns.
-  std::vector<std::vector<std::string>> texts;
+// The sizes of a text table: its grid columns (text-only columns go below their row), every
+// grid cell's text, and the widths and wrapped headings of the columns.
+struct TextGrid {
+  std::vector<int> columns;
+  std::vector<std::vector<std::string>> texts;  // per row, per grid column
   std::size_t label_width = 0;
-  for (const auto& row : table.rows()) {
-    label_width = std::max(label_width, display_width(marked_label(row)));
-    std::vector<std::string> line;
-    for (std::size_t i : grid) {
-      const auto* cell = find_cell(row, table.columns(i).key());
-      line.push_back(cell == nullptr ? "—" : is_long(cell) ? "…" : cell_text(*cell, row.unit()));
-    }
-    texts.push_back(std::move(line));
-  }
-  label_width = std::min<std::size_t>(std::max<std::size_t>(label_width, 10), 60);
   std::vector<std::size_t> widths;
   std::vector<std::vector<std::string>> headers;
   std::size_t header_lines = 0;
-  for (std::size_t g = 0; g < grid.size(); ++g) {
-    std::size_t width = 6;
-    for (const auto& line : texts) width = std::max(width, display_width(line[g]));
-    const std::vector<std::string> words = wrap(table.columns(grid[g]).label(), std::max(width, kMaxHeaderWidth));
-    for (const auto& word : words) width = std::max(width, display_width(word));
-    widths.push_back(width);
-    headers.push_back(words);
-    header_lines = std::max(header_lines, words.size());
+
+  std::size_t total_width() const {
+    std::size_t total = label_width;
+    for (std::size_t w : widths) total += 2 + w;
+    return total;
   }
-  for (std::size_t l = 0; l < header_lines; ++l) {
-    out << std::string(label_width, ' ');
-    for (std::size_t g = 0; g < grid.size(); ++g) {
+};
+
+TextGrid measure(const section::v1::Table& table) {
+  TextGrid grid;
+  const std::vector<bool> below = text_only_columns(table);
+  for (int i = 0; i < table.columns_size(); ++i) {
+    if (!below[i]) grid.columns.push_back(i);
+  }
+  // Cell texts first, to size the columns.
+  for (const auto& row : table.rows()) {
+    grid.label_width = std::max(grid.label_width, display_width(marked_label(row)));
+    std::vector<std::string> line;
+    for (int i : grid.columns) {
+      const auto* cell = find_cell(row, table.columns(i).key());
+      line.push_back(cell == nullptr ? "—" : is_long(cell) ? "…" : cell_text(*cell, row.unit()));
+    }
+    grid.texts.push_back(std::move(line));
+  }
+  grid.label_width = std::min<std::size_t>(std::max<std::size_t>(grid.label_width, 10), 60);
+  for (std::size_t g = 0; g < grid.columns.size(); ++g) {
+    std::size_t width = 6;
+    for (const auto& line : grid.texts) width = std::max(width, display_width(line[g]));
+    const std::vector<std::string> words = wrap(table.columns(grid.columns[g]).label(), std::max(width, kMaxHeaderWidth));
+    for (const auto& word : words) width = std::max(width, display_width(word));
+    grid.widths.push_back(width);
+    grid.headers.push_back(words);
+    grid.header_lines = std::max(grid.header_lines, words.size());
+  }
+  return grid;
+}
+
+void write_headers(std::ostream& out, const TextGrid& grid) {
+  for (std::size_t l = 0; l < grid.header_lines; ++l) {
+    out << std::string(grid.label_width, ' ');
+    for (std::size_t g = 0; g < grid.columns.size(); ++g) {
       // Headers sit on the bottom lines, like the fascicle's.
-      const std::size_t offset = header_lines - headers[g].size();
-      out << "  " << pad_left(l >= offset ? headers[g][l - offset] : "", widths[g]);
+      const std::size_t offset = grid.header_lines - grid.headers[g].size();
+      out << "  " << pad_left(l >= offset ? grid.headers[g][l - offset] : "", grid.widths[g]);
     }
     out << "\n";
   }
-  std::size_t total_width = label_width;
-  for (std::size_t w : widths) total_width += 2 + w;
-  out << std::string(total_width, '-') << "\n";
-  for (int r = 0; r < table.rows_size(); ++r) {
-    const auto& row = table.rows(r);
-    if (row.level() == 2) out << std::string(total_width, '-') << "\n";
-    std::vector<std::string> label_lines = wrap(marked_label(row) + (row.illustrative() ? " *" : ""), label_width);
-    if (label_lines.empty()) label_lines.push_back("");
-    for (std::size_t l = 0; l < label_lines.size(); ++l) {
-      out << pad_right(label_lines[l], label_width);
-      // A row without any value is a heading (a category, a result): its label alone.
-      if (l + 1 == label_lines.size() && !row.cells().empty()) {
-        for (std::size_t g = 0; g < grid.size(); ++g) out << "  " << pad_left(texts[r][g], widths[g]);
-      }
-      out << "\n";
+  out << std::string(grid.total_width(), '-') << "\n";
+}
+
+void write_row(std::ostream& out, const section::v1::Table& table, const TextGrid& grid, int r) {
+  const auto& row = table.rows(r);
+  if (row.level() == 2) out << std::string(grid.total_width(), '-') << "\n";
+  std::vector<std::string> label_lines = wrap(marked_label(row) + (row.illustrative() ? " *" : ""), grid.label_width);
+  if (label_lines.empty()) label_lines.push_back("");
+  for (std::size_t l = 0; l < label_lines.size(); ++l) {
+    out << pad_right(label_lines[l], grid.label_width);
+    // A row without any value is a heading (a category, a result): its label alone.
+    if (l + 1 == label_lines.size() && !row.cells().empty()) {
+      for (std::size_t g = 0; g < grid.columns.size(); ++g) out << "  " << pad_left(grid.texts[r][g], grid.widths[g]);
     }
-    for (int i = 0; i < table.columns_size(); ++i) {
-      const auto* cell = find_cell(row, table.columns(i).key());
-      if (!is_long(cell) || cell->text() == row.label()) continue;
-      const std::vector<std::string> lines = wrap(table.columns(i).label() + ": " + cell_text(*cell, row.unit()), kWrapWidth);
-      for (const auto& line : lines) out << "    " << line << "\n";
-    }
+    out << "\n";
   }
+  // Long texts go below their row, with their column's heading.
+  for (int i = 0; i < table.columns_size(); ++i) {
+    const auto* cell = find_cell(row, table.columns(i).key());
+    if (!is_long(cell) || cell->text() == row.label()) continue;
+    const std::vector<std::string> lines = wrap(table.columns(i).label() + ": " + cell_text(*cell, row.unit()), kWrapWidth);
+    for (const auto& line : lines) out << "    " << line << "\n";
+  }
+}
+
+void write_notes(std::ostream& out, const section::v1::Table& table) {
   const bool transcribed = any_transcribed(table);
   if (table.notes_size() > 0 || transcribed) out << "\n";
   for (const auto& note : table.notes()) {
@@ -144,6 +160,19 @@ std::string render_text(const section::v1::Table& table) {
     for (std::size_t l = 0; l < lines.size(); ++l) out << (l == 0 ? "Note: " : "      ") << lines[l] << "\n";
   }
   if (transcribed) out << kTranscribedLegend << "\n";
+}
+
+}  // namespace
+
+std::string render_text(const section::v1::Table& table) {
+  std::ostringstream out;
+  out << heading(table) << "\n";
+  if (const std::string caption = unit_caption(table); !caption.empty()) out << "(" << caption << ")\n";
+  out << "\n";
+  const TextGrid grid = measure(table);
+  write_headers(out, grid);
+  for (int r = 0; r < table.rows_size(); ++r) write_row(out, table, grid, r);
+  write_notes(out, table);
   return out.str();
 }
 

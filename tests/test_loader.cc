@@ -185,6 +185,32 @@ TEST_CASE("the registry leaves out a plugin that fails and serves the others", "
   registry.stop();
 }
 
+TEST_CASE("the host keeps and serves the bytes a plugin hands over, not a serialization of its own", "[loader][registry]") {
+  test::TempDir dir;
+  const fs::path file = dir.write("host.yaml", config_text("  - id: r\n    library: " + test::fixture("republishing_plugin").string() +
+                                                           "\n    settings: {count: '0', reordered_bytes: 'yes'}\n"));
+  auto config = config::load_host_config(file, test::plugin_dir());
+  REQUIRE(config.ok());
+  auto section = config::load_section_file(config->section_file);
+  REQUIRE(section.ok());
+  registry::Registry registry(std::move(*section));
+  REQUIRE(registry.start(*config).ok());
+  const auto view = registry.current();
+  REQUIRE(view->components.size() == 1);
+  const std::string& kept = view->components[0]->bytes;
+  // The plugin put the id last; protobuf puts it first.
+  v1::Component component = view->components[0]->parse();
+  CHECK(component.id() == "r");
+  CHECK(kept != component.SerializeAsString());
+  v1::Component id_only;
+  id_only.set_id("r");
+  component.clear_id();
+  CHECK(kept == component.SerializeAsString() + id_only.SerializeAsString());
+  // GetSection sends them as they are.
+  CHECK(query::section_bytes(*view).find(kept) != std::string::npos);
+  registry.stop();
+}
+
 TEST_CASE("the registry refuses to start on what an admin must fix", "[loader][registry]") {
   test::TempDir dir;
   auto start = [&](const std::string& plugins) {

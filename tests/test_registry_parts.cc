@@ -74,7 +74,7 @@ TEST_CASE("the backoff stops at its maximum, and a plugin without a good compone
   CHECK(delay_of(slot, now) <= 1000ms);
 }
 
-TEST_CASE("a plugin that fails too often within the window crash-loops and is not restarted; older failures are forgotten",
+TEST_CASE("a plugin that fails too often within the window crash-loops and is not restarted, and older failures are forgotten",
           "[registry][supervision]") {
   const Supervisor supervisor(supervision());
   Slot slot = serving_slot();
@@ -106,7 +106,7 @@ TEST_CASE("a plugin that served a good while before failing backs off as after a
   CHECK(delay_of(slot, start + 11s) <= 200ms);
 }
 
-TEST_CASE("the next restart is the earliest one due; a reload keeps only slots that run well", "[registry][supervision]") {
+TEST_CASE("the next restart is the earliest one due, and a reload keeps only slots that run well", "[registry][supervision]") {
   Slots slots;
   for (int i = 0; i < 3; ++i) slots.push_back(std::make_unique<Slot>(serving_slot()));
   CHECK_FALSE(Supervisor::next_restart(slots).has_value());

@@ -1,7 +1,6 @@
 #include "host/registry/registry.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 
 #include "host/aggregate/validation.h"
@@ -65,10 +64,8 @@ absl::Status Registry::start(const config::HostConfig& config, Purpose purpose) 
     return section_error_.ok() ? absl::FailedPreconditionError("the registry has no section file") : section_error_;
   }
   const auto checked = Clock::now();
-  std::map<std::string, section::v1::Component> parsed;
-  if (absl::Status taken = take_started(config, started, parsed); !taken.ok()) return taken;
-  started.clear();
-  publish_version("start-up", std::move(parsed));
+  if (absl::Status taken = take_started(config, started); !taken.ok()) return taken;
+  publish_version("start-up");
   start_times_.version_ms = ms_since(checked);
   queue_.set_running();
   worker_ = std::thread([this] { worker_loop(); });
@@ -99,9 +96,11 @@ std::vector<Registry::StartedPlugin> Registry::start_plugins(const config::HostC
           item.error = fetched.status();
           continue;
         }
-        // The plugin's bytes are kept, and the message parsed from them builds version 1.
+        // The plugin's bytes are kept, and the message is freed here: the next plugin on this
+        // thread reuses its memory, rather than what stays (plugins, their bytes) being scattered
+        // among messages that all go once the first version is built, holding their pages
+        // (docs/performance.md, "Memory").
         item.component = query::StoredComponent::keep(fetched->component, std::move(fetched->bytes));
-        item.parsed = std::move(fetched->component);
       }
     });
   }
@@ -111,8 +110,7 @@ std::vector<Registry::StartedPlugin> Registry::start_plugins(const config::HostC
 
 // In the configuration's order, as if one by one: the first error that stops start-up is the
 // one reported, and each component must fit with those before it.
-absl::Status Registry::take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started,
-                                    std::map<std::string, section::v1::Component>& parsed) {
+absl::Status Registry::take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started) {
   aggregate::TogetherCheck together;
   const auto fits = [&](StartedPlugin& item) {
     const absl::Status fit = together.add(item.component->header);
@@ -126,7 +124,6 @@ absl::Status Registry::take_started(const config::HostConfig& config, std::vecto
     const config::PluginConfig& plugin = config.plugins[i];
     if (plugin.enabled) {
       if (item.error.ok() && fits(item)) {
-        parsed.emplace(item.component->header.id(), std::move(item.parsed));
         serve(*item.slot, std::move(item.component));
       } else {
         item.slot->source.reset();
@@ -230,9 +227,7 @@ void Registry::serve(Slot& slot, query::StoredPtr component) {
   slot.component = std::move(component);
 }
 
-void Registry::publish_version(const std::string& reason, std::map<std::string, section::v1::Component> parsed) {
-  versions_.publish(reason, *section_, slots_, std::move(parsed));
-}
+void Registry::publish_version(const std::string& reason) { versions_.publish(reason, *section_, slots_); }
 
 void Registry::supervise_failure(Slot& slot, const std::string& reason) {
   log::warning("plugin '" + slot.config.id + "': " + supervisor_.record_failure(slot, reason, Clock::now()));

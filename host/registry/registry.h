@@ -109,16 +109,13 @@ class Registry {
   struct StartedPlugin {
     std::unique_ptr<Slot> slot;
     query::StoredPtr component;
-    section::v1::Component parsed;  // the component's message, for version 1 (not parsed again)
     absl::Status error;
   };
   // Loads, starts and fetches every enabled plugin of `config`, on as many threads as cores.
   std::vector<StartedPlugin> start_plugins(const config::HostConfig& config);
   // Takes the started plugins into the slots in the configuration's order, each checked against
-  // those before it; the first error that stops start-up is returned. Fills `parsed` with the
-  // messages of those that serve.
-  absl::Status take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started,
-                            std::map<std::string, section::v1::Component>& parsed);
+  // those before it; the first error that stops start-up is returned.
+  absl::Status take_started(const config::HostConfig& config, std::vector<StartedPlugin>& started);
 
   // A slot for `plugin`, started and with its first component validated against `others`; an
   // error that stops start-up or a reload, or a slot in state FAILED for a plugin that merely failed.
@@ -140,7 +137,7 @@ class Registry {
   void fail_slot(Slot& slot, const std::string& message);
   // Records a failure of a supervised plugin and schedules its restart, or gives up.
   void supervise_failure(Slot& slot, const std::string& reason);
-  void publish_version(const std::string& reason, std::map<std::string, section::v1::Component> parsed = {});
+  void publish_version(const std::string& reason);
 
   void worker_loop();
   void handle(ComponentChanged& work);

@@ -37,11 +37,9 @@ class Versions {
   void set_announce(bool announce) { announce_ = announce; }
   void set_overlay(Overlay overlay) { overlay_ = std::move(overlay); }
 
-  // Builds the next version from `section` and the served components of `slots`, and makes it
-  // current. A component in `parsed` (by id, as its slot's bytes parse) is taken as it is
-  // instead of parsed again.
-  ViewPtr publish(const std::string& reason, const config::SectionFile& section, const Slots& slots,
-                  std::map<std::string, section::v1::Component> parsed = {});
+  // Builds the next version from `section` and the served components of `slots` (each parsed
+  // from its stored bytes: docs/architecture.md, "Conversions, counted"), and makes it current.
+  ViewPtr publish(const std::string& reason, const config::SectionFile& section, const Slots& slots);
 
   // The current version; null before the first.
   ViewPtr current() const;

@@ -5,12 +5,12 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
-#include "host/transport/grpc_status.h"
+#include "host/loading/grpc_status.h"
 
 namespace section::runner {
 namespace {
 
-using transport::to_grpc;
+using loading::to_grpc;
 
 section::v1::LogLine::Level level_of(int level) {
   switch (level) {

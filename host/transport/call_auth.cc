@@ -1,6 +1,6 @@
 #include "host/transport/call_auth.h"
 
-#include "host/transport/grpc_status.h"
+#include "host/loading/grpc_status.h"
 
 #include <unordered_map>
 
@@ -9,6 +9,8 @@
 #include "host/core/log.h"
 
 namespace section::transport {
+
+using loading::to_grpc;
 namespace {
 
 // The access each method of the host's services declares, read from the descriptors once; the

@@ -3,9 +3,11 @@
 #include <thread>
 
 #include "host/core/log.h"
-#include "host/transport/grpc_status.h"
+#include "host/loading/grpc_status.h"
 
 namespace section::transport {
+
+using loading::to_grpc;
 grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext* context,
                                                      const section::v1::ReportValueRequest* request,
                                                      section::v1::ReportValueResponse* response) {

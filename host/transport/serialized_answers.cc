@@ -3,9 +3,11 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 
 #include "host/query/queries.h"
-#include "host/transport/grpc_status.h"
+#include "host/loading/grpc_status.h"
 
 namespace section::transport {
+
+using loading::to_grpc;
 namespace {
 
 template <typename T>
@@ -50,8 +52,8 @@ grpc::ByteBuffer section_of(const registry::ViewPtr& view) {
 }  // namespace
 
 grpc::ByteBuffer serialize(const google::protobuf::Message& message) {
-  // Straight into the slice gRPC sends, not through a string copied into it: with 1,000
-  // components the section alone is 16 MB, and every byte first written is a page fault.
+  // Straight into the slice gRPC sends, not through a string copied into it: with many
+  // components an answer is megabytes, and every byte first written is a page fault.
   grpc::Slice slice(message.ByteSizeLong());
   message.SerializeWithCachedSizesToArray(const_cast<std::uint8_t*>(slice.begin()));
   return grpc::ByteBuffer(&slice, 1);

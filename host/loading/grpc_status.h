@@ -7,10 +7,10 @@
 #include <absl/status/status.h>
 #include <grpcpp/support/status.h>
 
-namespace section::transport {
+namespace section::loading {
 
 inline grpc::Status to_grpc(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
-}  // namespace section::transport
+}  // namespace section::loading
