@@ -38,6 +38,17 @@ std::string config_text(const std::string& plugins) {
          "\nplugin_dir: " + test::plugin_dir().string() + "\nplugins:\n" + plugins;
 }
 
+// A registry started on `plugins` (lines of the configuration's plugin list), written in `dir`.
+std::unique_ptr<registry::Registry> started_registry(test::TempDir& dir, const std::string& plugins) {
+  auto config = config::load_host_config(dir.write("host.yaml", config_text(plugins)), test::plugin_dir());
+  REQUIRE(config.ok());
+  auto section = config::load_section_file(config->section_file);
+  REQUIRE(section.ok());
+  auto registry = std::make_unique<registry::Registry>(std::move(*section));
+  REQUIRE(registry->start(*config).ok());
+  return registry;
+}
+
 }  // namespace
 
 TEST_CASE("a Section 29F plugin loads, starts and publishes its component", "[loader]") {
@@ -161,16 +172,10 @@ TEST_CASE("component data that fails its reader or its plugin's checks is refuse
 
 TEST_CASE("the registry leaves out a plugin that fails and serves the others", "[loader][registry]") {
   test::TempDir dir;
-  const fs::path file = dir.write("host.yaml", config_text("  - {id: finance, library: finance}\n"
-                                                           "  - id: broken\n    library: " + test::fixture("throwing_plugin").string() +
-                                                           "\n    settings: {fail_in: start, throw: other}\n"));
-  auto config = config::load_host_config(file, test::plugin_dir());
-  REQUIRE(config.ok());
-  auto section = config::load_section_file(config->section_file);
-  REQUIRE(section.ok());
-  registry::Registry registry(std::move(*section));
-  REQUIRE(registry.start(*config).ok());
-  const auto view = registry.current();
+  auto registry = started_registry(dir, "  - {id: finance, library: finance}\n"
+                                        "  - id: broken\n    library: " + test::fixture("throwing_plugin").string() +
+                                        "\n    settings: {fail_in: start, throw: other}\n");
+  const auto view = registry->current();
   REQUIRE(view->section.component_status_size() == 2);
   CHECK(view->section.component_status(0).state() == v1::SERVING);
   CHECK(view->section.component_status(1).state() == v1::FAILED);
@@ -182,20 +187,14 @@ TEST_CASE("the registry leaves out a plugin that fails and serves the others", "
     for (const auto& note : table.notes()) noted = noted || note.find("'broken' is unavailable") != std::string::npos;
     CHECK(noted);
   }
-  registry.stop();
+  registry->stop();
 }
 
 TEST_CASE("the host keeps and serves the bytes a plugin hands over, not a serialization of its own", "[loader][registry]") {
   test::TempDir dir;
-  const fs::path file = dir.write("host.yaml", config_text("  - id: r\n    library: " + test::fixture("republishing_plugin").string() +
-                                                           "\n    settings: {count: '0', reordered_bytes: 'yes'}\n"));
-  auto config = config::load_host_config(file, test::plugin_dir());
-  REQUIRE(config.ok());
-  auto section = config::load_section_file(config->section_file);
-  REQUIRE(section.ok());
-  registry::Registry registry(std::move(*section));
-  REQUIRE(registry.start(*config).ok());
-  const auto view = registry.current();
+  auto registry = started_registry(dir, "  - id: r\n    library: " + test::fixture("republishing_plugin").string() +
+                                        "\n    settings: {count: '0', reordered_bytes: 'yes'}\n");
+  const auto view = registry->current();
   REQUIRE(view->components.size() == 1);
   const std::string& kept = view->components[0]->bytes;
   // The plugin put the id last; protobuf puts it first.
@@ -208,7 +207,7 @@ TEST_CASE("the host keeps and serves the bytes a plugin hands over, not a serial
   CHECK(kept == component.SerializeAsString() + id_only.SerializeAsString());
   // GetSection sends them as they are.
   CHECK(query::section_bytes(*view).find(kept) != std::string::npos);
-  registry.stop();
+  registry->stop();
 }
 
 TEST_CASE("the registry refuses to start on what an admin must fix", "[loader][registry]") {
