@@ -1,5 +1,7 @@
 #include "section/sdk/yaml.h"
 
+#include "section/sdk/excerpt.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -43,15 +45,8 @@ struct Document {
 
 namespace {
 
-// A value as an error quotes it: long text is cut at a character boundary, so that a message
-// stays one readable line.
-std::string quoted(const std::string& word) {
-  constexpr std::size_t kMaxQuoted = 60;
-  if (word.size() <= kMaxQuoted) return "'" + word + "'";
-  std::size_t cut = kMaxQuoted;
-  while (cut > 0 && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) --cut;
-  return "'" + word.substr(0, cut) + "…' (" + std::to_string(word.size()) + " bytes)";
-}
+// A value as an error quotes it (section/sdk/excerpt.h).
+std::string quoted(const std::string& word) { return sdk::excerpt(word, 60); }
 
 std::string describe(const detail::Document& document, const detail::Node& node) {
   switch (node.kind) {
