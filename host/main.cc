@@ -32,7 +32,11 @@
 #include "host/core/clock.h"
 #include "host/core/log.h"
 #include "host/core/protobuf_log.h"
+#include "host/http/listener.h"
+#include "host/http/routes.h"
 #include "host/loading/deadline_call.h"
+#include "host/metrics/grpc_metrics.h"
+#include "host/metrics/host_counters.h"
 #include "host/registry/registry.h"
 #include "host/reports/report_desk.h"
 #include "host/security/authorizer.h"
@@ -162,12 +166,18 @@ int check(Prepared& prepared, section::registry::Registry& registry) {
 
 using Listening = absl::StatusOr<std::unique_ptr<section::transport::Server>>;
 
+// What /metrics counts: every gRPC call (an interceptor) and the host's own events.
+struct Counting {
+  section::metrics::GrpcMetrics grpc;
+  section::metrics::HostCounters host;
+};
+
 // Builds the server on a thread of its own while the registry starts the plugins: the port opens
 // while they load, and until version 1 health says NOT_SERVING and queries answer UNAVAILABLE
 // (docs/operations.md). Returns the server, or the error that ends start-up: the registry's (the
 // configuration or the data) or, kUnavailable, the listener's.
 Listening start_serving(Prepared& prepared, section::registry::Registry& registry, section::app::Reloader& reloader,
-                        std::shared_ptr<section::transport::Gate> gate, StartupPhases& phases) {
+                        std::shared_ptr<section::transport::Gate> gate, Counting& counting, StartupPhases& phases) {
   section::transport::HostInfo info;
   info.version = SECTION_HOST_VERSION;
   info.config_path = prepared.config.path.string();
@@ -179,6 +189,8 @@ Listening start_serving(Prepared& prepared, section::registry::Registry& registr
   server_options.credentials = prepared.credentials;
   server_options.gate = std::move(gate);
   server_options.desk = prepared.desk.get();
+  server_options.grpc_metrics = &counting.grpc;
+  server_options.counters = &counting.host;
   std::optional<Listening> listening;
   std::thread opening([&] {
     listening.emplace(section::transport::Server::start(server_options, registry, info, [&reloader] { return reloader.reload(); }));
@@ -196,18 +208,52 @@ Listening start_serving(Prepared& prepared, section::registry::Registry& registr
   return std::move(server);
 }
 
-// The host's log line and the one machine-readable line on standard output, for scripts and
-// tests, once it serves.
+// The HTTP listener (http_listen), once the gRPC server serves: its routes answer from the
+// server's answers. Neither when http_listen is not configured; the listener's error when it
+// cannot listen.
+struct HttpFront {
+  std::unique_ptr<section::http::Routes> routes;
+  std::unique_ptr<section::http::Listener> listener;
+  std::string address() const { return listener ? listener->address() : ""; }
+};
+
+absl::StatusOr<HttpFront> start_http(const Prepared& prepared, const section::transport::Server& server,
+                                     const section::transport::Gate& gate, const Counting& counting) {
+  HttpFront front;
+  if (prepared.config.http_listen.empty()) return front;
+  section::http::RouteSources sources;
+  sources.answers = [&server] { return server.answers(); };
+  sources.status = [&server] { return server.status(); };
+  sources.serving = [&server] { return server.serving(); };
+  sources.gate = &gate;
+  sources.metrics = {&counting.grpc, &counting.host, sources.answers, prepared.desk->writable()};
+  front.routes = std::make_unique<section::http::Routes>(std::move(sources));
+  section::http::ListenerOptions options;
+  options.address = prepared.config.http_listen;
+  options.request_timeout = prepared.config.limits.http_request_timeout;
+  options.max_header_bytes = static_cast<std::size_t>(prepared.config.limits.http_max_header_bytes);
+  auto listener = section::http::Listener::start(
+      options, [routes = front.routes.get()](const section::http::Request& request) { return routes->handle(request); });
+  if (!listener.ok()) return listener.status();
+  front.listener = std::move(*listener);
+  return front;
+}
+
+// The host's log line and the machine-readable lines on standard output, for scripts and
+// tests, once it serves: "section-host: http ADDRESS" when HTTP listens, then
+// "section-host: serving ADDRESS".
 void announce(const section::registry::Registry& registry, const section::transport::Server& server,
-              const StartupPhases& phases) {
+              const std::string& http_address, const StartupPhases& phases) {
   const auto view = registry.current();
   int serving = 0;
   for (const auto& status : view->section.component_status()) serving += status.state() == section::v1::SERVING;
-  section::log::info("serving section " + view->section.info().number() + " on " + server.address() + ": " +
+  section::log::info("serving section " + view->section.info().number() + " on " + server.address() +
+                     (http_address.empty() ? "" : " (HTTP on " + http_address + ")") + ": " +
                      std::to_string(serving) + " of " + std::to_string(view->section.component_status_size()) +
                      " components, " + std::to_string(view->reconciliation_differences) +
                      " reconciliation differences, ready in " + section::app::format_ms(phases.total_ms()) +
                      " ms after main() (" + phases.text() + ")");
+  if (!http_address.empty()) std::printf("section-host: http %s\n", http_address.c_str());
   std::printf("section-host: serving %s\n", server.address().c_str());
   std::fflush(stdout);
 }
@@ -222,6 +268,18 @@ void return_startup_memory() {
                      section::app::format_ms(
                          std::chrono::duration<double, std::milli>(StartupPhases::Clock::now() - begun).count()) +
                      " ms");
+}
+
+// Runs SIGHUP reloads until SIGINT or SIGTERM.
+void serve_until_stopped(section::app::SignalWatcher& signals, section::app::Reloader& reloader, const std::string& config) {
+  while (signals.wait() == section::app::SignalWatcher::Event::kReload) {
+    const auto summary = reloader.reload();
+    if (summary.ok()) {
+      section::log::info("SIGHUP: reloaded " + config + " as version " + std::to_string(summary->version));
+    } else {
+      section::log::error("SIGHUP: the reload was refused (see above)");
+    }
+  }
 }
 
 }  // namespace
@@ -249,8 +307,10 @@ int main(int argc, char** argv) {
 
   // Every call is authorized by the gate; a reload gives it the new tokens.
   auto gate = std::make_shared<section::transport::Gate>(std::make_shared<const section::security::Authorizer>(prepared.config.auth));
-  section::app::Reloader reloader(options.config, options.listen, default_plugin_dir(), prepared.config, registry, gate);
-  auto listening = start_serving(prepared, registry, reloader, gate, phases);
+  auto counting = std::make_unique<Counting>();
+  section::app::Reloader reloader(options.config, options.listen, default_plugin_dir(), prepared.config, registry, gate,
+                                  &counting->host);
+  auto listening = start_serving(prepared, registry, reloader, gate, *counting, phases);
   if (!listening.ok()) {
     section::log::error(std::string(listening.status().message()));
     registry.stop();  // the plugins' threads end before the process does
@@ -258,23 +318,24 @@ int main(int argc, char** argv) {
   }
   auto& server = *listening;
   server->serve();
+  auto http = start_http(prepared, *server, *gate, *counting);
+  if (!http.ok()) {
+    section::log::error(std::string(http.status().message()));
+    server->shutdown(std::chrono::milliseconds(0), std::chrono::milliseconds(0));
+    registry.stop();
+    return exit_status(1);
+  }
   section::log::info("reports: " + prepared.desk->describe());
   // From here a stop signal asks for a clean shutdown: before the "serving" line, so that a
   // signal sent on seeing that line never meets a host still starting.
   signals.serving();
-  announce(registry, *server, phases);
+  announce(registry, *server, http->address(), phases);
   return_startup_memory();
 
-  while (signals.wait() == section::app::SignalWatcher::Event::kReload) {
-    const auto summary = reloader.reload();
-    if (summary.ok()) {
-      section::log::info("SIGHUP: reloaded " + options.config + " as version " + std::to_string(summary->version));
-    } else {
-      section::log::error("SIGHUP: the reload was refused (see above)");
-    }
-  }
+  serve_until_stopped(signals, reloader, options.config);
   const section::config::HostConfig running = reloader.running();
   server->shutdown(running.drain, running.shutdown_grace);
+  if (http->listener) http->listener->stop();  // after the drain (readyz says 503 during it), before the registry stops
   registry.stop();
   section::log::info("stopped");
   return exit_status(0);

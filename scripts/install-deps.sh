@@ -14,6 +14,8 @@ packages=(
   libsqlite3-dev libssl-dev openssl
   # Clients in other languages and the HTML export's rendering test.
   python3-grpcio python3-protobuf
+  # /metrics is checked with the parser of Prometheus's Python client (tests/support/parse_metrics.py).
+  python3-prometheus-client
   chromium
   # Fuzzing: libFuzzer comes with clang's runtime.
   clang libclang-rt-14-dev

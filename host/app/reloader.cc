@@ -12,7 +12,8 @@ namespace {
 bool same_limits(const config::LimitsConfig& a, const config::LimitsConfig& b) {
   return a.max_request_bytes == b.max_request_bytes && a.max_response_bytes == b.max_response_bytes &&
          a.max_watch_streams == b.max_watch_streams && a.keepalive_time == b.keepalive_time &&
-         a.keepalive_timeout == b.keepalive_timeout && a.min_client_ping_interval == b.min_client_ping_interval;
+         a.keepalive_timeout == b.keepalive_timeout && a.min_client_ping_interval == b.min_client_ping_interval &&
+         a.http_request_timeout == b.http_request_timeout && a.http_max_header_bytes == b.http_max_header_bytes;
 }
 
 bool loopback(const std::string& address) {
@@ -30,17 +31,20 @@ void warn_about_plaintext_tokens(const config::HostConfig& config) {
 }
 
 Reloader::Reloader(std::string config_path, std::string listen_override, std::filesystem::path plugin_dir,
-                   config::HostConfig running, registry::Registry& registry, std::shared_ptr<transport::Gate> gate)
+                   config::HostConfig running, registry::Registry& registry, std::shared_ptr<transport::Gate> gate,
+                   metrics::HostCounters* counters)
     : config_path_(std::move(config_path)),
       listen_override_(std::move(listen_override)),
       plugin_dir_(std::move(plugin_dir)),
       registry_(registry),
       gate_(std::move(gate)),
+      counters_(counters),
       running_(std::move(running)) {}
 
 absl::StatusOr<registry::ReloadSummary> Reloader::reload() {
   std::lock_guard<std::mutex> one_at_a_time(reload_mutex_);
   auto summary = try_reload();
+  if (counters_ != nullptr) counters_->reload(summary.status());
   if (!summary.ok()) log::error("reload refused; the running configuration serves on unchanged: " + std::string(summary.status().message()));
   return summary;
 }
@@ -56,6 +60,11 @@ absl::Status Reloader::refuse_restart_only_changes(const config::HostConfig& nex
   if (next.listen != running_.listen) {
     return absl::FailedPreconditionError(config_path_ + ": listen: the address cannot change while the host runs (" + running_.listen +
                          " → " + next.listen + ")" + restart);
+  }
+  if (next.http_listen != running_.http_listen) {
+    return absl::FailedPreconditionError(config_path_ + ": http_listen: the HTTP address cannot change while the host runs (" +
+                                         (running_.http_listen.empty() ? "none" : running_.http_listen) + " → " +
+                                         (next.http_listen.empty() ? "none" : next.http_listen) + ")" + restart);
   }
   if (!(next.tls == running_.tls)) return absl::FailedPreconditionError(config_path_ + ": tls: TLS cannot change while the host runs" + restart);
   if (!(next.storage == running_.storage)) {

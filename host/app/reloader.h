@@ -1,6 +1,6 @@
 // Reload (SIGHUP or AdminService.Reload): reads and checks the configuration and its section
 // file in full, then lets the registry load the new plugins and swap in one version. What only a
-// restart can change (listen, tls, storage, limits) is refused, and a refused reload leaves the
+// restart can change (listen, http_listen, tls, storage, limits) is refused, and a refused reload leaves the
 // running configuration serving unchanged.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include "host/config/host_config.h"
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
+#include "host/metrics/host_counters.h"
 #include "host/registry/registry.h"
 #include "host/transport/call_auth.h"
 
@@ -20,8 +21,10 @@ namespace section::app {
 class Reloader {
  public:
   // `listen_override`: the --listen address, which holds across reloads; empty for none.
+  // `counters` (may be null) counts the reloads' outcomes.
   Reloader(std::string config_path, std::string listen_override, std::filesystem::path plugin_dir,
-           config::HostConfig running, registry::Registry& registry, std::shared_ptr<transport::Gate> gate);
+           config::HostConfig running, registry::Registry& registry, std::shared_ptr<transport::Gate> gate,
+           metrics::HostCounters* counters = nullptr);
 
   // One reload at a time, whoever asks; a refusal is logged with its reason.
   absl::StatusOr<registry::ReloadSummary> reload();
@@ -38,6 +41,7 @@ class Reloader {
   const std::filesystem::path plugin_dir_;
   registry::Registry& registry_;
   const std::shared_ptr<transport::Gate> gate_;
+  metrics::HostCounters* const counters_;
   std::mutex reload_mutex_;           // one reload at a time
   mutable std::mutex running_mutex_;  // reloads and the shutdown read running_
   config::HostConfig running_;

@@ -93,7 +93,8 @@ SupervisionConfig read_supervision(const Value& value, const fs::path& config_di
 
 LimitsConfig read_limits(const Value& value) {
   const Map map = value.map({"max_request_bytes", "max_response_bytes", "max_watch_streams", "keepalive_time_ms",
-                             "keepalive_timeout_ms", "min_client_ping_interval_ms"});
+                             "keepalive_timeout_ms", "min_client_ping_interval_ms", "http_request_timeout_ms",
+                             "http_max_header_bytes"});
   LimitsConfig limits;
   if (auto v = map.optional("max_request_bytes")) limits.max_request_bytes = static_cast<int>(v->integer(1024, 64 << 20));
   if (auto v = map.optional("max_response_bytes")) limits.max_response_bytes = static_cast<int>(v->integer(64 << 10, 1 << 30));
@@ -101,6 +102,8 @@ LimitsConfig read_limits(const Value& value) {
   if (auto v = map.optional("keepalive_time_ms")) limits.keepalive_time = millis(*v, 1000, 86'400'000);
   if (auto v = map.optional("keepalive_timeout_ms")) limits.keepalive_timeout = millis(*v, 100, 600'000);
   if (auto v = map.optional("min_client_ping_interval_ms")) limits.min_client_ping_interval = millis(*v, 100, 86'400'000);
+  if (auto v = map.optional("http_request_timeout_ms")) limits.http_request_timeout = millis(*v, 100, 600'000);
+  if (auto v = map.optional("http_max_header_bytes")) limits.http_max_header_bytes = static_cast<int>(v->integer(1024, 1 << 20));
   return limits;
 }
 
@@ -211,8 +214,22 @@ StorageConfig read_storage(const Value& value, const fs::path& config_dir) {
   return storage;
 }
 
+// http_listen: checked like listen, on another port, and without tls (HTTPS is not supported yet).
+void read_http_listen(const Map& map, HostConfig& config) {
+  const auto http = map.optional("http_listen");
+  if (!http) return;
+  config.http_listen = http->str();
+  if (absl::Status status = check_http_listen_address(config.http_listen); !status.ok()) http->fail(std::string(status.message()));
+  const auto port = config.http_listen.substr(config.http_listen.rfind(':') + 1);
+  if (config.http_listen == config.listen && port != "0") http->fail("http_listen must differ from listen (" + config.listen + ")");
+  if (map.has("tls")) {
+    http->fail("HTTPS is not supported yet: with tls configured, the HTTP listener would serve in clear text; "
+               "remove http_listen or tls");
+  }
+}
+
 HostConfig read(const Value& root, const fs::path& file, const fs::path& default_plugin_dir) {
-  const Map map = root.map({"listen", "section", "plugin_dir", "shutdown_grace_ms", "drain_ms", "plugin_call_timeout_ms",
+  const Map map = root.map({"listen", "http_listen", "section", "plugin_dir", "shutdown_grace_ms", "drain_ms", "plugin_call_timeout_ms",
                             "supervision", "limits", "tls", "auth", "storage", "plugins"});
   HostConfig config;
   std::error_code cwd_error;
@@ -222,6 +239,7 @@ HostConfig read(const Value& root, const fs::path& file, const fs::path& default
     config.listen = listen->str();
     if (absl::Status status = check_listen_address(config.listen); !status.ok()) listen->fail(std::string(status.message()));
   }
+  read_http_listen(map, config);
   const Value section = map.required("section");
   config.section_file = absolute_from(config.dir(), section.str());
   std::error_code ec;
@@ -290,6 +308,11 @@ absl::Status check_listen_address(const std::string& address) {
   const std::string host = address.substr(0, colon);
   if (host.front() == '[' && host.back() != ']') return absl::InvalidArgumentError("'" + address + "': an IPv6 host goes in brackets");
   return absl::OkStatus();
+}
+
+absl::Status check_http_listen_address(const std::string& address) {
+  if (address.rfind("unix:", 0) == 0) return absl::InvalidArgumentError("'" + address + "': the HTTP listener needs host:port, not a unix: socket");
+  return check_listen_address(address);
 }
 
 absl::StatusOr<HostConfig> load_host_config(const fs::path& file, const fs::path& default_plugin_dir) {

@@ -55,6 +55,9 @@ struct LimitsConfig {
   std::chrono::milliseconds keepalive_time{60000};     // the host pings an idle connection this often…
   std::chrono::milliseconds keepalive_timeout{20000};  // …and closes it without an answer by then
   std::chrono::milliseconds min_client_ping_interval{10000};  // clients pinging more often are cut off
+  // The HTTP listener (http_listen): a request must arrive, and its answer be read, within this…
+  std::chrono::milliseconds http_request_timeout{10000};
+  int http_max_header_bytes = 8 * 1024;  // …and larger request headers are refused (431)
 };
 
 // TLS for the gRPC server (docs/security.md). Without a certificate the server speaks plaintext.
@@ -108,6 +111,7 @@ struct StorageConfig {
 struct HostConfig {
   std::filesystem::path path;          // the configuration file
   std::string listen = "127.0.0.1:50051";
+  std::string http_listen;             // the HTTP listener's host:port; empty: no HTTP listener
   std::filesystem::path section_file;
   std::filesystem::path plugin_dir;
   std::chrono::milliseconds shutdown_grace{5000};
@@ -135,5 +139,7 @@ bool valid_id(const std::string& id);
 
 // "host:port", "[v6]:port" or "unix:path"; an empty Status when it is usable.
 absl::Status check_listen_address(const std::string& address);
+// The HTTP listener's address: "host:port" or "[v6]:port" (no unix: socket).
+absl::Status check_http_listen_address(const std::string& address);
 
 }  // namespace section::config

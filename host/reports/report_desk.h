@@ -39,6 +39,8 @@ class ReportDesk {
 
   // For status and the log: where reports are kept, and whether they can be written.
   std::string describe() const;
+  // Whether reports can be stored: a store is configured and writable.
+  bool writable() const { return store_ && store_->writable(); }
 
  private:
   ReportDesk() = default;

@@ -57,14 +57,24 @@ grpc::Status Gate::check(const security::Authorizer& authorizer, const grpc::Cal
   for (auto [it, end] = metadata.equal_range("authorization"); it != end; ++it) {
     authorization.emplace_back(it->second.data(), it->second.size());
   }
+  return to_grpc(decide(authorizer, authorization, context.peer(), method, who));
+}
+
+absl::Status Gate::decide(const std::vector<std::string>& authorization, const std::string& peer, const char* method,
+                          std::optional<security::Principal>* who) const {
+  return decide(*authorizer(), authorization, peer, method, who);
+}
+
+absl::Status Gate::decide(const security::Authorizer& authorizer, const std::vector<std::string>& authorization,
+                          const std::string& peer, const char* method, std::optional<security::Principal>* who) const {
   const security::Decision decision = authorizer.authorize(access_of(method), authorization);
   if (!decision.allowed()) {
-    log::warning(std::string("refused ") + method + " from " + context.peer() +
+    log::warning(std::string("refused ") + method + " from " + peer +
                  (decision.principal ? " (token '" + decision.principal->name + "')" : "") + ": " + decision.message());
-    return refusal_status(decision);
+    return decision.status;
   }
   if (who != nullptr) *who = decision.principal;
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
 }  // namespace section::transport

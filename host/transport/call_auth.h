@@ -8,6 +8,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <absl/status/status.h>
 
 #include <grpcpp/grpcpp.h>
 
@@ -34,8 +37,16 @@ class Gate {
   std::shared_ptr<const security::Authorizer> authorizer() const { return std::atomic_load(&authorizer_); }
   grpc::Status check(const security::Authorizer& authorizer, const grpc::CallbackServerContext& context, const char* method,
                      std::optional<security::Principal>* who = nullptr) const;
+  // The same decision for a caller that is not a gRPC call (the HTTP listener): `authorization`
+  // holds its Authorization header values, `peer` names it in the log, and `method` is the gRPC
+  // method whose access the request needs.
+  absl::Status decide(const std::vector<std::string>& authorization, const std::string& peer, const char* method,
+                      std::optional<security::Principal>* who = nullptr) const;
 
  private:
+  absl::Status decide(const security::Authorizer& authorizer, const std::vector<std::string>& authorization,
+                      const std::string& peer, const char* method, std::optional<security::Principal>* who) const;
+
   std::shared_ptr<const security::Authorizer> authorizer_;
   Callbacks<> replaced_;
 };

@@ -8,18 +8,24 @@
 namespace section::transport {
 
 using loading::to_grpc;
+
+void ReportService::finish_report(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
+  if (counters_ != nullptr) counters_->report(status);
+  reactor->Finish(to_grpc(status));
+}
+
 grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext* context,
                                                      const section::v1::ReportValueRequest* request,
                                                      section::v1::ReportValueResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::optional<security::Principal> who;
   if (grpc::Status allowed = gate_.check(*context, "section.v1.ReportService.ReportValue", &who); !allowed.ok()) {
-    reactor->Finish(allowed);
+    finish_report(reactor, absl::Status(static_cast<absl::StatusCode>(allowed.error_code()), allowed.error_message()));
     return reactor;
   }
   // A report that names no component is wrong whoever sends it.
   if (absl::Status shape = reports::check_shape(*request); !shape.ok()) {
-    reactor->Finish(to_grpc(shape));
+    finish_report(reactor, shape);
     return reactor;
   }
   // The role allows reporting; the scope must name this component.
@@ -27,18 +33,18 @@ grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext
   if (!scoped.allowed()) {
     log::warning("refused section.v1.ReportService.ReportValue from " + context->peer() + " (token '" + who->name +
                  "'): " + scoped.message());
-    reactor->Finish(refusal_status(scoped));
+    finish_report(reactor, scoped.status);
     return reactor;
   }
   // The reactor lives until Finish, and the server's shutdown waits for it.
   std::thread([this, reactor, request, response, principal = *who] {
     absl::StatusOr<section::v1::ReportValueResponse> outcome = desk_.report(principal, *request);
     if (!outcome.ok()) {
-      reactor->Finish(to_grpc(outcome.status()));
+      finish_report(reactor, outcome.status());
       return;
     }
     *response = std::move(*outcome);
-    reactor->Finish(grpc::Status::OK);
+    finish_report(reactor, absl::OkStatus());
   }).detach();
   return reactor;
 }

@@ -3,6 +3,7 @@
 // thread of its own and never holds one of gRPC's callback threads.
 #pragma once
 
+#include "host/metrics/host_counters.h"
 #include "host/reports/report_desk.h"
 #include "host/transport/call_auth.h"
 #include "section/v1/report_service.grpc.pb.h"
@@ -11,7 +12,9 @@ namespace section::transport {
 
 class ReportService final : public section::v1::ReportService::CallbackService {
  public:
-  ReportService(reports::ReportDesk& desk, const Gate& gate) : desk_(desk), gate_(gate) {}
+  // `counters` (may be null) counts every report's outcome: accepted, or refused by code.
+  ReportService(reports::ReportDesk& desk, const Gate& gate, metrics::HostCounters* counters = nullptr)
+      : desk_(desk), gate_(gate), counters_(counters) {}
 
   grpc::ServerUnaryReactor* ReportValue(grpc::CallbackServerContext* context, const section::v1::ReportValueRequest* request,
                                         section::v1::ReportValueResponse* response) override;
@@ -19,8 +22,12 @@ class ReportService final : public section::v1::ReportService::CallbackService {
                                         section::v1::ListHistoryResponse* response) override;
 
  private:
+  // Finishes a ReportValue call with `status`, counted.
+  void finish_report(grpc::ServerUnaryReactor* reactor, const absl::Status& status);
+
   reports::ReportDesk& desk_;
   const Gate& gate_;
+  metrics::HostCounters* const counters_;
 };
 
 }  // namespace section::transport

@@ -1,5 +1,6 @@
 #include "host/transport/section_service.h"
 
+#include "host/loading/grpc_status.h"
 #include "host/query/queries.h"
 #include "section/sdk/abi.h"
 
@@ -7,6 +8,7 @@ namespace section::transport {
 namespace {
 
 constexpr const char* kWatchMethod = "section.v1.SectionService.Watch";
+constexpr const char* kStarting = "section-host is starting: its plugins are loading and no version is published yet; retry";
 
 // Answers a raw unary call with the bytes of a SerializedAnswer, or its status.
 grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, SerializedAnswer&& answer,
@@ -20,8 +22,7 @@ grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, Serialize
 // Before the first version exists the host listens but has nothing to answer from.
 grpc::ServerUnaryReactor* starting(grpc::CallbackServerContext* context) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                               "section-host is starting: its plugins are loading and no version is published yet; retry"));
+  reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, kStarting));
   return reactor;
 }
 
@@ -53,6 +54,10 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
     listener_ = service_.registry_.subscribe([weak](const registry::ViewPtr& view) {
       if (auto self = weak.lock()) self->offer(view);
     });
+    if (service_.counters_ != nullptr) {
+      counted_ = true;
+      service_.counters_->watch_streams_open.fetch_add(1, std::memory_order_relaxed);
+    }
     // Before the first version there is none to offer: the subscription brings it.
     if (const auto current = service_.answers()) offer(current->view());
   }
@@ -107,6 +112,7 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
       done_ = true;
     }
     service_.registry_.unsubscribe(listener_);
+    if (counted_) service_.counters_->watch_streams_open.fetch_sub(1, std::memory_order_relaxed);
     std::shared_ptr<WatchStream> self = shared_from_this();
     std::lock_guard<std::mutex> lock(service_.watches_mutex_);
     service_.watches_.erase(self);  // the last owner: the stream goes when `self` does
@@ -131,10 +137,12 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   bool writing_ = false;
   bool finished_ = false;
   bool done_ = false;
+  bool counted_ = false;  // begun, and counted among the streams open
 };
 
-SectionService::SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, Gate& gate)
-    : registry_(registry), gate_(gate), info_(std::move(info)), max_watch_streams_(max_watch_streams) {
+SectionService::SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, Gate& gate,
+                               metrics::HostCounters* counters)
+    : registry_(registry), gate_(gate), info_(std::move(info)), max_watch_streams_(max_watch_streams), counters_(counters) {
   // Subscribe first, then take the current view: whichever is newer wins, so no version is missed.
   answers_listener_ = registry_.subscribe([this](const registry::ViewPtr& view) { offer_answers(view); });
   offer_answers(registry_.current());
@@ -231,30 +239,37 @@ grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerC
   return finish(context, current->deliverables(parsed), response);
 }
 
+absl::StatusOr<section::v1::HostStatus> SectionService::status() {
+  // The version the other queries answer from, not the registry's newest: that one is served
+  // only once its answers are built.
+  const auto current = answers();
+  if (!current) return absl::UnavailableError(kStarting);
+  const registry::ViewPtr view = current->view();
+  section::v1::HostStatus response;
+  {
+    std::lock_guard<std::mutex> lock(info_mutex_);
+    response.set_host_version(info_.version);
+    response.set_config_path(info_.config_path);
+    response.set_listen_address(info_.listen_address);
+    *response.mutable_started_at() = info_.started_at;
+  }
+  response.set_plugin_abi_version(SECTION_PLUGIN_ABI_VERSION);
+  response.set_version(view->version);
+  for (const auto& status : view->section.component_status()) *response.add_components() = status;
+  response.set_reconciliation_differences(view->reconciliation_differences);
+  if (info_.storage) response.set_storage(info_.storage());
+  *response.mutable_section() = view->section.info();
+  return response;
+}
+
 grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext* context,
                                                     const section::v1::GetStatusRequest*,
                                                     section::v1::HostStatus* response) {
   if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetStatus")) return refused;
-  // The version the other queries answer from, not the registry's newest: that one is served
-  // only once its answers are built.
-  const auto current = answers();
-  if (!current) return starting(context);
-  const registry::ViewPtr view = current->view();
-  {
-    std::lock_guard<std::mutex> lock(info_mutex_);
-    response->set_host_version(info_.version);
-    response->set_config_path(info_.config_path);
-    response->set_listen_address(info_.listen_address);
-    *response->mutable_started_at() = info_.started_at;
-  }
-  response->set_plugin_abi_version(SECTION_PLUGIN_ABI_VERSION);
-  response->set_version(view->version);
-  for (const auto& status : view->section.component_status()) *response->add_components() = status;
-  response->set_reconciliation_differences(view->reconciliation_differences);
-  if (info_.storage) response->set_storage(info_.storage());
-  *response->mutable_section() = view->section.info();
+  auto built = status();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
+  if (built.ok()) *response = std::move(*built);
+  reactor->Finish(loading::to_grpc(built.status()));
   return reactor;
 }
 

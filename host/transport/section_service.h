@@ -12,6 +12,9 @@
 
 #include <google/protobuf/timestamp.pb.h>
 
+#include <absl/status/statusor.h>
+
+#include "host/metrics/host_counters.h"
 #include "host/registry/registry.h"
 #include "host/transport/call_auth.h"
 #include "host/transport/serialized_answers.h"
@@ -42,8 +45,17 @@ using SectionServiceBase = section::v1::SectionService::WithRawCallbackMethod_Ge
 
 class SectionService final : public SectionServiceBase {
  public:
-  SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, Gate& gate);
+  // `counters` (may be null) counts the Watch streams open.
+  SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, Gate& gate,
+                 metrics::HostCounters* counters = nullptr);
   ~SectionService() override;
+
+  // The answers every query reads now; null before version 1. The HTTP listener answers from
+  // the same ones.
+  std::shared_ptr<const SerializedAnswers> answers() const { return std::atomic_load(&answers_); }
+  // What GetStatus answers: the host and the version of the current answers; UNAVAILABLE
+  // before version 1.
+  absl::StatusOr<section::v1::HostStatus> status();
 
   void set_listen_address(std::string address) {
     std::lock_guard<std::mutex> lock(info_mutex_);
@@ -74,7 +86,6 @@ class SectionService final : public SectionServiceBase {
  private:
   // A reactor finished with the gate's refusal of `method`, or null when the call is allowed.
   grpc::ServerUnaryReactor* refuse_unless_allowed(grpc::CallbackServerContext* context, const char* method);
-  std::shared_ptr<const SerializedAnswers> answers() const { return std::atomic_load(&answers_); }
   void offer_answers(const registry::ViewPtr& view);
   // The bytes of `view`'s WatchEvent: the shared ones when the answers are of that version.
   grpc::ByteBuffer watch_event_bytes(const registry::ViewPtr& view) const;
@@ -89,6 +100,7 @@ class SectionService final : public SectionServiceBase {
   std::mutex info_mutex_;  // the listen address is set after the server has started
   HostInfo info_;
   const int max_watch_streams_;
+  metrics::HostCounters* const counters_;
   std::mutex watches_mutex_;
   std::set<std::shared_ptr<WatchStream>> watches_;
   bool closing_ = false;

@@ -20,9 +20,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
   server->registry_ = &registry;
   server->gate_ = options.gate ? options.gate
                                : std::make_shared<Gate>(std::make_shared<const security::Authorizer>(config::AuthConfig{}));
-  server->service_ = std::make_unique<SectionService>(registry, std::move(info), limits.max_watch_streams, *server->gate_);
+  server->service_ =
+      std::make_unique<SectionService>(registry, std::move(info), limits.max_watch_streams, *server->gate_, options.counters);
   server->admin_ = std::make_unique<AdminService>(std::move(reload), *server->gate_);
-  if (options.desk != nullptr) server->reports_ = std::make_unique<ReportService>(*options.desk, *server->gate_);
+  if (options.desk != nullptr) server->reports_ = std::make_unique<ReportService>(*options.desk, *server->gate_, options.counters);
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default: a second host on the same port would then share it
   // silently instead of failing. One address, one host.
@@ -38,6 +39,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              static_cast<int>(limits.min_client_ping_interval.count()));
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  if (options.grpc_metrics != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+    interceptors.push_back(options.grpc_metrics->interceptor_factory());
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   int port = 0;
   builder.AddListeningPort(address, options.credentials ? options.credentials : grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(server->service_.get());
@@ -63,6 +69,7 @@ void Server::serve() {
     grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
     health->SetServingStatus(true);
     health->SetServingStatus(kServiceName, true);
+    serving_ = true;
   }
   listener_ = registry_->subscribe([this](const registry::ViewPtr& view) { update_health(view); });
   update_health(registry_->current());
@@ -90,6 +97,7 @@ void Server::shutdown(std::chrono::milliseconds drain, std::chrono::milliseconds
     std::lock_guard<std::mutex> lock(health_mutex_);
     if (stopped_ || !server_) return;
     stopped_ = true;
+    serving_ = false;
   }
   if (listener_ != 0) registry_->unsubscribe(listener_);
   // Every name, the host's and each component's, says NOT_SERVING from now on, for good.

@@ -2,6 +2,7 @@
 // on one port, with the limits of the configuration.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -11,6 +12,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "host/config/host_config.h"
+#include "host/metrics/grpc_metrics.h"
+#include "host/metrics/host_counters.h"
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 #include "host/registry/registry.h"
@@ -38,6 +41,10 @@ struct ServerOptions {
   std::shared_ptr<Gate> gate;
   // Takes reported figures (ReportService); must outlive the server.
   reports::ReportDesk* desk = nullptr;
+  // Metrics (may be null): every call counted by an interceptor, and the host's own counters.
+  // Both must outlive the server.
+  metrics::GrpcMetrics* grpc_metrics = nullptr;
+  metrics::HostCounters* counters = nullptr;
 };
 
 class Server {
@@ -55,6 +62,11 @@ class Server {
 
   // The address actually bound, with the port chosen when the configuration said 0.
   const std::string& address() const { return address_; }
+  // Between serve() and shutdown(): what health says for the host as a whole.
+  bool serving() const { return serving_.load(); }
+  // What the queries answer from now (null before version 1), and what GetStatus answers.
+  std::shared_ptr<const SerializedAnswers> answers() const { return service_->answers(); }
+  absl::StatusOr<section::v1::HostStatus> status() const { return service_->status(); }
 
   // A graceful drain: health turns NOT_SERVING at once while calls are still answered for
   // `drain` (so that load balancers stop sending new ones), then Watch streams are closed,
@@ -76,6 +88,7 @@ class Server {
   std::mutex health_mutex_;
   std::set<std::string> component_names_;  // every component health name ever set
   bool stopped_ = false;
+  std::atomic<bool> serving_{false};
 };
 
 }  // namespace section::transport

@@ -1,0 +1,77 @@
+#include "host/http/rendered_version.h"
+
+#include "cli/json.h"
+#include "cli/table_format.h"
+#include "host/query/queries.h"
+
+namespace section::http {
+namespace {
+
+absl::Status from_grpc(const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+}
+
+// The JSON of a serialized answer of type `Message`, or its refusal.
+template <typename Message>
+absl::StatusOr<std::string> json_of(const transport::SerializedAnswer& answer) {
+  if (!answer.status.ok()) return from_grpc(answer.status);
+  Message message;
+  if (!transport::parse(answer.bytes, &message)) return absl::InternalError("an answer of this version cannot be read back");
+  return cli::print(cli::message_json(message));
+}
+
+// A filtered list's JSON from `cache`, or made by `make` and kept when it is not an error.
+template <typename Make>
+absl::StatusOr<std::string> cached(std::mutex& mutex, std::map<std::string, std::string>& cache, const std::string& key,
+                                   Make make) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto found = cache.find(key); found != cache.end()) return found->second;
+  }
+  absl::StatusOr<std::string> made = make();
+  if (made.ok()) {
+    std::lock_guard<std::mutex> lock(mutex);
+    cache.emplace(key, *made);
+  }
+  return made;
+}
+
+}  // namespace
+
+RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers) : answers_(std::move(answers)) {
+  const auto& view = *answers_->view();
+  etag_ = "\"v" + std::to_string(view.version) + "\"";
+  tables_json_ = cli::print(cli::message_json(query::list_tables(view)));
+  for (const auto& [id, span] : view.tables) {
+    section::v1::Table table;
+    const std::string_view bytes = view.table_bytes(span);
+    if (!table.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) continue;
+    tables_.emplace(id, Forms{cli::render(table, cli::Format::kJson), cli::render(table, cli::Format::kCsv)});
+  }
+}
+
+absl::StatusOr<std::string> RenderedVersion::table(const std::string& id, bool csv) const {
+  const auto found = tables_.find(id);
+  if (found == tables_.end()) return query::missing_table(id, answers_->view()->tables.size());
+  return csv ? found->second.csv : found->second.json;
+}
+
+absl::StatusOr<std::string> RenderedVersion::measures(const std::string& component, int year) const {
+  return cached(lists_mutex_, measures_, component + "|" + std::to_string(year), [&] {
+    section::v1::ListMeasuresRequest request;
+    request.set_component(component);
+    request.set_year(year);
+    return json_of<section::v1::ListMeasuresResponse>(answers_->measures(request));
+  });
+}
+
+absl::StatusOr<std::string> RenderedVersion::deliverables(const std::string& component, int year) const {
+  return cached(lists_mutex_, deliverables_, component + "|" + std::to_string(year), [&] {
+    section::v1::ListDeliverablesRequest request;
+    request.set_component(component);
+    request.set_year(year);
+    return json_of<section::v1::ListDeliverablesResponse>(answers_->deliverables(request));
+  });
+}
+
+}  // namespace section::http

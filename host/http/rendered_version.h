@@ -1,0 +1,51 @@
+// One version's answers as the HTTP listener sends them, rendered once per version from the
+// gRPC server's answers (transport::SerializedAnswers): the list of tables and every table as
+// JSON and CSV when the version is first asked for over HTTP; a filtered list of measures or
+// deliverables the first time it is asked for, then kept with the version (errors not kept).
+// The JSON and CSV are section-ctl's (cli/table_format.h), so both clients agree.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <absl/status/statusor.h>
+
+#include "host/transport/serialized_answers.h"
+
+namespace section::http {
+
+class RenderedVersion {
+ public:
+  explicit RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers);
+
+  const transport::SerializedAnswers* answers() const { return answers_.get(); }
+  std::uint64_t version() const { return answers_->view()->version; }
+  // The ETag of everything answered from this version: "\"v12\"".
+  const std::string& etag() const { return etag_; }
+  const std::string& tables_json() const { return tables_json_; }
+  // The table `id` as JSON or CSV; NOT_FOUND with gRPC's GetTable message.
+  absl::StatusOr<std::string> table(const std::string& id, bool csv) const;
+  // ListMeasures and ListDeliverables as JSON (protobuf's JSON, as `section-ctl measures
+  // --format json` prints it); the gRPC call's error otherwise.
+  absl::StatusOr<std::string> measures(const std::string& component, int year) const;
+  absl::StatusOr<std::string> deliverables(const std::string& component, int year) const;
+
+ private:
+  struct Forms {
+    std::string json;
+    std::string csv;
+  };
+
+  std::shared_ptr<const transport::SerializedAnswers> answers_;
+  std::string etag_;
+  std::string tables_json_;
+  std::map<std::string, Forms> tables_;
+  mutable std::mutex lists_mutex_;  // guards the two caches below
+  mutable std::map<std::string, std::string> measures_;
+  mutable std::map<std::string, std::string> deliverables_;
+};
+
+}  // namespace section::http

@@ -1,0 +1,137 @@
+#include "host/metrics/grpc_metrics.h"
+
+#include <algorithm>
+
+#include <google/protobuf/descriptor.h>
+
+#include "section/v1/admin_service.pb.h"
+#include "section/v1/report_service.pb.h"
+#include "section/v1/section_service.pb.h"
+
+namespace section::metrics {
+namespace {
+
+// Counts one call: started when its initial metadata arrives, handled with its code and its
+// time when the status is sent.
+class CountingInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit CountingInterceptor(MethodStats* stats) : stats_(stats), begun_(std::chrono::steady_clock::now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using Hook = grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(Hook::POST_RECV_INITIAL_METADATA)) {
+      stats_->started.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (methods->QueryInterceptionHookPoint(Hook::PRE_SEND_STATUS)) {
+      stats_->finished(static_cast<int>(methods->GetSendStatus().error_code()), std::chrono::steady_clock::now() - begun_);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  MethodStats* stats_;
+  std::chrono::steady_clock::time_point begun_;
+};
+
+class CountingFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit CountingFactory(const GrpcMetrics& metrics) : metrics_(metrics) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
+    MethodStats* stats = metrics_.find(info->method());
+    return stats == nullptr ? nullptr : new CountingInterceptor(stats);
+  }
+
+ private:
+  const GrpcMetrics& metrics_;
+};
+
+std::string type_of(const google::protobuf::MethodDescriptor& method) {
+  if (method.client_streaming()) return method.server_streaming() ? "bidi_stream" : "client_stream";
+  return method.server_streaming() ? "server_stream" : "unary";
+}
+
+constexpr const char* kCodeNames[MethodStats::kCodes] = {
+    "OK",        "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+    "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+    "UNIMPLEMENTED", "INTERNAL",        "UNAVAILABLE",       "DATA_LOSS",        "UNAUTHENTICATED"};
+
+}  // namespace
+
+const char* code_name(int code) { return code >= 0 && code < MethodStats::kCodes ? kCodeNames[code] : "UNKNOWN"; }
+
+const std::vector<double>& handling_bounds() {
+  static const std::vector<double> bounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                             0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+  return bounds;
+}
+
+void MethodStats::finished(int code, std::chrono::nanoseconds took) {
+  handled[code >= 0 && code < kCodes ? code : 2].fetch_add(1, std::memory_order_relaxed);
+  const double seconds = std::chrono::duration<double>(took).count();
+  const auto& bounds = handling_bounds();
+  const auto bucket = static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin());
+  buckets[bucket].fetch_add(1, std::memory_order_relaxed);
+  handling_ns.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
+}
+
+GrpcMetrics::GrpcMetrics() {
+  // Through the generated messages, so that the descriptors are linked in wherever this is.
+  for (const auto* file : {section::v1::GetTableRequest::descriptor()->file(), section::v1::ReportValueRequest::descriptor()->file(),
+                           section::v1::ReloadRequest::descriptor()->file()}) {
+    for (int s = 0; s < file->service_count(); ++s) {
+      const auto* service = file->service(s);
+      for (int i = 0; i < service->method_count(); ++i) {
+        add(service->full_name(), service->method(i)->name(), type_of(*service->method(i)));
+      }
+    }
+  }
+  add("grpc.health.v1.Health", "Check", "unary");
+  add("grpc.health.v1.Health", "Watch", "server_stream");
+  add("grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo", "bidi_stream");
+}
+
+void GrpcMetrics::add(const std::string& service, const std::string& method, const std::string& type) {
+  auto stats = std::make_unique<MethodStats>(handling_bounds().size() + 1);
+  stats->service = service;
+  stats->method = method;
+  stats->type = type;
+  by_path_["/" + service + "/" + method] = stats.get();
+  methods_.push_back(std::move(stats));
+}
+
+MethodStats* GrpcMetrics::find(const char* path) const {
+  if (path == nullptr) return nullptr;
+  const auto found = by_path_.find(path);
+  return found == by_path_.end() ? nullptr : found->second;
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> GrpcMetrics::interceptor_factory() {
+  return std::make_unique<CountingFactory>(*this);
+}
+
+void GrpcMetrics::write(Exposition& out) const {
+  out.family("grpc_server_started_total", "counter", "RPCs started on the server.");
+  for (const auto& m : methods_) {
+    out.sample("grpc_server_started_total", {{"grpc_method", m->method}, {"grpc_service", m->service}, {"grpc_type", m->type}},
+               static_cast<double>(m->started.load(std::memory_order_relaxed)));
+  }
+  out.family("grpc_server_handled_total", "counter", "RPCs completed on the server, whatever their status.");
+  for (const auto& m : methods_) {
+    for (int code = 0; code < MethodStats::kCodes; ++code) {
+      const std::uint64_t count = m->handled[code].load(std::memory_order_relaxed);
+      if (count == 0) continue;
+      out.sample("grpc_server_handled_total",
+                 {{"grpc_code", code_name(code)}, {"grpc_method", m->method}, {"grpc_service", m->service}, {"grpc_type", m->type}},
+                 static_cast<double>(count));
+    }
+  }
+  out.family("grpc_server_handling_seconds", "histogram", "Time from an RPC's start to its status, in seconds.");
+  for (const auto& m : methods_) {
+    std::vector<std::uint64_t> counts;
+    for (const auto& bucket : m->buckets) counts.push_back(bucket.load(std::memory_order_relaxed));
+    out.histogram("grpc_server_handling_seconds", {{"grpc_method", m->method}, {"grpc_service", m->service}, {"grpc_type", m->type}},
+                  handling_bounds(), counts, static_cast<double>(m->handling_ns.load(std::memory_order_relaxed)) / 1e9);
+  }
+}
+
+}  // namespace section::metrics

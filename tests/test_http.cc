@@ -1,0 +1,285 @@
+// The HTTP listener of the real section-host (http_listen), spoken to over real HTTP: the same
+// figures as gRPC and section-ctl, ETag and 304, tokens, refusals of bad requests, slow clients,
+// /metrics through Debian's Prometheus parser, and the configuration of http_listen.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "grpc_client.h"
+#include "http_client.h"
+#include "report_client.h"
+#include "test_env.h"
+
+using namespace section;
+using namespace std::chrono_literals;
+using test::http_request;
+using test::replace;
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A host with HTTP on a free port; `extra` goes at the top of the configuration.
+struct HttpHost {
+  explicit HttpHost(const std::string& extra = "", std::string config = test::default_config_text())
+      : host(extra + "http_listen: 127.0.0.1:0\n" + config) {
+    if (auto line = host.child().wait_for_line("section-host: http ", 5s)) http = *line;
+  }
+  test::Host host;
+  std::string http;
+};
+
+std::string ctl(const std::string& address, std::vector<std::string> args) {
+  std::vector<std::string> argv = {test::ctl_binary().string(), "--host", address};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const test::RunResult result = test::run(argv);
+  REQUIRE(result.status == 0);
+  return result.out;
+}
+
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds timeout = 20s) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return done();
+}
+
+}  // namespace
+
+TEST_CASE("HTTP answers the same tables, lists and status as gRPC and section-ctl", "[http]") {
+  HttpHost front;
+  REQUIRE(front.host.ok());
+  REQUIRE_FALSE(front.http.empty());
+  const auto stub = test::stub_for(front.host.address());
+
+  const auto tables = http_request(front.http, "/v1/tables");
+  REQUIRE(tables.status == 200);
+  CHECK(tables.header("content-type") == "application/json");
+  const Json list = Json::parse(tables.body);
+  v1::ListTablesResponse grpc_tables;
+  grpc::ClientContext context;
+  test::deadline(context);
+  REQUIRE(stub->ListTables(&context, v1::ListTablesRequest(), &grpc_tables).ok());
+  REQUIRE(list["tables"].size() == static_cast<std::size_t>(grpc_tables.tables_size()));
+  for (int i = 0; i < grpc_tables.tables_size(); ++i) CHECK(list["tables"][i]["id"] == grpc_tables.tables(i).id());
+
+  for (const std::string id : {"financial-by-object", "component-evolution/edm", "variances"}) {
+    CAPTURE(id);
+    CHECK(http_request(front.http, "/v1/tables/" + id).body == ctl(front.host.address(), {"table", id, "--format", "json"}));
+    CHECK(http_request(front.http, "/v1/tables/" + id + ".csv").body == ctl(front.host.address(), {"table", id, "--format", "csv"}));
+  }
+  CHECK(http_request(front.http, "/v1/measures?component=finance").body ==
+        ctl(front.host.address(), {"measures", "finance", "--format", "json"}));
+  CHECK(http_request(front.http, "/v1/deliverables?component=hr&year=2022").body ==
+        ctl(front.host.address(), {"deliverables", "hr", "--year", "2022", "--format", "json"}));
+  const Json status = Json::parse(http_request(front.http, "/v1/status").body);
+  CHECK(status["version"] == std::to_string(test::status_of(*stub).version()));
+  CHECK(status["components"].size() == 5);
+  CHECK(http_request(front.http, "/healthz").status == 200);
+  CHECK(http_request(front.http, "/readyz").status == 200);
+}
+
+TEST_CASE("a table's CSV has a header row and plain numbers, by suffix or by Accept", "[http]") {
+  HttpHost front;
+  REQUIRE(front.host.ok());
+  const auto csv = http_request(front.http, "/v1/tables/financial-by-object.csv");
+  REQUIRE(csv.status == 200);
+  CHECK(csv.header("content-type").rfind("text/csv", 0) == 0);
+  CHECK(csv.header("content-disposition").find("financial-by-object.csv") != std::string::npos);
+  const std::string header = csv.body.substr(0, csv.body.find('\n'));
+  CHECK(header == "row,label,level,unit,expenditure,appropriation,technical_adjustments,new_mandates,other_changes,total_change,"
+                  "percentage,estimate");
+  const auto stub = test::stub_for(front.host.address());
+  const std::int64_t posts = test::cell(test::table_of(*stub, "financial-by-object"), "posts", "estimate");
+  CHECK(csv.body.find("\nposts,Posts,0,usd,") != std::string::npos);
+  CHECK(csv.body.find("," + std::to_string(posts) + "\n") != std::string::npos);
+  CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"Accept", "text/csv"}}).body == csv.body);
+  CHECK(http_request(front.http, "/v1/tables/financial-by-object.json").body ==
+        http_request(front.http, "/v1/tables/financial-by-object").body);
+  const auto head = http_request(front.http, "/v1/tables/financial-by-object.csv", {}, "HEAD");
+  CHECK(head.status == 200);
+  CHECK(head.header("content-length") == std::to_string(csv.body.size()));
+}
+
+TEST_CASE("the ETag is the version: If-None-Match answers 304 until a new version", "[http]") {
+  HttpHost front;
+  REQUIRE(front.host.ok());
+  const auto first = http_request(front.http, "/v1/tables/evolution");
+  REQUIRE(first.status == 200);
+  CHECK(first.header("etag") == "\"v1\"");
+  const auto again = http_request(front.http, "/v1/tables/evolution", {{"If-None-Match", "\"v1\""}});
+  CHECK(again.status == 304);
+  CHECK(again.body.empty());
+  CHECK(again.header("etag") == "\"v1\"");
+  CHECK(http_request(front.http, "/v1/measures", {{"If-None-Match", "\"v1\""}}).status == 304);
+  // A reload publishes version 2: the old ETag no longer matches.
+  front.host.child().signal(SIGHUP);
+  REQUIRE(eventually([&] { return http_request(front.http, "/v1/tables/evolution").header("etag") == "\"v2\""; }));
+  const auto changed = http_request(front.http, "/v1/tables/evolution", {{"If-None-Match", "\"v1\""}});
+  CHECK(changed.status == 200);
+  CHECK(Json::parse(changed.body)["version"] == 2);
+}
+
+TEST_CASE("HTTP errors are JSON with gRPC's codes and messages, mapped to HTTP statuses", "[http]") {
+  HttpHost front("", replace(test::default_config_text(), "library: hr\n    enabled: true", "library: hr\n    enabled: false"));
+  REQUIRE(front.host.ok());
+  const auto stub = test::stub_for(front.host.address());
+  v1::Table table;
+  const grpc::Status grpc_missing = test::get_table(*stub, "no-such-table", &table);
+  const auto missing = http_request(front.http, "/v1/tables/no-such-table");
+  CHECK(missing.status == 404);
+  const Json error = Json::parse(missing.body);
+  CHECK(error["code"] == "NOT_FOUND");
+  CHECK(error["message"] == grpc_missing.error_message());
+
+  const auto disabled = http_request(front.http, "/v1/measures?component=hr");
+  CHECK(disabled.status == 409);
+  CHECK(Json::parse(disabled.body)["code"] == "FAILED_PRECONDITION");
+  const auto bad_year = http_request(front.http, "/v1/measures?year=soon");
+  CHECK(bad_year.status == 400);
+  CHECK(Json::parse(bad_year.body)["code"] == "INVALID_ARGUMENT");
+  CHECK(http_request(front.http, "/v1/measures?colour=red").status == 400);
+  CHECK(http_request(front.http, "/nowhere").status == 404);
+  const auto post = http_request(front.http, "/v1/tables", {}, "POST");
+  CHECK(post.status == 405);
+  CHECK(post.header("allow") == "GET, HEAD");
+  CHECK(http_request(front.http, "/v1/tables", {{"X-Padding", std::string(20000, 'x')}}).status == 431);
+  // The listener still answers after each refusal.
+  CHECK(http_request(front.http, "/healthz").status == 200);
+}
+
+TEST_CASE("HTTP reads take the same tokens as gRPC when reads need one", "[http][auth]") {
+  test::TempDir data;
+  const test::TestTokens tokens = test::make_tokens();
+  HttpHost front("", test::reports_config(data.path(), tokens, true));
+  REQUIRE(front.host.ok());
+  const auto anonymous = http_request(front.http, "/v1/tables/evolution");
+  CHECK(anonymous.status == 401);
+  CHECK(anonymous.header("www-authenticate").rfind("Bearer", 0) == 0);
+  CHECK(Json::parse(anonymous.body)["code"] == "UNAUTHENTICATED");
+  CHECK(http_request(front.http, "/v1/tables/evolution", {{"Authorization", "Bearer not-a-token"}}).status == 401);
+  CHECK(http_request(front.http, "/v1/tables/evolution", {{"Authorization", "Bearer " + tokens.reader}}).status == 200);
+  CHECK(http_request(front.http, "/v1/status", {{"Authorization", "Bearer " + tokens.reporter_hr}}).status == 200);
+  CHECK(http_request(front.http, "/metrics").status == 401);
+  CHECK(http_request(front.http, "/metrics", {{"Authorization", "Bearer " + tokens.admin}}).status == 200);
+  // Probes are never gated, like gRPC's health service.
+  CHECK(http_request(front.http, "/healthz").status == 200);
+  CHECK(http_request(front.http, "/readyz").status == 200);
+  for (const auto& token : tokens.all()) CHECK(front.host.child().err().find(token) == std::string::npos);
+}
+
+TEST_CASE("a slow client is cut off at the request timeout while others are answered", "[http][slow]") {
+  HttpHost front("limits:\n  http_request_timeout_ms: 500\n");
+  REQUIRE(front.host.ok());
+  std::vector<std::thread> slow;
+  std::vector<test::RawReply> replies(4);
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    slow.emplace_back([&, i] { replies[i] = test::http_raw(front.http, "GET /v1/tables HTTP/1.1\r\nHost: x\r\n", 5s); });
+  }
+  std::this_thread::sleep_for(100ms);
+  const auto begun = std::chrono::steady_clock::now();
+  CHECK(http_request(front.http, "/v1/tables").status == 200);
+  CHECK(std::chrono::steady_clock::now() - begun < 400ms);
+  for (auto& thread : slow) thread.join();
+  for (const auto& reply : replies) {
+    CHECK(reply.closed);
+    CHECK(reply.took < 3s);
+  }
+  CHECK(http_request(front.http, "/healthz").status == 200);
+}
+
+TEST_CASE("/metrics parses with Prometheus's parser and its counters move with the calls", "[http][metrics]") {
+  HttpHost front;
+  REQUIRE(front.host.ok());
+  const auto scrape = [&] {
+    const test::RunResult parsed =
+        test::run({"/usr/bin/python3", (test::source_dir() / "tests/support/parse_metrics.py").string(), "http://" + front.http + "/metrics"});
+    INFO(parsed.err);
+    REQUIRE(parsed.status == 0);
+    return Json::parse(parsed.out);
+  };
+  const std::string get_table = "grpc_method=\"GetTable\",grpc_service=\"section.v1.SectionService\",grpc_type=\"unary\"";
+  const Json before = scrape();
+  CHECK(before["__families__"]["grpc_server_handling_seconds"] == "histogram");
+  CHECK(before["section_version{}"] == 1.0);
+  CHECK(before["section_component_state{component=\"hr\",state=\"serving\"}"] == 1.0);
+  CHECK(before["section_component_state{component=\"hr\",state=\"failed\"}"] == 0.0);
+  CHECK(before["process_resident_memory_bytes{}"].get<double>() > 1e6);
+  CHECK(before["process_open_fds{}"].get<double>() > 3);
+  CHECK(before["section_watch_streams_open{}"] == 0.0);
+  const double started = before["grpc_server_started_total{" + get_table + "}"].get<double>();
+
+  const auto stub = test::stub_for(front.host.address());
+  for (int i = 0; i < 3; ++i) test::table_of(*stub, "evolution");
+  v1::Table table;
+  CHECK(test::get_table(*stub, "nope", &table).error_code() == grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext watch_context;
+  test::deadline(watch_context);
+  auto watch = stub->Watch(&watch_context, v1::WatchRequest());
+  v1::WatchEvent event;
+  REQUIRE(watch->Read(&event));
+
+  const Json after = scrape();
+  CHECK(after["grpc_server_started_total{" + get_table + "}"].get<double>() == started + 4);
+  CHECK(after["grpc_server_handled_total{grpc_code=\"OK\"," + get_table + "}"].get<double>() >= 3);
+  CHECK(after["grpc_server_handled_total{grpc_code=\"NOT_FOUND\"," + get_table + "}"] == 1.0);
+  CHECK(after["grpc_server_handling_seconds_count{" + get_table + "}"].get<double>() >= 4);
+  CHECK(after["grpc_server_handling_seconds_bucket{" + get_table + ",le=\"+Inf\"}"] ==
+        after["grpc_server_handling_seconds_count{" + get_table + "}"]);
+  CHECK(after["section_watch_streams_open{}"] == 1.0);
+  watch_context.TryCancel();
+  front.host.child().signal(SIGHUP);
+  CHECK(eventually([&] { return scrape()["section_reloads_total{outcome=\"ok\"}"] == 1.0; }));
+  CHECK(scrape()["section_version{}"] == 2.0);
+}
+
+TEST_CASE("http_listen is checked like listen and refused with tls", "[http][config]") {
+  test::TempDir dir;
+  const auto refused = [&](const std::string& line) {
+    const fs::path config = dir.write("host.yaml", line + "\n" + test::default_config_text());
+    return test::run({test::host_binary().string(), "--config", config.string()});
+  };
+  for (const std::string bad : {"http_listen: 127.0.0.1", "http_listen: unix:/tmp/x.sock", "http_listen: 127.0.0.1:70000"}) {
+    CAPTURE(bad);
+    const test::RunResult result = refused(bad);
+    CHECK(result.status == 2);
+    CHECK(result.err.find("host.yaml:1") != std::string::npos);
+    CHECK(result.err.find("http_listen") != std::string::npos);
+  }
+  const fs::path cert = dir.write("cert.pem", "x");
+  const test::RunResult tls = refused("http_listen: 127.0.0.1:0\ntls:\n  certificate: " + cert.string() + "\n  private_key: " +
+                                      cert.string());
+  CHECK(tls.status == 2);
+  CHECK(tls.err.find("HTTPS is not supported yet") != std::string::npos);
+  // A port already taken exits 1, like gRPC's.
+  HttpHost first;
+  REQUIRE(first.host.ok());
+  const test::RunResult taken = refused("http_listen: " + first.http);
+  CHECK(taken.status == 1);
+  CHECK(taken.err.find("cannot listen on") != std::string::npos);
+}
+
+TEST_CASE("a reload refuses a change of http_listen and keeps serving HTTP", "[http][reload]") {
+  test::TempDir dir;
+  const fs::path config = dir.write("host.yaml", "http_listen: 127.0.0.1:0\n" + test::default_config_text());
+  test::Child child({test::host_binary().string(), "--config", config.string()});
+  const auto http = child.wait_for_line("section-host: http ", 20s);
+  REQUIRE(child.wait_for_line("section-host: serving ", 20s));
+  REQUIRE(http);
+  dir.write("host.yaml", "http_listen: 127.0.0.1:0\n" + test::default_config_text());
+  child.signal(SIGHUP);
+  REQUIRE(eventually([&] { return child.err().find("SIGHUP: reloaded") != std::string::npos; }));
+  dir.write("host.yaml", "http_listen: 127.0.0.1:18080\n" + test::default_config_text());
+  child.signal(SIGHUP);
+  REQUIRE(eventually([&] { return child.err().find("SIGHUP: the reload was refused") != std::string::npos; }));
+  CHECK(child.err().find("http_listen: the HTTP address cannot change while the host runs") != std::string::npos);
+  CHECK(http_request(*http, "/readyz").status == 200);
+  child.signal(SIGTERM);
+  CHECK(child.wait(15s) == 0);
+}

@@ -1,0 +1,92 @@
+// The Prometheus text format as written (host/metrics) and the HTTP errors (host/http/errors),
+// without a server.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "host/http/errors.h"
+#include "host/metrics/exposition.h"
+#include "host/metrics/grpc_metrics.h"
+#include "host/metrics/host_counters.h"
+
+using namespace section;
+
+TEST_CASE("label values and HELP texts are escaped as the text format says", "[metrics]") {
+  CHECK(metrics::escape_label_value("a\\b\"c\nd") == "a\\\\b\\\"c\\nd");
+  CHECK(metrics::escape_help("one\\two\nthree \"quoted\"") == "one\\\\two\\nthree \"quoted\"");
+  metrics::Exposition out;
+  out.family("x_total", "counter", "An x.");
+  out.sample("x_total", {{"id", "say \"hi\""}}, 3);
+  CHECK(out.text() == "# HELP x_total An x.\n# TYPE x_total counter\nx_total{id=\"say \\\"hi\\\"\"} 3\n");
+}
+
+TEST_CASE("values are integers, shortest decimals or +Inf", "[metrics]") {
+  CHECK(metrics::format_value(0) == "0");
+  CHECK(metrics::format_value(12345678901) == "12345678901");
+  CHECK(metrics::format_value(0.25) == "0.25");
+  CHECK(metrics::format_value(0.1) == "0.1");
+  CHECK(metrics::format_value(1.0 / 0.0) == "+Inf");
+}
+
+TEST_CASE("a histogram has cumulative buckets up to +Inf, then _sum and _count", "[metrics]") {
+  metrics::Exposition out;
+  out.histogram("h_seconds", {{"m", "a"}}, {0.1, 1}, {2, 1, 3}, 7.5);
+  CHECK(out.text() ==
+        "h_seconds_bucket{m=\"a\",le=\"0.1\"} 2\n"
+        "h_seconds_bucket{m=\"a\",le=\"1\"} 3\n"
+        "h_seconds_bucket{m=\"a\",le=\"+Inf\"} 6\n"
+        "h_seconds_sum{m=\"a\"} 7.5\n"
+        "h_seconds_count{m=\"a\"} 6\n");
+}
+
+TEST_CASE("the gRPC counters know every method of the host's services, health and reflection", "[metrics]") {
+  metrics::GrpcMetrics grpc;
+  REQUIRE(grpc.find("/section.v1.SectionService/GetTable") != nullptr);
+  CHECK(grpc.find("/section.v1.SectionService/Watch")->type == "server_stream");
+  CHECK(grpc.find("/section.v1.ReportService/ReportValue") != nullptr);
+  CHECK(grpc.find("/grpc.health.v1.Health/Check") != nullptr);
+  CHECK(grpc.find("/no.Such/Method") == nullptr);
+  auto* stats = grpc.find("/section.v1.SectionService/GetTable");
+  stats->started += 2;
+  stats->finished(0, std::chrono::microseconds(50));
+  stats->finished(5, std::chrono::milliseconds(2));
+  metrics::Exposition out;
+  grpc.write(out);
+  const std::string& text = out.text();
+  const std::string labels = "grpc_method=\"GetTable\",grpc_service=\"section.v1.SectionService\",grpc_type=\"unary\"";
+  CHECK(text.find("grpc_server_started_total{" + labels + "} 2\n") != std::string::npos);
+  CHECK(text.find("grpc_server_handled_total{grpc_code=\"NOT_FOUND\"," + labels + "} 1\n") != std::string::npos);
+  CHECK(text.find("grpc_server_handling_seconds_bucket{" + labels + ",le=\"0.0001\"} 1\n") != std::string::npos);
+  CHECK(text.find("grpc_server_handling_seconds_bucket{" + labels + ",le=\"0.0025\"} 2\n") != std::string::npos);
+  CHECK(text.find("grpc_server_handling_seconds_count{" + labels + "} 2\n") != std::string::npos);
+}
+
+TEST_CASE("reports are counted as accepted or refused by code", "[metrics]") {
+  metrics::HostCounters counters;
+  counters.report(absl::OkStatus());
+  counters.report(absl::PermissionDeniedError("no"));
+  counters.report(absl::PermissionDeniedError("no"));
+  counters.reload(absl::FailedPreconditionError("listen"));
+  metrics::Exposition out;
+  counters.write(out);
+  CHECK(out.text().find("section_reports_accepted_total 1\n") != std::string::npos);
+  CHECK(out.text().find("section_reports_refused_total{code=\"PERMISSION_DENIED\"} 2\n") != std::string::npos);
+  CHECK(out.text().find("section_reloads_total{outcome=\"refused\"} 1\n") != std::string::npos);
+}
+
+TEST_CASE("HTTP errors carry the canonical code and message with the mapped status", "[http]") {
+  CHECK(http::http_status(absl::StatusCode::kNotFound) == 404);
+  CHECK(http::http_status(absl::StatusCode::kInvalidArgument) == 400);
+  CHECK(http::http_status(absl::StatusCode::kFailedPrecondition) == 409);
+  CHECK(http::http_status(absl::StatusCode::kUnauthenticated) == 401);
+  CHECK(http::http_status(absl::StatusCode::kPermissionDenied) == 403);
+  CHECK(http::http_status(absl::StatusCode::kUnavailable) == 503);
+  const http::Response denied = http::error_response(absl::PermissionDeniedError("token 'x' may not"));
+  CHECK(denied.status == 403);
+  const auto body = nlohmann::json::parse(denied.body);
+  CHECK(body["code"] == "PERMISSION_DENIED");
+  CHECK(body["message"] == "token 'x' may not");
+  const http::Response unauthenticated = http::error_response(absl::UnauthenticatedError("a token"));
+  REQUIRE(unauthenticated.headers.size() == 1);
+  CHECK(unauthenticated.headers[0].first == "WWW-Authenticate");
+}
