@@ -15,6 +15,9 @@ packages=(
   # Clients in other languages and the HTML export's rendering test.
   python3-grpcio python3-protobuf
   chromium
+  # The Debian package: dpkg-shlibdeps computes its Depends, lintian checks it, help2man makes
+  # the man pages from --help.
+  dpkg-dev lintian help2man
   # Fuzzing: libFuzzer comes with clang's runtime.
   clang libclang-rt-14-dev
 )
