@@ -17,6 +17,9 @@ packages=(
   # /metrics is checked with the parser of Prometheus's Python client (tests/support/parse_metrics.py).
   python3-prometheus-client
   chromium
+  # The Debian package: dpkg-shlibdeps computes its Depends, lintian checks it, help2man makes
+  # the man pages from --help.
+  dpkg-dev lintian help2man
   # Fuzzing: libFuzzer comes with clang's runtime.
   clang libclang-rt-14-dev
 )

@@ -7,10 +7,10 @@ include(CMakePackageConfigHelpers)
 
 install(TARGETS section_sdk section_proto section_testkit section_host_loading section_host_validation
   EXPORT SectionSDKTargets
-  LIBRARY DESTINATION lib
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/section-sdk
+  LIBRARY DESTINATION lib COMPONENT runtime NAMELINK_COMPONENT dev
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/section-sdk COMPONENT dev
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(EXPORT SectionSDKTargets NAMESPACE section:: DESTINATION ${SECTION_CMAKE_INSTALL_DIR})
+install(EXPORT SectionSDKTargets NAMESPACE section:: DESTINATION ${SECTION_CMAKE_INSTALL_DIR} COMPONENT dev)
 
 file(STRINGS ${PROJECT_SOURCE_DIR}/sdk/include/section/sdk/abi.h abi_line
      REGEX "^#define SECTION_PLUGIN_ABI_VERSION [0-9]+u?$")
@@ -27,14 +27,16 @@ install(FILES
   ${PROJECT_BINARY_DIR}/SectionSDKConfig.cmake
   ${PROJECT_BINARY_DIR}/SectionSDKConfigVersion.cmake
   ${PROJECT_SOURCE_DIR}/sdk/cmake/SectionAddPlugin.cmake
-  DESTINATION ${SECTION_CMAKE_INSTALL_DIR})
+  DESTINATION ${SECTION_CMAKE_INSTALL_DIR} COMPONENT dev)
 
 # What a plugin author reads, installed with the SDK (share/doc/section-host): the guide, the
 # data format, the API and the design, and the template plugin the guide tells them to copy.
+# The documents are also the operator's and a client's, so they are in the runtime package
+# (section-host); the template is in section-host-dev.
 install(FILES
   ${PROJECT_SOURCE_DIR}/docs/writing-a-plugin.md
   ${PROJECT_SOURCE_DIR}/docs/component-data.md
   ${PROJECT_SOURCE_DIR}/docs/api.md
   ${PROJECT_SOURCE_DIR}/docs/architecture.md
   DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/template-plugin DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/template-plugin DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples COMPONENT dev)

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The Debian packages (cmake/Packaging.cmake, docs/operations.md "The Debian package"): builds
+# them with CPack's DEB generator into a temporary directory, checks their names, contents,
+# conffile and Depends with dpkg-deb, runs lintian (no errors allowed), then unpacks both into a
+# temporary root, configures the template plugin against the unpacked SDK, and starts the
+# unpacked section-host on the unpacked configuration.
+#   debian_package.sh <build dir> <source dir>
+# Not done here: dpkg -i as root on a real system, the unit under systemd, upgrades.
+set -euo pipefail
+build=$(cd "$1" && pwd)
+source=$(cd "$2" && pwd)
+work=$(mktemp -d)
+host=""
+trap '[ -n "$host" ] && kill -TERM "$host" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+fail() { echo "debian_package: $*" >&2; [ -f "$work/err" ] && tail -20 "$work/err" >&2; exit 1; }
+for tool in cpack dpkg-deb dpkg-shlibdeps lintian; do
+  command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps.sh installs dpkg-dev and lintian)"
+done
+
+# ---- Build: the one command, with the packages written to a directory of our own -----------
+version=$(sed -n 's/^set(CPACK_PACKAGE_VERSION "\(.*\)")$/\1/p' "$build/CPackConfig.cmake")
+[ -n "$version" ] || fail "no CPACK_PACKAGE_VERSION in $build/CPackConfig.cmake"
+(cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out") >"$work/cpack.log" 2>&1 ||
+  { cat "$work/cpack.log"; fail "cpack failed"; }
+deb=$work/out/section-host_${version}_amd64.deb
+dev=$work/out/section-host-dev_${version}_amd64.deb
+[ -f "$deb" ] && [ -f "$dev" ] || { ls "$work/out"; fail "expected section-host_${version}_amd64.deb and section-host-dev_${version}_amd64.deb"; }
+
+# ---- Contents ---------------------------------------------------------------------------------
+dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/runtime.list"
+dpkg-deb -c "$dev" | awk '{print $6}' | sed 's|^\./|/|' >"$work/dev.list"
+has() {  # has <list> <extended regex of a whole path>
+  grep -Eqx "$2" "$work/$1.list" || fail "$1 package lacks $2"
+}
+for program in section-host section-ctl section-plugin-runner; do
+  has runtime "/usr/bin/$program"
+  has runtime "/usr/share/man/man1/$program\.1\.gz"
+done
+for plugin in edm finance hr support ict; do
+  has runtime "/usr/lib/section-host/plugins/$plugin/$plugin\.so"
+  has runtime "/usr/lib/section-host/plugins/$plugin/[^/]+\.yaml"
+done
+has runtime "/usr/lib/libsection-proto\.so\.1"
+has runtime "/etc/section-host/section-29f\.yaml"
+has runtime "/usr/share/section-host/configs/section-29f\.section\.yaml"
+has runtime "/usr/share/doc/section-host/(copyright|changelog\.gz|api\.md)"
+# The unit comes from packaging/systemd (another branch): checked once it is in the tree.
+if [ -f "$source/packaging/systemd/section-host.service" ] || [ -f "$source/packaging/systemd/section-host.service.in" ]; then
+  has runtime "/lib/systemd/system/section-host\.service"
+fi
+has dev "/usr/include/section/sdk/sdk\.h"
+has dev "/usr/include/section/v1/model\.pb\.h"
+has dev "/usr/lib/libsection-proto\.so"
+has dev "/usr/lib/(x86_64-linux-gnu/)?section-sdk/libsection_sdk\.a"
+has dev "/usr/lib/(x86_64-linux-gnu/)?cmake/SectionSDK/SectionSDK(Config|ConfigVersion|Targets)\.cmake"
+has dev "/usr/lib/(x86_64-linux-gnu/)?cmake/SectionSDK/SectionAddPlugin\.cmake"
+has dev "/usr/share/section-host/proto/section/v1/section_service\.proto"
+has dev "/usr/share/doc/section-host-dev/copyright"
+# Each file is in one package only, and nothing lands in /usr/local or outside /usr, /etc, /lib.
+both=$(grep -v '/$' "$work/runtime.list" | sort | comm -12 - <(grep -v '/$' "$work/dev.list" | sort))
+[ -z "$both" ] || fail "in both packages: $both"
+stray=$(cat "$work/runtime.list" "$work/dev.list" | grep -Ev '^/(usr|etc|lib)?/?$|^/(usr|etc|lib)/' || true)
+[ -z "$stray" ] || fail "outside /usr, /etc and /lib: $stray"
+if grep -q '^/usr/local' "$work/runtime.list" "$work/dev.list"; then fail "files under /usr/local"; fi
+
+# ---- Control fields ---------------------------------------------------------------------------
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles >"$work/conffiles" 2>/dev/null || fail "section-host has no conffiles"
+grep -qx "/etc/section-host/section-29f.yaml" "$work/conffiles" || { cat "$work/conffiles"; fail "the configuration is not a conffile"; }
+[ "$(dpkg-deb -f "$deb" Package)" = section-host ] || fail "Package is not section-host"
+[ "$(dpkg-deb -f "$dev" Package)" = section-host-dev ] || fail "Package is not section-host-dev"
+depends=$(dpkg-deb -f "$deb" Depends)
+# What dpkg-shlibdeps finds from the ELF files: the key runtime libraries of Debian 12.
+for library in libc6 libstdc++6 libgrpc++1.51 libprotobuf32 libyaml-cpp0.7 libssl3 libsqlite3-0; do
+  grep -Eq "(^|, )${library//+/\\+}( |,|$)" <<<"$depends" || fail "Depends lacks $library: $depends"
+done
+dev_depends=$(dpkg-deb -f "$dev" Depends)
+grep -q "section-host (= $version)" <<<"$dev_depends" || fail "section-host-dev does not depend on section-host (= $version): $dev_depends"
+
+# ---- lintian: no errors (warnings are listed in docs/operations.md) ----------------------------
+rc=0
+lintian --allow-root --no-tag-display-limit "$deb" "$dev" >"$work/lintian.log" 2>&1 || rc=$?
+if grep -q '^E: ' "$work/lintian.log"; then
+  grep '^E: ' "$work/lintian.log" >&2
+  fail "lintian reports errors"
+fi
+[ "$rc" -eq 0 ] || { cat "$work/lintian.log"; fail "lintian failed (exit status $rc)"; }
+
+# ---- Unpacked: the host starts from the unpacked tree on the unpacked configuration ------------
+root=$work/root
+dpkg-deb -x "$deb" "$root"
+dpkg-deb -x "$dev" "$root"
+# The SDK from the unpacked section-host-dev (with section-host's libsection-proto.so.1): the
+# template plugin configures against it, so every file its CMake package names is there.
+cmake -S "$source/examples/template-plugin" -B "$work/template" -DCMAKE_PREFIX_PATH="$root/usr" \
+  -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF >"$work/template.log" 2>&1 ||
+  { cat "$work/template.log"; fail "the template plugin does not configure against the unpacked SDK"; }
+grep -Eq "^SectionSDK_DIR:PATH=$root/usr/lib/(x86_64-linux-gnu/)?cmake/SectionSDK$" "$work/template/CMakeCache.txt" ||
+  fail "the template plugin found another SDK than the unpacked one"
+
+config=$root/etc/section-host/section-29f.yaml
+# The package's paths are absolute (/usr/share/...); here they are under the temporary root.
+# The plugin directory needs no rewriting: the host finds it beside its executable.
+grep -q "^section: /usr/share/section-host/configs/section-29f.section.yaml$" "$config" ||
+  fail "the packaged configuration does not name the installed section file"
+sed -i "s|^section: /usr/|section: $root/usr/|" "$config"
+"$root/usr/bin/section-host" --config "$config" --check >"$work/check" 2>"$work/err" ||
+  { cat "$work/check"; fail "--check of the unpacked host failed"; }
+mkfifo "$work/out.fifo"
+"$root/usr/bin/section-host" --config "$config" --listen 127.0.0.1:0 >"$work/out.fifo" 2>"$work/err" &
+host=$!
+read -r -t 20 line <"$work/out.fifo" || fail "the unpacked host did not start"
+case "$line" in "section-host: serving "*) ;; *) fail "unexpected: $line";; esac
+address=${line#section-host: serving }
+status=$("$root/usr/bin/section-ctl" --host "$address" status)
+grep -q "ict       serving" <<<"$status" || { echo "$status"; fail "ict is not serving"; }
+kill -TERM "$host"
+wait "$host" || fail "the unpacked host did not stop cleanly"
+host=""
+echo "debian_package: $(basename "$deb") and $(basename "$dev") built, checked, lintian without errors;" \
+     "the unpacked host served on $address and stopped"
