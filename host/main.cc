@@ -1,4 +1,4 @@
-// section-host --config FILE [--listen ADDR] [--check]
+// section-host --config FILE [--listen ADDR] [--check] [--log-level LEVEL] [--log-format text|json]
 //
 // Loads the plugins the configuration names, assembles the section and serves it over gRPC
 // until SIGINT or SIGTERM. Exit status: 0 after a clean stop, 2 for a bad command line,
@@ -23,6 +23,7 @@
 #include <grpc/grpc.h>
 
 #include "host/app/check_report.h"
+#include "host/app/grpc_log.h"
 #include "host/app/options.h"
 #include "host/app/reloader.h"
 #include "host/app/signal_watcher.h"
@@ -230,6 +231,8 @@ int main(int argc, char** argv) {
   StartupPhases phases(StartupPhases::Clock::now());
   const section::app::Options options = section::app::parse_options(argc, argv);
   section::log::set_min_level(options.log_level);
+  section::log::set_format(options.log_format);
+  if (options.log_format == section::log::Format::kJson) section::app::route_grpc_log();
   // Start-up allocates and frees much (YAML trees, the plugins' first components) on several
   // threads. By default a free that leaves more than 128 KB on top of a heap hands it back
   // (madvise), and the next allocation faults it in again: nothing is handed back until the
