@@ -5,6 +5,8 @@
 // configuration, section file, plugin or component data, 1 when the server cannot run.
 // With --check it loads and checks everything, prints what it found and exits without
 // opening a port: 0 all good, 1 a plugin failed (it would be left out), 2 as above.
+// Under systemd (NOTIFY_SOCKET) it reports READY, RELOADING, STOPPING and WATCHDOG
+// (host/app/systemd_notifier.h).
 #include <malloc.h>
 
 #include <csignal>
@@ -28,6 +30,7 @@
 #include "host/app/reloader.h"
 #include "host/app/signal_watcher.h"
 #include "host/app/startup_phases.h"
+#include "host/app/systemd_notifier.h"
 #include "host/config/host_config.h"
 #include "host/config/section_file.h"
 #include "host/core/clock.h"
@@ -241,6 +244,9 @@ int main(int argc, char** argv) {
   section::log::route_protobuf_log();
   // Before any other thread exists, so that only the watcher ever receives these signals.
   section::app::SignalWatcher signals;
+  // Does nothing unless systemd runs the host (NOTIFY_SOCKET); outlives the registry, whose
+  // versions it reports.
+  section::app::SystemdNotifier systemd;
   // gRPC's core starts while the configuration is read; the server's credentials would
   // otherwise start it after.
   GrpcCore grpc_core;
@@ -252,7 +258,7 @@ int main(int argc, char** argv) {
 
   // Every call is authorized by the gate; a reload gives it the new tokens.
   auto gate = std::make_shared<section::transport::Gate>(std::make_shared<const section::security::Authorizer>(prepared.config.auth));
-  section::app::Reloader reloader(options.config, options.listen, default_plugin_dir(), prepared.config, registry, gate);
+  section::app::Reloader reloader(options.config, options.listen, default_plugin_dir(), prepared.config, registry, gate, systemd);
   auto listening = start_serving(prepared, registry, reloader, gate, phases);
   if (!listening.ok()) {
     section::log::error(std::string(listening.status().message()));
@@ -266,6 +272,9 @@ int main(int argc, char** argv) {
   // signal sent on seeing that line never meets a host still starting.
   signals.serving();
   announce(registry, *server, phases);
+  // READY=1 as health turns SERVING and the line is printed; each new version updates STATUS=.
+  systemd.serving(section::app::serving_status(*registry.current()), [&registry] { return registry.worker_answers(); });
+  registry.subscribe([&systemd](const section::registry::ViewPtr& view) { systemd.status(section::app::serving_status(*view)); });
   return_startup_memory();
 
   while (signals.wait() == section::app::SignalWatcher::Event::kReload) {
@@ -277,6 +286,7 @@ int main(int argc, char** argv) {
     }
   }
   const section::config::HostConfig running = reloader.running();
+  systemd.stopping();
   server->shutdown(running.drain, running.shutdown_grace);
   registry.stop();
   section::log::info("stopped");
