@@ -1,10 +1,12 @@
-// section-host --config FILE [--listen ADDR] [--check]
+// section-host --config FILE [--listen ADDR] [--check] [--log-level LEVEL] [--log-format text|json]
 //
 // Loads the plugins the configuration names, assembles the section and serves it over gRPC
 // until SIGINT or SIGTERM. Exit status: 0 after a clean stop, 2 for a bad command line,
 // configuration, section file, plugin or component data, 1 when the server cannot run.
 // With --check it loads and checks everything, prints what it found and exits without
 // opening a port: 0 all good, 1 a plugin failed (it would be left out), 2 as above.
+// Under systemd (NOTIFY_SOCKET) it reports READY, RELOADING, STOPPING and WATCHDOG
+// (host/app/systemd_notifier.h).
 #include <malloc.h>
 
 #include <csignal>
@@ -23,10 +25,12 @@
 #include <grpc/grpc.h>
 
 #include "host/app/check_report.h"
+#include "host/app/grpc_log.h"
 #include "host/app/options.h"
 #include "host/app/reloader.h"
 #include "host/app/signal_watcher.h"
 #include "host/app/startup_phases.h"
+#include "host/app/systemd_notifier.h"
 #include "host/config/host_config.h"
 #include "host/config/section_file.h"
 #include "host/core/clock.h"
@@ -288,6 +292,8 @@ int main(int argc, char** argv) {
   StartupPhases phases(StartupPhases::Clock::now());
   const section::app::Options options = section::app::parse_options(argc, argv);
   section::log::set_min_level(options.log_level);
+  section::log::set_format(options.log_format);
+  if (options.log_format == section::log::Format::kJson) section::app::route_grpc_log();
   // Start-up allocates and frees much (YAML trees, the plugins' first components) on several
   // threads. By default a free that leaves more than 128 KB on top of a heap hands it back
   // (madvise), and the next allocation faults it in again: nothing is handed back until the
@@ -296,6 +302,9 @@ int main(int argc, char** argv) {
   section::log::route_protobuf_log();
   // Before any other thread exists, so that only the watcher ever receives these signals.
   section::app::SignalWatcher signals;
+  // Does nothing unless systemd runs the host (NOTIFY_SOCKET); outlives the registry, whose
+  // versions it reports.
+  section::app::SystemdNotifier systemd;
   // gRPC's core starts while the configuration is read; the server's credentials would
   // otherwise start it after.
   GrpcCore grpc_core;
@@ -308,7 +317,7 @@ int main(int argc, char** argv) {
   // Every call is authorized by the gate; a reload gives it the new tokens.
   auto gate = std::make_shared<section::transport::Gate>(std::make_shared<const section::security::Authorizer>(prepared.config.auth));
   auto counting = std::make_unique<Counting>();
-  section::app::Reloader reloader(options.config, options.listen, default_plugin_dir(), prepared.config, registry, gate,
+  section::app::Reloader reloader(options.config, options.listen, default_plugin_dir(), prepared.config, registry, gate, systemd,
                                   &counting->host);
   auto listening = start_serving(prepared, registry, reloader, gate, *counting, phases);
   if (!listening.ok()) {
@@ -330,10 +339,14 @@ int main(int argc, char** argv) {
   // signal sent on seeing that line never meets a host still starting.
   signals.serving();
   announce(registry, *server, http->address(), phases);
+  // READY=1 as health turns SERVING and the line is printed; each new version updates STATUS=.
+  systemd.serving(section::app::serving_status(*registry.current()), [&registry] { return registry.worker_answers(); });
+  registry.subscribe([&systemd](const section::registry::ViewPtr& view) { systemd.status(section::app::serving_status(*view)); });
   return_startup_memory();
 
   serve_until_stopped(signals, reloader, options.config);
   const section::config::HostConfig running = reloader.running();
+  systemd.stopping();
   server->shutdown(running.drain, running.shutdown_grace);
   if (http->listener) http->listener->stop();  // after the drain (readyz says 503 during it), before the registry stops
   registry.stop();

@@ -12,6 +12,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev
   # Reported figures (SQLite), TLS and token hashes (OpenSSL); openssl makes the tests' certificates.
   libsqlite3-dev libssl-dev openssl
+  # sd_notify under systemd (READY, RELOADING, STOPPING, WATCHDOG); systemd-analyze checks the unit.
+  libsystemd-dev systemd
   # Clients in other languages and the HTML export's rendering test.
   python3-grpcio python3-protobuf
   # /metrics is checked with the parser of Prometheus's Python client (tests/support/parse_metrics.py).

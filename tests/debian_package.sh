@@ -44,10 +44,8 @@ has runtime "/usr/lib/libsection-proto\.so\.1"
 has runtime "/etc/section-host/section-29f\.yaml"
 has runtime "/usr/share/section-host/configs/section-29f\.section\.yaml"
 has runtime "/usr/share/doc/section-host/(copyright|changelog\.gz|api\.md)"
-# The unit comes from packaging/systemd (another branch): checked once it is in the tree.
-if [ -f "$source/packaging/systemd/section-host.service" ] || [ -f "$source/packaging/systemd/section-host.service.in" ]; then
-  has runtime "/lib/systemd/system/section-host\.service"
-fi
+# The unit (packaging/systemd), under the prefix unless SECTION_SYSTEMD_UNIT_DIR is absolute.
+has runtime "(/usr)?/lib/systemd/system/section-host\.service"
 has dev "/usr/include/section/sdk/sdk\.h"
 has dev "/usr/include/section/v1/model\.pb\.h"
 has dev "/usr/lib/libsection-proto\.so"

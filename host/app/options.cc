@@ -35,6 +35,13 @@ Options parse_options(int argc, char** argv) {
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}))
       ->type_name("LEVEL")
       ->capture_default_str();
+  std::string format = "text";
+  app.add_option("--log-format", format,
+                 "text: a line for people; json: one JSON object per line (time, level, component, message)\n"
+                 "for log collectors (docs/operations.md)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->type_name("FORMAT")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help or --version, printed by CLI11
@@ -44,6 +51,7 @@ Options parse_options(int argc, char** argv) {
     std::exit(2);
   }
   options.log_level = levels.at(level);
+  options.log_format = format == "json" ? log::Format::kJson : log::Format::kText;
   return options;
 }
 

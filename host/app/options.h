@@ -12,7 +12,8 @@ struct Options {
   std::string config;  // --config FILE
   std::string listen;  // --listen ADDR; empty: the configuration's
   bool check = false;  // --check
-  log::Level log_level = log::Level::kInfo;
+  log::Level log_level = log::Level::kInfo;     // --log-level
+  log::Format log_format = log::Format::kText;  // --log-format
 };
 
 // Parses the arguments. `--help` and `--version` print to standard output and exit 0; a usage

@@ -32,20 +32,29 @@ void warn_about_plaintext_tokens(const config::HostConfig& config) {
 
 Reloader::Reloader(std::string config_path, std::string listen_override, std::filesystem::path plugin_dir,
                    config::HostConfig running, registry::Registry& registry, std::shared_ptr<transport::Gate> gate,
-                   metrics::HostCounters* counters)
+                   SystemdNotifier& notifier, metrics::HostCounters* counters)
     : config_path_(std::move(config_path)),
       listen_override_(std::move(listen_override)),
       plugin_dir_(std::move(plugin_dir)),
       registry_(registry),
       gate_(std::move(gate)),
+      notifier_(notifier),
       counters_(counters),
       running_(std::move(running)) {}
 
 absl::StatusOr<registry::ReloadSummary> Reloader::reload() {
   std::lock_guard<std::mutex> one_at_a_time(reload_mutex_);
+  notifier_.reloading();
   auto summary = try_reload();
   if (counters_ != nullptr) counters_->reload(summary.status());
-  if (!summary.ok()) log::error("reload refused; the running configuration serves on unchanged: " + std::string(summary.status().message()));
+  const registry::ViewPtr current = registry_.current();  // none while the host starts
+  const std::string serving = current ? serving_status(*current) : "starting";
+  if (!summary.ok()) {
+    log::error("reload refused; the running configuration serves on unchanged: " + std::string(summary.status().message()));
+    notifier_.reloaded(serving + "; the last reload was refused: " + std::string(summary.status().message()));
+  } else {
+    notifier_.reloaded(serving + " (reloaded)");
+  }
   return summary;
 }
 

@@ -1,7 +1,8 @@
 // Reload (SIGHUP or AdminService.Reload): reads and checks the configuration and its section
 // file in full, then lets the registry load the new plugins and swap in one version. What only a
 // restart can change (listen, http_listen, tls, storage, limits) is refused, and a refused reload leaves the
-// running configuration serving unchanged.
+// running configuration serving unchanged. systemd hears of each reload (RELOADING=1, then
+// READY=1) through the SystemdNotifier, which does nothing outside systemd.
 #pragma once
 
 #include <filesystem>
@@ -9,9 +10,11 @@
 #include <mutex>
 #include <string>
 
-#include "host/config/host_config.h"
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
+
+#include "host/app/systemd_notifier.h"
+#include "host/config/host_config.h"
 #include "host/metrics/host_counters.h"
 #include "host/registry/registry.h"
 #include "host/transport/call_auth.h"
@@ -24,9 +27,10 @@ class Reloader {
   // `counters` (may be null) counts the reloads' outcomes.
   Reloader(std::string config_path, std::string listen_override, std::filesystem::path plugin_dir,
            config::HostConfig running, registry::Registry& registry, std::shared_ptr<transport::Gate> gate,
-           metrics::HostCounters* counters = nullptr);
+           SystemdNotifier& notifier, metrics::HostCounters* counters = nullptr);
 
-  // One reload at a time, whoever asks; a refusal is logged with its reason.
+  // One reload at a time, whoever asks; a refusal is logged with its reason. systemd is told
+  // RELOADING=1 before and READY=1 after, refused or not.
   absl::StatusOr<registry::ReloadSummary> reload();
   // The configuration that runs now: the last one loaded or reloaded.
   config::HostConfig running() const;
@@ -41,6 +45,7 @@ class Reloader {
   const std::filesystem::path plugin_dir_;
   registry::Registry& registry_;
   const std::shared_ptr<transport::Gate> gate_;
+  SystemdNotifier& notifier_;
   metrics::HostCounters* const counters_;
   std::mutex reload_mutex_;           // one reload at a time
   mutable std::mutex running_mutex_;  // reloads and the shutdown read running_

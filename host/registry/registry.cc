@@ -394,6 +394,15 @@ absl::StatusOr<ReloadSummary> Registry::handle_reload(const config::HostConfig& 
   return summary;
 }
 
+bool Registry::worker_answers() {
+  std::lock_guard<std::mutex> lock(probe_mutex_);
+  if (probe_ && !probe_->load()) return false;
+  auto probe = std::make_shared<std::atomic<bool>>(false);
+  if (!queue_.push_to_worker(Task{[probe](bool run) { probe->store(run); }})) return false;
+  probe_ = std::move(probe);
+  return true;
+}
+
 void Registry::stop() {
   std::deque<Work> pending = queue_.close();
   if (worker_.joinable()) worker_.join();

@@ -101,6 +101,13 @@ class Registry {
   using Change = std::function<absl::StatusOr<std::string>(const ComponentAccess& access)>;
   absl::StatusOr<std::uint64_t> change_reported(const std::string& component_id, Change change);
 
+  // Whether the worker takes its work: the watchdog's measure of a healthy host (systemd's
+  // WATCHDOG=1, docs/operations.md). Each call queues a probe, a Task that does nothing, unless
+  // the previous one still waits; true when the previous probe has run (or there was none) and
+  // the worker is running. A worker busy with one piece of work, or hung in it, leaves its probe
+  // waiting; a stopped one never runs it.
+  bool worker_answers();
+
   // Stops the worker and every plugin (their processes too).
   void stop();
 
@@ -168,6 +175,8 @@ class Registry {
   Versions versions_;
   WorkQueue queue_;
   std::thread worker_;
+  std::mutex probe_mutex_;                      // worker_answers() from any thread
+  std::shared_ptr<std::atomic<bool>> probe_;  // the last probe queued: true once the worker ran it
 };
 
 }  // namespace section::registry

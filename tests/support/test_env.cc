@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -74,10 +75,34 @@ std::string default_config_text() {
          "  - id: ict\n    library: ict\n    enabled: true\n";
 }
 
-Child::Child(std::vector<std::string> argv) {
+namespace {
+
+std::string name_of(const std::string& entry) { return entry.substr(0, entry.find('=')); }
+
+// This process's environment without systemd's variables and those `extra` sets, then `extra`.
+std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
+  std::vector<std::string> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text = *entry;
+    const std::string name = name_of(text);
+    if (name == "NOTIFY_SOCKET" || name == "WATCHDOG_USEC" || name == "WATCHDOG_PID") continue;
+    if (std::any_of(extra.begin(), extra.end(), [&](const std::string& set) { return name_of(set) == name; })) continue;
+    entries.push_back(text);
+  }
+  entries.insert(entries.end(), extra.begin(), extra.end());
+  return entries;
+}
+
+}  // namespace
+
+Child::Child(std::vector<std::string> argv, std::vector<std::string> environment) {
   std::vector<char*> args;
   for (auto& arg : argv) args.push_back(arg.data());
   args.push_back(nullptr);
+  std::vector<std::string> entries = child_environment(environment);
+  std::vector<char*> envp;
+  for (auto& entry : entries) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -90,7 +115,7 @@ Child::Child(std::vector<std::string> argv) {
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
-  const int error = posix_spawn(&pid_, args[0], &actions, &attributes, args.data(), environ);
+  const int error = posix_spawn(&pid_, args[0], &actions, &attributes, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (error != 0) throw std::runtime_error("cannot start " + argv[0]);
@@ -152,11 +177,11 @@ RunResult run(std::vector<std::string> argv, std::chrono::milliseconds timeout) 
   return result;
 }
 
-Host::Host(const std::string& config_text, std::vector<std::string> extra_args) {
+Host::Host(const std::string& config_text, std::vector<std::string> extra_args, std::vector<std::string> environment) {
   const fs::path config = dir_.write("host.yaml", config_text);
   std::vector<std::string> argv = {host_binary().string(), "--config", config.string()};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  child_ = std::make_unique<Child>(argv);
+  child_ = std::make_unique<Child>(argv, std::move(environment));
   if (auto address = child_->wait_for_line("section-host: serving ", std::chrono::seconds(20))) address_ = *address;
 }
 

@@ -43,9 +43,12 @@ std::string default_config_text();
 
 // A child process with its standard output and error captured in files. The destructor stops
 // it (SIGTERM, then SIGKILL after a grace period) so that no test leaves a process behind.
+// It inherits this process's environment without systemd's NOTIFY_SOCKET, WATCHDOG_USEC and
+// WATCHDOG_PID (a test host never notifies the test runner's manager), plus `environment`
+// ("NAME=value" entries).
 class Child {
  public:
-  explicit Child(std::vector<std::string> argv);
+  explicit Child(std::vector<std::string> argv, std::vector<std::string> environment = {});
   ~Child();
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -78,7 +81,8 @@ RunResult run(std::vector<std::string> argv, std::chrono::milliseconds timeout =
 // checked to exit 0) by the destructor.
 class Host {
  public:
-  explicit Host(const std::string& config_text, std::vector<std::string> extra_args = {});
+  explicit Host(const std::string& config_text, std::vector<std::string> extra_args = {},
+                std::vector<std::string> environment = {});
   ~Host();
   bool ok() const { return !address_.empty(); }
   const std::string& address() const { return address_; }
