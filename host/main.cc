@@ -193,7 +193,9 @@ Listening start_serving(Prepared& prepared, section::registry::Registry& registr
   server_options.credentials = prepared.credentials;
   server_options.gate = std::move(gate);
   server_options.desk = prepared.desk.get();
-  server_options.grpc_metrics = &counting.grpc;
+  // The interceptor that counts gRPC calls costs every call (docs/performance.md): only when
+  // /metrics can be read, i.e. with http_listen.
+  if (!prepared.config.http_listen.empty()) server_options.grpc_metrics = &counting.grpc;
   server_options.counters = &counting.host;
   std::optional<Listening> listening;
   std::thread opening([&] {

@@ -36,16 +36,7 @@ using test::table_of;
 
 namespace {
 
-// Polls `done` until it holds or `timeout` passes; whether it held.
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds timeout = 20s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
+using test::eventually;
 
 // A configuration the host must refuse: section-host exits 2 naming the problem, and
 // section-host --check finds the same.

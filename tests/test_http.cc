@@ -40,15 +40,7 @@ std::string ctl(const std::string& address, std::vector<std::string> args) {
   return result.out;
 }
 
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds timeout = 20s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
+using test::eventually;
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include "host/app/systemd_notifier.h"
 
+#include <dlfcn.h>
 #include <systemd/sd-daemon.h>
 
 #include <cstdint>
@@ -39,18 +40,31 @@ std::string serving_status(const query::PublishedView& view) {
 
 SystemdNotifier::SystemdNotifier() {
   const char* socket = std::getenv("NOTIFY_SOCKET");
-  enabled_ = socket != nullptr && *socket != '\0';
-  if (!enabled_) return;
+  if (socket == nullptr || *socket == '\0') return;
+  // libsystemd is loaded only here, under systemd: linked, it and the compression and crypto
+  // libraries it brings would be mapped in every host, notifying or not (docs/performance.md).
+  void* library = ::dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+  auto notify = library != nullptr ? reinterpret_cast<decltype(&sd_notify)>(::dlsym(library, "sd_notify")) : nullptr;
+  auto watchdog_enabled =
+      library != nullptr ? reinterpret_cast<decltype(&sd_watchdog_enabled)>(::dlsym(library, "sd_watchdog_enabled")) : nullptr;
+  if (notify == nullptr || watchdog_enabled == nullptr) {
+    const char* why = ::dlerror();
+    log::warning(std::string("systemd: NOTIFY_SOCKET is set but libsystemd.so.0 cannot be used (") +
+                 (why != nullptr ? why : "no sd_notify") + "): systemd is not told when the host is ready");
+    return;
+  }
+  notify_ = notify;
+  enabled_ = true;
   // The variables stay set (0: do not unset them): sd_notify reads NOTIFY_SOCKET at every call.
   // A plugin runner inherits them but never notifies, and NotifyAccess=main ignores it anyway.
   std::uint64_t usec = 0;
-  if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) watchdog_interval_ = std::chrono::microseconds(usec);
+  if (watchdog_enabled(0, &usec) > 0 && usec > 0) watchdog_interval_ = std::chrono::microseconds(usec);
 }
 
 SystemdNotifier::~SystemdNotifier() { stop_watchdog(); }
 
 void SystemdNotifier::send_locked(const std::string& message) {
-  const int sent = sd_notify(0, message.c_str());
+  const int sent = notify_(0, message.c_str());
   if (sent >= 0 || failed_) return;
   failed_ = true;
   log::warning("systemd: cannot notify through NOTIFY_SOCKET (" + std::string(std::strerror(-sent)) +

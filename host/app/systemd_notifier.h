@@ -56,6 +56,8 @@ class SystemdNotifier {
   void stop_watchdog();
 
   bool enabled_ = false;
+  // libsystemd's functions, loaded at run time only when NOTIFY_SOCKET is set (the .cc says why).
+  int (*notify_)(int unset_environment, const char* state) = nullptr;
   std::chrono::microseconds watchdog_interval_{0};
 
   std::mutex mutex_;  // orders the messages; guards stage_ and failed_

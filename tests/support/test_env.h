@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace section::test {
@@ -96,5 +97,16 @@ class Host {
   std::unique_ptr<Child> child_;
   std::string address_;
 };
+
+// Polls `done` every 20 ms until it holds or `timeout` passes; whether it held.
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
 
 }  // namespace section::test
