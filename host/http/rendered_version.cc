@@ -2,19 +2,16 @@
 
 #include "cli/json.h"
 #include "cli/table_format.h"
+#include "host/loading/grpc_status.h"
 #include "host/query/queries.h"
 
 namespace section::http {
 namespace {
 
-absl::Status from_grpc(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-}
-
 // The JSON of a serialized answer of type `Message`, or its refusal.
 template <typename Message>
 absl::StatusOr<std::string> json_of(const transport::SerializedAnswer& answer) {
-  if (!answer.status.ok()) return from_grpc(answer.status);
+  if (!answer.status.ok()) return loading::from_grpc(answer.status);
   Message message;
   if (!transport::parse(answer.bytes, &message)) return absl::InternalError("an answer of this version cannot be read back");
   return cli::print(cli::message_json(message));

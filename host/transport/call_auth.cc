@@ -38,8 +38,6 @@ section::v1::Access access_of(const char* method) {
 
 }  // namespace
 
-grpc::Status refusal_status(const security::Decision& decision) { return to_grpc(decision.status); }
-
 void Gate::replace(std::shared_ptr<const security::Authorizer> authorizer) {
   std::atomic_store(&authorizer_, std::move(authorizer));
   replaced_.call();

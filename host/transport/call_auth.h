@@ -51,7 +51,4 @@ class Gate {
   Callbacks<> replaced_;
 };
 
-// The status for a refused decision.
-grpc::Status refusal_status(const security::Decision& decision);
-
 }  // namespace section::transport

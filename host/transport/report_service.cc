@@ -20,7 +20,7 @@ grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::optional<security::Principal> who;
   if (grpc::Status allowed = gate_.check(*context, "section.v1.ReportService.ReportValue", &who); !allowed.ok()) {
-    finish_report(reactor, absl::Status(static_cast<absl::StatusCode>(allowed.error_code()), allowed.error_message()));
+    finish_report(reactor, loading::from_grpc(allowed));
     return reactor;
   }
   // A report that names no component is wrong whoever sends it.
