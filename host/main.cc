@@ -170,7 +170,7 @@ int check(Prepared& prepared, section::registry::Registry& registry) {
 
 using Listening = absl::StatusOr<std::unique_ptr<section::transport::Server>>;
 
-// What /metrics counts: every gRPC call (an interceptor) and the host's own events.
+// What /metrics counts: every gRPC call (by its handler) and the host's own events.
 struct Counting {
   section::metrics::GrpcMetrics grpc;
   section::metrics::HostCounters host;
@@ -193,9 +193,9 @@ Listening start_serving(Prepared& prepared, section::registry::Registry& registr
   server_options.credentials = prepared.credentials;
   server_options.gate = std::move(gate);
   server_options.desk = prepared.desk.get();
-  // The interceptor that counts gRPC calls costs every call (docs/performance.md): only when
-  // /metrics can be read, i.e. with http_listen.
-  if (!prepared.config.http_listen.empty()) server_options.grpc_metrics = &counting.grpc;
+  // Counted always, not only with http_listen: the handlers' atomics cost a call nothing
+  // measurable (docs/performance.md), and a branch on the configuration would be one more mode.
+  server_options.grpc_metrics = &counting.grpc;
   server_options.counters = &counting.host;
   std::optional<Listening> listening;
   std::thread opening([&] {
