@@ -38,6 +38,7 @@
 #include "host/core/protobuf_log.h"
 #include "host/http/listener.h"
 #include "host/http/routes.h"
+#include "host/http/tls_context.h"
 #include "host/loading/deadline_call.h"
 #include "host/metrics/grpc_metrics.h"
 #include "host/metrics/host_counters.h"
@@ -111,6 +112,7 @@ using section::app::StartupPhases;
 struct Prepared {
   section::config::HostConfig config;
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  std::optional<section::security::TlsFiles> tls;  // read once, for gRPC and HTTPS alike
   std::unique_ptr<section::reports::ReportDesk> desk;
   section::registry::Registry::PendingSection section;  // the section file, being read
   std::shared_ptr<double> section_ms = std::make_shared<double>(0);  // how long reading it took
@@ -141,9 +143,13 @@ Prepared prepare(const section::app::Options& options, GrpcCore& grpc_core, Star
   prepared.section = [reading] { return reading->get(); };
   // TLS is checked before anything starts: a host told to use TLS never serves without it.
   grpc_core.ready();
-  auto credentials = section::security::server_credentials(prepared.config.tls);
-  if (!credentials.ok()) fail(2, prepared.config.path.string() + ": tls: " + std::string(credentials.status().message()), options.check);
-  prepared.credentials = *credentials;
+  prepared.credentials = grpc::InsecureServerCredentials();
+  if (prepared.config.tls.enabled()) {
+    auto files = section::security::read_tls_files(prepared.config.tls);
+    if (!files.ok()) fail(2, prepared.config.path.string() + ": tls: " + std::string(files.status().message()), options.check);
+    prepared.credentials = section::security::server_credentials(*files);
+    prepared.tls = std::move(*files);
+  }
   section::app::warn_about_plaintext_tokens(prepared.config);
   // Reported figures are read before the plugins start, so that the first version serves them.
   auto desk = section::reports::ReportDesk::open(prepared.config.storage);
@@ -238,6 +244,12 @@ absl::StatusOr<HttpFront> start_http(const Prepared& prepared, const section::tr
   options.address = prepared.config.http_listen;
   options.request_timeout = prepared.config.limits.http_request_timeout;
   options.max_header_bytes = static_cast<std::size_t>(prepared.config.limits.http_max_header_bytes);
+  // HTTPS with the gRPC server's certificate, key and client-certificate policy.
+  if (prepared.tls) {
+    auto context = section::http::https_context(*prepared.tls);
+    if (!context.ok()) return context.status();
+    options.tls = std::move(*context);
+  }
   auto listener = section::http::Listener::start(
       options, [routes = front.routes.get()](const section::http::Request& request) { return routes->handle(request); });
   if (!listener.ok()) return listener.status();

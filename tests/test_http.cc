@@ -1,6 +1,7 @@
 // The HTTP listener of the real section-host (http_listen), spoken to over real HTTP: the same
 // figures as gRPC and section-ctl, ETag and 304, tokens, refusals of bad requests, slow clients,
-// /metrics through Debian's Prometheus parser, and the configuration of http_listen.
+// /metrics through Debian's Prometheus parser, and the configuration of http_listen. HTTPS is
+// test_https.cc's.
 #include <catch2/catch.hpp>
 
 #include <signal.h>
@@ -231,7 +232,7 @@ TEST_CASE("/metrics parses with Prometheus's parser and its counters move with t
   CHECK(scrape()["section_version{}"] == 2.0);
 }
 
-TEST_CASE("http_listen is checked like listen and refused with tls", "[http][config]") {
+TEST_CASE("http_listen is checked like listen", "[http][config]") {
   test::TempDir dir;
   const auto refused = [&](const std::string& line) {
     const fs::path config = dir.write("host.yaml", line + "\n" + test::default_config_text());
@@ -244,11 +245,6 @@ TEST_CASE("http_listen is checked like listen and refused with tls", "[http][con
     CHECK(result.err.find("host.yaml:1") != std::string::npos);
     CHECK(result.err.find("http_listen") != std::string::npos);
   }
-  const fs::path cert = dir.write("cert.pem", "x");
-  const test::RunResult tls = refused("http_listen: 127.0.0.1:0\ntls:\n  certificate: " + cert.string() + "\n  private_key: " +
-                                      cert.string());
-  CHECK(tls.status == 2);
-  CHECK(tls.err.find("HTTPS is not supported yet") != std::string::npos);
   // A port already taken exits 1, like gRPC's.
   HttpHost first;
   REQUIRE(first.host.ok());
