@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "grpc_client.h"
@@ -100,23 +101,47 @@ TEST_CASE("a table's CSV has a header row and plain numbers, by suffix or by Acc
   CHECK(head.header("content-length") == std::to_string(csv.body.size()));
 }
 
-TEST_CASE("the ETag is the version: If-None-Match answers 304 until a new version", "[http]") {
+TEST_CASE("the ETag is the version and this start: If-None-Match answers 304 until a new version", "[http]") {
   HttpHost front;
   REQUIRE(front.host.ok());
   const auto first = http_request(front.http, "/v1/tables/evolution");
   REQUIRE(first.status == 200);
-  CHECK(first.header("etag") == "\"v1\"");
-  const auto again = http_request(front.http, "/v1/tables/evolution", {{"If-None-Match", "\"v1\""}});
+  const std::string v1 = first.header("etag");
+  CHECK(std::regex_match(v1, std::regex("\"v1-[0-9a-f]{16}\"")));
+  const auto again = http_request(front.http, "/v1/tables/evolution", {{"If-None-Match", v1}});
   CHECK(again.status == 304);
   CHECK(again.body.empty());
-  CHECK(again.header("etag") == "\"v1\"");
-  CHECK(http_request(front.http, "/v1/measures", {{"If-None-Match", "\"v1\""}}).status == 304);
+  CHECK(again.header("etag") == v1);
+  CHECK(http_request(front.http, "/v1/measures", {{"If-None-Match", v1}}).status == 304);
   // A reload publishes version 2: the old ETag no longer matches.
   front.host.child().signal(SIGHUP);
-  REQUIRE(eventually([&] { return http_request(front.http, "/v1/tables/evolution").header("etag") == "\"v2\""; }));
-  const auto changed = http_request(front.http, "/v1/tables/evolution", {{"If-None-Match", "\"v1\""}});
+  const std::string v2 = replace(v1, "\"v1-", "\"v2-");
+  REQUIRE(eventually([&] { return http_request(front.http, "/v1/tables/evolution").header("etag") == v2; }));
+  const auto changed = http_request(front.http, "/v1/tables/evolution", {{"If-None-Match", v1}});
   CHECK(changed.status == 200);
   CHECK(Json::parse(changed.body)["version"] == 2);
+}
+
+TEST_CASE("two starts with different data give version 1 different ETags: a cached v1 never matches the other's", "[http]") {
+  std::string etag;
+  std::string body;
+  {
+    HttpHost first;
+    REQUIRE(first.host.ok());
+    const auto table = http_request(first.http, "/v1/tables/financial-by-object");
+    REQUIRE(table.status == 200);
+    etag = table.header("etag");
+    body = table.body;
+  }
+  // The same address would do as well; a second start with hr disabled publishes its own v1.
+  HttpHost second("", replace(test::default_config_text(), "library: hr\n    enabled: true", "library: hr\n    enabled: false"));
+  REQUIRE(second.host.ok());
+  const auto table = http_request(second.http, "/v1/tables/financial-by-object", {{"If-None-Match", etag}});
+  CHECK(table.status == 200);
+  CHECK(table.body != body);
+  CHECK(Json::parse(table.body)["version"] == 1);
+  CHECK(table.header("etag").rfind("\"v1-", 0) == 0);
+  CHECK(table.header("etag") != etag);
 }
 
 TEST_CASE("HTTP errors are JSON with gRPC's codes and messages, mapped to HTTP statuses", "[http]") {

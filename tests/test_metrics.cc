@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/http/errors.h"
+#include "host/http/rendered_version.h"
 #include "host/metrics/exposition.h"
 #include "host/metrics/grpc_metrics.h"
 #include "host/metrics/host_counters.h"
@@ -91,4 +92,12 @@ TEST_CASE("HTTP errors carry the canonical code and message with the mapped stat
   const http::Response unauthenticated = http::error_response(absl::UnauthenticatedError("a token"));
   REQUIRE(unauthenticated.headers.size() == 1);
   CHECK(unauthenticated.headers[0].first == "WWW-Authenticate");
+}
+
+TEST_CASE("an ETag names the version and the start that published it", "[http]") {
+  CHECK(http::etag_of(3, "00000000000000ff") == "\"v3-00000000000000ff\"");
+  const std::string one = http::new_instance_id();
+  CHECK(one.size() == 16);
+  CHECK(one.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(http::new_instance_id() != one);
 }
