@@ -67,8 +67,13 @@ start_host() {
   taskset -c "$server_cpu" "$bin/section-host" --config "$1" --listen 127.0.0.1:0 >"$work/host.out" 2>"$work/host.err" &
   host_pid=$!
   pids+=("$host_pid")
-  local line
-  read -r -t 300 line <"$work/host.out" || { tail "$work/host.err" >&2; echo "bench: the host did not start" >&2; exit 1; }
+  local line=""
+  # "section-host: http ADDRESS" comes first when http_listen is set.
+  exec 3<"$work/host.out"
+  while [ "${line#section-host: serving }" = "$line" ]; do
+    read -r -t 300 line <&3 || { tail "$work/host.err" >&2; echo "bench: the host did not start" >&2; exit 1; }
+  done
+  exec 3<&-
   host_address=${line#section-host: serving }
 }
 stop_host() { kill -TERM "$host_pid"; wait "$host_pid" || true; }
@@ -79,7 +84,8 @@ load() {
 }
 
 echo "bench: queries against section-host, the same-size floor and Health/Check (${repeats}x ${duration} ms each)" >&2
-start_host "$(config default </dev/null)"
+# With the HTTP listener, so that /metrics can be read: every call is counted, as in production.
+start_host "$(echo "http_listen: 127.0.0.1:0" | config default)"
 largest="" largest_bytes=0
 for id in $("$bin/section-ctl" --host "$host_address" tables | awk '{print $1}'); do
   bytes=$(load "$host_address" "get_table:$id" 1 20 0 | response_bytes)

@@ -116,20 +116,24 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 # section-host: Depends computed by dpkg-shlibdeps from the ELF files (libc6, libstdc++6,
-# libgrpc++1.51, libprotobuf32, libyaml-cpp0.7, ...). libsection-proto.so.1 is the package's
-# own: a shlibs file declares it for packages built against it. CPack's postinst and postrm
-# also call ldconfig (lintian warns: maintscript-calls-ldconfig); the trigger below is what
-# lintian asks for.
+# libgrpc++1.51, libprotobuf32, libyaml-cpp0.7, ...), and adduser, which postinst uses where
+# systemd-sysusers is missing. libsection-proto.so.1 is the package's own: a shlibs file
+# declares it for packages built against it, and the ldconfig trigger above runs ldconfig.
+# The maintainer scripts are ours (packaging/deb/postinst, prerm, postrm: the service's user,
+# and the unit enabled, started, stopped and purged as debhelper's snippets do); given them,
+# CPack writes none of its own, so no script calls ldconfig.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME ${SECTION_DEB_PACKAGE})
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "adduser")
 # libsystemd is loaded at run time, only under systemd (host/app/systemd_notifier.cc), so
 # dpkg-shlibdeps cannot see it.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "libsystemd0")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR}/lib)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY "=")
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${deb_dir}/conffiles ${deb_dir}/triggers)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${deb_dir}/conffiles ${deb_dir}/triggers
+  ${PROJECT_SOURCE_DIR}/packaging/deb/postinst ${PROJECT_SOURCE_DIR}/packaging/deb/prerm ${PROJECT_SOURCE_DIR}/packaging/deb/postrm)
 # Each description: a synopsis, then lines of at most 79 characters (lintian). The summary
 # CPack would put before each (the project's description) is left empty: it is too long for a
 # synopsis, and each package has its own.

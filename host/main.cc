@@ -38,6 +38,7 @@
 #include "host/core/protobuf_log.h"
 #include "host/http/listener.h"
 #include "host/http/routes.h"
+#include "host/http/tls_context.h"
 #include "host/loading/deadline_call.h"
 #include "host/metrics/grpc_metrics.h"
 #include "host/metrics/host_counters.h"
@@ -111,6 +112,7 @@ using section::app::StartupPhases;
 struct Prepared {
   section::config::HostConfig config;
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  std::optional<section::security::TlsFiles> tls;  // read once, for gRPC and HTTPS alike
   std::unique_ptr<section::reports::ReportDesk> desk;
   section::registry::Registry::PendingSection section;  // the section file, being read
   std::shared_ptr<double> section_ms = std::make_shared<double>(0);  // how long reading it took
@@ -141,9 +143,13 @@ Prepared prepare(const section::app::Options& options, GrpcCore& grpc_core, Star
   prepared.section = [reading] { return reading->get(); };
   // TLS is checked before anything starts: a host told to use TLS never serves without it.
   grpc_core.ready();
-  auto credentials = section::security::server_credentials(prepared.config.tls);
-  if (!credentials.ok()) fail(2, prepared.config.path.string() + ": tls: " + std::string(credentials.status().message()), options.check);
-  prepared.credentials = *credentials;
+  prepared.credentials = grpc::InsecureServerCredentials();
+  if (prepared.config.tls.enabled()) {
+    auto files = section::security::read_tls_files(prepared.config.tls);
+    if (!files.ok()) fail(2, prepared.config.path.string() + ": tls: " + std::string(files.status().message()), options.check);
+    prepared.credentials = section::security::server_credentials(*files);
+    prepared.tls = std::move(*files);
+  }
   section::app::warn_about_plaintext_tokens(prepared.config);
   // Reported figures are read before the plugins start, so that the first version serves them.
   auto desk = section::reports::ReportDesk::open(prepared.config.storage);
@@ -170,7 +176,7 @@ int check(Prepared& prepared, section::registry::Registry& registry) {
 
 using Listening = absl::StatusOr<std::unique_ptr<section::transport::Server>>;
 
-// What /metrics counts: every gRPC call (an interceptor) and the host's own events.
+// What /metrics counts: every gRPC call (by its handler) and the host's own events.
 struct Counting {
   section::metrics::GrpcMetrics grpc;
   section::metrics::HostCounters host;
@@ -193,9 +199,9 @@ Listening start_serving(Prepared& prepared, section::registry::Registry& registr
   server_options.credentials = prepared.credentials;
   server_options.gate = std::move(gate);
   server_options.desk = prepared.desk.get();
-  // The interceptor that counts gRPC calls costs every call (docs/performance.md): only when
-  // /metrics can be read, i.e. with http_listen.
-  if (!prepared.config.http_listen.empty()) server_options.grpc_metrics = &counting.grpc;
+  // Counted always, not only with http_listen: the handlers' atomics cost a call nothing
+  // measurable (docs/performance.md), and a branch on the configuration would be one more mode.
+  server_options.grpc_metrics = &counting.grpc;
   server_options.counters = &counting.host;
   std::optional<Listening> listening;
   std::thread opening([&] {
@@ -238,6 +244,12 @@ absl::StatusOr<HttpFront> start_http(const Prepared& prepared, const section::tr
   options.address = prepared.config.http_listen;
   options.request_timeout = prepared.config.limits.http_request_timeout;
   options.max_header_bytes = static_cast<std::size_t>(prepared.config.limits.http_max_header_bytes);
+  // HTTPS with the gRPC server's certificate, key and client-certificate policy.
+  if (prepared.tls) {
+    auto context = section::http::https_context(*prepared.tls);
+    if (!context.ok()) return context.status();
+    options.tls = std::move(*context);
+  }
   auto listener = section::http::Listener::start(
       options, [routes = front.routes.get()](const section::http::Request& request) { return routes->handle(request); });
   if (!listener.ok()) return listener.status();

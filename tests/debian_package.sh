@@ -5,7 +5,10 @@
 # temporary root, configures the template plugin against the unpacked SDK, and starts the
 # unpacked section-host on the unpacked configuration.
 #   debian_package.sh <build dir> <source dir>
-# Not done here: dpkg -i as root on a real system, the unit under systemd, upgrades.
+# The maintainer scripts are checked in the package and run as dpkg would with DPKG_ROOT on the
+# unpacked root (the user from sysusers.d, the unit enabled, an upgrade, remove and purge).
+# Not done here: dpkg -i as root on a real system, the unit started and stopped under a running
+# systemd (none runs here), the adduser branch of postinst (it would change this machine).
 set -euo pipefail
 build=$(cd "$1" && pwd)
 source=$(cd "$2" && pwd)
@@ -74,6 +77,28 @@ done
 dev_depends=$(dpkg-deb -f "$dev" Depends)
 grep -q "section-host (= $version)" <<<"$dev_depends" || fail "section-host-dev does not depend on section-host (= $version): $dev_depends"
 
+# ---- Maintainer scripts -----------------------------------------------------------------------
+# Ours (packaging/deb), not CPack's: executable, valid sh, with the steps of debhelper's snippets.
+mkdir "$work/control"
+dpkg-deb -e "$deb" "$work/control"
+for script in postinst prerm postrm; do
+  [ -x "$work/control/$script" ] || fail "section-host has no executable $script"
+  sh -n "$work/control/$script" || fail "$script is not valid sh"
+  if grep -v '^[[:space:]]*#' "$work/control/$script" | grep -q ldconfig; then fail "$script calls ldconfig (the trigger does)"; fi
+done
+needs() {  # needs <script> <fixed string>
+  grep -qF -- "$2" "$work/control/$1" || fail "$1 lacks: $2"
+}
+needs postinst "systemd-sysusers"
+needs postinst "section-host.conf"
+needs postinst "adduser --system"
+needs postinst "deb-systemd-helper enable"
+needs postinst "deb-systemd-invoke"
+needs prerm "deb-systemd-invoke stop section-host.service"
+needs postrm "deb-systemd-helper mask"
+needs postrm "deb-systemd-helper purge"
+has runtime "(/usr)?/lib/sysusers\.d/section-host\.conf"
+
 # ---- lintian: no errors (warnings are listed in docs/operations.md) ----------------------------
 rc=0
 lintian --allow-root --no-tag-display-limit "$deb" "$dev" >"$work/lintian.log" 2>&1 || rc=$?
@@ -114,5 +139,46 @@ grep -q "ict       serving" <<<"$status" || { echo "$status"; fail "ict is not s
 kill -TERM "$host"
 wait "$host" || fail "the unpacked host did not stop cleanly"
 host=""
+# ---- The maintainer scripts, run as dpkg would, on the unpacked root (DPKG_ROOT) --------------
+# systemd-sysusers --root and deb-systemd-helper honour DPKG_ROOT and touch only the temporary
+# root; no systemd runs here, so nothing is started or stopped (the scripts check
+# /run/systemd/system, and skip that part under DPKG_ROOT). Without systemd-sysusers postinst
+# would run adduser on this machine: skipped then, as without deb-systemd-helper.
+scripts="not run (no systemd-sysusers or deb-systemd-helper here)"
+if command -v systemd-sysusers >/dev/null && command -v deb-systemd-helper >/dev/null; then
+  maint() {  # maint <script> <arguments...>
+    DPKG_ROOT=$root DPKG_MAINTSCRIPT_PACKAGE=section-host DPKG_MAINTSCRIPT_NAME=$1 sh "$work/control/$1" "${@:2}" \
+      >>"$work/maint.log" 2>&1 || { cat "$work/maint.log"; fail "$1 $2 failed"; }
+  }
+  wants=$root/etc/systemd/system/multi-user.target.wants/section-host.service
+  maint postinst configure
+  grep -q '^section-host:x:[0-9]*:[0-9]*:.*:/var/lib/section-host:' "$root/etc/passwd" || fail "postinst made no user section-host"
+  grep -q '^section-host:' "$root/etc/group" || fail "postinst made no group section-host"
+  [ -L "$wants" ] || fail "postinst did not enable section-host.service"
+  # An upgrade keeps an admin's choice: disabled stays disabled.
+  DPKG_ROOT=$root DPKG_MAINTSCRIPT_PACKAGE=section-host deb-systemd-helper disable section-host.service >/dev/null
+  maint postinst configure 0.0.1
+  if [ -L "$wants" ]; then fail "an upgrade enabled a unit the admin had disabled"; fi
+  maint postinst configure 0.0.1  # and runs again without harm
+  DPKG_ROOT=$root DPKG_MAINTSCRIPT_PACKAGE=section-host deb-systemd-helper enable section-host.service >/dev/null
+  maint prerm remove
+  maint postrm remove
+  [ "$(readlink "$root/etc/systemd/system/section-host.service")" = /dev/null ] || fail "postrm remove did not mask the unit"
+  # Purge: the unit's symlinks, mask and state go; reported figures stay, an empty state directory goes.
+  mkdir -p "$root/var/lib/section-host"
+  touch "$root/var/lib/section-host/reports.sqlite3"
+  maint postrm purge
+  if [ -e "$wants" ] || [ -L "$wants" ]; then fail "postrm purge left $wants"; fi
+  if [ -L "$root/etc/systemd/system/section-host.service" ]; then fail "postrm purge left the mask"; fi
+  if [ -n "$(ls -A "$root/var/lib/systemd/deb-systemd-helper-enabled" 2>/dev/null)" ]; then
+    fail "postrm purge left deb-systemd-helper's state"
+  fi
+  [ -f "$root/var/lib/section-host/reports.sqlite3" ] || fail "postrm purge removed the reported figures"
+  rm "$root/var/lib/section-host/reports.sqlite3"
+  maint postrm purge
+  if [ -d "$root/var/lib/section-host" ]; then fail "postrm purge left an empty /var/lib/section-host"; fi
+  scripts="run on the unpacked root (user, enable, upgrade, mask, purge)"
+fi
+
 echo "debian_package: $(basename "$deb") and $(basename "$dev") built, checked, lintian without errors;" \
-     "the unpacked host served on $address and stopped"
+     "the unpacked host served on $address and stopped; maintainer scripts $scripts"

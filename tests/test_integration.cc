@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <fstream>
 #include <thread>
 
 #include <grpcpp/grpcpp.h>
@@ -172,6 +173,51 @@ TEST_CASE("the host serves grpc.health.v1.Health and server reflection", "[grpc]
   stream->WritesDone();
   CHECK(stream->Finish().ok());
   CHECK(host.stop() == 0);
+}
+
+TEST_CASE("Health.Watch sends the status at once, then each change, and ends after the drain", "[grpc][health]") {
+  using Status = grpc::health::v1::HealthCheckResponse;
+  test::Host host(test::default_config_text());
+  REQUIRE(host.ok());
+  auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(host.address(), grpc::InsecureChannelCredentials()));
+  const auto watch = [&](grpc::ClientContext& context, const std::string& service) {
+    deadline(context, std::chrono::seconds(30));
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    return health->Watch(&context, request);
+  };
+  grpc::ClientContext unknown_context;
+  auto unknown = watch(unknown_context, "no.such.Service");
+  Status status;
+  REQUIRE(unknown->Read(&status));
+  CHECK(status.status() == Status::SERVICE_UNKNOWN);
+  unknown_context.TryCancel();
+
+  grpc::ClientContext hr_context;
+  auto hr = watch(hr_context, "section.v1.component.hr");
+  REQUIRE(hr->Read(&status));
+  CHECK(status.status() == Status::SERVING);
+  // A reload that disables hr: the stream is told at once.
+  std::ofstream(host.dir().path() / "host.yaml")
+      << replace(test::default_config_text(), "library: hr\n    enabled: true", "library: hr\n    enabled: false");
+  host.child().signal(SIGHUP);
+  REQUIRE(hr->Read(&status));
+  CHECK(status.status() == Status::NOT_SERVING);
+  hr_context.TryCancel();
+
+  grpc::ClientContext all_context;
+  auto all = watch(all_context, "");
+  REQUIRE(all->Read(&status));
+  CHECK(status.status() == Status::SERVING);
+  // Shutdown: NOT_SERVING as the drain begins, then the stream ends with UNAVAILABLE.
+  host.child().signal(SIGTERM);
+  REQUIRE(all->Read(&status));
+  CHECK(status.status() == Status::NOT_SERVING);
+  CHECK_FALSE(all->Read(&status));
+  const grpc::Status ended = all->Finish();
+  CHECK(ended.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK_THAT(ended.error_message(), Catch::Contains("shutting down"));
+  CHECK(host.child().wait(std::chrono::seconds(15)) == 0);
 }
 
 TEST_CASE("bad requests get canonical status codes with a reason", "[grpc]") {

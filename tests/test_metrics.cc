@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/http/errors.h"
+#include "host/http/rendered_version.h"
 #include "host/metrics/exposition.h"
 #include "host/metrics/grpc_metrics.h"
 #include "host/metrics/host_counters.h"
@@ -39,13 +40,15 @@ TEST_CASE("a histogram has cumulative buckets up to +Inf, then _sum and _count",
         "h_seconds_count{m=\"a\"} 6\n");
 }
 
-TEST_CASE("the gRPC counters know every method of the host's services, health and reflection", "[metrics]") {
+TEST_CASE("the gRPC counters know every method of the host's services and health", "[metrics]") {
   metrics::GrpcMetrics grpc;
   REQUIRE(grpc.find("/section.v1.SectionService/GetTable") != nullptr);
   CHECK(grpc.find("/section.v1.SectionService/Watch")->type == "server_stream");
   CHECK(grpc.find("/section.v1.ReportService/ReportValue") != nullptr);
   CHECK(grpc.find("/grpc.health.v1.Health/Check") != nullptr);
   CHECK(grpc.find("/no.Such/Method") == nullptr);
+  // Reflection is gRPC's own service, with no handler of the host's to count it.
+  CHECK(grpc.find("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo") == nullptr);
   auto* stats = grpc.find("/section.v1.SectionService/GetTable");
   stats->started += 2;
   stats->finished(0, std::chrono::microseconds(50));
@@ -89,4 +92,12 @@ TEST_CASE("HTTP errors carry the canonical code and message with the mapped stat
   const http::Response unauthenticated = http::error_response(absl::UnauthenticatedError("a token"));
   REQUIRE(unauthenticated.headers.size() == 1);
   CHECK(unauthenticated.headers[0].first == "WWW-Authenticate");
+}
+
+TEST_CASE("an ETag names the version and the start that published it", "[http]") {
+  CHECK(http::etag_of(3, "00000000000000ff") == "\"v3-00000000000000ff\"");
+  const std::string one = http::new_instance_id();
+  CHECK(one.size() == 16);
+  CHECK(one.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(http::new_instance_id() != one);
 }

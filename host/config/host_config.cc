@@ -214,7 +214,7 @@ StorageConfig read_storage(const Value& value, const fs::path& config_dir) {
   return storage;
 }
 
-// http_listen: checked like listen, on another port, and without tls (HTTPS is not supported yet).
+// http_listen: checked like listen, on another port. With tls it serves HTTPS with the same certificate.
 void read_http_listen(const Map& map, HostConfig& config) {
   const auto http = map.optional("http_listen");
   if (!http) return;
@@ -222,10 +222,6 @@ void read_http_listen(const Map& map, HostConfig& config) {
   if (absl::Status status = check_http_listen_address(config.http_listen); !status.ok()) http->fail(std::string(status.message()));
   const auto port = config.http_listen.substr(config.http_listen.rfind(':') + 1);
   if (config.http_listen == config.listen && port != "0") http->fail("http_listen must differ from listen (" + config.listen + ")");
-  if (map.has("tls")) {
-    http->fail("HTTPS is not supported yet: with tls configured, the HTTP listener would serve in clear text; "
-               "remove http_listen or tls");
-  }
 }
 
 HostConfig read(const Value& root, const fs::path& file, const fs::path& default_plugin_dir) {

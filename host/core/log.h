@@ -27,6 +27,7 @@ std::string json_line(std::chrono::system_clock::time_point time, Level level, c
 // `time` as both formats print it: 2026-11-29T07:48:35.506Z.
 std::string timestamp(std::chrono::system_clock::time_point time);
 
+inline void debug(const std::string& message) { write(Level::kDebug, "host", message); }
 inline void info(const std::string& message) { write(Level::kInfo, "host", message); }
 inline void warning(const std::string& message) { write(Level::kWarning, "host", message); }
 inline void error(const std::string& message) { write(Level::kError, "host", message); }

@@ -4,11 +4,16 @@
 #include <thread>
 #include <vector>
 
+#include <type_traits>
+
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "host/core/log.h"
 
@@ -17,7 +22,9 @@ namespace section::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 struct Listener::Impl {
   ListenerOptions options;
@@ -65,13 +72,45 @@ bhttp::response<bhttp::string_body> message_of(Response response, unsigned versi
   return message;
 }
 
-// One connection: read a request, answer it, and again while the client keeps it alive.
-class Session : public std::enable_shared_from_this<Session> {
+std::string peer_of(const tcp::socket& socket) {
+  beast::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  return ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
+}
+
+// One connection: read a request, answer it, and again while the client keeps it alive. Over
+// TLS (Stream = TlsStream) the handshake comes first, under the same timeout as a request.
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, const Listener::Impl& listener) : stream_(std::move(socket)), listener_(listener) {
-    beast::error_code ec;
-    const auto remote = stream_.socket().remote_endpoint(ec);
-    peer_ = ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  // `buffer` holds what was read from the connection already (the start of a TLS handshake).
+  Session(Stream stream, const Listener::Impl& listener, beast::flat_buffer buffer)
+      : stream_(std::move(stream)), listener_(listener), peer_(peer_of(lowest().socket())), buffer_(std::move(buffer)) {}
+
+  void start() {
+    if constexpr (kTls) {
+      lowest().expires_after(listener_.options.request_timeout);
+      stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
+                              [self = this->shared_from_this()](beast::error_code ec, std::size_t used) {
+                                if (ec) return self->handshake_failed(ec);
+                                self->buffer_.consume(used);
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
+
+ private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // A client without a valid certificate where one is required, a plain-HTTP or broken client,
+  // or one that never finishes: the connection is closed, and the listener serves on.
+  void handshake_failed(beast::error_code ec) {
+    if (ec != beast::error::timeout) log::debug("http: TLS handshake with " + peer_ + " failed: " + ec.message());
+    lowest().close();
   }
 
   void read() {
@@ -79,17 +118,18 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(listener_.options.max_header_bytes));
     parser_->body_limit(kMaxBodyBytes);
     // The whole request within the timeout: a client that trickles bytes is cut off as well.
-    stream_.expires_after(listener_.options.request_timeout);
+    lowest().expires_after(listener_.options.request_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
- private:
   void on_read(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted) return close();
     if (ec == bhttp::error::header_limit) return refuse(431, "the request's headers are over " + std::to_string(listener_.options.max_header_bytes) + " bytes");
     if (ec == bhttp::error::body_limit) return refuse(413, "a request body is not expected");
     if (ec) return refuse(400, "the request cannot be read: " + ec.message());
+    // A plain-HTTP request on a listener that speaks HTTPS: told so in its own language.
+    if (!kTls && listener_.options.tls) return refuse(400, "this address speaks HTTPS only: use https://");
     const auto& message = parser_->get();
     const bool head = message.method() == bhttp::verb::head;
     write(message_of(listener_.handler(request_of(message, peer_)), message.version(), message.keep_alive(), head));
@@ -105,25 +145,57 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void write(bhttp::response<bhttp::string_body> message) {
     response_ = std::move(message);
-    stream_.expires_after(listener_.options.request_timeout);
-    bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    lowest().expires_after(listener_.options.request_timeout);
+    bhttp::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec || !self->response_.keep_alive()) return self->close();
       self->read();
     });
   }
 
   void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    if constexpr (kTls) {
+      // close_notify, under the timeout: a client that never answers it is not waited for.
+      lowest().expires_after(listener_.options.request_timeout);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->lowest().close(); });
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream_.close();
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   const Listener::Impl& listener_;
   std::string peer_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> response_;
+};
+
+// On an HTTPS listener, the first bytes of a connection say whether it is TLS: a TLS session for
+// a handshake, and for anything else a plain session that answers 400 and closes.
+class Detector : public std::enable_shared_from_this<Detector> {
+ public:
+  Detector(tcp::socket socket, const Listener::Impl& listener) : stream_(std::move(socket)), listener_(listener) {}
+
+  void run() {
+    stream_.expires_after(listener_.options.request_timeout);
+    beast::async_detect_ssl(stream_, buffer_, [self = shared_from_this()](beast::error_code ec, bool tls) {
+      if (ec) return self->stream_.close();
+      if (tls) {
+        std::make_shared<Session<TlsStream>>(TlsStream(std::move(self->stream_), *self->listener_.options.tls), self->listener_,
+                                             std::move(self->buffer_))
+            ->start();
+      } else {
+        std::make_shared<Session<beast::tcp_stream>>(std::move(self->stream_), self->listener_, std::move(self->buffer_))->start();
+      }
+    });
+  }
+
+ private:
+  beast::tcp_stream stream_;
+  const Listener::Impl& listener_;
+  beast::flat_buffer buffer_;
 };
 
 }  // namespace
@@ -140,7 +212,11 @@ void Listener::Impl::accept() {
       });
       return;
     }
-    std::make_shared<Session>(std::move(socket), *this)->read();
+    if (options.tls) {
+      std::make_shared<Detector>(std::move(socket), *this)->run();
+    } else {
+      std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), *this, beast::flat_buffer())->start();
+    }
     accept();
   });
 }

@@ -2,7 +2,8 @@
 // threads, apart from gRPC's. It reads each request with Beast's parser (headers capped: 431),
 // gives a slow client `request_timeout` to send a request and to read the answer (then the
 // connection is closed), keeps connections alive between requests, and hands every request to
-// a handler (routes.h). Plain HTTP: the configuration refuses http_listen with tls.
+// a handler (routes.h). With a TLS context it speaks HTTPS only: a TLS handshake must finish
+// within `request_timeout` too, and a plain-HTTP request is answered 400 and closed.
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,10 @@
 
 #include "host/http/message.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace section::http {
 
 struct ListenerOptions {
@@ -22,6 +27,7 @@ struct ListenerOptions {
   int threads = 2;
   std::chrono::milliseconds request_timeout{10000};
   std::size_t max_header_bytes = 8 * 1024;
+  std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP (tls_context.h)
 };
 
 class Listener {

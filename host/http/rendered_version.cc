@@ -1,5 +1,8 @@
 #include "host/http/rendered_version.h"
 
+#include <cstdio>
+#include <random>
+
 #include "cli/json.h"
 #include "cli/table_format.h"
 #include "host/loading/grpc_status.h"
@@ -35,9 +38,22 @@ absl::StatusOr<std::string> cached(std::mutex& mutex, std::map<std::string, std:
 
 }  // namespace
 
-RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers) : answers_(std::move(answers)) {
+std::string new_instance_id() {
+  std::random_device random;
+  const std::uint64_t id = (static_cast<std::uint64_t>(random()) << 32) ^ random();
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(id));
+  return text;
+}
+
+std::string etag_of(std::uint64_t version, const std::string& instance) {
+  return "\"v" + std::to_string(version) + "-" + instance + "\"";
+}
+
+RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers, const std::string& instance)
+    : answers_(std::move(answers)) {
   const auto& view = *answers_->view();
-  etag_ = "\"v" + std::to_string(view.version) + "\"";
+  etag_ = etag_of(view.version, instance);
   tables_json_ = cli::print(cli::message_json(query::list_tables(view)));
   for (const auto& [id, span] : view.tables) {
     section::v1::Table table;

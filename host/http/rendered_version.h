@@ -17,13 +17,20 @@
 
 namespace section::http {
 
+// A new id for this start of the host: 16 hex digits from the system's random source.
+std::string new_instance_id();
+// The ETag of everything answered from `version` by the start `instance`: "\"v12-<instance>\"".
+// Versions restart at 1 with each start; the instance keeps a v1 of one start from matching the
+// v1 of another (docs/api.md, "Versions and caching").
+std::string etag_of(std::uint64_t version, const std::string& instance);
+
 class RenderedVersion {
  public:
-  explicit RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers);
+  RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers, const std::string& instance);
 
   const transport::SerializedAnswers* answers() const { return answers_.get(); }
   std::uint64_t version() const { return answers_->view()->version; }
-  // The ETag of everything answered from this version: "\"v12\"".
+  // The ETag of everything answered from this version (etag_of).
   const std::string& etag() const { return etag_; }
   const std::string& tables_json() const { return tables_json_; }
   // The table `id` as JSON or CSV; NOT_FOUND with gRPC's GetTable message.

@@ -216,7 +216,7 @@ Response Routes::versioned(const Request& request, const Target& target, int rou
 std::shared_ptr<const RenderedVersion> Routes::rendered(const std::shared_ptr<const transport::SerializedAnswers>& answers) const {
   std::shared_ptr<const RenderedVersion> existing = std::atomic_load(&rendered_);
   if (existing && existing->answers() == answers.get()) return existing;
-  auto fresh = std::make_shared<const RenderedVersion>(answers);
+  auto fresh = std::make_shared<const RenderedVersion>(answers, instance_);
   // Keep the newest: a request that rendered an older version never replaces a newer one.
   while (!existing || existing->version() < fresh->version()) {
     if (std::atomic_compare_exchange_weak(&rendered_, &existing, fresh)) break;

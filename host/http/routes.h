@@ -40,7 +40,7 @@ struct RouteSources {
 
 class Routes {
  public:
-  explicit Routes(RouteSources sources) : sources_(std::move(sources)) {}
+  explicit Routes(RouteSources sources) : sources_(std::move(sources)), instance_(new_instance_id()) {}
 
   // GET and HEAD of /healthz, /readyz, /metrics, /v1/tables, /v1/tables/{id}[.csv|.json],
   // /v1/measures, /v1/deliverables, /v1/status. A HEAD's response carries the body the GET
@@ -54,6 +54,7 @@ class Routes {
   std::shared_ptr<const RenderedVersion> rendered(const std::shared_ptr<const transport::SerializedAnswers>& answers) const;
 
   RouteSources sources_;
+  const std::string instance_;  // this start's, in every ETag
   mutable std::shared_ptr<const RenderedVersion> rendered_;  // read and replaced atomically
 };
 

@@ -11,40 +11,6 @@
 namespace section::metrics {
 namespace {
 
-// Counts one call: started when its initial metadata arrives, handled with its code and its
-// time when the status is sent.
-class CountingInterceptor final : public grpc::experimental::Interceptor {
- public:
-  explicit CountingInterceptor(MethodStats* stats) : stats_(stats), begun_(std::chrono::steady_clock::now()) {}
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    using Hook = grpc::experimental::InterceptionHookPoints;
-    if (methods->QueryInterceptionHookPoint(Hook::POST_RECV_INITIAL_METADATA)) {
-      stats_->started.fetch_add(1, std::memory_order_relaxed);
-    }
-    if (methods->QueryInterceptionHookPoint(Hook::PRE_SEND_STATUS)) {
-      stats_->finished(static_cast<int>(methods->GetSendStatus().error_code()), std::chrono::steady_clock::now() - begun_);
-    }
-    methods->Proceed();
-  }
-
- private:
-  MethodStats* stats_;
-  std::chrono::steady_clock::time_point begun_;
-};
-
-class CountingFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
- public:
-  explicit CountingFactory(const GrpcMetrics& metrics) : metrics_(metrics) {}
-  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
-    MethodStats* stats = metrics_.find(info->method());
-    return stats == nullptr ? nullptr : new CountingInterceptor(stats);
-  }
-
- private:
-  const GrpcMetrics& metrics_;
-};
-
 std::string type_of(const google::protobuf::MethodDescriptor& method) {
   if (method.client_streaming()) return method.server_streaming() ? "bidi_stream" : "client_stream";
   return method.server_streaming() ? "server_stream" : "unary";
@@ -87,7 +53,6 @@ GrpcMetrics::GrpcMetrics() {
   }
   add("grpc.health.v1.Health", "Check", "unary");
   add("grpc.health.v1.Health", "Watch", "server_stream");
-  add("grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo", "bidi_stream");
 }
 
 void GrpcMetrics::add(const std::string& service, const std::string& method, const std::string& type) {
@@ -103,10 +68,6 @@ MethodStats* GrpcMetrics::find(const char* path) const {
   if (path == nullptr) return nullptr;
   const auto found = by_path_.find(path);
   return found == by_path_.end() ? nullptr : found->second;
-}
-
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> GrpcMetrics::interceptor_factory() {
-  return std::make_unique<CountingFactory>(*this);
 }
 
 void GrpcMetrics::write(Exposition& out) const {

@@ -1,8 +1,9 @@
 // The gRPC server's metrics with the names the gRPC ecosystem uses (go-grpc-prometheus):
 // grpc_server_started_total, grpc_server_handled_total and the grpc_server_handling_seconds
-// histogram, per method, counted by a server interceptor that sees every call, health and
-// reflection included. Counting takes no lock: the methods are known when the server is built,
-// each has its own atomic counters, and a call finds its method's once, when it starts.
+// histogram, per method, counted by the handlers themselves (host/transport/counted_call.h):
+// the host's four services, health included. Counting takes no lock: the methods are known at
+// start-up, each has its own preallocated atomic cells per code and bucket, and each service
+// finds its methods' cells once, when it is built.
 #pragma once
 
 #include <array>
@@ -13,8 +14,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <grpcpp/support/server_interceptor.h>
 
 #include "host/metrics/exposition.h"
 
@@ -41,8 +40,8 @@ struct MethodStats {
 
 class GrpcMetrics {
  public:
-  // Every method of the host's services (read from the generated descriptors), gRPC's health
-  // service and server reflection.
+  // Every method of the host's services (read from the generated descriptors) and of the
+  // health service.
   GrpcMetrics();
   GrpcMetrics(const GrpcMetrics&) = delete;
   GrpcMetrics& operator=(const GrpcMetrics&) = delete;
@@ -50,9 +49,6 @@ class GrpcMetrics {
   // The counters of "/section.v1.SectionService/GetTable"; null for a method the host does not
   // serve (those are not counted).
   MethodStats* find(const char* path) const;
-  // The interceptor to give grpc::ServerBuilder; it counts into this object, which must outlive
-  // the server.
-  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> interceptor_factory();
   // The three families, every method's started count (0 included), the codes seen per method.
   void write(Exposition& out) const;
 

@@ -111,9 +111,8 @@ absl::StatusOr<std::string> read_file(const fs::path& path, const std::string& w
   return text;
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls) {
-  if (!tls.enabled()) return grpc::InsecureServerCredentials();
-
+absl::StatusOr<TlsFiles> read_tls_files(const config::TlsConfig& tls) {
+  TlsFiles files;
   auto chain_text = read_file(tls.certificate, "certificate");
   if (!chain_text.ok()) return chain_text.status();
   auto chain = parse_certificates(*chain_text, tls.certificate, "certificate");
@@ -138,19 +137,35 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials(cons
   if (X509_cmp_time(not_after, &in_30_days) <= 0) {
     log::warning("tls: certificate " + tls.certificate.string() + " expires on " + time_text(not_after));
   }
-
-  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  options.pem_key_cert_pairs.push_back({*key_text, *chain_text});
+  files.chain = std::move(*chain_text);
+  files.key = std::move(*key_text);
   if (!tls.client_ca.empty()) {
     auto ca_text = read_file(tls.client_ca, "client_ca");
     if (!ca_text.ok()) return ca_text.status();
     if (auto cas = parse_certificates(*ca_text, tls.client_ca, "client_ca"); !cas.ok()) return cas.status();
-    options.pem_root_certs = *ca_text;
-    options.client_certificate_request = tls.require_client_certificate
+    files.client_ca = std::move(*ca_text);
+    files.require_client_certificate = tls.require_client_certificate;
+  }
+  return files;
+}
+
+std::shared_ptr<grpc::ServerCredentials> server_credentials(const TlsFiles& files) {
+  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  options.pem_key_cert_pairs.push_back({files.key, files.chain});
+  if (!files.client_ca.empty()) {
+    options.pem_root_certs = files.client_ca;
+    options.client_certificate_request = files.require_client_certificate
                                              ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
                                              : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(options);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls) {
+  if (!tls.enabled()) return grpc::InsecureServerCredentials();
+  auto files = read_tls_files(tls);
+  if (!files.ok()) return files.status();
+  return server_credentials(*files);
 }
 
 }  // namespace section::security

@@ -11,26 +11,25 @@ constexpr const char* kWatchMethod = "section.v1.SectionService.Watch";
 constexpr const char* kStarting = "section-host is starting: its plugins are loading and no version is published yet; retry";
 
 // Answers a raw unary call with the bytes of a SerializedAnswer, or its status.
-grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, SerializedAnswer&& answer,
-                                 grpc::ByteBuffer* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+grpc::ServerUnaryReactor* finish(const UnaryCall& call, SerializedAnswer&& answer, grpc::ByteBuffer* response) {
   if (answer.status.ok()) *response = std::move(answer.bytes);
-  reactor->Finish(answer.status);
-  return reactor;
+  return call.finish(answer.status);
 }
 
 // Before the first version exists the host listens but has nothing to answer from.
-grpc::ServerUnaryReactor* starting(grpc::CallbackServerContext* context) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, kStarting));
-  return reactor;
+grpc::ServerUnaryReactor* starting(const UnaryCall& call) {
+  return call.finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, kStarting));
 }
 
-grpc::ServerUnaryReactor* refuse_unparsable(grpc::CallbackServerContext* context, const char* type) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                               std::string("the request is not a ") + type + " (or a text in it is not UTF-8)"));
-  return reactor;
+grpc::ServerUnaryReactor* refuse_unparsable(const UnaryCall& call, const char* type) {
+  return call.finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                  std::string("the request is not a ") + type + " (or a text in it is not UTF-8)"));
+}
+
+constexpr const char* kService = "/section.v1.SectionService/";
+
+metrics::MethodStats* stats(metrics::GrpcMetrics* metrics, const char* method) {
+  return method_stats(metrics, (std::string(kService) + method).c_str());
 }
 
 }  // namespace
@@ -43,7 +42,7 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   // `authorizer` is the one that allowed the call, in `context`.
   WatchStream(SectionService& service, grpc::CallbackServerContext* context,
               std::shared_ptr<const security::Authorizer> authorizer)
-      : service_(service), context_(context), checked_with_(std::move(authorizer)) {}
+      : service_(service), context_(context), checked_with_(std::move(authorizer)), counted_call_(service.meters_.watch) {}
 
   // Subscribes before reading the current view, so that no version published in between is
   // missed; whichever arrives second is older and is not sent again. The current view is the
@@ -72,8 +71,7 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   void close(const grpc::Status& status) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (done_ || finished_) return;
-    finished_ = true;
-    Finish(status);
+    finish(status);
   }
 
   // After a reload changed the tokens: a stream whose token no longer allows Watch ends.
@@ -87,18 +85,14 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
       checked_with_ = std::move(current);
       return;
     }
-    finished_ = true;
-    Finish(grpc::Status(allowed.error_code(), allowed.error_message() + " (after a reload of the tokens; the Watch stream ends)"));
+    finish(grpc::Status(allowed.error_code(), allowed.error_message() + " (after a reload of the tokens; the Watch stream ends)"));
   }
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mutex_);
     writing_ = false;
     if (!ok) {
-      if (!finished_) {
-        finished_ = true;
-        Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream could not be written"));
-      }
+      if (!finished_) finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream could not be written"));
       return;
     }
     if (!finished_ && latest_ && latest_->version > sent_version_) write_next();
@@ -119,6 +113,12 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   }
 
  private:
+  void finish(const grpc::Status& status) {  // with mutex_ held, once
+    finished_ = true;
+    counted_call_.finished(status);
+    Finish(status);
+  }
+
   void write_next() {  // with mutex_ held
     event_ = service_.watch_event_bytes(latest_);
     sent_version_ = latest_->version;
@@ -138,11 +138,19 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   bool finished_ = false;
   bool done_ = false;
   bool counted_ = false;  // begun, and counted among the streams open
+  CountedCall counted_call_;
 };
 
 SectionService::SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, Gate& gate,
-                               metrics::HostCounters* counters)
-    : registry_(registry), gate_(gate), info_(std::move(info)), max_watch_streams_(max_watch_streams), counters_(counters) {
+                               metrics::HostCounters* counters, metrics::GrpcMetrics* grpc_metrics)
+    : registry_(registry),
+      gate_(gate),
+      info_(std::move(info)),
+      max_watch_streams_(max_watch_streams),
+      counters_(counters),
+      meters_{stats(grpc_metrics, "GetSection"),   stats(grpc_metrics, "ListTables"),       stats(grpc_metrics, "GetTable"),
+              stats(grpc_metrics, "ListMeasures"), stats(grpc_metrics, "ListDeliverables"), stats(grpc_metrics, "GetStatus"),
+              stats(grpc_metrics, "Watch")} {
   // Subscribe first, then take the current view: whichever is newer wins, so no version is missed.
   answers_listener_ = registry_.subscribe([this](const registry::ViewPtr& view) { offer_answers(view); });
   offer_answers(registry_.current());
@@ -185,58 +193,61 @@ void SectionService::close_watches() {
   }
 }
 
-grpc::ServerUnaryReactor* SectionService::refuse_unless_allowed(grpc::CallbackServerContext* context, const char* method) {
+grpc::ServerUnaryReactor* SectionService::refuse_unless_allowed(grpc::CallbackServerContext* context, const UnaryCall& call,
+                                                                const char* method) {
   const grpc::Status allowed = gate_.check(*context, method);
-  if (allowed.ok()) return nullptr;
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(allowed);
-  return reactor;
+  return allowed.ok() ? nullptr : call.finish(allowed);
 }
 
 grpc::ServerUnaryReactor* SectionService::GetSection(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
-  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetSection")) return refused;
+  const UnaryCall call(context, meters_.get_section);
+  if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.GetSection")) return refused;
   const auto current = answers();
-  if (!current) return starting(context);
-  return finish(context, {grpc::Status::OK, current->section()}, response);
+  if (!current) return starting(call);
+  return finish(call, {grpc::Status::OK, current->section()}, response);
 }
 
 grpc::ServerUnaryReactor* SectionService::ListTables(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
-  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.ListTables")) return refused;
+  const UnaryCall call(context, meters_.list_tables);
+  if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.ListTables")) return refused;
   const auto current = answers();
-  if (!current) return starting(context);
-  return finish(context, {grpc::Status::OK, current->tables()}, response);
+  if (!current) return starting(call);
+  return finish(call, {grpc::Status::OK, current->tables()}, response);
 }
 
 grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
-  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetTable")) return refused;
+  const UnaryCall call(context, meters_.get_table);
+  if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.GetTable")) return refused;
   section::v1::GetTableRequest parsed;
-  if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.GetTableRequest");
+  if (!parse(*request, &parsed)) return refuse_unparsable(call, "section.v1.GetTableRequest");
   const auto current = answers();
-  if (!current) return starting(context);
-  return finish(context, current->table(parsed), response);
+  if (!current) return starting(call);
+  return finish(call, current->table(parsed), response);
 }
 
 grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.ListMeasures")) return refused;
+  const UnaryCall call(context, meters_.list_measures);
+  if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.ListMeasures")) return refused;
   section::v1::ListMeasuresRequest parsed;
-  if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.ListMeasuresRequest");
+  if (!parse(*request, &parsed)) return refuse_unparsable(call, "section.v1.ListMeasuresRequest");
   const auto current = answers();
-  if (!current) return starting(context);
-  return finish(context, current->measures(parsed), response);
+  if (!current) return starting(call);
+  return finish(call, current->measures(parsed), response);
 }
 
 grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerContext* context,
                                                            const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.ListDeliverables")) return refused;
+  const UnaryCall call(context, meters_.list_deliverables);
+  if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.ListDeliverables")) return refused;
   section::v1::ListDeliverablesRequest parsed;
-  if (!parse(*request, &parsed)) return refuse_unparsable(context, "section.v1.ListDeliverablesRequest");
+  if (!parse(*request, &parsed)) return refuse_unparsable(call, "section.v1.ListDeliverablesRequest");
   const auto current = answers();
-  if (!current) return starting(context);
-  return finish(context, current->deliverables(parsed), response);
+  if (!current) return starting(call);
+  return finish(call, current->deliverables(parsed), response);
 }
 
 absl::StatusOr<section::v1::HostStatus> SectionService::status() {
@@ -265,12 +276,11 @@ absl::StatusOr<section::v1::HostStatus> SectionService::status() {
 grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext* context,
                                                     const section::v1::GetStatusRequest*,
                                                     section::v1::HostStatus* response) {
-  if (auto* refused = refuse_unless_allowed(context, "section.v1.SectionService.GetStatus")) return refused;
+  const UnaryCall call(context, meters_.get_status);
+  if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.GetStatus")) return refused;
   auto built = status();
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (built.ok()) *response = std::move(*built);
-  reactor->Finish(loading::to_grpc(built.status()));
-  return reactor;
+  return call.finish(loading::to_grpc(built.status()));
 }
 
 grpc::ByteBuffer SectionService::watch_event_bytes(const registry::ViewPtr& view) const {

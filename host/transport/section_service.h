@@ -17,6 +17,7 @@
 #include "host/metrics/host_counters.h"
 #include "host/registry/registry.h"
 #include "host/transport/call_auth.h"
+#include "host/transport/counted_call.h"
 #include "host/transport/serialized_answers.h"
 #include "section/v1/section_service.grpc.pb.h"
 
@@ -45,9 +46,10 @@ using SectionServiceBase = section::v1::SectionService::WithRawCallbackMethod_Ge
 
 class SectionService final : public SectionServiceBase {
  public:
-  // `counters` (may be null) counts the Watch streams open.
+  // `counters` (may be null) counts the Watch streams open; `grpc_metrics` (may be null) every
+  // call, by method and code (counted_call.h).
   SectionService(registry::Registry& registry, HostInfo info, int max_watch_streams, Gate& gate,
-                 metrics::HostCounters* counters = nullptr);
+                 metrics::HostCounters* counters = nullptr, metrics::GrpcMetrics* grpc_metrics = nullptr);
   ~SectionService() override;
 
   // The answers every query reads now; null before version 1. The HTTP listener answers from
@@ -84,8 +86,19 @@ class SectionService final : public SectionServiceBase {
   class WatchStream;
 
  private:
-  // A reactor finished with the gate's refusal of `method`, or null when the call is allowed.
-  grpc::ServerUnaryReactor* refuse_unless_allowed(grpc::CallbackServerContext* context, const char* method);
+  // Each method's cells in the gRPC metrics, found once (null: not counted).
+  struct Meters {
+    metrics::MethodStats* get_section = nullptr;
+    metrics::MethodStats* list_tables = nullptr;
+    metrics::MethodStats* get_table = nullptr;
+    metrics::MethodStats* list_measures = nullptr;
+    metrics::MethodStats* list_deliverables = nullptr;
+    metrics::MethodStats* get_status = nullptr;
+    metrics::MethodStats* watch = nullptr;
+  };
+  // The call finished with the gate's refusal of `method`, or null when the call is allowed.
+  grpc::ServerUnaryReactor* refuse_unless_allowed(grpc::CallbackServerContext* context, const UnaryCall& call,
+                                                  const char* method);
   void offer_answers(const registry::ViewPtr& view);
   // The bytes of `view`'s WatchEvent: the shared ones when the answers are of that version.
   grpc::ByteBuffer watch_event_bytes(const registry::ViewPtr& view) const;
@@ -101,6 +114,7 @@ class SectionService final : public SectionServiceBase {
   HostInfo info_;
   const int max_watch_streams_;
   metrics::HostCounters* const counters_;
+  const Meters meters_;
   std::mutex watches_mutex_;
   std::set<std::shared_ptr<WatchStream>> watches_;
   bool closing_ = false;

@@ -3,7 +3,6 @@
 #include <thread>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 
 namespace section::transport {
 
@@ -13,17 +12,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
                                               ReloadFunction reload) {
   const std::string& address = options.address;
   const config::LimitsConfig& limits = options.limits;
-  grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<Server> server(new Server());
   server->registry_ = &registry;
   server->gate_ = options.gate ? options.gate
                                : std::make_shared<Gate>(std::make_shared<const security::Authorizer>(config::AuthConfig{}));
-  server->service_ =
-      std::make_unique<SectionService>(registry, std::move(info), limits.max_watch_streams, *server->gate_, options.counters);
-  server->admin_ = std::make_unique<AdminService>(std::move(reload), *server->gate_);
-  if (options.desk != nullptr) server->reports_ = std::make_unique<ReportService>(*options.desk, *server->gate_, options.counters);
+  server->health_ = std::make_unique<HealthService>(options.grpc_metrics);
+  server->service_ = std::make_unique<SectionService>(registry, std::move(info), limits.max_watch_streams, *server->gate_,
+                                                      options.counters, options.grpc_metrics);
+  server->admin_ = std::make_unique<AdminService>(std::move(reload), *server->gate_, options.grpc_metrics);
+  if (options.desk != nullptr) {
+    server->reports_ = std::make_unique<ReportService>(*options.desk, *server->gate_, options.counters, options.grpc_metrics);
+  }
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default: a second host on the same port would then share it
   // silently instead of failing. One address, one host.
@@ -39,13 +40,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              static_cast<int>(limits.min_client_ping_interval.count()));
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
-  if (options.grpc_metrics != nullptr) {
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-    interceptors.push_back(options.grpc_metrics->interceptor_factory());
-    builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  }
   int port = 0;
   builder.AddListeningPort(address, options.credentials ? options.credentials : grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(server->health_.get());
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->admin_.get());
   if (server->reports_) builder.RegisterService(server->reports_.get());
@@ -55,10 +52,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
   }
   server->address_ = address.rfind("unix:", 0) == 0 ? address : address.substr(0, address.rfind(':') + 1) + std::to_string(port);
   server->service_->set_listen_address(server->address_);
-  // gRPC's health service starts with "" SERVING; the host is not, until serve().
-  grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
-  health->SetServingStatus(false);
-  health->SetServingStatus(kServiceName, false);
+  // Both names are known from the start, NOT_SERVING until serve().
+  server->health_->SetServingStatus("", false);
+  server->health_->SetServingStatus(kServiceName, false);
   return server;
 }
 
@@ -66,9 +62,8 @@ void Server::serve() {
   {
     std::lock_guard<std::mutex> lock(health_mutex_);
     if (stopped_) return;
-    grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-    health->SetServingStatus(true);
-    health->SetServingStatus(kServiceName, true);
+    health_->SetServingStatus("", true);
+    health_->SetServingStatus(kServiceName, true);
     serving_ = true;
   }
   listener_ = registry_->subscribe([this](const registry::ViewPtr& view) { update_health(view); });
@@ -78,7 +73,7 @@ void Server::serve() {
 void Server::update_health(const registry::ViewPtr& view) {
   std::lock_guard<std::mutex> lock(health_mutex_);
   if (stopped_ || !view) return;
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  HealthService* health = health_.get();
   std::set<std::string> present;
   for (const auto& status : view->section.component_status()) {
     const std::string name = component_health_name(status.id());
@@ -101,9 +96,10 @@ void Server::shutdown(std::chrono::milliseconds drain, std::chrono::milliseconds
   }
   if (listener_ != 0) registry_->unsubscribe(listener_);
   // Every name, the host's and each component's, says NOT_SERVING from now on, for good.
-  server_->GetHealthCheckService()->Shutdown();
+  health_->Shutdown();
   if (drain.count() > 0) std::this_thread::sleep_for(drain);
   service_->close_watches();
+  health_->close_watches();
   server_->Shutdown(std::chrono::system_clock::now() + grace);
   server_->Wait();
 }

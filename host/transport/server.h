@@ -1,5 +1,6 @@
-// The gRPC server: SectionService, AdminService, grpc.health.v1.Health and server reflection
-// on one port, with the limits of the configuration.
+// The gRPC server: SectionService, ReportService, AdminService, grpc.health.v1.Health (the
+// host's own, health_service.h) and server reflection on one port, with the limits of the
+// configuration.
 #pragma once
 
 #include <atomic>
@@ -21,6 +22,7 @@
 #include "host/security/authorizer.h"
 #include "host/transport/admin_service.h"
 #include "host/transport/call_auth.h"
+#include "host/transport/health_service.h"
 #include "host/transport/report_service.h"
 #include "host/transport/section_service.h"
 
@@ -41,8 +43,8 @@ struct ServerOptions {
   std::shared_ptr<Gate> gate;
   // Takes reported figures (ReportService); must outlive the server.
   reports::ReportDesk* desk = nullptr;
-  // Metrics (may be null): every call counted by an interceptor, and the host's own counters.
-  // Both must outlive the server.
+  // Metrics (may be null): every call of the four services counted by its handler
+  // (counted_call.h), and the host's own counters. Both must outlive the server.
   metrics::GrpcMetrics* grpc_metrics = nullptr;
   metrics::HostCounters* counters = nullptr;
 };
@@ -79,6 +81,7 @@ class Server {
 
   registry::Registry* registry_ = nullptr;
   std::shared_ptr<Gate> gate_;
+  std::unique_ptr<HealthService> health_;  // outlives server_, which is declared after it
   std::unique_ptr<SectionService> service_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<ReportService> reports_;

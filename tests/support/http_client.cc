@@ -5,8 +5,10 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace section::test {
 
@@ -33,13 +35,11 @@ std::string lower(std::string text) {
   return text;
 }
 
-}  // namespace
-
-HttpReply http_request(const std::string& address, const std::string& target, const Headers& headers, const std::string& method) {
-  asio::io_context context;
-  beast::tcp_stream stream(context);
+// One request on a connected stream, plain or TLS.
+template <typename Stream>
+HttpReply exchange(Stream& stream, const std::string& address, const std::string& target, const Headers& headers,
+                   const std::string& method) {
   HttpReply reply;
-  if (!connect(context, stream, address)) return reply;
   bhttp::request<bhttp::empty_body> request;
   request.method_string(method);
   request.target(target);
@@ -60,6 +60,41 @@ HttpReply http_request(const std::string& address, const std::string& target, co
   reply.status = static_cast<int>(response.result_int());
   for (const auto& field : response) reply.headers[lower(std::string(field.name_string()))] = std::string(field.value());
   reply.body = response.body();
+  return reply;
+}
+
+}  // namespace
+
+HttpReply http_request(const std::string& address, const std::string& target, const Headers& headers, const std::string& method) {
+  asio::io_context context;
+  beast::tcp_stream stream(context);
+  if (!connect(context, stream, address)) return {};
+  return exchange(stream, address, target, headers, method);
+}
+
+HttpReply https_request(const std::string& address, const std::string& target, const TlsClient& tls, const Headers& headers,
+                        std::string* error) {
+  asio::io_context context;
+  asio::ssl::context ssl_context(asio::ssl::context::tls_client);
+  beast::error_code ec;
+  if (tls.ca.empty()) {
+    ssl_context.set_default_verify_paths(ec);
+  } else {
+    ssl_context.load_verify_file(tls.ca, ec);
+  }
+  if (!ec && !tls.cert.empty()) ssl_context.use_certificate_chain_file(tls.cert, ec);
+  if (!ec && !tls.key.empty()) ssl_context.use_private_key_file(tls.key, asio::ssl::context::pem, ec);
+  ssl_context.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(context, ssl_context);
+  const std::string host = address.substr(0, address.rfind(':'));
+  stream.set_verify_callback(asio::ssl::host_name_verification(host));
+  if (!ec && !connect(context, beast::get_lowest_layer(stream), address)) ec = asio::error::connection_refused;
+  if (!ec) stream.handshake(asio::ssl::stream_base::client, ec);
+  HttpReply reply;
+  if (!ec) reply = exchange(stream, address, target, headers, "GET");
+  // TLS 1.3 sends the server's refusal of a client certificate after the handshake: the
+  // exchange then fails instead.
+  if (error != nullptr) *error = ec ? ec.message() : "";
   return reply;
 }
 

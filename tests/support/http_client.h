@@ -26,6 +26,17 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 HttpReply http_request(const std::string& address, const std::string& target, const Headers& headers = {},
                        const std::string& method = "GET");
 
+// The same over HTTPS: the host's certificate checked against `ca` (a PEM file; empty: the
+// system's CAs) and its name against 127.0.0.1 or localhost; `cert` and `key` (PEM files, may be
+// empty) are the client's certificate. A failed handshake is status 0, with `error` saying why.
+struct TlsClient {
+  std::string ca;
+  std::string cert;
+  std::string key;
+};
+HttpReply https_request(const std::string& address, const std::string& target, const TlsClient& tls,
+                        const Headers& headers = {}, std::string* error = nullptr);
+
 // Connects, sends `bytes` as they are and reads until the host closes the connection or
 // `timeout` passes. What came back, and whether the host closed the connection.
 struct RawReply {
