@@ -31,6 +31,8 @@ absl::Status write_refusal(const absl::Status& written) {
     case absl::StatusCode::kFailedPrecondition:
       return absl::FailedPreconditionError("the report database cannot be written, nothing was stored: " + why);
     case absl::StatusCode::kAlreadyExists: return absl::AlreadyExistsError("the idempotency key is already used: " + why);
+    case absl::StatusCode::kUnavailable:
+      return absl::UnavailableError("the report store is unreachable, nothing was stored; try again: " + why);
     default: return absl::InternalError("the report could not be stored, nothing was stored: " + why);
   }
 }
@@ -64,17 +66,59 @@ absl::Status check_candidate(const registry::Registry::ComponentAccess& access, 
 absl::StatusOr<std::unique_ptr<ReportDesk>> ReportDesk::open(const config::StorageConfig& storage) {
   std::unique_ptr<ReportDesk> desk(new ReportDesk());
   auto figures = std::make_shared<ReportedFigures>();
-  if (!storage.data_dir.empty()) {
+  if (storage.configured()) {
     auto store = store::ReportStore::open(storage);
     if (!store.ok()) return absl::InvalidArgumentError("storage: " + std::string(store.status().message()));
     desk->store_ = std::move(*store);
     auto all = desk->store_->all();
     if (!all.ok()) return absl::InvalidArgumentError("storage: " + std::string(all.status().message()));
     for (const auto& change : *all) figures->add(change);
+    desk->tracker_ = SequenceTracker(all->empty() ? 0 : all->back().sequence());
+    desk->last_applied_ = desk->tracker_.last();
     if (!desk->store_->writable()) log::warning("storage: reports are served but cannot be written: " + desk->store_->read_only_reason());
   }
   desk->figures_ = std::move(figures);
   return desk;
+}
+
+ReportDesk::~ReportDesk() { stop_following(); }
+
+void ReportDesk::follow(std::function<void(bool taking)> taking) {
+  if (!store_ || !store_->shared()) return;
+  store::ReportStore::Follower follower;
+  follower.changed = [this] { catch_up(); };
+  follower.reachability = [this, taking = std::move(taking)](const absl::Status&) {
+    if (taking) taking(taking_reports());
+  };
+  store_->follow(std::move(follower));
+}
+
+void ReportDesk::stop_following() {
+  if (store_) store_->stop_following();
+}
+
+void ReportDesk::catch_up() {
+  // The fetch, over the network, happens here; only the bookkeeping and the publishing on the worker.
+  auto fetched = store_->after(last_applied_.load());
+  if (!fetched.ok()) {
+    log::warning("storage: cannot fetch the reports of other hosts: " + std::string(fetched.status().message()));
+    return;
+  }
+  if (fetched->empty()) return;
+  auto applied = registry_->change_reported("", [&](const registry::Registry::ComponentAccess&) -> absl::StatusOr<std::string> {
+    const std::vector<FigureChange> fresh = tracker_.take_new(*fetched);
+    last_applied_ = tracker_.last();
+    if (fresh.empty()) return std::string();  // all applied already: no new version
+    auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
+    for (const auto& change : fresh) figures->add(change);
+    std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));
+    const FigureChange& first = fresh.front();
+    log::info("reports of other hosts applied up to sequence " + std::to_string(fresh.back().sequence()) + ": " +
+              std::to_string(fresh.size()) + ", the first " + reports::describe(first.figure()) + " by " + first.reported_by());
+    return std::to_string(fresh.size()) + (fresh.size() == 1 ? " report" : " reports") + " from other hosts, the first " +
+           reports::describe(first.figure()) + " reported by " + first.reported_by();
+  });
+  if (!applied.ok()) log::warning("storage: the reports of other hosts wait: " + std::string(applied.status().message()));
 }
 
 void ReportDesk::attach(registry::Registry& registry) {
@@ -88,8 +132,12 @@ void ReportDesk::attach(registry::Registry& registry) {
 std::string ReportDesk::describe() const {
   if (!store_) return "no storage configured: reports are refused";
   const std::size_t count = std::atomic_load(&figures_)->size();
-  return store_->path().string() + " (" + std::to_string(count) + " figures reported" +
-         (store_->writable() ? ")" : "; read-only: " + store_->read_only_reason() + ")");
+  std::string text = store_->describe() + " (" + std::to_string(count) + " figures reported";
+  if (!store_->writable()) return text + "; read-only: " + store_->read_only_reason() + ")";
+  if (absl::Status up = store_->reachable(); !up.ok()) {
+    return text + "; unreachable, reports are refused until it is back: " + std::string(up.message()) + ")";
+  }
+  return text + ")";
 }
 
 absl::StatusOr<std::optional<section::v1::ReportValueResponse>> ReportDesk::replay(
@@ -112,6 +160,9 @@ absl::StatusOr<section::v1::ReportValueResponse> ReportDesk::report(const securi
                                                                     const section::v1::ReportValueRequest& request) {
   if (absl::Status shape = check_shape(request); !shape.ok()) return shape;
   if (!store_) return absl::FailedPreconditionError("this host keeps no reports: its configuration sets no storage.data_dir");
+  if (absl::Status up = store_->reachable(); !up.ok()) {
+    return absl::UnavailableError("the report store is unreachable, nothing was stored; try again: " + std::string(up.message()));
+  }
   std::lock_guard<std::mutex> one_at_a_time(mutex_);
   auto replayed = replay(who, request);
   if (!replayed.ok()) return replayed.status();
@@ -130,6 +181,12 @@ absl::StatusOr<section::v1::ReportValueResponse> ReportDesk::report(const securi
         if (absl::Status accepted = accept(access, change, request.value()); !accepted.ok()) return accepted;
         return reports::describe(change.figure()) + " reported by " + who.name;
       });
+  if (!version.ok() && version.status().code() == absl::StatusCode::kAlreadyExists) {
+    // Another host stored the same key meanwhile: answered like a retry of it.
+    auto stored = replay(who, request);
+    if (stored.ok() && stored->has_value()) return **stored;
+    if (!stored.ok()) return stored.status();
+  }
   if (!version.ok()) return version.status();
   section::v1::ReportValueResponse response;
   *response.mutable_change() = change;
@@ -161,6 +218,7 @@ absl::Status ReportDesk::accept(const registry::Registry::ComponentAccess& acces
                std::string(written.message()));
     return write_refusal(written);
   }
+  if (store_->shared()) tracker_.applied_here(change.sequence());
   auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
   figures->add(change);
   std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));

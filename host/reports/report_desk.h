@@ -2,9 +2,17 @@
 // with the owning plugin's own checks, stores it durably, and has the registry publish a
 // version that serves it. Every stored report is laid over the plugins' figures in every
 // version from then on, across restarts.
+//
+// With a shared store (PostgreSQL), the reports other hosts store reach this one too: the store
+// says when there may be new ones (on every notice and every reconnection), and the desk fetches
+// every change after the last sequence it applied and publishes a version with them, once each
+// and in order (SequenceTracker). While the store cannot be reached, reports are refused with
+// kUnavailable at once and what was applied is still served.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,6 +24,7 @@
 #include <absl/status/statusor.h>
 #include "host/registry/registry.h"
 #include "host/reports/figures.h"
+#include "host/reports/sequence_tracker.h"
 #include "host/security/authorizer.h"
 #include "host/store/report_store.h"
 #include "section/v1/report_service.pb.h"
@@ -24,8 +33,8 @@ namespace section::reports {
 
 class ReportDesk {
  public:
-  // Opens the store of `storage` (none when no data directory is configured) and reads every
-  // stored report. An error for a database that cannot be read.
+  // Opens the store of `storage` (none when no storage is configured) and reads every stored
+  // report. An error for a database that cannot be read, or reached at start-up.
   static absl::StatusOr<std::unique_ptr<ReportDesk>> open(const config::StorageConfig& storage);
 
   // Lays the reports over `registry`'s components from its first version on. Before start().
@@ -41,6 +50,16 @@ class ReportDesk {
   std::string describe() const;
   // Whether reports can be stored: a store is configured and writable.
   bool writable() const { return store_ && store_->writable(); }
+  // Whether reports can be taken now: a writable store that can be reached (health's
+  // section.v1.ReportService).
+  bool taking_reports() const { return writable() && store_->reachable().ok(); }
+
+  // With a shared store: applies the reports other hosts store from now on, and calls
+  // `taking` whenever taking_reports() changes. After attach() and the registry's start.
+  void follow(std::function<void(bool taking)> taking);
+  // Stops following; before the registry stops.
+  void stop_following();
+  ~ReportDesk();
 
  private:
   ReportDesk() = default;
@@ -52,7 +71,13 @@ class ReportDesk {
   absl::Status accept(const registry::Registry::ComponentAccess& access, section::v1::FigureChange& change,
                       const section::v1::FigureValue& proposed);
 
+  // Fetches what other hosts stored after the last applied sequence and applies it on the
+  // registry's worker, publishing one version; on the store's follower thread.
+  void catch_up();
+
   std::unique_ptr<store::ReportStore> store_;
+  SequenceTracker tracker_;  // on the registry's worker
+  std::atomic<std::uint64_t> last_applied_{0};  // tracker_.last(), for the fetch off the worker
   registry::Registry* registry_ = nullptr;
   std::mutex mutex_;  // one report at a time, from the idempotency check to the store
   std::shared_ptr<const ReportedFigures> figures_;  // replaced whole, read with atomic_load

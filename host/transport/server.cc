@@ -18,6 +18,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
 
   std::unique_ptr<Server> server(new Server());
   server->registry_ = &registry;
+  server->desk_ = options.desk;
   server->gate_ = options.gate ? options.gate
                                : std::make_shared<Gate>(std::make_shared<const security::Authorizer>(config::AuthConfig{}));
   server->service_ =
@@ -59,6 +60,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
   grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
   health->SetServingStatus(false);
   health->SetServingStatus(kServiceName, false);
+  health->SetServingStatus(kReportServiceName, false);
   return server;
 }
 
@@ -69,10 +71,17 @@ void Server::serve() {
     grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
     health->SetServingStatus(true);
     health->SetServingStatus(kServiceName, true);
+    health->SetServingStatus(kReportServiceName, desk_ != nullptr && desk_->taking_reports());
     serving_ = true;
   }
   listener_ = registry_->subscribe([this](const registry::ViewPtr& view) { update_health(view); });
   update_health(registry_->current());
+}
+
+void Server::set_taking_reports(bool taking) {
+  std::lock_guard<std::mutex> lock(health_mutex_);
+  if (stopped_ || !serving_) return;
+  server_->GetHealthCheckService()->SetServingStatus(kReportServiceName, taking);
 }
 
 void Server::update_health(const registry::ViewPtr& view) {
