@@ -60,7 +60,7 @@ namespace {
 
 void script(const std::string& action, const std::string& dir) {
   const RunResult result =
-      run({"bash", (source_dir() / "tests" / "support" / "postgres.sh").string(), action, dir}, std::chrono::seconds(60));
+      run({"/bin/bash", (source_dir() / "tests" / "support" / "postgres.sh").string(), action, dir}, std::chrono::seconds(60));
   if (result.status != 0) throw std::runtime_error("postgres.sh " + action + " " + dir + " failed: " + result.err);
 }
 

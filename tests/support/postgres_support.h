@@ -24,6 +24,7 @@ class TestDatabase {
   TestDatabase& operator=(const TestDatabase&) = delete;
   // The server's connection string with this database.
   const std::string& conninfo() const { return conninfo_; }
+  const std::string& name() const { return name_; }
   std::string exec(const std::string& sql) const { return pg_exec(conninfo_, sql); }
 
  private:
