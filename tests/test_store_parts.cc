@@ -100,10 +100,14 @@ TEST_CASE("sequence tracker: changes from other hosts are applied once each, in 
   tracker.applied_here(6);
   CHECK(sequences(tracker.take_new({change(4), change(5), change(6)})) == std::vector<std::uint64_t>{4, 5});
   CHECK(tracker.last() == 6);
+  CHECK(tracker.applied(5));
+  CHECK_FALSE(tracker.applied(7));
+  tracker.applied_here(8);
+  CHECK(tracker.applied(8));  // a notice of it needs no fetch
   // Fetched again (a notice and a reconnection both asking): nothing twice.
   CHECK(tracker.take_new({change(5), change(6)}).empty());
   // A gap left by a rolled-back insert is not waited for.
-  CHECK(sequences(tracker.take_new({change(9), change(10)})) == std::vector<std::uint64_t>{9, 10});
+  CHECK(sequences(tracker.take_new({change(8), change(9), change(10)})) == std::vector<std::uint64_t>{9, 10});
   CHECK(tracker.last() == 10);
   // Its own, fetched before any other: skipped, and forgotten once passed.
   tracker.applied_here(11);

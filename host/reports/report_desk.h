@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <future>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -67,19 +69,35 @@ class ReportDesk {
   // new, or why the key cannot be used.
   absl::StatusOr<std::optional<section::v1::ReportValueResponse>> replay(const security::Principal& who,
                                                                          const section::v1::ReportValueRequest& request) const;
-  // Checks `change` against the component, stores it and makes it current; on the registry's worker.
-  absl::Status accept(const registry::Registry::ComponentAccess& access, section::v1::FigureChange& change,
-                      const section::v1::FigureValue& proposed);
+  // A report waiting for its batch: reports that arrive while a batch is checked and stored
+  // wait together and are stored in one commit (group commit), each answered after it.
+  struct Pending {
+    security::Principal who;
+    const section::v1::ReportValueRequest* request;
+    std::promise<absl::StatusOr<section::v1::ReportValueResponse>> done;
+  };
+  // Runs batches from the queue until it is empty; on the thread of the report that found no
+  // batch running.
+  void lead_batches();
+  void run_batch(const std::vector<Pending*>& batch);
+  // On the registry's worker: checks, stores and lays over a batch of one component.
+  absl::StatusOr<std::string> accept_batch(const registry::Registry::ComponentAccess& access, const std::vector<Pending*>& batch,
+                                           std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes);
+  absl::Status check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
+                         section::v1::FigureChange& change, const section::v1::FigureValue& proposed);
 
   // Fetches what other hosts stored after the last applied sequence and applies it on the
-  // registry's worker, publishing one version; on the store's follower thread.
-  void catch_up();
+  // registry's worker, publishing one version; on the store's follower thread. Nothing when
+  // every sequence `noticed` is applied already (this host's own reports).
+  void catch_up(const std::vector<std::uint64_t>& noticed);
 
   std::unique_ptr<store::ReportStore> store_;
-  SequenceTracker tracker_;  // on the registry's worker
-  std::atomic<std::uint64_t> last_applied_{0};  // tracker_.last(), for the fetch off the worker
+  mutable std::mutex tracker_mutex_;  // held briefly: tracker_ is read by the follower
+  SequenceTracker tracker_;
   registry::Registry* registry_ = nullptr;
-  std::mutex mutex_;  // one report at a time, from the idempotency check to the store
+  std::mutex queue_mutex_;       // queue_ and leading_
+  std::deque<Pending*> queue_;   // reports waiting for the next batch
+  bool leading_ = false;         // a thread is running batches
   std::shared_ptr<const ReportedFigures> figures_;  // replaced whole, read with atomic_load
 };
 

@@ -24,6 +24,8 @@ class SequenceTracker {
   std::uint64_t last() const { return last_; }
   // This host applied `sequence` itself, maybe above changes it has not fetched yet.
   void applied_here(std::uint64_t sequence);
+  // Whether `sequence` is applied already: a notice of it needs no fetch.
+  bool applied(std::uint64_t sequence) const { return sequence <= last_ || above_.count(sequence) != 0; }
   // From `fetched` (every change after some earlier last(), in sequence order): those not
   // applied yet, in order. Marks them applied and moves last() to the highest sequence seen.
   std::vector<section::v1::FigureChange> take_new(const std::vector<section::v1::FigureChange>& fetched);

@@ -5,6 +5,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <google/protobuf/util/time_util.h>
 
 #include "host/core/log.h"
@@ -154,17 +156,21 @@ void PostgresStore::set_reachability(const absl::Status& status) {
   if (follower_.reachability) follower_.reachability(status);
 }
 
+absl::Status PostgresStore::connected() const {
+  if (connection_ && connection_->ok()) return absl::OkStatus();
+  connection_.reset();
+  // While the follower finds the server gone, answer at once instead of waiting on it.
+  if (absl::Status up = reachable(); !up.ok()) return up;
+  auto fresh = PgConnection::connect(conninfo_);
+  if (!fresh.ok()) return unreachable(fresh.status());
+  connection_ = std::move(*fresh);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<PgResult> PostgresStore::run(const std::string& sql, const Parameters& parameters) const {
   std::lock_guard<std::mutex> lock(mutex_);
   for (int attempt = 0;; ++attempt) {
-    if (!connection_ || !connection_->ok()) {
-      connection_.reset();
-      // While the follower finds the server gone, answer at once instead of waiting on it.
-      if (absl::Status up = reachable(); !up.ok()) return up;
-      auto fresh = PgConnection::connect(conninfo_);
-      if (!fresh.ok()) return unreachable(fresh.status());
-      connection_ = std::move(*fresh);
-    }
+    if (absl::Status up = connected(); !up.ok()) return up;
     auto result = connection_->exec(sql, parameters);
     if (result.ok() || connection_->ok()) return result;
     // The connection broke (the server restarted since the last call): once more on a new one.
@@ -216,25 +222,63 @@ absl::StatusOr<std::optional<FigureChange>> PostgresStore::find(const std::strin
   return std::optional<FigureChange>(found->front());
 }
 
-absl::Status PostgresStore::append(FigureChange& change) {
+namespace {
+
+PostgresStore::Parameters append_parameters(const FigureChange& change) {
   const FigureRef& figure = change.figure();
   const bool measure = figure.figure_case() == FigureRef::kMeasure;
-  Parameters parameters = {figure.component(), measure ? "measure" : "deliverable", measure ? figure.measure() : figure.deliverable(),
-                           std::to_string(figure.year()), section::v1::ValueKind_Name(figure.kind()),
-                           change.old_value().present() ? "true" : "false"};
+  PostgresStore::Parameters parameters = {figure.component(), measure ? "measure" : "deliverable",
+                                          measure ? figure.measure() : figure.deliverable(), std::to_string(figure.year()),
+                                          section::v1::ValueKind_Name(figure.kind()), change.old_value().present() ? "true" : "false"};
   add_value(parameters, change.old_value());
   add_value(parameters, change.new_value());
   parameters.push_back(change.reported_by());
   parameters.push_back(google::protobuf::util::TimeUtil::ToString(change.reported_at()));
   parameters.push_back(change.comment());
   parameters.push_back(change.idempotency_key());
-  auto inserted = run(kAppend, parameters);
+  return parameters;
+}
+
+absl::Status already_stored(const FigureChange& change) {
+  return absl::AlreadyExistsError("(" + change.reported_by() + ", " + change.idempotency_key() + ") is already stored");
+}
+
+}  // namespace
+
+absl::Status PostgresStore::append(FigureChange& change) {
+  auto inserted = run(kAppend, append_parameters(change));
   if (!inserted.ok()) return inserted.status();
-  if (inserted->rows() == 0) {
-    return absl::AlreadyExistsError("(" + change.reported_by() + ", " + change.idempotency_key() + ") is already stored");
-  }
+  if (inserted->rows() == 0) return already_stored(change);
   change.set_sequence(std::stoull(inserted->text(0, 0)));
   return absl::OkStatus();
+}
+
+std::vector<absl::Status> PostgresStore::append_all(const std::vector<FigureChange*>& changes) {
+  if (changes.size() == 1) return {append(*changes.front())};
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto all_fail = [&](const absl::Status& why) {
+    if (connection_ && connection_->ok()) connection_->exec("ROLLBACK").IgnoreError();
+    if (connection_ && !connection_->ok()) connection_.reset();
+    for (FigureChange* change : changes) change->set_sequence(0);
+    const absl::Status status = why.code() == absl::StatusCode::kUnavailable ? unreachable(why) : why;
+    return std::vector<absl::Status>(changes.size(), status);
+  };
+  if (absl::Status up = connected(); !up.ok()) return std::vector<absl::Status>(changes.size(), up);
+  if (auto begun = connection_->exec("BEGIN"); !begun.ok()) return all_fail(begun.status());
+  std::vector<absl::Status> written;
+  for (FigureChange* change : changes) {
+    auto inserted = connection_->exec(kAppend, append_parameters(*change));
+    if (!inserted.ok()) return all_fail(inserted.status());
+    if (inserted->rows() == 0) {
+      written.push_back(already_stored(*change));
+      continue;
+    }
+    change->set_sequence(std::stoull(inserted->text(0, 0)));
+    written.push_back(absl::OkStatus());
+  }
+  // One commit, one wait for the server's disk, for the whole batch.
+  if (auto committed = connection_->exec("COMMIT"); !committed.ok()) return all_fail(committed.status());
+  return written;
 }
 
 void PostgresStore::follow(Follower follower) {
@@ -283,18 +327,22 @@ bool PostgresStore::listen_once() {
   }
   set_reachability(absl::OkStatus());
   // Whatever was stored while this host did not listen.
-  if (follower_.changed) follower_.changed();
+  if (follower_.changed) follower_.changed({});
   int idle_ms = 0;
   while (wait(PQsocket(listener.get()), 500)) {
     if (PQconsumeInput(listener.get()) == 0 || !listener.ok()) break;
-    bool noticed = false;
+    std::vector<std::uint64_t> noticed;
+    bool unreadable = false;
     while (PGnotify* notice = PQnotifies(listener.get())) {
-      noticed = true;
+      char* end = nullptr;
+      const unsigned long long sequence = std::strtoull(notice->extra, &end, 10);
+      if (end == notice->extra || *end != '\0') unreadable = true;
+      else noticed.push_back(sequence);
       PQfreemem(notice);
     }
-    if (noticed) {
+    if (!noticed.empty() || unreadable) {
       idle_ms = 0;
-      if (follower_.changed) follower_.changed();
+      if (follower_.changed) follower_.changed(unreadable ? std::vector<std::uint64_t>() : noticed);
       continue;
     }
     // A server that vanished without closing the connection is found by asking it.

@@ -25,6 +25,7 @@ namespace section::store {
 
 class PostgresStore final : public ReportStore {
  public:
+  using Parameters = std::vector<std::optional<std::string>>;
   // Connects, then creates the schema in an empty database or checks its version. An error
   // (kUnavailable, kFailedPrecondition, kInvalidArgument) when it cannot.
   static absl::StatusOr<std::unique_ptr<PostgresStore>> open(const config::StorageConfig& storage);
@@ -42,6 +43,8 @@ class PostgresStore final : public ReportStore {
   absl::StatusOr<std::optional<section::v1::FigureChange>> find(const std::string& reported_by,
                                                                 const std::string& key) const override;
   absl::Status append(section::v1::FigureChange& change) override;
+  // One transaction, one commit for all; a change whose key is stored already is left out.
+  std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes) override;
 
   bool shared() const override { return true; }
   absl::Status reachable() const override;
@@ -50,9 +53,10 @@ class PostgresStore final : public ReportStore {
 
  private:
   explicit PostgresStore(std::string conninfo);
-  using Parameters = std::vector<std::optional<std::string>>;
   // Runs one statement on the calls' connection, connecting again first when it broke (once,
   // and only while the follower finds the server reachable).
+  // The calls' connection, made again when it broke; under mutex_.
+  absl::Status connected() const;
   absl::StatusOr<PgResult> run(const std::string& sql, const Parameters& parameters) const;
   absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where, const Parameters& parameters) const;
   void set_reachability(const absl::Status& status);

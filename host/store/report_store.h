@@ -52,6 +52,13 @@ class ReportStore {
   //                     to be stored, and a retry with the same key is safe
   // kInternal           any other I/O error
   virtual absl::Status append(section::v1::FigureChange& change) = 0;
+  // Stores several changes, each as append() would, and says for each whether it was stored.
+  // A store may commit them together (one wait for the disk for all), never before it returns.
+  virtual std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes) {
+    std::vector<absl::Status> written;
+    for (section::v1::FigureChange* change : changes) written.push_back(append(*change));
+    return written;
+  }
 
   // Whether other hosts write to the same store (their changes then arrive through follow()).
   virtual bool shared() const { return false; }
@@ -60,8 +67,9 @@ class ReportStore {
 
   // For a shared store: what follow() tells, from a thread of the store's own.
   struct Follower {
-    // Other hosts may have stored changes: called on every (re)connection and every notice.
-    std::function<void()> changed;
+    // Changes may have been stored: called on every (re)connection (with no sequence: anything
+    // may be new) and on notices, with the sequences they announce.
+    std::function<void(const std::vector<std::uint64_t>& noticed)> changed;
     // The store became reachable (OK) or unreachable (why).
     std::function<void(const absl::Status&)> reachability;
   };

@@ -323,43 +323,59 @@ absl::StatusOr<std::optional<FigureChange>> SqliteStore::find(const std::string&
   return std::optional<FigureChange>(found->front());
 }
 
-absl::Status SqliteStore::append(FigureChange& change) {
-  if (!writable()) return absl::FailedPreconditionError(read_only_reason_);
+int SqliteStore::insert(FigureChange& change) {
+  Statement insert(db_, std::string("INSERT INTO changes (") + (kColumns + std::string(kColumns).find(',') + 2) +
+                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+  if (!insert.prepared()) return insert.prepare_rc();
+  const FigureRef& figure = change.figure();
+  const bool measure = figure.figure_case() == FigureRef::kMeasure;
+  insert.text(1, figure.component());
+  insert.text(2, measure ? "measure" : "deliverable");
+  insert.text(3, measure ? figure.measure() : figure.deliverable());
+  insert.integer(4, figure.year());
+  insert.text(5, section::v1::ValueKind_Name(figure.kind()));
+  insert.integer(6, change.old_value().present() ? 1 : 0);
+  bind_value(insert, 7, change.old_value());
+  bind_value(insert, 11, change.new_value());
+  insert.text(15, change.reported_by());
+  insert.text(16, google::protobuf::util::TimeUtil::ToString(change.reported_at()));
+  insert.text(17, change.comment());
+  insert.text(18, change.idempotency_key());
+  const int rc = insert.step();
+  if (rc != SQLITE_DONE) return rc;
+  change.set_sequence(static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_)));
+  return SQLITE_OK;
+}
+
+absl::Status SqliteStore::append(FigureChange& change) { return append_all({&change}).front(); }
+
+std::vector<absl::Status> SqliteStore::append_all(const std::vector<FigureChange*>& changes) {
+  if (!writable()) return std::vector<absl::Status>(changes.size(), absl::FailedPreconditionError(read_only_reason_));
   std::lock_guard<std::mutex> lock(mutex_);
   auto failed = [&](int rc) {
-    absl::Status result = write_error(rc, message_of(db_, rc));
+    const absl::Status result = write_error(rc, message_of(db_, rc));
     if (sqlite3_get_autocommit(db_) == 0) execute(db_, "ROLLBACK");
-    return result;
+    for (FigureChange* change : changes) change->set_sequence(0);
+    return std::vector<absl::Status>(changes.size(), result);
   };
   int rc = execute(db_, "BEGIN IMMEDIATE");
   if (rc != SQLITE_OK) return failed(rc);
-  {
-    Statement insert(db_, std::string("INSERT INTO changes (") + (kColumns + std::string(kColumns).find(',') + 2) +
-                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
-    if (!insert.prepared()) return failed(insert.prepare_rc());
-    const FigureRef& figure = change.figure();
-    const bool measure = figure.figure_case() == FigureRef::kMeasure;
-    insert.text(1, figure.component());
-    insert.text(2, measure ? "measure" : "deliverable");
-    insert.text(3, measure ? figure.measure() : figure.deliverable());
-    insert.integer(4, figure.year());
-    insert.text(5, section::v1::ValueKind_Name(figure.kind()));
-    insert.integer(6, change.old_value().present() ? 1 : 0);
-    bind_value(insert, 7, change.old_value());
-    bind_value(insert, 11, change.new_value());
-    insert.text(15, change.reported_by());
-    insert.text(16, google::protobuf::util::TimeUtil::ToString(change.reported_at()));
-    insert.text(17, change.comment());
-    insert.text(18, change.idempotency_key());
-    rc = insert.step();
-    if (rc != SQLITE_DONE) return failed(rc);
+  std::vector<absl::Status> written;
+  for (FigureChange* change : changes) {
+    rc = insert(*change);
+    // A duplicate key fails its statement only; the transaction goes on with the others.
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+      written.push_back(write_error(rc, message_of(db_, rc)));
+      continue;
+    }
+    if (rc != SQLITE_OK) return failed(rc);
+    written.push_back(absl::OkStatus());
   }
-  const std::int64_t sequence = sqlite3_last_insert_rowid(db_);
-  // With synchronous=FULL the commit returns once the write-ahead log is on disk.
+  // With synchronous=FULL the commit returns once the write-ahead log is on disk: one wait
+  // for every change of the batch.
   rc = execute(db_, "COMMIT");
   if (rc != SQLITE_OK) return failed(rc);
-  change.set_sequence(static_cast<std::uint64_t>(sequence));
-  return absl::OkStatus();
+  return written;
 }
 
 }  // namespace section::store

@@ -45,9 +45,14 @@ class SqliteStore final : public ReportStore {
                                                                 const std::string& key) const override;
   // Never kUnavailable: the file is local.
   absl::Status append(section::v1::FigureChange& change) override;
+  // One transaction, one commit for all: a change refused by the idempotency key is left out,
+  // any other error refuses them all.
+  std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes) override;
 
  private:
   SqliteStore() = default;
+  // Inserts one change inside the caller's transaction; its SQLite code.
+  int insert(section::v1::FigureChange& change);
   absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where,
                                                          const std::vector<std::string>& arguments) const;
 
