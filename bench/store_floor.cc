@@ -74,6 +74,7 @@ long postgres_writer(const std::string& conninfo, const std::string& prefix, Clo
     PQfinish(connection);
     return 0;
   }
+  PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);
   PQclear(PQexec(connection, "SET synchronous_commit = on"));
   long rows = 0;
   for (long n = 0; Clock::now() < end; ++n) {
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
     sqlite3_close(db);
   } else {
     PGconn* connection = PQconnectdb(postgres.c_str());
+    PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);  // "already exists, skipping"
     PQclear(PQexec(connection, kPostgresTable));
     PQfinish(connection);
   }

@@ -271,8 +271,9 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
                                          ": its figures cannot be checked, so none can be reported");
   }
   // The component as it is served, reports and all; each report checked with those before it.
+  const auto served = std::atomic_load(&figures_);
   section::v1::Component candidate = *access.published;
-  std::atomic_load(&figures_)->apply_to(candidate);
+  served->apply_to(candidate);
   std::set<std::pair<std::string, std::string>> keys;
   std::vector<FigureChange*> accepted;
   for (std::size_t i = 0; i < changes.size(); ++i) {
@@ -280,10 +281,24 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
       outcomes[i] = absl::AlreadyExistsError("the idempotency key is in a report taken just before");
       continue;
     }
-    outcomes[i] = check_one(access, candidate, changes[i], batch[i]->request->value());
-    if (outcomes[i].ok()) accepted.push_back(&changes[i]);
+    bool laid_in = false;
+    outcomes[i] = check_one(access, candidate, changes[i], batch[i]->request->value(), &laid_in);
+    if (outcomes[i].ok()) {
+      accepted.push_back(&changes[i]);
+    } else if (laid_in) {
+      // The refused value is in the candidate: made again without it (rare, so not copied each time).
+      candidate = *access.published;
+      served->apply_to(candidate);
+      for (const FigureChange* ok : accepted) apply(candidate, *ok);
+    }
   }
   if (accepted.empty()) return std::string();
+  return store_batch(changes, outcomes, accepted);
+}
+
+// Stores the accepted changes in one commit and lays those stored over; the version's reason.
+std::string ReportDesk::store_batch(std::vector<FigureChange>& changes, std::vector<absl::Status>& outcomes,
+                                    const std::vector<FigureChange*>& accepted) {
   const std::vector<absl::Status> written = store_->append_all(accepted);
   auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
   std::size_t stored = 0;
@@ -313,18 +328,18 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
   return stored == 1 ? one : std::to_string(stored) + " reports, the first " + one;
 }
 
-// Checks one report on `candidate` and, when it passes, leaves its value in it.
+// Checks one report on `candidate` with its value laid in, and leaves the value there;
+// `laid_in` says whether it got that far (a refused value laid in must be taken out again).
 absl::Status ReportDesk::check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
-                                   FigureChange& change, const section::v1::FigureValue& proposed) {
+                                   FigureChange& change, const section::v1::FigureValue& proposed, bool* laid_in) {
+  *laid_in = false;
   section::v1::FigureValue old_value;
   if (absl::Status found = current_value(candidate, change.figure(), &proposed, &old_value); !found.ok()) return found;
   *change.mutable_old_value() = old_value;
   *change.mutable_reported_at() = now_timestamp();
-  section::v1::Component trial = candidate;
-  apply(trial, change);
-  if (absl::Status checked = check_candidate(access, trial, change.figure().component()); !checked.ok()) return checked;
-  candidate = std::move(trial);
-  return absl::OkStatus();
+  apply(candidate, change);
+  *laid_in = true;
+  return check_candidate(access, candidate, change.figure().component());
 }
 
 absl::StatusOr<std::vector<FigureChange>> ReportDesk::history(const section::v1::ListHistoryRequest& request) const {

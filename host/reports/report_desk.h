@@ -83,8 +83,10 @@ class ReportDesk {
   // On the registry's worker: checks, stores and lays over a batch of one component.
   absl::StatusOr<std::string> accept_batch(const registry::Registry::ComponentAccess& access, const std::vector<Pending*>& batch,
                                            std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes);
+  std::string store_batch(std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes,
+                          const std::vector<section::v1::FigureChange*>& accepted);
   absl::Status check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
-                         section::v1::FigureChange& change, const section::v1::FigureValue& proposed);
+                         section::v1::FigureChange& change, const section::v1::FigureValue& proposed, bool* laid_in);
 
   // Fetches what other hosts stored after the last applied sequence and applies it on the
   // registry's worker, publishing one version; on the store's follower thread. Nothing when
