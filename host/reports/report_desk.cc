@@ -36,7 +36,9 @@ absl::Status write_refusal(const absl::Status& written) {
       return absl::FailedPreconditionError("the report database cannot be written, nothing was stored: " + why);
     case absl::StatusCode::kAlreadyExists: return absl::AlreadyExistsError("the idempotency key is already used: " + why);
     case absl::StatusCode::kUnavailable:
-      return absl::UnavailableError("the report store is unreachable, nothing was stored; try again: " + why);
+      // The connection may have broken after the commit: the retry with the same key tells.
+      return absl::UnavailableError("the report store is unreachable, and whether the report was stored is not known; "
+                                    "retry with the same idempotency key: " + why);
     default: return absl::InternalError("the report could not be stored, nothing was stored: " + why);
   }
 }

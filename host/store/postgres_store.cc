@@ -345,10 +345,12 @@ bool PostgresStore::listen_once() {
       if (follower_.changed) follower_.changed(unreadable ? std::vector<std::uint64_t>() : noticed);
       continue;
     }
-    // A server that vanished without closing the connection is found by asking it.
+    // A server that vanished without closing the connection is found by asking it; and a fetch
+    // that failed after a notice is not left waiting for the next notice.
     if ((idle_ms += 500) >= 2000) {
       idle_ms = 0;
       if (!listener.exec("SELECT 1").ok()) break;
+      if (follower_.changed) follower_.changed({});
     }
   }
   if (!stopping_) {
