@@ -341,10 +341,13 @@ int main(int argc, char** argv) {
   }
   auto& server = *listening;
   server->serve();
+  // With a shared store: the reports other hosts store, and health following the store.
+  prepared.desk->follow([&server](bool taking) { server->set_taking_reports(taking); });
   auto http = start_http(prepared, *server, *gate, *counting);
   if (!http.ok()) {
     section::log::error(std::string(http.status().message()));
     server->shutdown(std::chrono::milliseconds(0), std::chrono::milliseconds(0));
+    prepared.desk->stop_following();
     registry.stop();
     return exit_status(1);
   }
@@ -362,6 +365,7 @@ int main(int argc, char** argv) {
   const section::config::HostConfig running = reloader.running();
   systemd.stopping();
   server->shutdown(running.drain, running.shutdown_grace);
+  prepared.desk->stop_following();
   if (http->listener) http->listener->stop();  // after the drain (readyz says 503 during it), before the registry stops
   registry.stop();
   section::log::info("stopped");

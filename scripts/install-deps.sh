@@ -12,6 +12,9 @@ packages=(
   libcli11-dev nlohmann-json3-dev
   # Reported figures (SQLite), TLS and token hashes (OpenSSL); openssl makes the tests' certificates.
   libsqlite3-dev libssl-dev openssl
+  # The shared report store of several hosts (libpq), and the real PostgreSQL 15 and nginx that
+  # the tests start: tests/support/postgres.sh, test_load_balancer.
+  libpq-dev postgresql nginx-core
   # sd_notify under systemd (READY, RELOADING, STOPPING, WATCHDOG); systemd-analyze checks the unit.
   libsystemd-dev systemd
   # Clients in other languages and the HTML export's rendering test.
