@@ -113,6 +113,7 @@ absl::StatusOr<std::string> read_file(const fs::path& path, const std::string& w
 
 absl::StatusOr<TlsFiles> read_tls_files(const config::TlsConfig& tls) {
   TlsFiles files;
+  files.paths = tls;
   auto chain_text = read_file(tls.certificate, "certificate");
   if (!chain_text.ok()) return chain_text.status();
   auto chain = parse_certificates(*chain_text, tls.certificate, "certificate");

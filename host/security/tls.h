@@ -27,6 +27,7 @@ struct TlsFiles {
   std::string key;        // PEM: its private key, unencrypted
   std::string client_ca;  // PEM: CAs for client certificates; empty: none asked for
   bool require_client_certificate = false;
+  config::TlsConfig paths;  // where they were read from, for messages
 };
 
 // Reads and checks the files of an enabled `tls`.
