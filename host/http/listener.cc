@@ -82,10 +82,10 @@ std::string peer_of(const tcp::socket& socket) {
   return ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
 }
 
-// A TLS client that closed its connection without close_notify: Asio's stream_truncated, or
-// OpenSSL 3's own reason when Asio passes it through.
-bool truncated(const beast::error_code& ec) {
-  if (ec == ssl::error::stream_truncated) return true;
+// A client that is gone: its connection reset, or over TLS closed without close_notify (Asio's
+// stream_truncated, or OpenSSL 3's own reason when Asio passes it through).
+bool gone(const beast::error_code& ec) {
+  if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe || ec == ssl::error::stream_truncated) return true;
   return ec.category() == asio::error::get_ssl_category() && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
 }
 
@@ -141,8 +141,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void on_read(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted) return close();
-    // The client left between requests, or vanished without close_notify: no one to answer.
-    if (ec && (!parser_->got_some() || truncated(ec))) return lowest().close();
+    // The client left between requests, or vanished in the middle of one: no one to answer.
+    if (ec && (!parser_->got_some() || gone(ec))) return lowest().close();
     if (ec == bhttp::error::header_limit) return refuse(431, "the request's headers are over " + std::to_string(listener_.options.max_header_bytes) + " bytes");
     if (ec == bhttp::error::body_limit) return refuse(413, "a request body is not expected");
     if (ec) return refuse(400, "the request cannot be read: " + ec.message());
