@@ -16,6 +16,7 @@
 #include "host/metrics/exposition.h"
 #include "host/metrics/grpc_metrics.h"
 #include "host/metrics/host_counters.h"
+#include "host/transport/counted_call.h"
 
 using namespace section;
 
@@ -166,4 +167,19 @@ TEST_CASE("a handler that throws loses its connection, and the HTTP listener ser
   CHECK(served.status == 200);
   CHECK(served.body == "ok");
   (*listener)->stop();
+}
+
+TEST_CASE("a counted call is counted once: move-only, and finished only the first time", "[metrics]") {
+  static_assert(!std::is_copy_constructible_v<transport::CountedCall> && std::is_move_constructible_v<transport::CountedCall>);
+  static_assert(!std::is_copy_constructible_v<transport::UnaryCall> && std::is_move_constructible_v<transport::UnaryCall>);
+  metrics::GrpcMetrics grpc;
+  auto* stats = grpc.find("/section.v1.SectionService/GetTable");
+  transport::CountedCall call(stats);
+  transport::CountedCall moved = std::move(call);
+  call.finished(grpc::Status::OK);  // moved from: counts nothing
+  moved.finished(grpc::Status(grpc::StatusCode::NOT_FOUND, "no"));
+  moved.finished(grpc::Status::OK);
+  CHECK(stats->started.load() == 1);
+  CHECK(stats->handled[0].load() == 0);
+  CHECK(stats->handled[5].load() == 1);
 }
