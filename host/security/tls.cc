@@ -162,11 +162,4 @@ std::shared_ptr<grpc::ServerCredentials> server_credentials(const TlsFiles& file
   return grpc::SslServerCredentials(options);
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls) {
-  if (!tls.enabled()) return grpc::InsecureServerCredentials();
-  auto files = read_tls_files(tls);
-  if (!files.ok()) return files.status();
-  return server_credentials(*files);
-}
-
 }  // namespace section::security

@@ -36,8 +36,4 @@ absl::StatusOr<TlsFiles> read_tls_files(const config::TlsConfig& tls);
 // The gRPC server's credentials from checked files.
 std::shared_ptr<grpc::ServerCredentials> server_credentials(const TlsFiles& files);
 
-// Reads and checks the files of `tls` and builds the server's credentials; insecure
-// credentials when `tls` is not enabled.
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls);
-
 }  // namespace section::security
