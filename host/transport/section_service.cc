@@ -11,17 +11,17 @@ constexpr const char* kWatchMethod = "section.v1.SectionService.Watch";
 constexpr const char* kStarting = "section-host is starting: its plugins are loading and no version is published yet; retry";
 
 // Answers a raw unary call with the bytes of a SerializedAnswer, or its status.
-grpc::ServerUnaryReactor* finish(const UnaryCall& call, SerializedAnswer&& answer, grpc::ByteBuffer* response) {
+grpc::ServerUnaryReactor* finish(UnaryCall& call, SerializedAnswer&& answer, grpc::ByteBuffer* response) {
   if (answer.status.ok()) *response = std::move(answer.bytes);
   return call.finish(answer.status);
 }
 
 // Before the first version exists the host listens but has nothing to answer from.
-grpc::ServerUnaryReactor* starting(const UnaryCall& call) {
+grpc::ServerUnaryReactor* starting(UnaryCall& call) {
   return call.finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, kStarting));
 }
 
-grpc::ServerUnaryReactor* refuse_unparsable(const UnaryCall& call, const char* type) {
+grpc::ServerUnaryReactor* refuse_unparsable(UnaryCall& call, const char* type) {
   return call.finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                   std::string("the request is not a ") + type + " (or a text in it is not UTF-8)"));
 }
@@ -193,7 +193,7 @@ void SectionService::close_watches() {
   }
 }
 
-grpc::ServerUnaryReactor* SectionService::refuse_unless_allowed(grpc::CallbackServerContext* context, const UnaryCall& call,
+grpc::ServerUnaryReactor* SectionService::refuse_unless_allowed(grpc::CallbackServerContext* context, UnaryCall& call,
                                                                 const char* method) {
   const grpc::Status allowed = gate_.check(*context, method);
   return allowed.ok() ? nullptr : call.finish(allowed);
@@ -201,7 +201,7 @@ grpc::ServerUnaryReactor* SectionService::refuse_unless_allowed(grpc::CallbackSe
 
 grpc::ServerUnaryReactor* SectionService::GetSection(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
-  const UnaryCall call(context, meters_.get_section);
+  UnaryCall call(context, meters_.get_section);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.GetSection")) return refused;
   const auto current = answers();
   if (!current) return starting(call);
@@ -210,7 +210,7 @@ grpc::ServerUnaryReactor* SectionService::GetSection(grpc::CallbackServerContext
 
 grpc::ServerUnaryReactor* SectionService::ListTables(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
-  const UnaryCall call(context, meters_.list_tables);
+  UnaryCall call(context, meters_.list_tables);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.ListTables")) return refused;
   const auto current = answers();
   if (!current) return starting(call);
@@ -219,7 +219,7 @@ grpc::ServerUnaryReactor* SectionService::ListTables(grpc::CallbackServerContext
 
 grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
-  const UnaryCall call(context, meters_.get_table);
+  UnaryCall call(context, meters_.get_table);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.GetTable")) return refused;
   section::v1::GetTableRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(call, "section.v1.GetTableRequest");
@@ -230,7 +230,7 @@ grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* 
 
 grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  const UnaryCall call(context, meters_.list_measures);
+  UnaryCall call(context, meters_.list_measures);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.ListMeasures")) return refused;
   section::v1::ListMeasuresRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(call, "section.v1.ListMeasuresRequest");
@@ -241,7 +241,7 @@ grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerConte
 
 grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerContext* context,
                                                            const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  const UnaryCall call(context, meters_.list_deliverables);
+  UnaryCall call(context, meters_.list_deliverables);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.ListDeliverables")) return refused;
   section::v1::ListDeliverablesRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(call, "section.v1.ListDeliverablesRequest");
@@ -276,7 +276,7 @@ absl::StatusOr<section::v1::HostStatus> SectionService::status() {
 grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext* context,
                                                     const section::v1::GetStatusRequest*,
                                                     section::v1::HostStatus* response) {
-  const UnaryCall call(context, meters_.get_status);
+  UnaryCall call(context, meters_.get_status);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.GetStatus")) return refused;
   auto built = status();
   if (built.ok()) *response = std::move(*built);
