@@ -260,8 +260,11 @@ std::string render_markdown(const section::v1::Table& table) {
 
 std::string unit_caption(const section::v1::Table& table) {
   // A table answered in another language than English has its unit in that language.
-  if (auto unit = table.languages().find("unit"); unit != table.languages().end() && unit->second.text().count("en") > 0) {
-    return table.unit();
+  for (const auto& forms : table.languages()) {
+    if (forms.field() != "unit") continue;
+    for (const auto& text : forms.text()) {
+      if (text.language() == "en") return table.unit();
+    }
   }
   if (any_money(table)) {
     return std::string("Thousands of United States dollars") + (any_unit(table, section::v1::UNIT_POSTS) ? " / number of posts" : "");

@@ -81,7 +81,11 @@ TEST_CASE("every SectionService method answers in the language asked for, and sa
   CHECK(section.info().title() == "行政，维也纳");
   REQUIRE(section.components_size() == 1);
   CHECK(section.components(0).title() == "方案规划、财务和预算");
-  CHECK(section.components(0).languages().at("title").text().at("en") == "Programme planning, finance and budget");
+  const v1::TextForms& title = section.components(0).languages(0);
+  CHECK(title.field() == "title");
+  REQUIRE(title.text_size() == 1);
+  CHECK(title.text(0).language() == "en");
+  CHECK(title.text(0).text() == "Programme planning, finance and budget");
 
   v1::ListTablesResponse tables;
   context = context_for("zh");

@@ -165,16 +165,18 @@ void add_where_languages(const PrintedFigure& figure, const Found& found, sectio
   language::Forms where;
   if (!figure.quote.empty()) {
     if (figure.quote_languages.text().empty()) return;
-    where["where"] = figure.quote_languages;
+    section::v1::TextForms& forms = language::entry(&where, "where");
+    forms = figure.quote_languages;
+    forms.set_field("where");
   } else {
-    const auto row_forms = found.row->languages().find("label");
-    const auto column_forms = found.column->languages().find("label");
-    if (row_forms == found.row->languages().end() || column_forms == found.column->languages().end()) return;
-    section::v1::TextForms& forms = where["where"];
+    const auto* row_forms = language::find(found.row->languages(), "label");
+    const auto* column_forms = language::find(found.column->languages(), "label");
+    if (row_forms == nullptr || column_forms == nullptr) return;
+    section::v1::TextForms& forms = language::entry(&where, "where");
     forms.set_origin(section::v1::TEXT_ORIGIN_AS_PRINTED);
-    for (const auto& [tag, label] : row_forms->second.text()) {
-      if (auto column = column_forms->second.text().find(tag); column != column_forms->second.text().end()) {
-        (*forms.mutable_text())[tag] = label + ", " + column->second;
+    for (const auto& label : row_forms->text()) {
+      if (const std::string* column = language::text_in(*column_forms, label.language())) {
+        language::set_text(forms, label.language(), label.text() + ", " + *column);
       }
     }
   }

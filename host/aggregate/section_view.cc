@@ -106,7 +106,10 @@ void add_note_languages(const SectionInput& input, section::v1::Table& table) {
   const int first = table.notes_size() - static_cast<int>(found->second.size());
   for (std::size_t i = 0; i < found->second.size(); ++i) {
     if (found->second[i].origin() == section::v1::TEXT_ORIGIN_UNSPECIFIED) continue;
-    (*table.mutable_languages())["notes[" + std::to_string(first + static_cast<int>(i)) + "]"] = found->second[i];
+    const std::string field = "notes[" + std::to_string(first + static_cast<int>(i)) + "]";
+    section::v1::TextForms& forms = language::entry(table.mutable_languages(), field);
+    forms = found->second[i];
+    forms.set_field(field);
   }
 }
 

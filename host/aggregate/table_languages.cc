@@ -11,8 +11,8 @@ bool starts_with(const std::string& text, const std::string& prefix) { return te
 
 void put(language::Forms* languages, const std::string& field, const std::string& zh) {
   if (zh.empty()) return;
-  section::v1::TextForms& forms = (*languages)[field];
-  (*forms.mutable_text())[kSourceLanguage] = zh;
+  section::v1::TextForms& forms = language::entry(languages, field);
+  language::set_text(forms, kSourceLanguage, zh);
   forms.set_origin(section::v1::TEXT_ORIGIN_AS_PRINTED);
 }
 
@@ -25,12 +25,11 @@ const section::v1::Component* component_of(const SectionInput& input, const std:
 
 // "A. 行政领导和管理", "1. 方案规划、财务和预算": component_label() in the component's Chinese.
 std::string component_label_zh(const section::v1::Component& component) {
-  auto found = component.languages().find("title");
-  if (found == component.languages().end()) return {};
-  auto zh = found->second.text().find(kSourceLanguage);
-  if (zh == found->second.text().end()) return {};
+  const section::v1::TextForms* found = language::find(component.languages(), "title");
+  const std::string* zh = found == nullptr ? nullptr : language::text_in(*found, kSourceLanguage);
+  if (zh == nullptr) return {};
   const std::string label = component_label(component);
-  return label.substr(0, label.size() - component.title().size()) + zh->second;
+  return label.substr(0, label.size() - component.title().size()) + *zh;
 }
 
 bool extrabudgetary(const section::v1::Table& table) {
@@ -125,11 +124,12 @@ std::string grade_details_zh(const std::string& english, int year) {
 
 void copy_forms(const language::Forms& from, const std::string& from_field, language::Forms* to, const std::string& to_field,
                 const std::string& prefix, const std::string& suffix) {
-  auto found = from.find(from_field);
-  if (found == from.end()) return;
-  section::v1::TextForms forms = found->second;
-  for (auto& [tag, text] : *forms.mutable_text()) text = prefix + text + suffix;
-  (*to)[to_field] = std::move(forms);
+  const section::v1::TextForms* found = language::find(from, from_field);
+  if (found == nullptr) return;
+  section::v1::TextForms forms = *found;
+  forms.set_field(to_field);
+  for (auto& text : *forms.mutable_text()) text.set_text(prefix + text.text() + suffix);
+  language::entry(to, to_field) = std::move(forms);
 }
 
 std::string cell_field(const std::string& column) { return "cells[" + column + "]"; }
@@ -140,7 +140,7 @@ void add_table_languages(const SectionInput& input, section::v1::Table& table) {
   put(table.mutable_languages(), "unit", unit_zh(table, year));
   for (auto& column : *table.mutable_columns()) put(column.mutable_languages(), "label", column_zh(table, column.key(), year));
   for (auto& row : *table.mutable_rows()) {
-    if (row.languages().count("label") == 0) put(row.mutable_languages(), "label", row_zh(input, table, row.key()));
+    if (language::find(row.languages(), "label") == nullptr) put(row.mutable_languages(), "label", row_zh(input, table, row.key()));
     if (table.id() == "post-changes") {
       if (auto details = row.cells().find("details"); details != row.cells().end()) {
         put(row.mutable_languages(), cell_field("details"), grade_details_zh(details->second.text(), year));

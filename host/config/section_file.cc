@@ -16,7 +16,7 @@ using section::yaml::Value;
 std::string text_with_forms(const Value& value, section::v1::TextForms& forms) {
   section::language::Forms languages;
   std::string english = section::language::read_text(value, &languages, "text");
-  if (auto found = languages.find("text"); found != languages.end()) forms = found->second;
+  if (const auto* found = section::language::find(languages, "text")) forms = *found;
   return english;
 }
 

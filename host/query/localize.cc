@@ -14,9 +14,7 @@ using section::v1::TextForms;
 
 const FieldDescriptor* languages_field(const Message& message) {
   const FieldDescriptor* field = message.GetDescriptor()->FindFieldByName("languages");
-  if (field == nullptr || !field->is_map()) return nullptr;
-  const FieldDescriptor* value = field->message_type()->FindFieldByName("value");
-  return value != nullptr && value->message_type() == TextForms::descriptor() ? field : nullptr;
+  return field != nullptr && field->is_repeated() && field->message_type() == TextForms::descriptor() ? field : nullptr;
 }
 
 // The text `key` names in `message`; null when it names none.
@@ -68,34 +66,31 @@ std::string swap_text(Message& message, const Target& target, const std::string&
   return old;
 }
 
-// The key of `forms` that is `language` whatever its case; empty when none is.
-std::string key_for(const TextForms& forms, const std::string& language) {
-  for (const auto& [tag, text] : forms.text()) {
-    if (language::lower(tag) == language) return tag;
+// The index of `language` (lower case) among `forms`' texts; -1 when it has none.
+int index_of(const TextForms& forms, const std::string& language) {
+  for (int i = 0; i < forms.text_size(); ++i) {
+    if (language::lower(forms.text(i).language()) == language) return i;
   }
-  return {};
+  return -1;
 }
 
 void localize_own(Message& message, const FieldDescriptor* field, const std::string& language) {
   const auto* reflection = message.GetReflection();
   const int size = reflection->FieldSize(message, field);
   for (int i = 0; i < size; ++i) {
-    Message* entry = reflection->MutableRepeatedMessage(&message, field, i);
-    const auto* entry_reflection = entry->GetReflection();
-    const std::string key = entry_reflection->GetString(*entry, field->message_type()->FindFieldByName("key"));
-    auto* forms = static_cast<TextForms*>(entry_reflection->MutableMessage(entry, field->message_type()->FindFieldByName("value")));
-    const Target target = target_of(message, key);
+    auto* forms = static_cast<TextForms*>(reflection->MutableRepeatedMessage(&message, field, i));
+    const Target target = target_of(message, forms->field());
     if (target.field == nullptr) continue;
-    std::string tag = key_for(*forms, language);
-    if (tag.empty()) {
+    int at = index_of(*forms, language);
+    if (at < 0) {
       // No form in the language asked for: English stays, or else the form as printed.
       if (!target.cell.empty() || target.index >= 0 || !reflection->GetString(message, target.field).empty()) continue;
       if (forms->text().empty()) continue;
-      tag = forms->text().begin()->first;
+      at = 0;
     }
-    std::string english = swap_text(message, target, forms->text().at(tag));
-    forms->mutable_text()->erase(tag);
-    if (!english.empty()) (*forms->mutable_text())[std::string(language::kEnglish)] = std::move(english);
+    std::string english = swap_text(message, target, forms->text(at).text());
+    forms->mutable_text()->DeleteSubrange(at, 1);
+    if (!english.empty()) language::set_text(*forms, std::string(language::kEnglish), std::move(english));
   }
 }
 
@@ -106,6 +101,7 @@ void for_each_submessage(Message& message, Visit visit) {
   for (int f = 0; f < descriptor->field_count(); ++f) {
     const FieldDescriptor* field = descriptor->field(f);
     if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_map()) continue;
+    if (field->message_type() == TextForms::descriptor()) continue;  // the forms themselves
     if (field->is_repeated()) {
       const int size = reflection->FieldSize(message, field);
       for (int i = 0; i < size; ++i) visit(*reflection->MutableRepeatedMessage(&message, field, i));
@@ -127,10 +123,8 @@ void collect_languages(const Message& message, std::set<std::string>& tags) {
   if (const FieldDescriptor* field = languages_field(message)) {
     const auto* reflection = message.GetReflection();
     for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
-      const Message& entry = reflection->GetRepeatedMessage(message, field, i);
-      const auto& forms = static_cast<const TextForms&>(
-          entry.GetReflection()->GetMessage(entry, field->message_type()->FindFieldByName("value")));
-      for (const auto& [tag, text] : forms.text()) tags.insert(language::lower(tag));
+      const auto& forms = static_cast<const TextForms&>(reflection->GetRepeatedMessage(message, field, i));
+      for (const auto& text : forms.text()) tags.insert(language::lower(text.language()));
     }
   }
   // const_cast: the visitor only reads.

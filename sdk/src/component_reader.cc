@@ -40,8 +40,8 @@ int year(const Value& value) { return static_cast<int>(value.integer(1945, 2100)
 
 // `origin: transcriber` in a heading's or title's map means what the older flag means, and sets it.
 void mark_flag_from_origin(const language::Forms& languages, const std::string& field, section::v1::Provenance& provenance) {
-  auto found = languages.find(field);
-  if (found != languages.end() && found->second.origin() == section::v1::TEXT_ORIGIN_TRANSCRIBER) {
+  const section::v1::TextForms* found = language::find(languages, field);
+  if (found != nullptr && found->origin() == section::v1::TEXT_ORIGIN_TRANSCRIBER) {
     provenance.set_title_transcribed(true);
   }
 }

@@ -78,11 +78,54 @@ bool well_formed(std::string_view tag) {
   return i == parts.size();
 }
 
+const section::v1::TextForms* find(const Forms& languages, std::string_view field) {
+  for (const auto& forms : languages) {
+    if (forms.field() == field) return &forms;
+  }
+  return nullptr;
+}
+
+section::v1::TextForms* find(Forms* languages, std::string_view field) {
+  for (auto& forms : *languages) {
+    if (forms.field() == field) return &forms;
+  }
+  return nullptr;
+}
+
+section::v1::TextForms& entry(Forms* languages, const std::string& field) {
+  if (auto* found = find(languages, field)) return *found;
+  section::v1::TextForms* added = languages->Add();
+  added->set_field(field);
+  return *added;
+}
+
+const std::string* text_in(const section::v1::TextForms& forms, std::string_view tag) {
+  const std::string wanted = lower(tag);
+  for (const auto& text : forms.text()) {
+    if (lower(text.language()) == wanted) return &text.text();
+  }
+  return nullptr;
+}
+
+void set_text(section::v1::TextForms& forms, const std::string& tag, std::string text) {
+  const std::string wanted = lower(tag);
+  for (auto& existing : *forms.mutable_text()) {
+    if (lower(existing.language()) == wanted) {
+      existing.set_text(std::move(text));
+      return;
+    }
+  }
+  section::v1::LanguageText* added = forms.add_text();
+  added->set_language(tag);
+  added->set_text(std::move(text));
+}
+
 std::string read_text(const yaml::Value& value, Forms* languages, const std::string& field) {
   if (!value.is_map()) return value.str();
   const yaml::Map map = value.open_map();
   if (map.entries().empty()) value.fail("a text by language needs at least 'en'");
   section::v1::TextForms forms;
+  forms.set_field(field);
   std::string english;
   bool has_english = false;
   for (const auto& [key, text] : map.entries()) {
@@ -95,28 +138,27 @@ std::string read_text(const yaml::Value& value, Forms* languages, const std::str
       english = text.str();
       has_english = true;
     } else {
-      (*forms.mutable_text())[key] = text.str();
+      set_text(forms, key, text.str());  // the reader refuses a key given twice
     }
   }
   if (!has_english) value.fail("a text by language needs its English, 'en'");
-  if (forms.origin() != section::v1::TEXT_ORIGIN_UNSPECIFIED && !forms.text().empty()) {
+  if (forms.origin() != section::v1::TEXT_ORIGIN_UNSPECIFIED && forms.text_size() > 0) {
     value.fail("a text marked 'origin: " + std::string(forms.origin() == section::v1::TEXT_ORIGIN_OURS ? "ours" : "transcriber") +
-               "' is not printed in the source, so it has no form in '" + forms.text().begin()->first + "'");
+               "' is not printed in the source, so it has no form in '" + forms.text(0).language() + "'");
   }
-  if (forms.origin() == section::v1::TEXT_ORIGIN_UNSPECIFIED && !forms.text().empty()) {
+  if (forms.origin() == section::v1::TEXT_ORIGIN_UNSPECIFIED && forms.text_size() > 0) {
     forms.set_origin(section::v1::TEXT_ORIGIN_AS_PRINTED);
   }
-  if (forms.origin() != section::v1::TEXT_ORIGIN_UNSPECIFIED) (*languages)[field] = std::move(forms);
+  if (forms.origin() != section::v1::TEXT_ORIGIN_UNSPECIFIED) entry(languages, field) = std::move(forms);
   return english;
 }
 
 void mark_transcribed(const yaml::Value& flag, Forms* languages, const std::string& field) {
-  auto found = languages->find(field);
-  if (found != languages->end() && found->second.origin() == section::v1::TEXT_ORIGIN_AS_PRINTED) {
-    flag.fail("marks the " + field + " as the transcriber's, but it is given as printed in '" +
-              found->second.text().begin()->first + "'");
+  const section::v1::TextForms* found = find(*languages, field);
+  if (found != nullptr && found->origin() == section::v1::TEXT_ORIGIN_AS_PRINTED) {
+    flag.fail("marks the " + field + " as the transcriber's, but it is given as printed in '" + found->text(0).language() + "'");
   }
-  (*languages)[field].set_origin(section::v1::TEXT_ORIGIN_TRANSCRIBER);
+  entry(languages, field).set_origin(section::v1::TEXT_ORIGIN_TRANSCRIBER);
 }
 
 }  // namespace section::language

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include <google/protobuf/map.h>
+#include <google/protobuf/repeated_ptr_field.h>
 
 #include "section/sdk/yaml.h"
 #include "section/v1/model.pb.h"
@@ -24,7 +24,18 @@ bool well_formed(std::string_view tag);
 // Lower case, for comparing tags ("zh-Hant" and "zh-hant" are the same tag).
 std::string lower(std::string_view tag);
 
-using Forms = google::protobuf::Map<std::string, section::v1::TextForms>;
+// A message's `languages`: one TextForms per text field that has other forms or an origin.
+using Forms = google::protobuf::RepeatedPtrField<section::v1::TextForms>;
+
+// The entry of `field`, or null.
+const section::v1::TextForms* find(const Forms& languages, std::string_view field);
+section::v1::TextForms* find(Forms* languages, std::string_view field);
+// The entry of `field`, added when there is none.
+section::v1::TextForms& entry(Forms* languages, const std::string& field);
+// The text in `tag` (compared in lower case), or null.
+const std::string* text_in(const section::v1::TextForms& forms, std::string_view tag);
+// Sets the text in `tag`, replacing one in the same tag.
+void set_text(section::v1::TextForms& forms, const std::string& tag, std::string text);
 
 // Reads a text field written as a plain string, or as {en: …, <tag>: …, origin: ours|transcriber}.
 // Returns the English; a map's other forms and origin go into `languages` under `field`. Errors
