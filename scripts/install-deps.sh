@@ -22,6 +22,8 @@ packages=(
   # /metrics is checked with the parser of Prometheus's Python client (tests/support/parse_metrics.py).
   python3-prometheus-client
   chromium
+  # A CJK font, so that the Chinese HTML export renders its characters (tests/render_html.sh).
+  fonts-noto-cjk
   # The Debian package: dpkg-shlibdeps computes its Depends, lintian checks it, help2man makes
   # the man pages from --help.
   dpkg-dev lintian help2man

@@ -3,6 +3,7 @@
 #include "host/aggregate/programme_tables.h"
 #include "host/aggregate/reconciliation.h"
 #include "host/aggregate/resource_tables.h"
+#include "host/aggregate/table_languages.h"
 
 #include <google/protobuf/util/time_util.h>
 
@@ -98,12 +99,27 @@ std::vector<section::v1::Table> build_tables(const SectionInput& input) {
   return tables;
 }
 
+// The section file's notes under `table` in their other languages ("notes[i]": the i-th note).
+void add_note_languages(const SectionInput& input, section::v1::Table& table) {
+  auto found = input.section->table_note_languages.find(table.id());
+  if (found == input.section->table_note_languages.end()) return;
+  const int first = table.notes_size() - static_cast<int>(found->second.size());
+  for (std::size_t i = 0; i < found->second.size(); ++i) {
+    if (found->second[i].origin() == section::v1::TEXT_ORIGIN_UNSPECIFIED) continue;
+    const std::string field = "notes[" + std::to_string(first + static_cast<int>(i)) + "]";
+    section::v1::TextForms& forms = language::entry(table.mutable_languages(), field);
+    forms = found->second[i];
+    forms.set_field(field);
+  }
+}
+
 // What every table carries besides its rows: its source, version and notes.
 void finish_table(const SectionInput& input, const std::vector<std::string>& notes, section::v1::Table& table) {
   table.set_source(source_of(input, table));
   table.set_version(input.version);
   if (auto found = input.section->table_notes.find(table.id()); found != input.section->table_notes.end()) {
     for (const auto& note : found->second) table.add_notes(note);
+    add_note_languages(input, table);
   }
   bool illustrative = false;
   for (const auto& row : table.rows()) illustrative = illustrative || row.illustrative();
@@ -117,6 +133,7 @@ void index_and_keep(SectionView& view, section::v1::Table&& table) {
   section::v1::TableInfo* info = &view.table_index.emplace_back();
   info->set_id(table.id());
   info->set_title(table.title());
+  copy_forms(table.languages(), "title", info->mutable_languages(), "title");
   info->set_source(table.source());
   view.tables.emplace(table.id(), std::move(table));
 }
@@ -130,12 +147,14 @@ SectionView build_view(SectionInput input) {
   std::vector<section::v1::Table> tables = build_tables(input);
   const std::vector<std::string> notes = input.availability_notes();
   for (auto& table : tables) finish_table(input, notes, table);
+  for (auto& table : tables) add_table_languages(input, table);
   for (auto& table : tables) index_and_keep(view, std::move(table));
 
   // Reconciliation reads the finished tables, notes and all, and comes last in the index.
   Reconciliation reconciliation = reconcile(input, view.tables);
   reconciliation.table.set_version(input.version);
   reconciliation.table.set_source(source_of(input, reconciliation.table));
+  add_table_languages(input, reconciliation.table);
   for (const auto& note : notes) reconciliation.table.add_notes(note);
   view.reconciliation_differences = reconciliation.differences;
   index_and_keep(view, std::move(reconciliation.table));

@@ -101,7 +101,8 @@ class SectionService final : public SectionServiceBase {
                                                   const char* method);
   void offer_answers(const registry::ViewPtr& view);
   // The bytes of `view`'s WatchEvent: the shared ones when the answers are of that version.
-  grpc::ByteBuffer watch_event_bytes(const registry::ViewPtr& view) const;
+  // `language`: empty or English for the English bytes, else that language's.
+  grpc::ByteBuffer watch_event_bytes(const registry::ViewPtr& view, const std::string& language = {}) const;
 
   registry::Registry& registry_;
   Gate& gate_;
