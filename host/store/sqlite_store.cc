@@ -349,7 +349,7 @@ int SqliteStore::insert(FigureChange& change) {
 
 absl::Status SqliteStore::append(FigureChange& change) { return append_all({&change}).front(); }
 
-std::vector<absl::Status> SqliteStore::append_all(const std::vector<FigureChange*>& changes) {
+std::vector<absl::Status> SqliteStore::append_all(const std::vector<FigureChange*>& changes, const std::optional<Applied>&) {
   if (!writable()) return std::vector<absl::Status>(changes.size(), absl::FailedPreconditionError(read_only_reason_));
   std::lock_guard<std::mutex> lock(mutex_);
   auto failed = [&](int rc) {

@@ -47,7 +47,8 @@ class SqliteStore final : public ReportStore {
   absl::Status append(section::v1::FigureChange& change) override;
   // One transaction, one commit for all: a change refused by the idempotency key is left out,
   // any other error refuses them all.
-  std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes) override;
+  std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes,
+                                       const std::optional<Applied>& applied = std::nullopt) override;
 
  private:
   SqliteStore() = default;

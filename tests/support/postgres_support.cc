@@ -82,5 +82,7 @@ PostgresServer::~PostgresServer() {
 
 void PostgresServer::pause() { script("pause", dir_); }
 void PostgresServer::resume() { script("resume", dir_); }
+void PostgresServer::freeze() { script("freeze", dir_); }
+void PostgresServer::thaw() { script("thaw", dir_); }
 
 }  // namespace section::test

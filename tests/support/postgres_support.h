@@ -46,6 +46,9 @@ class PostgresServer {
   // pg_ctl stop / start, keeping the data.
   void pause();
   void resume();
+  // SIGSTOP / SIGCONT the server and its backends: a server that no longer answers.
+  void freeze();
+  void thaw();
 
  private:
   std::string dir_;
