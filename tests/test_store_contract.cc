@@ -240,6 +240,34 @@ void races_two_writers(Backend& backend) {
   CHECK(per_key.size() == static_cast<std::size_t>(kKeys));
 }
 
+// One batch, one commit: numbered in order, field for field, text with quotes, backslashes,
+// braces and commas intact; a key stored already is left out, the others stored.
+void appends_batches(Backend& backend) {
+  auto store = open_store(backend);
+  std::vector<FigureChange> batch = sample_changes();
+  batch[0].set_comment("a \"quoted\", {braced} and back\\slashed, NULL");
+  batch[1].mutable_new_value()->set_text("\\\"");
+  std::vector<FigureChange*> pointers;
+  for (auto& change : batch) pointers.push_back(&change);
+  const std::vector<absl::Status> written = store->append_all(pointers);
+  REQUIRE(written.size() == batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    INFO(i << ": " << written[i].message());
+    CHECK(written[i].ok());
+    CHECK(batch[i].sequence() == i + 1);
+  }
+  auto all = store->all();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) CHECK(google::protobuf::util::MessageDifferencer::Equals((*all)[i], batch[i]));
+  FigureChange again = sample_changes()[1];
+  FigureChange fresh = make_change("hr", true, "m.pct", 2022, v1::ACTUAL, FigureValue(), number_value(1, 0), "hr-team", "k9");
+  const auto second = store->append_all({&again, &fresh});
+  CHECK(second[0].code() == Code::kAlreadyExists);
+  CHECK(second[1].ok());
+  CHECK(fresh.sequence() > batch.size());
+}
+
 void refuses_foreign_schema(Backend& backend) {
   backend.write_foreign_schema(2);
   auto store = ReportStore::open(backend.storage());
@@ -267,6 +295,68 @@ STORE_CONTRACT("a reopened store serves the same rows and numbers on", reopens)
 STORE_CONTRACT("the same reporter and key are stored once, while another reporter may use the key", refuses_duplicates)
 STORE_CONTRACT("two writers racing on the same keys store each once, and the loser is told it exists", races_two_writers)
 STORE_CONTRACT("a store of another schema version is refused with the version", refuses_foreign_schema)
+STORE_CONTRACT("a batch is stored in one commit, field for field, a key stored already left out", appends_batches)
+
+// A batch checked by a host that has not applied a change stored by another: nothing stored,
+// kAborted; with the change applied (or its own), stored. hold_appends() returns what is new,
+// and keeps everyone else's appends out until the batch is stored.
+TEST_CASE("postgres: a batch checked without a change stored by another host is refused until that change is applied", "[postgres]") {
+  PostgresBackend backend;
+  auto mine = open_store(backend);
+  auto other = open_store(backend);
+  FigureChange first = sample_changes()[0];
+  REQUIRE(mine->append(first).ok());  // 1
+  FigureChange elsewhere = sample_changes()[1];
+  REQUIRE(other->append(elsewhere).ok());  // 2, not applied by `mine`
+  FigureChange next = sample_changes()[2];
+  auto refused = mine->append_all({&next}, ReportStore::Applied{1, {}});
+  CHECK(refused.front().code() == Code::kAborted);
+  CHECK(next.sequence() == 0);
+  CHECK(mine->all()->size() == 2);
+  auto fetched = mine->hold_appends(1);
+  REQUIRE(fetched.ok());
+  REQUIRE(fetched->size() == 1);
+  CHECK(fetched->front().sequence() == 2);
+  // Held: another host's append waits for the commit.
+  std::atomic<bool> other_done{false};
+  std::thread racing([&] {
+    FigureChange late = sample_changes()[3];
+    other->append(late).IgnoreError();
+    other_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(other_done);
+  auto stored = mine->append_all({&next}, ReportStore::Applied{2, {}});
+  racing.join();
+  INFO(std::string(stored.front().message()));
+  CHECK(stored.front().ok());
+  CHECK(next.sequence() == 3);
+  // Its own changes above last do not count as unapplied.
+  FigureChange own = sample_changes()[4];
+  auto after_own = mine->append_all({&own}, ReportStore::Applied{2, {3}});
+  CHECK(after_own.front().code() == Code::kAborted);  // 4, the racing append, is not applied
+  CHECK(mine->append_all({&own}, ReportStore::Applied{4, {}}).front().ok());
+}
+
+// After PostgreSQL restarted, the first batch (like the first single report) is stored on a new
+// connection, not refused for the broken one.
+TEST_CASE("postgres: the first batch after PostgreSQL restarted is stored", "[postgres]") {
+  test::PostgresServer server;
+  test::TestDatabase database(server.conninfo());
+  config::StorageConfig storage;
+  storage.postgres = database.conninfo();
+  auto store = ReportStore::open(storage);
+  REQUIRE(store.ok());
+  FigureChange first = sample_changes()[0];
+  REQUIRE((*store)->append(first).ok());
+  server.pause();
+  server.resume();
+  std::vector<FigureChange> batch = {sample_changes()[1], sample_changes()[2]};
+  const auto written = (*store)->append_all({&batch[0], &batch[1]});
+  INFO(std::string(written[0].message()));
+  CHECK(written[0].ok());
+  CHECK(written[1].ok());
+}
 
 TEST_CASE("postgres: the schema is created with its version, and status never shows a password", "[postgres]") {
   test::TestDatabase database;

@@ -79,6 +79,11 @@ TEST_CASE("PostgreSQL errors get the codes clients rely on") {
   CHECK(store::code_of_sqlstate("57P01", true) == Code::kUnavailable);
   CHECK(store::code_of_sqlstate("08006", true) == Code::kUnavailable);
   CHECK(store::code_of_sqlstate("42P01", true) == Code::kInternal);
+  // Transient: nothing stored, a retry may succeed.
+  for (const char* transient : {"57014", "55P03", "40P01", "40001"}) {
+    INFO(transient);
+    CHECK(store::code_of_sqlstate(transient, true) == Code::kUnavailable);
+  }
   // A broken connection is unavailable whatever the statement's state says.
   CHECK(store::code_of_sqlstate("", false) == Code::kUnavailable);
   CHECK(store::code_of_sqlstate("42P01", false) == Code::kUnavailable);
@@ -118,6 +123,16 @@ TEST_CASE("sequence tracker: changes from other hosts are applied once each, in 
   tracker.applied_here(2);
   CHECK(tracker.take_new({}).empty());
   CHECK(tracker.last() == 13);
+  // Stored after the store checked that everything before was applied: last() moves up to it,
+  // and the own sequences below it are forgotten.
+  tracker.applied_here(15);
+  tracker.applied_here(17);
+  CHECK(tracker.own() == std::vector<std::uint64_t>{15, 17});
+  tracker.applied_up_to(16);
+  CHECK(tracker.last() == 16);
+  CHECK(tracker.own() == std::vector<std::uint64_t>{17});
+  tracker.applied_up_to(12);  // never back
+  CHECK(tracker.last() == 16);
 }
 
 TEST_CASE("reported figures keep the change of the highest sequence whatever order they arrive in") {

@@ -13,6 +13,9 @@ absl::StatusCode code_of_sqlstate(const std::string& sqlstate, bool connection_o
   if (sqlstate == "23505") return absl::StatusCode::kAlreadyExists;  // unique_violation
   // connection exceptions; the server shutting down or not accepting connections yet
   if (klass == "08" || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") return absl::StatusCode::kUnavailable;
+  // Nothing was stored and a retry may well succeed: a statement timeout (57014), a lock not
+  // available (55P03), a deadlock (40P01), a serialization failure (40001).
+  if (sqlstate == "57014" || sqlstate == "55P03" || klass == "40") return absl::StatusCode::kUnavailable;
   if (klass == "53") return absl::StatusCode::kResourceExhausted;  // disk full, out of memory, too many connections
   // a read-only transaction (a standby), missing privileges
   if (sqlstate == "25006" || sqlstate == "42501") return absl::StatusCode::kFailedPrecondition;
