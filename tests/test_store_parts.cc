@@ -59,16 +59,21 @@ TEST_CASE("schema verdict: an empty database is created, ours is used, anything 
   CHECK_THAT(std::string(pg::schema_verdict(half).status().message()), Catch::Contains("section_changes is missing"));
 }
 
-TEST_CASE("backoff doubles up to its maximum and starts again after a success") {
-  store::Backoff backoff(100ms, 1000ms);
-  CHECK(backoff.next() == 100ms);
-  CHECK(backoff.next() == 200ms);
-  CHECK(backoff.next() == 400ms);
-  CHECK(backoff.next() == 800ms);
-  CHECK(backoff.next() == 1000ms);
-  CHECK(backoff.next() == 1000ms);
-  backoff.reset();
-  CHECK(backoff.next() == 100ms);
+TEST_CASE("backoff: a random part of a ceiling that doubles up to its maximum, reset only by a connection that lasted") {
+  store::Backoff backoff(100ms, 1000ms, 10000ms);
+  // The whole ceiling at fraction 1, a part of it otherwise, never less than 10 ms.
+  CHECK(backoff.next(1.0) == 100ms);
+  CHECK(backoff.next(0.5) == 100ms);  // half of 200
+  CHECK(backoff.next(1.0) == 400ms);
+  CHECK(backoff.next(0.25) == 200ms);  // a quarter of 800
+  CHECK(backoff.next(1.0) == 1000ms);
+  CHECK(backoff.next(0.0) == 10ms);
+  CHECK(backoff.ceiling() == 1000ms);
+  // A connection that broke at once does not bring the pace back to 100 ms; one that lasted does.
+  backoff.connected_for(50ms);
+  CHECK(backoff.ceiling() == 1000ms);
+  backoff.connected_for(10000ms);
+  CHECK(backoff.next(1.0) == 100ms);
 }
 
 TEST_CASE("PostgreSQL errors get the codes clients rely on") {

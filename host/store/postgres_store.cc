@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <random>
 
 #include <google/protobuf/util/time_util.h>
 
@@ -408,10 +409,15 @@ bool PostgresStore::wait(int socket, int timeout_ms) {
 
 void PostgresStore::follow_loop() {
   Backoff backoff(std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
+  std::mt19937 random(std::random_device{}());
+  std::uniform_real_distribution<double> fraction(0.0, 1.0);
   while (!stopping_) {
-    if (listen_once()) backoff.reset();
+    const auto began = std::chrono::steady_clock::now();
+    if (listen_once()) {
+      backoff.connected_for(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began));
+    }
     if (stopping_) break;
-    wait(-1, static_cast<int>(backoff.next().count()));
+    wait(-1, static_cast<int>(backoff.next(fraction(random)).count()));
   }
 }
 
