@@ -296,6 +296,12 @@ TEST_CASE("matrix: a host on PostgreSQL killed with SIGKILL mid-reports loses no
   }
   for (const auto& [key, request] : lost_answers) CHECK(stored[key] == 1);
   for (const auto& [key, count] : stored) CHECK(count == 1);
+  // B serves the latest change (history is read from PostgreSQL itself, so it proves nothing
+  // about what B applied).
+  const auto changes = history(b.address());
+  REQUIRE_FALSE(changes.empty());
+  const std::int64_t latest = changes.back().new_value().number().units();
+  CHECK(eventually([&] { return served_units(b.address()) == latest; }, std::chrono::seconds(5)));
 }
 
 }  // namespace section::test

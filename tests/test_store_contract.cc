@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
+#include <set>
 #include <memory>
 #include <thread>
 
@@ -336,6 +338,88 @@ TEST_CASE("postgres: a batch checked without a change stored by another host is 
   auto after_own = mine->append_all({&own}, ReportStore::Applied{2, {3}});
   CHECK(after_own.front().code() == Code::kAborted);  // 4, the racing append, is not applied
   CHECK(mine->append_all({&own}, ReportStore::Applied{4, {}}).front().ok());
+}
+
+// The argument of the append lock: changes commit in sequence order, so a reader that fetches
+// after(last) again and again, moving last to the highest it saw, ends with every change,
+// missing none that committed below one it had seen.
+TEST_CASE("postgres: with 4 writers appending, a reader following after(last) misses nothing all() holds", "[postgres]") {
+  PostgresBackend backend;
+  auto reader = open_store(backend);
+  constexpr int kWriters = 4;
+  constexpr int kEach = 25;
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  std::atomic<int> done{0};
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto store = ReportStore::open(backend.storage());
+      if (!store.ok()) {
+        ++failures;
+        ++done;
+        return;
+      }
+      for (int n = 0; n < kEach; ++n) {
+        FigureChange change = make_change("hr", true, "m.pct", 2021, v1::ACTUAL, FigureValue(), number_value(n, 0), "hr-team",
+                                          "w" + std::to_string(w) + "-" + std::to_string(n));
+        if (n % 3 == 0) {
+          FigureChange second = change;
+          second.set_idempotency_key(change.idempotency_key() + "-b");
+          for (const absl::Status& written : (*store)->append_all({&change, &second})) failures += written.ok() ? 0 : 1;
+        } else if (!(*store)->append(change).ok()) {
+          ++failures;
+        }
+      }
+      ++done;
+    });
+  }
+  std::set<std::uint64_t> seen;
+  std::uint64_t last = 0;
+  auto follow = [&] {
+    auto fetched = reader->after(last);
+    REQUIRE(fetched.ok());
+    for (const auto& change : *fetched) {
+      seen.insert(change.sequence());
+      last = std::max(last, change.sequence());
+    }
+  };
+  while (done < kWriters) follow();
+  for (auto& writer : writers) writer.join();
+  follow();
+  CHECK(failures == 0);
+  auto all = reader->all();
+  REQUIRE(all.ok());
+  std::set<std::uint64_t> stored;
+  for (const auto& change : *all) stored.insert(change.sequence());
+  CHECK(stored.size() == static_cast<std::size_t>(kWriters * (kEach + (kEach + 2) / 3)));
+  CHECK(seen == stored);
+}
+
+// Hosts started together on an empty database create the schema once, and all of them open it.
+TEST_CASE("postgres: four stores opening an empty database at the same moment all open it, with one schema", "[postgres]") {
+  PostgresBackend backend;
+  std::vector<std::thread> openers;
+  std::atomic<int> opened{0};
+  std::mutex mutex;
+  std::vector<std::string> errors;
+  for (int i = 0; i < 4; ++i) {
+    openers.emplace_back([&] {
+      auto store = ReportStore::open(backend.storage());
+      if (store.ok()) {
+        ++opened;
+        return;
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      errors.emplace_back(store.status().message());
+    });
+  }
+  for (auto& opener : openers) opener.join();
+  INFO(errors.size() << " failed, the first: " << (errors.empty() ? "" : errors.front()));
+  CHECK(opened == 4);
+  auto store = open_store(backend);
+  FigureChange change = sample_changes()[0];
+  CHECK(store->append(change).ok());
+  CHECK(change.sequence() == 1);
 }
 
 // After PostgreSQL restarted, the first batch (like the first single report) is stored on a new

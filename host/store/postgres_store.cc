@@ -151,7 +151,7 @@ absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const config:
   if (absl::Status schema = prepare_schema(**connection); !schema.ok()) {
     return absl::Status(schema.code(), store->describe() + ": " + std::string(schema.message()));
   }
-  store->connection_ = std::move(*connection);
+  store->writes_.connection = std::move(*connection);
   return store;
 }
 
@@ -176,35 +176,35 @@ void PostgresStore::set_reachability(const absl::Status& status) {
   if (follower_.reachability) follower_.reachability(status);
 }
 
-absl::Status PostgresStore::connected() const {
-  if (connection_ && connection_->ok()) return absl::OkStatus();
-  connection_.reset();
+absl::Status PostgresStore::connected(Session& session) const {
+  if (session.connection && session.connection->ok()) return absl::OkStatus();
+  session.connection.reset();
   // While the follower finds the server gone, answer at once instead of waiting on it.
   if (absl::Status up = reachable(); !up.ok()) return up;
   auto fresh = PgConnection::connect(conninfo_, statement_timeout_);
   if (!fresh.ok()) return unreachable(fresh.status());
-  connection_ = std::move(*fresh);
+  session.connection = std::move(*fresh);
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<PgResult>> PostgresStore::run_pipeline(const std::vector<PgStatement>& statements) const {
-  std::lock_guard<std::mutex> lock(mutex_);
+absl::StatusOr<std::vector<PgResult>> PostgresStore::run_pipeline(Session& session, const std::vector<PgStatement>& statements) const {
+  std::lock_guard<std::mutex> lock(session.mutex);
   for (int attempt = 0;; ++attempt) {
-    if (absl::Status up = connected(); !up.ok()) return up;
-    auto result = connection_->pipeline(statements);
-    if (result.ok() || connection_->ok()) return result;
+    if (absl::Status up = connected(session); !up.ok()) return up;
+    auto result = session.connection->pipeline(statements);
+    if (result.ok() || session.connection->ok()) return result;
     // The connection broke (the server restarted since the last call): once more on a new one.
     // An append retried this way is stored at most once, by its idempotency key. A server that
     // did not answer in time is not asked again: the caller waited long enough.
-    const bool timed_out = connection_->timed_out();
-    connection_.reset();
+    const bool timed_out = session.connection->timed_out();
+    session.connection.reset();
     if (attempt == 1 || timed_out) return unreachable(result.status());
   }
 }
 
 absl::StatusOr<std::vector<FigureChange>> PostgresStore::hold_appends(std::uint64_t last) {
-  held_ = std::unique_lock<std::mutex>(mutex_);
-  if (absl::Status up = connected(); !up.ok()) {
+  held_ = std::unique_lock<std::mutex>(writes_.mutex);
+  if (absl::Status up = connected(writes_); !up.ok()) {
     held_.unlock();
     return up;
   }
@@ -223,23 +223,24 @@ absl::StatusOr<std::vector<FigureChange>> PostgresStore::hold_appends(std::uint6
 
 void PostgresStore::release_appends() {
   if (!held_.owns_lock()) return;
-  if (connection_ && connection_->ok() && PQtransactionStatus(connection_->get()) != PQTRANS_IDLE) {
-    connection_->exec("ROLLBACK").IgnoreError();
+  PgConnection* connection = writes_.connection.get();
+  if (connection != nullptr && connection->ok() && PQtransactionStatus(connection->get()) != PQTRANS_IDLE) {
+    connection->exec("ROLLBACK").IgnoreError();
   }
   held_.unlock();
 }
 
 absl::StatusOr<std::vector<PgResult>> PostgresStore::held_pipeline(const std::vector<PgStatement>& statements) {
-  auto results = connection_->pipeline(statements);
-  if (!results.ok() && !connection_->ok()) {
-    connection_.reset();
+  auto results = writes_.connection->pipeline(statements);
+  if (!results.ok() && !writes_.connection->ok()) {
+    writes_.connection.reset();
     return unreachable(results.status());
   }
   return results;
 }
 
 absl::StatusOr<PgResult> PostgresStore::run(const std::string& sql, const Parameters& parameters) const {
-  auto results = run_pipeline({{sql, parameters}});
+  auto results = run_pipeline(reads_, {{sql, parameters}});
   if (!results.ok()) return results.status();
   return results->back();
 }
@@ -352,7 +353,7 @@ std::vector<absl::Status> PostgresStore::append_all(const std::vector<FigureChan
   if (!held) statements.push_back(PgStatement{kLock, {}});
   statements.push_back(PgStatement{kAppend, std::move(parameters)});
   if (held) statements.push_back(PgStatement{"COMMIT", {}});
-  auto results = held ? held_pipeline(statements) : run_pipeline(statements);
+  auto results = held ? held_pipeline(statements) : run_pipeline(writes_, statements);
   release_appends();
   auto fail = [&](const absl::Status& why) {
     for (FigureChange* change : changes) change->set_sequence(0);

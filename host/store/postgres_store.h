@@ -60,15 +60,21 @@ class PostgresStore final : public ReportStore {
 
  private:
   PostgresStore(std::string conninfo, std::chrono::milliseconds statement_timeout);
-  // Runs one statement on the calls' connection, connecting again first when it broke (once,
+  // A connection for calls, one statement at a time: appends have one, reads another, so that
+  // a long read does not hold the worker's append, nor an append a read.
+  struct Session {
+    std::mutex mutex;
+    std::unique_ptr<PgConnection> connection;
+  };
+  // The session's connection, made again when it broke; under its mutex.
+  absl::Status connected(Session& session) const;
+  // Runs one statement on the reads' connection, connecting again first when it broke (once,
   // and only while the follower finds the server reachable).
-  // The calls' connection, made again when it broke; under mutex_.
-  absl::Status connected() const;
   absl::StatusOr<PgResult> run(const std::string& sql, const Parameters& parameters) const;
   // Runs statements in one round trip on the connection hold_appends() holds.
   absl::StatusOr<std::vector<PgResult>> held_pipeline(const std::vector<PgStatement>& statements);
-  // Runs statements in one transaction and one round trip, like run().
-  absl::StatusOr<std::vector<PgResult>> run_pipeline(const std::vector<PgStatement>& statements) const;
+  // Runs statements in one transaction and one round trip, like run(), on `session`.
+  absl::StatusOr<std::vector<PgResult>> run_pipeline(Session& session, const std::vector<PgStatement>& statements) const;
   absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where, const Parameters& parameters) const;
   void set_reachability(const absl::Status& status);
   void follow_loop();
@@ -80,10 +86,10 @@ class PostgresStore final : public ReportStore {
 
   std::string conninfo_;
   std::chrono::milliseconds statement_timeout_;
-  mutable std::mutex mutex_;  // the calls' connection, one statement at a time
-  mutable std::unique_ptr<PgConnection> connection_;
-  // Held by hold_appends() (with a transaction open on connection_ that holds the append lock)
-  // until append_all() or release_appends().
+  mutable Session writes_;  // appends, on the registry's worker
+  mutable Session reads_;   // all, after, history, find
+  // writes_.mutex, held by hold_appends() (with a transaction open on writes_.connection that
+  // holds the append lock) until append_all() or release_appends().
   std::unique_lock<std::mutex> held_;
   mutable std::mutex state_mutex_;
   absl::Status reachability_;

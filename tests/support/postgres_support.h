@@ -33,8 +33,9 @@ class TestDatabase {
   std::string conninfo_;
 };
 
-// A PostgreSQL server of the test's own (postgres.sh in a directory under /tmp), for tests that
-// stop and start it. Stopped and removed by the destructor.
+// A PostgreSQL server of the test's own (postgres.sh in a directory under the suite's server's,
+// whose cleanup stops it if the test could not), for tests that stop and start it. Stopped and
+// removed by the destructor.
 class PostgresServer {
  public:
   PostgresServer();
