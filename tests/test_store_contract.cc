@@ -160,6 +160,9 @@ void numbers_and_returns(Backend& backend) {
   check_same(value_of(store->after(stored[1].sequence())), pick(stored, {2, 3, 4}));
   check_same(value_of(store->after(stored.back().sequence())), {});
   check_same(value_of(store->after(0)), stored);
+  // A page: the oldest first.
+  check_same(value_of(store->after(0, 2)), pick(stored, {0, 1}));
+  check_same(value_of(store->after(stored[1].sequence(), 2)), pick(stored, {2, 3}));
   const auto found = value_of(store->find("hr-team", "k3"));
   REQUIRE(found.has_value());
   check_same({*found}, {stored[3]});

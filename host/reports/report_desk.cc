@@ -103,25 +103,34 @@ void ReportDesk::stop_following() {
 }
 
 void ReportDesk::catch_up(const std::vector<std::uint64_t>& noticed) {
-  std::uint64_t last = 0;
-  {
-    std::lock_guard<std::mutex> lock(tracker_mutex_);
-    const bool known = !noticed.empty() && std::all_of(noticed.begin(), noticed.end(),
-                                                       [&](std::uint64_t sequence) { return tracker_.applied(sequence); });
-    if (known) return;
-    last = tracker_.last();
+  // In pages, so that a long backlog is never one fetch longer than the statement timeout.
+  constexpr std::size_t kPage = 1000;
+  for (bool first = true;; first = false) {
+    std::uint64_t last = 0;
+    {
+      std::lock_guard<std::mutex> lock(tracker_mutex_);
+      const bool known = first && !noticed.empty() && std::all_of(noticed.begin(), noticed.end(), [&](std::uint64_t sequence) {
+        return tracker_.applied(sequence);
+      });
+      if (known) return;
+      last = tracker_.last();
+    }
+    // The fetch, over the network, happens here; only the bookkeeping and the publishing on the worker.
+    auto fetched = store_->after(last, kPage);
+    if (!fetched.ok()) {
+      log::warning("storage: cannot fetch the reports of other hosts: " + std::string(fetched.status().message()));
+      return;
+    }
+    if (fetched->empty()) return;
+    auto applied = registry_->change_reported("", [&](const registry::Registry::ComponentAccess&) -> absl::StatusOr<std::string> {
+      return apply_fetched(*fetched);
+    });
+    if (!applied.ok()) {
+      log::warning("storage: the reports of other hosts wait: " + std::string(applied.status().message()));
+      return;
+    }
+    if (fetched->size() < kPage) return;
   }
-  // The fetch, over the network, happens here; only the bookkeeping and the publishing on the worker.
-  auto fetched = store_->after(last);
-  if (!fetched.ok()) {
-    log::warning("storage: cannot fetch the reports of other hosts: " + std::string(fetched.status().message()));
-    return;
-  }
-  if (fetched->empty()) return;
-  auto applied = registry_->change_reported("", [&](const registry::Registry::ComponentAccess&) -> absl::StatusOr<std::string> {
-    return apply_fetched(*fetched);
-  });
-  if (!applied.ok()) log::warning("storage: the reports of other hosts wait: " + std::string(applied.status().message()));
 }
 
 std::string ReportDesk::apply_fetched(const std::vector<FigureChange>& fetched) {

@@ -245,8 +245,11 @@ absl::StatusOr<PgResult> PostgresStore::run(const std::string& sql, const Parame
   return results->back();
 }
 
-absl::StatusOr<std::vector<FigureChange>> PostgresStore::select(const std::string& where, const Parameters& parameters) const {
-  auto rows = run(std::string("SELECT ") + kColumns + " FROM section_changes" + where + " ORDER BY sequence", parameters);
+absl::StatusOr<std::vector<FigureChange>> PostgresStore::select(const std::string& where, const Parameters& parameters,
+                                                               std::size_t limit) const {
+  auto rows = run(std::string("SELECT ") + kColumns + " FROM section_changes" + where + " ORDER BY sequence" +
+                      (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()),
+                  parameters);
   if (!rows.ok()) return rows.status();
   std::vector<FigureChange> changes;
   changes.reserve(static_cast<std::size_t>(rows->rows()));
@@ -256,8 +259,8 @@ absl::StatusOr<std::vector<FigureChange>> PostgresStore::select(const std::strin
 
 absl::StatusOr<std::vector<FigureChange>> PostgresStore::all() const { return select("", {}); }
 
-absl::StatusOr<std::vector<FigureChange>> PostgresStore::after(std::uint64_t sequence) const {
-  return select(" WHERE sequence > $1::bigint", {std::to_string(sequence)});
+absl::StatusOr<std::vector<FigureChange>> PostgresStore::after(std::uint64_t sequence, std::size_t limit) const {
+  return select(" WHERE sequence > $1::bigint", {std::to_string(sequence)}, limit);
 }
 
 absl::StatusOr<std::vector<FigureChange>> PostgresStore::history(const section::v1::ListHistoryRequest& filter) const {

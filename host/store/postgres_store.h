@@ -41,7 +41,7 @@ class PostgresStore final : public ReportStore {
   std::string read_only_reason() const override { return ""; }
 
   absl::StatusOr<std::vector<section::v1::FigureChange>> all() const override;
-  absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence) const override;
+  absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence, std::size_t limit = 0) const override;
   absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const override;
   absl::StatusOr<std::optional<section::v1::FigureChange>> find(const std::string& reported_by,
                                                                 const std::string& key) const override;
@@ -75,7 +75,8 @@ class PostgresStore final : public ReportStore {
   absl::StatusOr<std::vector<PgResult>> held_pipeline(const std::vector<PgStatement>& statements);
   // Runs statements in one transaction and one round trip, like run(), on `session`.
   absl::StatusOr<std::vector<PgResult>> run_pipeline(Session& session, const std::vector<PgStatement>& statements) const;
-  absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where, const Parameters& parameters) const;
+  absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where, const Parameters& parameters,
+                                                                std::size_t limit = 0) const;
   void set_reachability(const absl::Status& status);
   void follow_loop();
   // Listens on a new connection, then waits for notices until it breaks or stop; false when

@@ -37,8 +37,8 @@ class ReportStore {
 
   // Every stored change, in the order they were stored.
   virtual absl::StatusOr<std::vector<section::v1::FigureChange>> all() const = 0;
-  // The changes stored after `sequence`, oldest first.
-  virtual absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence) const = 0;
+  // The changes stored after `sequence`, oldest first; at most `limit` of them (0: all).
+  virtual absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence, std::size_t limit = 0) const = 0;
   // The changes that match `filter` (an empty field matches anything), oldest first.
   virtual absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const = 0;
   // The change stored by `reported_by` under `key`, if any.

@@ -39,7 +39,7 @@ class SqliteStore final : public ReportStore {
   std::string read_only_reason() const override { return read_only_reason_; }
 
   absl::StatusOr<std::vector<section::v1::FigureChange>> all() const override;
-  absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence) const override;
+  absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence, std::size_t limit = 0) const override;
   absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const override;
   absl::StatusOr<std::optional<section::v1::FigureChange>> find(const std::string& reported_by,
                                                                 const std::string& key) const override;
@@ -55,7 +55,8 @@ class SqliteStore final : public ReportStore {
   // Inserts one change inside the caller's transaction; its SQLite code.
   int insert(section::v1::FigureChange& change);
   absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where,
-                                                         const std::vector<std::string>& arguments) const;
+                                                         const std::vector<std::string>& arguments,
+                                                         std::size_t limit = 0) const;
 
   std::filesystem::path path_;
   std::string read_only_reason_;
