@@ -335,6 +335,10 @@ absl::Status already_stored(const FigureChange& change) {
 absl::Status PostgresStore::append(FigureChange& change) { return append_all({&change}).front(); }
 
 std::vector<absl::Status> PostgresStore::append_all(const std::vector<FigureChange*>& changes, const std::optional<Applied>& applied) {
+  if (changes.empty()) {
+    release_appends();
+    return {};
+  }
   std::vector<Parameters> rows;
   for (const FigureChange* change : changes) rows.push_back(append_parameters(*change));
   Parameters own;
