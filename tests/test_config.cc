@@ -375,6 +375,13 @@ TEST_CASE("storage refusals name the file, line and field", "[config][security]"
   check_refused("storage:\n  postgres: \"dbname=section\"\n  max_database_bytes: 1048576\n", "max_database_bytes: 1048576",
                 "storage.max_database_bytes", "does not apply to postgres");
   check_refused("storage:\n  postgres: \"\"\n", "postgres: \"\"", "storage.postgres", "expected a value");
+  // The deadline of PostgreSQL's statements: from 100 ms to 10 min, and not for SQLite.
+  check_refused("storage:\n  postgres: \"dbname=section\"\n  statement_timeout_ms: 50\n", "statement_timeout_ms: 50",
+                "storage.statement_timeout_ms", "out of range");
+  check_refused("storage:\n  postgres: \"dbname=section\"\n  statement_timeout_ms: soon\n", "statement_timeout_ms: soon",
+                "storage.statement_timeout_ms", "");
+  check_refused("storage:\n  data_dir: state\n  statement_timeout_ms: 1000\n", "statement_timeout_ms: 1000",
+                "storage.statement_timeout_ms", "does not apply to data_dir");
 }
 
 TEST_CASE("storage.postgres takes a libpq connection string or URI as it is", "[config][security]") {
@@ -387,5 +394,9 @@ TEST_CASE("storage.postgres takes a libpq connection string or URI as it is", "[
     CHECK(config->storage.postgres == conninfo);
     CHECK(config->storage.data_dir.empty());
     CHECK(config->storage.configured());
+    CHECK(config->storage.statement_timeout == std::chrono::seconds(10));
   }
+  auto config = dir.load(config_with_blocks("storage:\n  postgres: \"dbname=section\"\n  statement_timeout_ms: 2500\n"));
+  REQUIRE(config.ok());
+  CHECK(config->storage.statement_timeout == std::chrono::milliseconds(2500));
 }

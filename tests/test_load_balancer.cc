@@ -103,6 +103,24 @@ std::map<std::string, std::string> upstreams(const fs::path& log) {
   return result;
 }
 
+// The value `address` serves for hr's measure in 2021 (actual), or -1 when none is reported.
+std::int64_t served_units(const std::string& address) {
+  auto stub = stub_for(address);
+  grpc::ClientContext context;
+  deadline(context);
+  v1::ListMeasuresRequest request;
+  request.set_component("hr");
+  v1::ListMeasuresResponse response;
+  if (!stub->ListMeasures(&context, request, &response).ok()) return -2;
+  for (const auto& entry : response.measures()) {
+    if (entry.measure().id() != kMeasure) continue;
+    for (const auto& value : entry.measure().values()) {
+      if (value.year() == 2021 && value.kind() == v1::ACTUAL && !value.reported_by().empty()) return value.number().units();
+    }
+  }
+  return -1;
+}
+
 // One client: reads and reports, alternately, until `stop`.
 void client(int index, const std::string& address, const std::string& token, std::atomic<bool>& stop, std::vector<Call>& calls) {
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
@@ -210,6 +228,13 @@ TEST_CASE("nginx in front of two hosts on one PostgreSQL: one host killed while 
     CHECK(stored[key] == 1);
   }
   for (const auto& [key, count] : stored) CHECK(count == 1);
+  // History is read from PostgreSQL itself: the survivor must also serve the latest change,
+  // the one of the highest sequence (every report is on the same figure).
+  const auto changes = history(survivor.address());
+  REQUIRE_FALSE(changes.empty());
+  const std::int64_t latest = changes.back().new_value().number().units();
+  INFO("the latest change: sequence " << changes.back().sequence() << ", " << latest);
+  CHECK(eventually([&] { return served_units(survivor.address()) == latest; }, std::chrono::seconds(5)));
 }
 
 }  // namespace section::test

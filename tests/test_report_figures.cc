@@ -238,6 +238,16 @@ TEST_CASE("check_shape refuses a measure value with a count, with nothing, or wi
   check_refused(request(measure_ref("m.pct"), number_value(1, 4000000000u)), "value.number");
 }
 
+// PostgreSQL's text cannot hold a NUL and libpq would cut the string there: refused for both
+// stores, naming the field, rather than stored cut short.
+TEST_CASE("check_shape refuses a NUL character in value.text or comment", "[reports][shape]") {
+  check_refused(request(measure_ref("m.pct"), text_value(std::string("before\0after", 12))), "value.text: contains a NUL");
+  ReportValueRequest commented = request(measure_ref("m.pct"), number_value(1));
+  commented.set_comment(std::string("see\0the rest", 12));
+  check_refused(commented, "comment: contains a NUL");
+  CHECK_ACCEPTED(reports::check_shape(request(measure_ref("m.pct"), text_value("no NUL here"))));
+}
+
 TEST_CASE("check_shape refuses a deliverable value with a number or text, or without a count", "[reports][shape]") {
   FigureValue with_number = count_value(3);
   *with_number.mutable_number() = decimal(3);

@@ -111,6 +111,70 @@ TEST_CASE("two hosts on one PostgreSQL: a report on A is served by B and announc
 }
 
 
+// A change stored by someone else that this host has not fetched yet (inserted without a
+// notice, so only the host's 2 s timer would fetch it): a report on the same figure right after
+// is checked with it, and stores it as the old value.
+TEST_CASE("two hosts on one PostgreSQL: a report checked without a change stored elsewhere is checked again with it") {
+  TestDatabase database;
+  const TestTokens tokens = make_tokens();
+  const std::string config = postgres_config(database.conninfo(), tokens);
+  Host a(config);
+  Host b(config);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  REQUIRE(report(a.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 40, "first")).ok());
+  REQUIRE(eventually([&] { return served_units(b.address()) == 40; }, std::chrono::seconds(5)));
+  database.exec(
+      "INSERT INTO section_changes (component, figure_type, figure_id, year, kind, old_present, old_units, old_scale, old_text, "
+      "new_units, new_scale, new_text, reported_by, reported_at, comment, idempotency_key) VALUES ('hr', 'measure', '" +
+      std::string(kMeasure) + "', 2021, 'ACTUAL', true, 40, 0, '', 77, 0, '', 'hr-team', '2026-01-01T00:00:00Z', 'elsewhere', "
+      "'stored-elsewhere')");
+  v1::ReportValueResponse response;
+  const grpc::Status status =
+      report(b.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 80, "after-elsewhere"), &response);
+  INFO(status.error_message());
+  REQUIRE(status.ok());
+  CHECK(response.change().old_value().number().units() == 77);
+  CHECK(response.change().sequence() == 3);
+  CHECK(served_units(b.address()) == 80);
+  const auto changes = history(a.address());
+  REQUIRE(changes.size() == 3);
+  CHECK(changes[2].old_value().number().units() == 77);
+  CHECK(eventually([&] { return served_units(a.address()) == 80; }, std::chrono::seconds(5)));
+}
+
+// A server that stops answering (SIGSTOP: as behind a network partition, no connection closed)
+// while a report is in flight: the report is answered UNAVAILABLE within the deadline
+// (storage.statement_timeout_ms, here 1 s), health says NOT_SERVING, reads are served; once it
+// answers again the host takes reports again and serves what was stored.
+TEST_CASE("matrix: PostgreSQL frozen with SIGSTOP mid-report: UNAVAILABLE within the deadline, reads served, then caught up") {
+  PostgresServer server;
+  TestDatabase database(server.conninfo());
+  const TestTokens tokens = make_tokens();
+  Host a(postgres_config(database.conninfo(), tokens, "  statement_timeout_ms: 1000\n"));
+  REQUIRE(a.ok());
+  REQUIRE(report(a.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 40, "before")).ok());
+
+  server.freeze();
+  const auto started = std::chrono::steady_clock::now();
+  const grpc::Status frozen = report(a.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 41, "frozen"));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  INFO(frozen.error_message());
+  CHECK(frozen.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(waited < std::chrono::seconds(4));
+  CHECK(served_units(a.address()) == 40);
+  CHECK(eventually([&] { return health_of(a.address(), "section.v1.ReportService") == kNotServing; }, std::chrono::seconds(8)));
+  CHECK(health_of(a.address(), "") == kServing);
+  CHECK(served_units(a.address()) == 40);
+
+  server.thaw();
+  CHECK(eventually([&] { return health_of(a.address(), "section.v1.ReportService") == kServing; }, std::chrono::seconds(15)));
+  const grpc::Status after = report(a.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 42, "after"));
+  INFO(after.error_message());
+  CHECK(after.ok());
+  CHECK(eventually([&] { return served_units(a.address()) == 42; }, std::chrono::seconds(5)));
+}
+
 // The failure matrix's row "PostgreSQL stopped" (docs/operations.md): both hosts keep serving
 // what they applied, refuse reports with UNAVAILABLE, say so in health and status, and take
 // reports again once it is back. Then "a host missed changes while it could not connect": the
@@ -232,6 +296,12 @@ TEST_CASE("matrix: a host on PostgreSQL killed with SIGKILL mid-reports loses no
   }
   for (const auto& [key, request] : lost_answers) CHECK(stored[key] == 1);
   for (const auto& [key, count] : stored) CHECK(count == 1);
+  // B serves the latest change (history is read from PostgreSQL itself, so it proves nothing
+  // about what B applied).
+  const auto changes = history(b.address());
+  REQUIRE_FALSE(changes.empty());
+  const std::int64_t latest = changes.back().new_value().number().units();
+  CHECK(eventually([&] { return served_units(b.address()) == latest; }, std::chrono::seconds(5)));
 }
 
 }  // namespace section::test

@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
+#include <set>
 #include <memory>
 #include <thread>
 
@@ -158,6 +160,9 @@ void numbers_and_returns(Backend& backend) {
   check_same(value_of(store->after(stored[1].sequence())), pick(stored, {2, 3, 4}));
   check_same(value_of(store->after(stored.back().sequence())), {});
   check_same(value_of(store->after(0)), stored);
+  // A page: the oldest first.
+  check_same(value_of(store->after(0, 2)), pick(stored, {0, 1}));
+  check_same(value_of(store->after(stored[1].sequence(), 2)), pick(stored, {2, 3}));
   const auto found = value_of(store->find("hr-team", "k3"));
   REQUIRE(found.has_value());
   check_same({*found}, {stored[3]});
@@ -240,6 +245,34 @@ void races_two_writers(Backend& backend) {
   CHECK(per_key.size() == static_cast<std::size_t>(kKeys));
 }
 
+// One batch, one commit: numbered in order, field for field, text with quotes, backslashes,
+// braces and commas intact; a key stored already is left out, the others stored.
+void appends_batches(Backend& backend) {
+  auto store = open_store(backend);
+  std::vector<FigureChange> batch = sample_changes();
+  batch[0].set_comment("a \"quoted\", {braced} and back\\slashed, NULL");
+  batch[1].mutable_new_value()->set_text("\\\"");
+  std::vector<FigureChange*> pointers;
+  for (auto& change : batch) pointers.push_back(&change);
+  const std::vector<absl::Status> written = store->append_all(pointers);
+  REQUIRE(written.size() == batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    INFO(i << ": " << written[i].message());
+    CHECK(written[i].ok());
+    CHECK(batch[i].sequence() == i + 1);
+  }
+  auto all = store->all();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) CHECK(google::protobuf::util::MessageDifferencer::Equals((*all)[i], batch[i]));
+  FigureChange again = sample_changes()[1];
+  FigureChange fresh = make_change("hr", true, "m.pct", 2022, v1::ACTUAL, FigureValue(), number_value(1, 0), "hr-team", "k9");
+  const auto second = store->append_all({&again, &fresh});
+  CHECK(second[0].code() == Code::kAlreadyExists);
+  CHECK(second[1].ok());
+  CHECK(fresh.sequence() > batch.size());
+}
+
 void refuses_foreign_schema(Backend& backend) {
   backend.write_foreign_schema(2);
   auto store = ReportStore::open(backend.storage());
@@ -267,6 +300,150 @@ STORE_CONTRACT("a reopened store serves the same rows and numbers on", reopens)
 STORE_CONTRACT("the same reporter and key are stored once, while another reporter may use the key", refuses_duplicates)
 STORE_CONTRACT("two writers racing on the same keys store each once, and the loser is told it exists", races_two_writers)
 STORE_CONTRACT("a store of another schema version is refused with the version", refuses_foreign_schema)
+STORE_CONTRACT("a batch is stored in one commit, field for field, a key stored already left out", appends_batches)
+
+// A batch checked by a host that has not applied a change stored by another: nothing stored,
+// kAborted; with the change applied (or its own), stored. hold_appends() returns what is new,
+// and keeps everyone else's appends out until the batch is stored.
+TEST_CASE("postgres: a batch checked without a change stored by another host is refused until that change is applied", "[postgres]") {
+  PostgresBackend backend;
+  auto mine = open_store(backend);
+  auto other = open_store(backend);
+  FigureChange first = sample_changes()[0];
+  REQUIRE(mine->append(first).ok());  // 1
+  FigureChange elsewhere = sample_changes()[1];
+  REQUIRE(other->append(elsewhere).ok());  // 2, not applied by `mine`
+  FigureChange next = sample_changes()[2];
+  auto refused = mine->append_all({&next}, ReportStore::Applied{1, {}});
+  CHECK(refused.front().code() == Code::kAborted);
+  CHECK(next.sequence() == 0);
+  CHECK(mine->all()->size() == 2);
+  auto fetched = mine->hold_appends(1);
+  REQUIRE(fetched.ok());
+  REQUIRE(fetched->size() == 1);
+  CHECK(fetched->front().sequence() == 2);
+  // Held: another host's append waits for the commit.
+  std::atomic<bool> other_done{false};
+  std::thread racing([&] {
+    FigureChange late = sample_changes()[3];
+    other->append(late).IgnoreError();
+    other_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(other_done);
+  auto stored = mine->append_all({&next}, ReportStore::Applied{2, {}});
+  racing.join();
+  INFO(std::string(stored.front().message()));
+  CHECK(stored.front().ok());
+  CHECK(next.sequence() == 3);
+  // Its own changes above last do not count as unapplied.
+  FigureChange own = sample_changes()[4];
+  auto after_own = mine->append_all({&own}, ReportStore::Applied{2, {3}});
+  CHECK(after_own.front().code() == Code::kAborted);  // 4, the racing append, is not applied
+  CHECK(mine->append_all({&own}, ReportStore::Applied{4, {}}).front().ok());
+}
+
+// The argument of the append lock: changes commit in sequence order, so a reader that fetches
+// after(last) again and again, moving last to the highest it saw, ends with every change,
+// missing none that committed below one it had seen.
+TEST_CASE("postgres: with 4 writers appending, a reader following after(last) misses nothing all() holds", "[postgres]") {
+  PostgresBackend backend;
+  auto reader = open_store(backend);
+  constexpr int kWriters = 4;
+  constexpr int kEach = 25;
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  std::atomic<int> done{0};
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto store = ReportStore::open(backend.storage());
+      if (!store.ok()) {
+        ++failures;
+        ++done;
+        return;
+      }
+      for (int n = 0; n < kEach; ++n) {
+        FigureChange change = make_change("hr", true, "m.pct", 2021, v1::ACTUAL, FigureValue(), number_value(n, 0), "hr-team",
+                                          "w" + std::to_string(w) + "-" + std::to_string(n));
+        if (n % 3 == 0) {
+          FigureChange second = change;
+          second.set_idempotency_key(change.idempotency_key() + "-b");
+          for (const absl::Status& written : (*store)->append_all({&change, &second})) failures += written.ok() ? 0 : 1;
+        } else if (!(*store)->append(change).ok()) {
+          ++failures;
+        }
+      }
+      ++done;
+    });
+  }
+  std::set<std::uint64_t> seen;
+  std::uint64_t last = 0;
+  auto follow = [&] {
+    auto fetched = reader->after(last);
+    REQUIRE(fetched.ok());
+    for (const auto& change : *fetched) {
+      seen.insert(change.sequence());
+      last = std::max(last, change.sequence());
+    }
+  };
+  while (done < kWriters) follow();
+  for (auto& writer : writers) writer.join();
+  follow();
+  CHECK(failures == 0);
+  auto all = reader->all();
+  REQUIRE(all.ok());
+  std::set<std::uint64_t> stored;
+  for (const auto& change : *all) stored.insert(change.sequence());
+  CHECK(stored.size() == static_cast<std::size_t>(kWriters * (kEach + (kEach + 2) / 3)));
+  CHECK(seen == stored);
+}
+
+// Hosts started together on an empty database create the schema once, and all of them open it.
+TEST_CASE("postgres: four stores opening an empty database at the same moment all open it, with one schema", "[postgres]") {
+  PostgresBackend backend;
+  std::vector<std::thread> openers;
+  std::atomic<int> opened{0};
+  std::mutex mutex;
+  std::vector<std::string> errors;
+  for (int i = 0; i < 4; ++i) {
+    openers.emplace_back([&] {
+      auto store = ReportStore::open(backend.storage());
+      if (store.ok()) {
+        ++opened;
+        return;
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      errors.emplace_back(store.status().message());
+    });
+  }
+  for (auto& opener : openers) opener.join();
+  INFO(errors.size() << " failed, the first: " << (errors.empty() ? "" : errors.front()));
+  CHECK(opened == 4);
+  auto store = open_store(backend);
+  FigureChange change = sample_changes()[0];
+  CHECK(store->append(change).ok());
+  CHECK(change.sequence() == 1);
+}
+
+// After PostgreSQL restarted, the first batch (like the first single report) is stored on a new
+// connection, not refused for the broken one.
+TEST_CASE("postgres: the first batch after PostgreSQL restarted is stored", "[postgres]") {
+  test::PostgresServer server;
+  test::TestDatabase database(server.conninfo());
+  config::StorageConfig storage;
+  storage.postgres = database.conninfo();
+  auto store = ReportStore::open(storage);
+  REQUIRE(store.ok());
+  FigureChange first = sample_changes()[0];
+  REQUIRE((*store)->append(first).ok());
+  server.pause();
+  server.resume();
+  std::vector<FigureChange> batch = {sample_changes()[1], sample_changes()[2]};
+  const auto written = (*store)->append_all({&batch[0], &batch[1]});
+  INFO(std::string(written[0].message()));
+  CHECK(written[0].ok());
+  CHECK(written[1].ok());
+}
 
 TEST_CASE("postgres: the schema is created with its version, and status never shows a password", "[postgres]") {
   test::TestDatabase database;

@@ -59,16 +59,21 @@ TEST_CASE("schema verdict: an empty database is created, ours is used, anything 
   CHECK_THAT(std::string(pg::schema_verdict(half).status().message()), Catch::Contains("section_changes is missing"));
 }
 
-TEST_CASE("backoff doubles up to its maximum and starts again after a success") {
-  store::Backoff backoff(100ms, 1000ms);
-  CHECK(backoff.next() == 100ms);
-  CHECK(backoff.next() == 200ms);
-  CHECK(backoff.next() == 400ms);
-  CHECK(backoff.next() == 800ms);
-  CHECK(backoff.next() == 1000ms);
-  CHECK(backoff.next() == 1000ms);
-  backoff.reset();
-  CHECK(backoff.next() == 100ms);
+TEST_CASE("backoff: a random part of a ceiling that doubles up to its maximum, reset only by a connection that lasted") {
+  store::Backoff backoff(100ms, 1000ms, 10000ms);
+  // The whole ceiling at fraction 1, a part of it otherwise, never less than 10 ms.
+  CHECK(backoff.next(1.0) == 100ms);
+  CHECK(backoff.next(0.5) == 100ms);  // half of 200
+  CHECK(backoff.next(1.0) == 400ms);
+  CHECK(backoff.next(0.25) == 200ms);  // a quarter of 800
+  CHECK(backoff.next(1.0) == 1000ms);
+  CHECK(backoff.next(0.0) == 10ms);
+  CHECK(backoff.ceiling() == 1000ms);
+  // A connection that broke at once does not bring the pace back to 100 ms; one that lasted does.
+  backoff.connected_for(50ms);
+  CHECK(backoff.ceiling() == 1000ms);
+  backoff.connected_for(10000ms);
+  CHECK(backoff.next(1.0) == 100ms);
 }
 
 TEST_CASE("PostgreSQL errors get the codes clients rely on") {
@@ -79,6 +84,11 @@ TEST_CASE("PostgreSQL errors get the codes clients rely on") {
   CHECK(store::code_of_sqlstate("57P01", true) == Code::kUnavailable);
   CHECK(store::code_of_sqlstate("08006", true) == Code::kUnavailable);
   CHECK(store::code_of_sqlstate("42P01", true) == Code::kInternal);
+  // Transient: nothing stored, a retry may succeed.
+  for (const char* transient : {"57014", "55P03", "40P01", "40001"}) {
+    INFO(transient);
+    CHECK(store::code_of_sqlstate(transient, true) == Code::kUnavailable);
+  }
   // A broken connection is unavailable whatever the statement's state says.
   CHECK(store::code_of_sqlstate("", false) == Code::kUnavailable);
   CHECK(store::code_of_sqlstate("42P01", false) == Code::kUnavailable);
@@ -118,6 +128,16 @@ TEST_CASE("sequence tracker: changes from other hosts are applied once each, in 
   tracker.applied_here(2);
   CHECK(tracker.take_new({}).empty());
   CHECK(tracker.last() == 13);
+  // Stored after the store checked that everything before was applied: last() moves up to it,
+  // and the own sequences below it are forgotten.
+  tracker.applied_here(15);
+  tracker.applied_here(17);
+  CHECK(tracker.own() == std::vector<std::uint64_t>{15, 17});
+  tracker.applied_up_to(16);
+  CHECK(tracker.last() == 16);
+  CHECK(tracker.own() == std::vector<std::uint64_t>{17});
+  tracker.applied_up_to(12);  // never back
+  CHECK(tracker.last() == 16);
 }
 
 TEST_CASE("reported figures keep the change of the highest sequence whatever order they arrive in") {

@@ -207,7 +207,7 @@ AuthConfig read_auth(const Value& value) {
 }
 
 StorageConfig read_storage(const Value& value, const fs::path& config_dir) {
-  const Map map = value.map({"data_dir", "postgres", "max_database_bytes"});
+  const Map map = value.map({"data_dir", "postgres", "max_database_bytes", "statement_timeout_ms"});
   StorageConfig storage;
   const auto postgres = map.optional("postgres");
   if (postgres && map.has("data_dir")) {
@@ -218,9 +218,13 @@ StorageConfig read_storage(const Value& value, const fs::path& config_dir) {
     if (map.has("max_database_bytes")) {
       map.required("max_database_bytes").fail("max_database_bytes limits the SQLite file of data_dir; it does not apply to postgres");
     }
+    if (auto timeout = map.optional("statement_timeout_ms")) storage.statement_timeout = millis(*timeout, 100, 600'000);
     return storage;
   }
   if (!map.has("data_dir")) value.fail("missing key 'data_dir' (SQLite) or 'postgres' (PostgreSQL)");
+  if (map.has("statement_timeout_ms")) {
+    map.required("statement_timeout_ms").fail("statement_timeout_ms bounds the statements of postgres; it does not apply to data_dir");
+  }
   storage.data_dir = absolute_from(config_dir, map.required("data_dir").str());
   if (auto max = map.optional("max_database_bytes")) storage.max_database_bytes = max->integer(64 * 1024, std::int64_t{1} << 46);
   return storage;

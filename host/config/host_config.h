@@ -104,10 +104,14 @@ struct StorageConfig {
   std::filesystem::path data_dir;      // SQLite; empty: not SQLite
   std::string postgres;                // a libpq connection string or URI; empty: not PostgreSQL
   std::int64_t max_database_bytes = 0; // 0: no limit but the disk's; else SQLite's max_page_count
+  // PostgreSQL: the longest a statement may run on the server, and a host waits a second more
+  // for an answer before it drops the connection.
+  std::chrono::milliseconds statement_timeout{10000};
 
   bool configured() const { return !data_dir.empty() || !postgres.empty(); }
   bool operator==(const StorageConfig& other) const {
-    return data_dir == other.data_dir && postgres == other.postgres && max_database_bytes == other.max_database_bytes;
+    return data_dir == other.data_dir && postgres == other.postgres && max_database_bytes == other.max_database_bytes &&
+           statement_timeout == other.statement_timeout;
   }
 };
 

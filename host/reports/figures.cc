@@ -107,6 +107,9 @@ absl::Status check_shape(const section::v1::ReportValueRequest& request) {
   }
   if (value.text().size() > kMaxText) return invalid("value.text: at most 4000 bytes");
   if (request.comment().size() > kMaxText) return invalid("comment: at most 4000 bytes");
+  // Neither store keeps a NUL (PostgreSQL's text cannot hold one): refused, never cut short.
+  if (value.text().find('\0') != std::string::npos) return invalid("value.text: contains a NUL character (U+0000)");
+  if (request.comment().find('\0') != std::string::npos) return invalid("comment: contains a NUL character (U+0000)");
   if (request.idempotency_key().empty() || request.idempotency_key().size() > kMaxKey || !printable(request.idempotency_key())) {
     return invalid("idempotency_key: 1 to 128 printable ASCII characters, unique per report (for example a UUID)");
   }

@@ -103,38 +103,51 @@ void ReportDesk::stop_following() {
 }
 
 void ReportDesk::catch_up(const std::vector<std::uint64_t>& noticed) {
-  std::uint64_t last = 0;
-  {
-    std::lock_guard<std::mutex> lock(tracker_mutex_);
-    const bool known = !noticed.empty() && std::all_of(noticed.begin(), noticed.end(),
-                                                       [&](std::uint64_t sequence) { return tracker_.applied(sequence); });
-    if (known) return;
-    last = tracker_.last();
-  }
-  // The fetch, over the network, happens here; only the bookkeeping and the publishing on the worker.
-  auto fetched = store_->after(last);
-  if (!fetched.ok()) {
-    log::warning("storage: cannot fetch the reports of other hosts: " + std::string(fetched.status().message()));
-    return;
-  }
-  if (fetched->empty()) return;
-  auto applied = registry_->change_reported("", [&](const registry::Registry::ComponentAccess&) -> absl::StatusOr<std::string> {
-    std::vector<FigureChange> fresh;
+  // In pages, so that a long backlog is never one fetch longer than the statement timeout.
+  constexpr std::size_t kPage = 1000;
+  for (bool first = true;; first = false) {
+    std::uint64_t last = 0;
     {
       std::lock_guard<std::mutex> lock(tracker_mutex_);
-      fresh = tracker_.take_new(*fetched);
+      const bool known = first && !noticed.empty() && std::all_of(noticed.begin(), noticed.end(), [&](std::uint64_t sequence) {
+        return tracker_.applied(sequence);
+      });
+      if (known) return;
+      last = tracker_.last();
     }
-    if (fresh.empty()) return std::string();  // all applied already: no new version
-    auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
-    for (const auto& change : fresh) figures->add(change);
-    std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));
-    const FigureChange& first = fresh.front();
-    log::info("reports of other hosts applied up to sequence " + std::to_string(fresh.back().sequence()) + ": " +
-              std::to_string(fresh.size()) + ", the first " + reports::describe(first.figure()) + " by " + first.reported_by());
-    return std::to_string(fresh.size()) + (fresh.size() == 1 ? " report" : " reports") + " from other hosts, the first " +
-           reports::describe(first.figure()) + " reported by " + first.reported_by();
-  });
-  if (!applied.ok()) log::warning("storage: the reports of other hosts wait: " + std::string(applied.status().message()));
+    // The fetch, over the network, happens here; only the bookkeeping and the publishing on the worker.
+    auto fetched = store_->after(last, kPage);
+    if (!fetched.ok()) {
+      log::warning("storage: cannot fetch the reports of other hosts: " + std::string(fetched.status().message()));
+      return;
+    }
+    if (fetched->empty()) return;
+    auto applied = registry_->change_reported("", [&](const registry::Registry::ComponentAccess&) -> absl::StatusOr<std::string> {
+      return apply_fetched(*fetched);
+    });
+    if (!applied.ok()) {
+      log::warning("storage: the reports of other hosts wait: " + std::string(applied.status().message()));
+      return;
+    }
+    if (fetched->size() < kPage) return;
+  }
+}
+
+std::string ReportDesk::apply_fetched(const std::vector<FigureChange>& fetched) {
+  std::vector<FigureChange> fresh;
+  {
+    std::lock_guard<std::mutex> lock(tracker_mutex_);
+    fresh = tracker_.take_new(fetched);
+  }
+  if (fresh.empty()) return std::string();  // all applied already: no new version
+  auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
+  for (const auto& change : fresh) figures->add(change);
+  std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));
+  const FigureChange& first = fresh.front();
+  log::info("reports of other hosts applied up to sequence " + std::to_string(fresh.back().sequence()) + ": " +
+            std::to_string(fresh.size()) + ", the first " + reports::describe(first.figure()) + " by " + first.reported_by());
+  return std::to_string(fresh.size()) + (fresh.size() == 1 ? " report" : " reports") + " from other hosts, the first " +
+         reports::describe(first.figure()) + " reported by " + first.reported_by();
 }
 
 void ReportDesk::attach(registry::Registry& registry) {
@@ -184,17 +197,8 @@ absl::StatusOr<section::v1::ReportValueResponse> ReportDesk::report(const securi
   if (replayed->has_value()) return **replayed;
   if (!store_->writable()) return absl::FailedPreconditionError("reports cannot be stored: " + store_->read_only_reason());
 
-  Pending mine{who, &request, {}};
-  auto answer = mine.done.get_future();
-  bool lead = false;
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    queue_.push_back(&mine);
-    lead = !leading_;
-    leading_ = true;
-  }
-  if (lead) lead_batches();
-  absl::StatusOr<section::v1::ReportValueResponse> outcome = answer.get();
+  Pending mine{who, &request};
+  absl::StatusOr<section::v1::ReportValueResponse> outcome = queue_and_wait(mine);
   if (!outcome.ok() && outcome.status().code() == absl::StatusCode::kAlreadyExists) {
     // The same key was stored meanwhile (by a concurrent call, here or on another host):
     // answered like a retry of it.
@@ -205,28 +209,51 @@ absl::StatusOr<section::v1::ReportValueResponse> ReportDesk::report(const securi
   return outcome;
 }
 
-void ReportDesk::lead_batches() {
-  for (;;) {
-    std::vector<Pending*> batch;
-    {
-      std::lock_guard<std::mutex> lock(queue_mutex_);
-      if (queue_.empty()) {
-        leading_ = false;
-        return;
-      }
-      // One component per batch: the worker gives access to one component at a time.
-      const std::string& component = queue_.front()->request->figure().component();
-      for (auto it = queue_.begin(); it != queue_.end();) {
-        if ((*it)->request->figure().component() != component) {
-          ++it;
-          continue;
-        }
-        batch.push_back(*it);
-        it = queue_.erase(it);
-      }
-    }
-    run_batch(batch);
+absl::StatusOr<section::v1::ReportValueResponse> ReportDesk::queue_and_wait(Pending& mine) {
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  queue_.push_back(&mine);
+  if (!leading_) {
+    leading_ = true;  // nothing runs, so the queue held nothing: `mine` is first
+    mine.lead = true;
   }
+  queue_changed_.wait(lock, [&] { return mine.answered || mine.lead; });
+  if (!mine.answered) {
+    lock.unlock();
+    lead_batch();
+    lock.lock();
+  }
+  return std::move(mine.answer);
+}
+
+void ReportDesk::lead_batch() {
+  std::vector<Pending*> batch;
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    // One component per batch: the worker gives access to one component at a time.
+    const std::string component = queue_.front()->request->figure().component();
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      if ((*it)->request->figure().component() != component) {
+        ++it;
+        continue;
+      }
+      batch.push_back(*it);
+      it = queue_.erase(it);
+    }
+  }
+  run_batch(batch);
+  std::lock_guard<std::mutex> lock(queue_mutex_);
+  if (queue_.empty()) {
+    leading_ = false;
+  } else {
+    queue_.front()->lead = true;
+  }
+  queue_changed_.notify_all();
+}
+
+void ReportDesk::answer(Pending& pending, absl::StatusOr<section::v1::ReportValueResponse> answer) {
+  std::lock_guard<std::mutex> lock(queue_mutex_);
+  pending.answer = std::move(answer);
+  pending.answered = true;
 }
 
 void ReportDesk::run_batch(const std::vector<Pending*>& batch) {
@@ -248,20 +275,22 @@ void ReportDesk::run_batch(const std::vector<Pending*>& batch) {
       });
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (!version.ok()) {
-      batch[i]->done.set_value(version.status());
+      answer(*batch[i], version.status());
     } else if (!outcomes[i].ok()) {
-      batch[i]->done.set_value(outcomes[i]);
+      answer(*batch[i], outcomes[i]);
     } else {
       section::v1::ReportValueResponse response;
       *response.mutable_change() = std::move(changes[i]);
       response.set_version(*version);
-      batch[i]->done.set_value(std::move(response));
+      answer(*batch[i], std::move(response));
     }
   }
 }
 
 // Checks each report of the batch on the component with the reports before it, stores those
 // that pass in one commit, and lays them over; the version's reason, or "" when none was stored.
+// A shared store refuses the batch when another host stored a change this host has not applied
+// (the reports were checked without it): it is fetched and laid over, and the batch checked again.
 absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::ComponentAccess& access,
                                                      const std::vector<Pending*>& batch, std::vector<FigureChange>& changes,
                                                      std::vector<absl::Status>& outcomes) {
@@ -272,6 +301,39 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
                                          (access.reason.empty() ? "" : " (" + access.reason + ")") +
                                          ": its figures cannot be checked, so none can be reported");
   }
+  std::string others;  // the reason for changes of other hosts laid over meanwhile
+  // First without the lock; when another host stored meanwhile, again holding the store's
+  // append lock from the fetch to the commit, so that no change can come in between.
+  for (const bool hold : {false, true}) {
+    std::fill(outcomes.begin(), outcomes.end(), absl::OkStatus());
+    const std::vector<FigureChange*> accepted = check_batch(access, batch, changes, outcomes);
+    if (accepted.empty()) break;
+    absl::StatusOr<std::string> stored = store_batch(changes, outcomes, accepted);
+    if (stored.ok()) return stored->empty() || others.empty() ? *stored + others : *stored + "; " + others;
+    if (hold) break;  // cannot happen while the lock is held
+    std::uint64_t last = 0;
+    {
+      std::lock_guard<std::mutex> lock(tracker_mutex_);
+      last = tracker_.last();
+    }
+    auto fetched = store_->hold_appends(last);
+    if (!fetched.ok()) {
+      const absl::Status refused = absl::UnavailableError("the reports of other hosts cannot be applied first, nothing was stored; "
+                                                          "try again: " + std::string(fetched.status().message()));
+      for (std::size_t i = 0; i < changes.size(); ++i) {
+        if (outcomes[i].ok()) outcomes[i] = refused;
+      }
+      return others;
+    }
+    others = apply_fetched(*fetched);
+  }
+  store_->release_appends();
+  return others;
+}
+
+std::vector<FigureChange*> ReportDesk::check_batch(const registry::Registry::ComponentAccess& access,
+                                                   const std::vector<Pending*>& batch, std::vector<FigureChange>& changes,
+                                                   std::vector<absl::Status>& outcomes) {
   // The component as it is served, reports and all; each report checked with those before it.
   const auto served = std::atomic_load(&figures_);
   section::v1::Component candidate = *access.published;
@@ -294,17 +356,23 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
       for (const FigureChange* ok : accepted) apply(candidate, *ok);
     }
   }
-  if (accepted.empty()) return std::string();
-  return store_batch(changes, outcomes, accepted);
+  return accepted;
 }
 
 // Stores the accepted changes in one commit and lays those stored over; the version's reason.
-std::string ReportDesk::store_batch(std::vector<FigureChange>& changes, std::vector<absl::Status>& outcomes,
-                                    const std::vector<FigureChange*>& accepted) {
-  const std::vector<absl::Status> written = store_->append_all(accepted);
+absl::StatusOr<std::string> ReportDesk::store_batch(std::vector<FigureChange>& changes, std::vector<absl::Status>& outcomes,
+                                                    const std::vector<FigureChange*>& accepted) {
+  std::optional<store::ReportStore::Applied> applied;
+  if (store_->shared()) {
+    std::lock_guard<std::mutex> lock(tracker_mutex_);
+    applied = store::ReportStore::Applied{tracker_.last(), tracker_.own()};
+  }
+  const std::vector<absl::Status> written = store_->append_all(accepted, applied);
+  if (written.front().code() == absl::StatusCode::kAborted) return written.front();
   auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
   std::size_t stored = 0;
   const FigureChange* first = nullptr;
+  std::uint64_t highest = 0;
   for (std::size_t a = 0, i = 0; i < changes.size(); ++i) {
     if (!outcomes[i].ok()) continue;
     FigureChange& change = changes[i];
@@ -314,10 +382,7 @@ std::string ReportDesk::store_batch(std::vector<FigureChange>& changes, std::vec
       outcomes[i] = write_refusal(written[a - 1]);
       continue;
     }
-    if (store_->shared()) {
-      std::lock_guard<std::mutex> lock(tracker_mutex_);
-      tracker_.applied_here(change.sequence());
-    }
+    highest = std::max(highest, change.sequence());
     figures->add(change);
     if (first == nullptr) first = &change;
     ++stored;
@@ -325,6 +390,11 @@ std::string ReportDesk::store_batch(std::vector<FigureChange>& changes, std::vec
               reports::describe(change.old_value()) + " → " + reports::describe(change.new_value()) + " by " + change.reported_by());
   }
   if (stored == 0) return std::string();
+  if (store_->shared()) {
+    // The store checked that every change before these was applied here.
+    std::lock_guard<std::mutex> lock(tracker_mutex_);
+    tracker_.applied_up_to(highest);
+  }
   std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));
   const std::string one = reports::describe(first->figure()) + " reported by " + first->reported_by();
   return stored == 1 ? one : std::to_string(stored) + " reports, the first " + one;

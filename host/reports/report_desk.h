@@ -11,9 +11,9 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <future>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -74,17 +74,31 @@ class ReportDesk {
   struct Pending {
     security::Principal who;
     const section::v1::ReportValueRequest* request;
-    std::promise<absl::StatusOr<section::v1::ReportValueResponse>> done;
+    bool lead = false;      // this report's thread runs the next batch, its own among them
+    bool answered = false;  // `answer` is set
+    absl::StatusOr<section::v1::ReportValueResponse> answer = absl::UnknownError("not answered");
   };
-  // Runs batches from the queue until it is empty; on the thread of the report that found no
-  // batch running.
-  void lead_batches();
+  // Queues `mine` and waits until it is answered, running the batch that holds it when it is
+  // first in the queue and no batch runs.
+  absl::StatusOr<section::v1::ReportValueResponse> queue_and_wait(Pending& mine);
+  // Runs one batch (the first report's component), answers it, and hands the lead to the
+  // report now first in the queue: no thread runs more than the batch of its own report.
+  void lead_batch();
   void run_batch(const std::vector<Pending*>& batch);
+  void answer(Pending& pending, absl::StatusOr<section::v1::ReportValueResponse> answer);
   // On the registry's worker: checks, stores and lays over a batch of one component.
   absl::StatusOr<std::string> accept_batch(const registry::Registry::ComponentAccess& access, const std::vector<Pending*>& batch,
                                            std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes);
-  std::string store_batch(std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes,
-                          const std::vector<section::v1::FigureChange*>& accepted);
+  // Checks each report with those before it; the changes that pass.
+  std::vector<section::v1::FigureChange*> check_batch(const registry::Registry::ComponentAccess& access,
+                                                      const std::vector<Pending*>& batch, std::vector<section::v1::FigureChange>& changes,
+                                                      std::vector<absl::Status>& outcomes);
+  // kAborted when the store holds changes of other hosts not applied yet (nothing stored).
+  absl::StatusOr<std::string> store_batch(std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes,
+                                          const std::vector<section::v1::FigureChange*>& accepted);
+  // On the worker: lays the changes of `fetched` not applied yet over the figures; the
+  // version's reason, or "" when none was new.
+  std::string apply_fetched(const std::vector<section::v1::FigureChange>& fetched);
   absl::Status check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
                          section::v1::FigureChange& change, const section::v1::FigureValue& proposed, bool* laid_in);
 
@@ -97,9 +111,10 @@ class ReportDesk {
   mutable std::mutex tracker_mutex_;  // held briefly: tracker_ is read by the follower
   SequenceTracker tracker_;
   registry::Registry* registry_ = nullptr;
-  std::mutex queue_mutex_;       // queue_ and leading_
+  std::mutex queue_mutex_;       // queue_, leading_ and the Pendings' lead, answered, answer
+  std::condition_variable queue_changed_;
   std::deque<Pending*> queue_;   // reports waiting for the next batch
-  bool leading_ = false;         // a thread is running batches
+  bool leading_ = false;         // a thread is running a batch, or has been handed the lead
   std::shared_ptr<const ReportedFigures> figures_;  // replaced whole, read with atomic_load
 };
 

@@ -6,6 +6,12 @@ void SequenceTracker::applied_here(std::uint64_t sequence) {
   if (sequence > last_) above_.insert(sequence);
 }
 
+void SequenceTracker::applied_up_to(std::uint64_t sequence) {
+  if (sequence <= last_) return;
+  last_ = sequence;
+  above_.erase(above_.begin(), above_.upper_bound(last_));
+}
+
 std::vector<section::v1::FigureChange> SequenceTracker::take_new(const std::vector<section::v1::FigureChange>& fetched) {
   std::vector<section::v1::FigureChange> fresh;
   std::uint64_t highest = last_;

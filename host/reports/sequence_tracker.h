@@ -24,6 +24,11 @@ class SequenceTracker {
   std::uint64_t last() const { return last_; }
   // This host applied `sequence` itself, maybe above changes it has not fetched yet.
   void applied_here(std::uint64_t sequence);
+  // Every change up to `sequence` is applied: this host stored it after checking that it had
+  // applied every change before (the store's append checks so).
+  void applied_up_to(std::uint64_t sequence);
+  // This host's changes above last().
+  std::vector<std::uint64_t> own() const { return {above_.begin(), above_.end()}; }
   // Whether `sequence` is applied already: a notice of it needs no fetch.
   bool applied(std::uint64_t sequence) const { return sequence <= last_ || above_.count(sequence) != 0; }
   // From `fetched` (every change after some earlier last(), in sequence order): those not

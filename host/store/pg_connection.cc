@@ -1,6 +1,9 @@
 #include "host/store/pg_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
 
 namespace section::store {
 
@@ -10,6 +13,9 @@ absl::StatusCode code_of_sqlstate(const std::string& sqlstate, bool connection_o
   if (sqlstate == "23505") return absl::StatusCode::kAlreadyExists;  // unique_violation
   // connection exceptions; the server shutting down or not accepting connections yet
   if (klass == "08" || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") return absl::StatusCode::kUnavailable;
+  // Nothing was stored and a retry may well succeed: a statement timeout (57014), a lock not
+  // available (55P03), a deadlock (40P01), a serialization failure (40001).
+  if (sqlstate == "57014" || sqlstate == "55P03" || klass == "40") return absl::StatusCode::kUnavailable;
   if (klass == "53") return absl::StatusCode::kResourceExhausted;  // disk full, out of memory, too many connections
   // a read-only transaction (a standby), missing privileges
   if (sqlstate == "25006" || sqlstate == "42501") return absl::StatusCode::kFailedPrecondition;
@@ -54,7 +60,8 @@ std::string trimmed(const char* message) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& conninfo) {
+absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& conninfo,
+                                                                    std::chrono::milliseconds deadline) {
   char* error = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &error);
   if (parsed == nullptr) {
@@ -63,41 +70,145 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::connect(const std::s
     return absl::InvalidArgumentError("the connection string is malformed: " + why);
   }
   PQconninfoFree(parsed);
-  // Defaults first: the connection string, expanded from dbname, overrides them.
-  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {"3", "section-host", conninfo.c_str(), nullptr};
+  // Defaults first: the connection string, expanded from dbname, overrides them. Keepalives and
+  // tcp_user_timeout find a server behind a network partition in seconds, not TCP's minutes.
+  const std::string user_timeout = std::to_string(deadline.count());
+  const char* keywords[] = {"connect_timeout", "application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+                            "keepalives_count", "tcp_user_timeout", "dbname", nullptr};
+  const char* values[] = {"3", "section-host", "1", "5", "2", "3", user_timeout.c_str(), conninfo.c_str(), nullptr};
   PGconn* connection = PQconnectdbParams(keywords, values, 1);
   if (connection == nullptr) return absl::UnavailableError("libpq could not allocate a connection");
-  std::unique_ptr<PgConnection> result(new PgConnection(connection));
+  std::unique_ptr<PgConnection> result(new PgConnection(connection, deadline));
   if (PQstatus(connection) != CONNECTION_OK) {
     return absl::UnavailableError("cannot connect to PostgreSQL (" + redacted_conninfo(conninfo) + "): " +
                                   trimmed(PQerrorMessage(connection)));
   }
-  // Acknowledged means on the server's disk, whatever the server's default; a stuck statement
-  // ends instead of holding a report for ever.
-  auto set = result->exec("SET synchronous_commit = on; SET statement_timeout = '10s'");
+  // Sends never block: every wait is a poll with the deadline.
+  if (PQsetnonblocking(connection, 1) != 0) return absl::UnavailableError("libpq cannot make the connection non-blocking");
+  // Acknowledged means on the server's disk, whatever the server's default; a stuck statement,
+  // or a transaction whose client vanished, ends instead of holding a report or a lock for ever;
+  // the server finds a vanished client as fast as the client finds a vanished server.
+  const std::string ms = std::to_string(deadline.count());
+  auto set = result->exec("SET synchronous_commit = on; SET statement_timeout = " + ms +
+                          "; SET idle_in_transaction_session_timeout = " + ms +
+                          "; SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3"
+                          "; SET tcp_user_timeout = " + ms);
   if (!set.ok()) return set.status();
   return result;
 }
 
-PgConnection::~PgConnection() { PQfinish(connection_); }
+PgConnection::~PgConnection() {
+  if (connection_ != nullptr) PQfinish(connection_);
+}
 
-bool PgConnection::ok() const { return PQstatus(connection_) == CONNECTION_OK; }
+bool PgConnection::ok() const { return connection_ != nullptr && PQstatus(connection_) == CONNECTION_OK; }
+
+bool PgConnection::await(std::chrono::steady_clock::time_point until) {
+  for (;;) {
+    const int flushed = PQflush(connection_);  // 0: all sent, 1: more to send, -1: failed
+    if (flushed < 0) return true;              // PQgetResult reports the failure
+    if (flushed == 0 && PQisBusy(connection_) == 0) return true;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd fd{PQsocket(connection_), static_cast<short>(POLLIN | (flushed == 1 ? POLLOUT : 0)), 0};
+    if (::poll(&fd, 1, static_cast<int>(left.count()) + 1) < 0 && errno != EINTR) return true;
+    if ((fd.revents & (POLLIN | POLLERR | POLLHUP)) != 0 && PQconsumeInput(connection_) == 0) return true;
+  }
+}
+
+absl::Status PgConnection::failure(PGresult* raw) {
+  const char* state = raw != nullptr ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
+  const absl::StatusCode code = code_of_sqlstate(state != nullptr ? state : "", ok());
+  std::string message = trimmed(raw != nullptr ? PQresultErrorMessage(raw) : "");
+  if (message.empty()) message = trimmed(PQerrorMessage(connection_));
+  return absl::Status(code, message);
+}
+
+absl::Status PgConnection::abandon(const std::string& doing) {
+  PQfinish(connection_);
+  connection_ = nullptr;
+  timed_out_ = true;
+  return absl::UnavailableError("PostgreSQL did not answer within " + std::to_string(deadline_.count() + 1000) + " ms (" + doing +
+                                "); the connection is dropped");
+}
+
+std::chrono::steady_clock::time_point PgConnection::until() const {
+  return std::chrono::steady_clock::now() + deadline_ + std::chrono::seconds(1);
+}
 
 absl::StatusOr<PgResult> PgConnection::exec(const std::string& sql, const std::vector<std::optional<std::string>>& parameters) {
+  if (connection_ == nullptr) return absl::UnavailableError("the connection to PostgreSQL was dropped");
+  const auto until = this->until();
   std::vector<const char*> values;
   values.reserve(parameters.size());
   for (const auto& parameter : parameters) values.push_back(parameter ? parameter->c_str() : nullptr);
-  PGresult* raw = parameters.empty() ? PQexec(connection_, sql.c_str())
-                                     : PQexecParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                                                    values.data(), nullptr, nullptr, 0);
-  PgResult result(raw);
-  const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-  const char* state = raw != nullptr ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
-  const absl::StatusCode code = code_of_sqlstate(state != nullptr ? state : "", ok());
-  const std::string message = trimmed(raw != nullptr ? PQresultErrorMessage(raw) : PQerrorMessage(connection_));
-  return absl::Status(code, message.empty() ? trimmed(PQerrorMessage(connection_)) : message);
+  const int sent = parameters.empty() ? PQsendQuery(connection_, sql.c_str())
+                                      : PQsendQueryParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                                          values.data(), nullptr, nullptr, 0);
+  if (sent == 0) return failure(nullptr);
+  std::optional<PgResult> last;
+  absl::Status error;
+  for (;;) {
+    if (!await(until)) return abandon("a statement");
+    PGresult* raw = PQgetResult(connection_);
+    if (raw == nullptr) break;
+    const ExecStatusType status = PQresultStatus(raw);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      last.emplace(raw);
+      continue;
+    }
+    if (error.ok()) error = failure(raw);
+    PQclear(raw);
+  }
+  if (!error.ok()) return error;
+  if (!last) return failure(nullptr);
+  return *std::move(last);
+}
+
+absl::StatusOr<std::vector<PgResult>> PgConnection::pipeline(const std::vector<PgStatement>& statements) {
+  if (connection_ == nullptr) return absl::UnavailableError("the connection to PostgreSQL was dropped");
+  const auto until = this->until();
+  if (PQenterPipelineMode(connection_) == 0) return failure(nullptr);
+  for (const PgStatement& statement : statements) {
+    std::vector<const char*> values;
+    for (const auto& parameter : statement.parameters) values.push_back(parameter ? parameter->c_str() : nullptr);
+    if (PQsendQueryParams(connection_, statement.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                          nullptr, 0) == 0) {
+      const absl::Status why = failure(nullptr);
+      abandon("a pipeline").IgnoreError();
+      return why;
+    }
+  }
+  if (PQpipelineSync(connection_) == 0) {
+    const absl::Status why = failure(nullptr);
+    abandon("a pipeline").IgnoreError();
+    return why;
+  }
+  std::vector<PgResult> results;
+  absl::Status error;
+  // Each statement's results end with a null; the sync's result ends the pipeline.
+  for (;;) {
+    if (!await(until)) return abandon("a transaction");
+    PGresult* raw = PQgetResult(connection_);
+    if (raw == nullptr) {
+      if (!ok()) return error.ok() ? failure(nullptr) : error;
+      continue;
+    }
+    const ExecStatusType status = PQresultStatus(raw);
+    if (status == PGRES_PIPELINE_SYNC) {
+      PQclear(raw);
+      break;
+    }
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      results.emplace_back(raw);
+      continue;
+    }
+    if (status == PGRES_FATAL_ERROR && error.ok()) error = failure(raw);
+    PQclear(raw);
+  }
+  PQexitPipelineMode(connection_);
+  if (!error.ok()) return error;
+  return results;
 }
 
 }  // namespace section::store

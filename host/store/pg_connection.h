@@ -3,6 +3,7 @@
 // report_store.h otherwise (status_of_sqlstate).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,26 +37,52 @@ class PgResult {
   std::shared_ptr<PGresult> result_;
 };
 
+// One statement of a pipeline: its SQL and text parameters (nullopt: NULL).
+struct PgStatement {
+  std::string sql;
+  std::vector<std::optional<std::string>> parameters;
+};
+
 class PgConnection {
  public:
-  // Connects with a bounded wait (connect_timeout 3 s unless the string says otherwise), with
-  // synchronous_commit on. kUnavailable when the server cannot be reached; kInvalidArgument for
-  // a malformed connection string.
-  static absl::StatusOr<std::unique_ptr<PgConnection>> connect(const std::string& conninfo);
+  // Connects with a bounded wait (connect_timeout 3 s, TCP keepalives and tcp_user_timeout,
+  // unless the string says otherwise), with synchronous_commit on and `deadline` as the
+  // server's statement_timeout and idle_in_transaction_session_timeout. kUnavailable when the
+  // server cannot be reached; kInvalidArgument for a malformed connection string.
+  static absl::StatusOr<std::unique_ptr<PgConnection>> connect(const std::string& conninfo,
+                                                               std::chrono::milliseconds deadline = std::chrono::seconds(10));
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
   // Runs one statement with text parameters (nullopt: NULL). Its rows, or the error with the
-  // server's message.
+  // server's message. A server that has not answered by the deadline (a second after the
+  // server's own statement_timeout) loses the connection: kUnavailable, and ok() is false.
   absl::StatusOr<PgResult> exec(const std::string& sql, const std::vector<std::optional<std::string>>& parameters = {});
+  // Runs `statements` in one round trip (libpq's pipeline mode) as one transaction, committed
+  // at its end: the result of each, or the first error (none of them is then committed).
+  // The same deadline as exec().
+  absl::StatusOr<std::vector<PgResult>> pipeline(const std::vector<PgStatement>& statements);
   // Whether the connection still stands.
   bool ok() const;
+  // Whether it was dropped because the server did not answer in time.
+  bool timed_out() const { return timed_out_; }
   PGconn* get() const { return connection_; }
 
  private:
-  explicit PgConnection(PGconn* connection) : connection_(connection) {}
+  PgConnection(PGconn* connection, std::chrono::milliseconds deadline) : connection_(connection), deadline_(deadline) {}
+  // Sends what libpq buffered and waits until a whole result can be read, both by `until`;
+  // false (the connection dropped) when the server does not answer by then.
+  bool await(std::chrono::steady_clock::time_point until);
+  // The status for a failed result (null: the connection failed).
+  absl::Status failure(PGresult* raw);
+  // When a call begun now gives up waiting.
+  std::chrono::steady_clock::time_point until() const;
+  // Drops a connection whose server does not answer, without waiting on it.
+  absl::Status abandon(const std::string& doing);
   PGconn* connection_;
+  std::chrono::milliseconds deadline_;
+  bool timed_out_ = false;
 };
 
 }  // namespace section::store

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <map>
+#include <random>
 
 #include <google/protobuf/util/time_util.h>
 
@@ -24,21 +26,38 @@ constexpr const char* kColumns =
     "sequence, component, figure_type, figure_id, year, kind, old_present, old_units, old_scale, old_text, old_count, "
     "new_units, new_scale, new_text, new_count, reported_by, reported_at, comment, idempotency_key";
 
-// One statement, one transaction: the lock first, so that the sequence is drawn under it.
+// A batch in one transaction and one round trip (a pipeline): the append lock first, so that
+// sequences are drawn and committed in order, then this statement, which runs after the lock is
+// held and so sees every change committed before (read committed: a snapshot per statement).
+// It stores nothing when a change above $1 that is not one of $2 (the host's own) exists: the
+// reports were checked without it. The first row says how many such changes there are; then
+// one row for each change stored (a key stored already is left out), NOTIFYing the channel,
+// which PostgreSQL delivers at the commit.
+constexpr const char* kLock = "SELECT pg_advisory_xact_lock(1397048148)";
 constexpr const char* kAppend = R"sql(
-WITH locked AS (SELECT pg_advisory_xact_lock(1397048148)),
+WITH unseen AS (
+  SELECT count(*) AS count FROM section_changes
+  WHERE $1::bigint >= 0 AND sequence > $1::bigint AND sequence <> ALL ($2::bigint[])),
+given AS (
+  SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::boolean[], $9::bigint[],
+                       $10::integer[], $11::text[], $12::bigint[], $13::bigint[], $14::integer[], $15::text[], $16::bigint[],
+                       $17::text[], $18::text[], $19::text[], $20::text[]) WITH ORDINALITY
+    AS g(component, figure_type, figure_id, year, kind, old_present, old_units, old_scale, old_text, old_count, new_units,
+         new_scale, new_text, new_count, reported_by, reported_at, comment, idempotency_key, position)),
 inserted AS (
   INSERT INTO section_changes (component, figure_type, figure_id, year, kind, old_present, old_units, old_scale, old_text,
                                old_count, new_units, new_scale, new_text, new_count, reported_by, reported_at, comment,
                                idempotency_key)
-  SELECT $1, $2, $3, $4::integer, $5, $6::boolean, $7::bigint, $8::integer, $9, $10::bigint, $11::bigint, $12::integer, $13,
-         $14::bigint, $15, $16, $17, $18
-  FROM locked
+  SELECT component, figure_type, figure_id, year, kind, old_present, old_units, old_scale, old_text, old_count, new_units,
+         new_scale, new_text, new_count, reported_by, reported_at, comment, idempotency_key
+  FROM given, unseen WHERE unseen.count = 0 ORDER BY position
   ON CONFLICT (reported_by, idempotency_key) DO NOTHING
-  RETURNING sequence)
-SELECT sequence, pg_notify('section_changes', sequence::text) FROM inserted
+  RETURNING sequence, reported_by, idempotency_key)
+SELECT count, NULL::bigint, NULL::text, NULL::text FROM unseen
+UNION ALL
+SELECT NULL, sequence, reported_by, idempotency_key FROM inserted, LATERAL (SELECT pg_notify('section_changes', sequence::text)) n
 )sql";
-static_assert(postgres::kAppendLock == 1397048148, "kAppend spells the append lock out");
+static_assert(postgres::kAppendLock == 1397048148, "kLock spells the append lock out");
 
 std::optional<std::string> optional_integer(bool present, std::int64_t value) {
   if (!present) return std::nullopt;
@@ -122,16 +141,17 @@ absl::Status prepare_schema(PgConnection& connection) {
 
 }  // namespace
 
-PostgresStore::PostgresStore(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+PostgresStore::PostgresStore(std::string conninfo, std::chrono::milliseconds statement_timeout)
+    : conninfo_(std::move(conninfo)), statement_timeout_(statement_timeout) {}
 
 absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::open(const config::StorageConfig& storage) {
-  std::unique_ptr<PostgresStore> store(new PostgresStore(storage.postgres));
-  auto connection = PgConnection::connect(storage.postgres);
+  std::unique_ptr<PostgresStore> store(new PostgresStore(storage.postgres, storage.statement_timeout));
+  auto connection = PgConnection::connect(storage.postgres, storage.statement_timeout);
   if (!connection.ok()) return connection.status();
   if (absl::Status schema = prepare_schema(**connection); !schema.ok()) {
     return absl::Status(schema.code(), store->describe() + ": " + std::string(schema.message()));
   }
-  store->connection_ = std::move(*connection);
+  store->writes_.connection = std::move(*connection);
   return store;
 }
 
@@ -156,32 +176,80 @@ void PostgresStore::set_reachability(const absl::Status& status) {
   if (follower_.reachability) follower_.reachability(status);
 }
 
-absl::Status PostgresStore::connected() const {
-  if (connection_ && connection_->ok()) return absl::OkStatus();
-  connection_.reset();
+absl::Status PostgresStore::connected(Session& session) const {
+  if (session.connection && session.connection->ok()) return absl::OkStatus();
+  session.connection.reset();
   // While the follower finds the server gone, answer at once instead of waiting on it.
   if (absl::Status up = reachable(); !up.ok()) return up;
-  auto fresh = PgConnection::connect(conninfo_);
+  auto fresh = PgConnection::connect(conninfo_, statement_timeout_);
   if (!fresh.ok()) return unreachable(fresh.status());
-  connection_ = std::move(*fresh);
+  session.connection = std::move(*fresh);
   return absl::OkStatus();
 }
 
-absl::StatusOr<PgResult> PostgresStore::run(const std::string& sql, const Parameters& parameters) const {
-  std::lock_guard<std::mutex> lock(mutex_);
+absl::StatusOr<std::vector<PgResult>> PostgresStore::run_pipeline(Session& session, const std::vector<PgStatement>& statements) const {
+  std::lock_guard<std::mutex> lock(session.mutex);
   for (int attempt = 0;; ++attempt) {
-    if (absl::Status up = connected(); !up.ok()) return up;
-    auto result = connection_->exec(sql, parameters);
-    if (result.ok() || connection_->ok()) return result;
+    if (absl::Status up = connected(session); !up.ok()) return up;
+    auto result = session.connection->pipeline(statements);
+    if (result.ok() || session.connection->ok()) return result;
     // The connection broke (the server restarted since the last call): once more on a new one.
-    // An append retried this way is stored at most once, by its idempotency key.
-    connection_.reset();
-    if (attempt == 1) return unreachable(result.status());
+    // An append retried this way is stored at most once, by its idempotency key. A server that
+    // did not answer in time is not asked again: the caller waited long enough.
+    const bool timed_out = session.connection->timed_out();
+    session.connection.reset();
+    if (attempt == 1 || timed_out) return unreachable(result.status());
   }
 }
 
-absl::StatusOr<std::vector<FigureChange>> PostgresStore::select(const std::string& where, const Parameters& parameters) const {
-  auto rows = run(std::string("SELECT ") + kColumns + " FROM section_changes" + where + " ORDER BY sequence", parameters);
+absl::StatusOr<std::vector<FigureChange>> PostgresStore::hold_appends(std::uint64_t last) {
+  held_ = std::unique_lock<std::mutex>(writes_.mutex);
+  if (absl::Status up = connected(writes_); !up.ok()) {
+    held_.unlock();
+    return up;
+  }
+  auto rows = held_pipeline({{"BEGIN", {}},
+                             {kLock, {}},
+                             {std::string("SELECT ") + kColumns + " FROM section_changes WHERE sequence > $1::bigint ORDER BY sequence",
+                              {std::to_string(last)}}});
+  if (!rows.ok()) {
+    release_appends();
+    return rows.status();
+  }
+  std::vector<FigureChange> changes;
+  for (int row = 0; row < rows->back().rows(); ++row) changes.push_back(read_change(rows->back(), row));
+  return changes;
+}
+
+void PostgresStore::release_appends() {
+  if (!held_.owns_lock()) return;
+  PgConnection* connection = writes_.connection.get();
+  if (connection != nullptr && connection->ok() && PQtransactionStatus(connection->get()) != PQTRANS_IDLE) {
+    connection->exec("ROLLBACK").IgnoreError();
+  }
+  held_.unlock();
+}
+
+absl::StatusOr<std::vector<PgResult>> PostgresStore::held_pipeline(const std::vector<PgStatement>& statements) {
+  auto results = writes_.connection->pipeline(statements);
+  if (!results.ok() && !writes_.connection->ok()) {
+    writes_.connection.reset();
+    return unreachable(results.status());
+  }
+  return results;
+}
+
+absl::StatusOr<PgResult> PostgresStore::run(const std::string& sql, const Parameters& parameters) const {
+  auto results = run_pipeline(reads_, {{sql, parameters}});
+  if (!results.ok()) return results.status();
+  return results->back();
+}
+
+absl::StatusOr<std::vector<FigureChange>> PostgresStore::select(const std::string& where, const Parameters& parameters,
+                                                               std::size_t limit) const {
+  auto rows = run(std::string("SELECT ") + kColumns + " FROM section_changes" + where + " ORDER BY sequence" +
+                      (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()),
+                  parameters);
   if (!rows.ok()) return rows.status();
   std::vector<FigureChange> changes;
   changes.reserve(static_cast<std::size_t>(rows->rows()));
@@ -191,8 +259,8 @@ absl::StatusOr<std::vector<FigureChange>> PostgresStore::select(const std::strin
 
 absl::StatusOr<std::vector<FigureChange>> PostgresStore::all() const { return select("", {}); }
 
-absl::StatusOr<std::vector<FigureChange>> PostgresStore::after(std::uint64_t sequence) const {
-  return select(" WHERE sequence > $1::bigint", {std::to_string(sequence)});
+absl::StatusOr<std::vector<FigureChange>> PostgresStore::after(std::uint64_t sequence, std::size_t limit) const {
+  return select(" WHERE sequence > $1::bigint", {std::to_string(sequence)}, limit);
 }
 
 absl::StatusOr<std::vector<FigureChange>> PostgresStore::history(const section::v1::ListHistoryRequest& filter) const {
@@ -239,45 +307,87 @@ PostgresStore::Parameters append_parameters(const FigureChange& change) {
   return parameters;
 }
 
+// A PostgreSQL array literal of text elements (nullopt: NULL), each quoted.
+std::string array_literal(const std::vector<std::optional<std::string>>& values) {
+  std::string text = "{";
+  for (const auto& value : values) {
+    if (text.size() > 1) text += ',';
+    if (!value) {
+      text += "NULL";
+      continue;
+    }
+    text += '"';
+    for (const char c : *value) {
+      if (c == '"' || c == '\\') text += '\\';
+      text += c;
+    }
+    text += '"';
+  }
+  return text + "}";
+}
+
 absl::Status already_stored(const FigureChange& change) {
   return absl::AlreadyExistsError("(" + change.reported_by() + ", " + change.idempotency_key() + ") is already stored");
 }
 
 }  // namespace
 
-absl::Status PostgresStore::append(FigureChange& change) {
-  auto inserted = run(kAppend, append_parameters(change));
-  if (!inserted.ok()) return inserted.status();
-  if (inserted->rows() == 0) return already_stored(change);
-  change.set_sequence(std::stoull(inserted->text(0, 0)));
-  return absl::OkStatus();
-}
+absl::Status PostgresStore::append(FigureChange& change) { return append_all({&change}).front(); }
 
-std::vector<absl::Status> PostgresStore::append_all(const std::vector<FigureChange*>& changes) {
-  if (changes.size() == 1) return {append(*changes.front())};
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto all_fail = [&](const absl::Status& why) {
-    if (connection_ && connection_->ok()) connection_->exec("ROLLBACK").IgnoreError();
-    if (connection_ && !connection_->ok()) connection_.reset();
+std::vector<absl::Status> PostgresStore::append_all(const std::vector<FigureChange*>& changes, const std::optional<Applied>& applied) {
+  if (changes.empty()) {
+    release_appends();
+    return {};
+  }
+  std::vector<Parameters> rows;
+  for (const FigureChange* change : changes) rows.push_back(append_parameters(*change));
+  Parameters own;
+  if (applied) {
+    for (const std::uint64_t sequence : applied->own) own.push_back(std::to_string(sequence));
+  }
+  // No `applied` (-1): no check, as for a store of one host.
+  Parameters parameters;
+  parameters.push_back(applied ? std::to_string(applied->last) : std::string("-1"));
+  parameters.push_back(array_literal(own));
+  for (std::size_t column = 0; column < rows.front().size(); ++column) {
+    Parameters values;
+    for (const Parameters& row : rows) values.push_back(row[column]);
+    parameters.push_back(array_literal(values));
+  }
+  // Under hold_appends(), the transaction holds the lock already.
+  const bool held = held_.owns_lock();
+  std::vector<PgStatement> statements;
+  if (!held) statements.push_back(PgStatement{kLock, {}});
+  statements.push_back(PgStatement{kAppend, std::move(parameters)});
+  if (held) statements.push_back(PgStatement{"COMMIT", {}});
+  auto results = held ? held_pipeline(statements) : run_pipeline(writes_, statements);
+  release_appends();
+  auto fail = [&](const absl::Status& why) {
     for (FigureChange* change : changes) change->set_sequence(0);
-    const absl::Status status = why.code() == absl::StatusCode::kUnavailable ? unreachable(why) : why;
-    return std::vector<absl::Status>(changes.size(), status);
+    return std::vector<absl::Status>(changes.size(), why);
   };
-  if (absl::Status up = connected(); !up.ok()) return std::vector<absl::Status>(changes.size(), up);
-  if (auto begun = connection_->exec("BEGIN"); !begun.ok()) return all_fail(begun.status());
+  if (!results.ok()) return fail(results.status());
+  const PgResult& rows_back = (*results)[held ? 0 : 1];
+  if (rows_back.rows() == 0 || rows_back.null(0, 0)) return fail(absl::InternalError("the append returned no count"));
+  if (rows_back.text(0, 0) != "0") {
+    return fail(absl::AbortedError("the store holds " + rows_back.text(0, 0) +
+                                   " change(s) of other hosts this host has not applied yet; nothing was stored"));
+  }
+  std::map<std::pair<std::string, std::string>, std::uint64_t> stored;
+  for (int row = 1; row < rows_back.rows(); ++row) {
+    stored[{rows_back.text(row, 2), rows_back.text(row, 3)}] = std::stoull(rows_back.text(row, 1));
+  }
   std::vector<absl::Status> written;
   for (FigureChange* change : changes) {
-    auto inserted = connection_->exec(kAppend, append_parameters(*change));
-    if (!inserted.ok()) return all_fail(inserted.status());
-    if (inserted->rows() == 0) {
+    auto found = stored.find({change->reported_by(), change->idempotency_key()});
+    if (found == stored.end()) {
+      change->set_sequence(0);
       written.push_back(already_stored(*change));
       continue;
     }
-    change->set_sequence(std::stoull(inserted->text(0, 0)));
+    change->set_sequence(found->second);
     written.push_back(absl::OkStatus());
   }
-  // One commit, one wait for the server's disk, for the whole batch.
-  if (auto committed = connection_->exec("COMMIT"); !committed.ok()) return all_fail(committed.status());
   return written;
 }
 
@@ -307,15 +417,20 @@ bool PostgresStore::wait(int socket, int timeout_ms) {
 
 void PostgresStore::follow_loop() {
   Backoff backoff(std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
+  std::mt19937 random(std::random_device{}());
+  std::uniform_real_distribution<double> fraction(0.0, 1.0);
   while (!stopping_) {
-    if (listen_once()) backoff.reset();
+    const auto began = std::chrono::steady_clock::now();
+    if (listen_once()) {
+      backoff.connected_for(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began));
+    }
     if (stopping_) break;
-    wait(-1, static_cast<int>(backoff.next().count()));
+    wait(-1, static_cast<int>(backoff.next(fraction(random)).count()));
   }
 }
 
 bool PostgresStore::listen_once() {
-  auto connection = PgConnection::connect(conninfo_);
+  auto connection = PgConnection::connect(conninfo_, statement_timeout_);
   if (!connection.ok()) {
     set_reachability(unreachable(connection.status()));
     return false;
@@ -328,7 +443,8 @@ bool PostgresStore::listen_once() {
   set_reachability(absl::OkStatus());
   // Whatever was stored while this host did not listen.
   if (follower_.changed) follower_.changed({});
-  int idle_ms = 0;
+  auto next_check = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  absl::Status lost;
   while (wait(PQsocket(listener.get()), 500)) {
     if (PQconsumeInput(listener.get()) == 0 || !listener.ok()) break;
     std::vector<std::uint64_t> noticed;
@@ -341,20 +457,21 @@ bool PostgresStore::listen_once() {
       PQfreemem(notice);
     }
     if (!noticed.empty() || unreadable) {
-      idle_ms = 0;
       if (follower_.changed) follower_.changed(unreadable ? std::vector<std::uint64_t>() : noticed);
-      continue;
     }
-    // A server that vanished without closing the connection is found by asking it; and a fetch
-    // that failed after a notice is not left waiting for the next notice.
-    if ((idle_ms += 500) >= 2000) {
-      idle_ms = 0;
-      if (!listener.exec("SELECT 1").ok()) break;
+    // Every 2 s, notices or not: a server that vanished without closing the connection is found
+    // by asking it, and a fetch that failed is tried again even on a host busy with notices.
+    if (std::chrono::steady_clock::now() >= next_check) {
+      next_check = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      if (auto asked = listener.exec("SELECT 1"); !asked.ok()) {
+        lost = asked.status();
+        break;
+      }
       if (follower_.changed) follower_.changed({});
     }
   }
   if (!stopping_) {
-    std::string why = PQerrorMessage(listener.get());
+    std::string why = lost.ok() && listener.get() != nullptr ? PQerrorMessage(listener.get()) : std::string(lost.message());
     while (!why.empty() && why.back() == '\n') why.pop_back();
     set_reachability(unreachable(absl::UnavailableError(why.empty() ? "the server closed the connection" : why)));
   }

@@ -1,10 +1,13 @@
 // The report store that any number of hosts share (report_store.h): a PostgreSQL database named
 // by the configuration's storage.postgres, reached through libpq.
 //
-// An append is one statement, so one transaction: it takes the append lock (so changes commit
-// in sequence order), inserts the row unless (reported_by, idempotency_key) is already there,
-// and NOTIFYs the channel, which PostgreSQL delivers at the commit. With synchronous_commit on,
-// the commit returns once the change is on the server's disk.
+// An append (of one change or a batch) is one transaction sent in one round trip (a pipeline),
+// so the lock is never held while the server waits on the host: it takes the append lock (so
+// changes commit in sequence order), checks that the host has applied every change stored
+// before, inserts the rows unless (reported_by, idempotency_key) is already there, and NOTIFYs
+// the channel, which PostgreSQL delivers at the commit. With synchronous_commit on, the commit
+// returns once the change is on the server's disk. Every wait on the server is bounded
+// (storage.statement_timeout_ms, then the connection is dropped).
 //
 // follow() starts a thread with a connection of its own that LISTENs on the channel: on every
 // (re)connection and every notice it tells the report desk, which fetches what is new. When the
@@ -38,13 +41,17 @@ class PostgresStore final : public ReportStore {
   std::string read_only_reason() const override { return ""; }
 
   absl::StatusOr<std::vector<section::v1::FigureChange>> all() const override;
-  absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence) const override;
+  absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence, std::size_t limit = 0) const override;
   absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const override;
   absl::StatusOr<std::optional<section::v1::FigureChange>> find(const std::string& reported_by,
                                                                 const std::string& key) const override;
   absl::Status append(section::v1::FigureChange& change) override;
   // One transaction, one commit for all; a change whose key is stored already is left out.
-  std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes) override;
+  std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes,
+                                       const std::optional<Applied>& applied = std::nullopt) override;
+
+  absl::StatusOr<std::vector<section::v1::FigureChange>> hold_appends(std::uint64_t last) override;
+  void release_appends() override;
 
   bool shared() const override { return true; }
   absl::Status reachable() const override;
@@ -52,13 +59,24 @@ class PostgresStore final : public ReportStore {
   void stop_following() override;
 
  private:
-  explicit PostgresStore(std::string conninfo);
-  // Runs one statement on the calls' connection, connecting again first when it broke (once,
+  PostgresStore(std::string conninfo, std::chrono::milliseconds statement_timeout);
+  // A connection for calls, one statement at a time: appends have one, reads another, so that
+  // a long read does not hold the worker's append, nor an append a read.
+  struct Session {
+    std::mutex mutex;
+    std::unique_ptr<PgConnection> connection;
+  };
+  // The session's connection, made again when it broke; under its mutex.
+  absl::Status connected(Session& session) const;
+  // Runs one statement on the reads' connection, connecting again first when it broke (once,
   // and only while the follower finds the server reachable).
-  // The calls' connection, made again when it broke; under mutex_.
-  absl::Status connected() const;
   absl::StatusOr<PgResult> run(const std::string& sql, const Parameters& parameters) const;
-  absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where, const Parameters& parameters) const;
+  // Runs statements in one round trip on the connection hold_appends() holds.
+  absl::StatusOr<std::vector<PgResult>> held_pipeline(const std::vector<PgStatement>& statements);
+  // Runs statements in one transaction and one round trip, like run(), on `session`.
+  absl::StatusOr<std::vector<PgResult>> run_pipeline(Session& session, const std::vector<PgStatement>& statements) const;
+  absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where, const Parameters& parameters,
+                                                                std::size_t limit = 0) const;
   void set_reachability(const absl::Status& status);
   void follow_loop();
   // Listens on a new connection, then waits for notices until it breaks or stop; false when
@@ -68,8 +86,12 @@ class PostgresStore final : public ReportStore {
   bool wait(int socket, int timeout_ms);
 
   std::string conninfo_;
-  mutable std::mutex mutex_;  // the calls' connection, one statement at a time
-  mutable std::unique_ptr<PgConnection> connection_;
+  std::chrono::milliseconds statement_timeout_;
+  mutable Session writes_;  // appends, on the registry's worker
+  mutable Session reads_;   // all, after, history, find
+  // writes_.mutex, held by hold_appends() (with a transaction open on writes_.connection that
+  // holds the append lock) until append_all() or release_appends().
+  std::unique_lock<std::mutex> held_;
   mutable std::mutex state_mutex_;
   absl::Status reachability_;
   Follower follower_;

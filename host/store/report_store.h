@@ -37,8 +37,8 @@ class ReportStore {
 
   // Every stored change, in the order they were stored.
   virtual absl::StatusOr<std::vector<section::v1::FigureChange>> all() const = 0;
-  // The changes stored after `sequence`, oldest first.
-  virtual absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence) const = 0;
+  // The changes stored after `sequence`, oldest first; at most `limit` of them (0: all).
+  virtual absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence, std::size_t limit = 0) const = 0;
   // The changes that match `filter` (an empty field matches anything), oldest first.
   virtual absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const = 0;
   // The change stored by `reported_by` under `key`, if any.
@@ -52,13 +52,29 @@ class ReportStore {
   //                     to be stored, and a retry with the same key is safe
   // kInternal           any other I/O error
   virtual absl::Status append(section::v1::FigureChange& change) = 0;
+  // What a host has applied of a shared store: every change up to `last`, and `own` above it
+  // (its own reports).
+  struct Applied {
+    std::uint64_t last = 0;
+    std::vector<std::uint64_t> own;
+  };
   // Stores several changes, each as append() would, and says for each whether it was stored.
   // A store may commit them together (one wait for the disk for all), never before it returns.
-  virtual std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes) {
+  // With `applied` (a shared store), none is stored when the store holds a change the host has
+  // not applied (it was checked without it): kAborted for each, to fetch it and check again.
+  virtual std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes,
+                                               const std::optional<Applied>& /*applied*/ = std::nullopt) {
     std::vector<absl::Status> written;
     for (section::v1::FigureChange* change : changes) written.push_back(append(*change));
     return written;
   }
+
+  // For a shared store whose append_all() keeps refusing (other hosts store faster than this
+  // one catches up): takes the append lock until the next append_all() or release_appends(),
+  // on this thread, and returns the changes stored after `last`, to which none can be added
+  // meanwhile. Bounded by the store's deadline; an error releases the lock.
+  virtual absl::StatusOr<std::vector<section::v1::FigureChange>> hold_appends(std::uint64_t last) { return after(last); }
+  virtual void release_appends() {}
 
   // Whether other hosts write to the same store (their changes then arrive through follow()).
   virtual bool shared() const { return false; }

@@ -277,11 +277,13 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const config::Sto
 
 SqliteStore::~SqliteStore() { sqlite3_close(db_); }
 
-absl::StatusOr<std::vector<FigureChange>> SqliteStore::select(const std::string& where, const std::vector<std::string>& arguments) const {
+absl::StatusOr<std::vector<FigureChange>> SqliteStore::select(const std::string& where, const std::vector<std::string>& arguments,
+                                                             std::size_t limit) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<FigureChange> changes;
   if (db_ == nullptr) return changes;
-  Statement statement(db_, std::string("SELECT ") + kColumns + " FROM changes" + where + " ORDER BY sequence");
+  Statement statement(db_, std::string("SELECT ") + kColumns + " FROM changes" + where + " ORDER BY sequence" +
+                                (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()));
   if (!statement.prepared()) return absl::InvalidArgumentError(path_.string() + ": " + message_of(db_, statement.prepare_rc()));
   for (std::size_t i = 0; i < arguments.size(); ++i) statement.text(static_cast<int>(i + 1), arguments[i]);
   int rc;
@@ -292,8 +294,8 @@ absl::StatusOr<std::vector<FigureChange>> SqliteStore::select(const std::string&
 
 absl::StatusOr<std::vector<FigureChange>> SqliteStore::all() const { return select("", {}); }
 
-absl::StatusOr<std::vector<FigureChange>> SqliteStore::after(std::uint64_t sequence) const {
-  return select(" WHERE sequence > CAST(?1 AS INTEGER)", {std::to_string(sequence)});
+absl::StatusOr<std::vector<FigureChange>> SqliteStore::after(std::uint64_t sequence, std::size_t limit) const {
+  return select(" WHERE sequence > CAST(?1 AS INTEGER)", {std::to_string(sequence)}, limit);
 }
 
 absl::StatusOr<std::vector<FigureChange>> SqliteStore::history(const section::v1::ListHistoryRequest& filter) const {
@@ -349,7 +351,7 @@ int SqliteStore::insert(FigureChange& change) {
 
 absl::Status SqliteStore::append(FigureChange& change) { return append_all({&change}).front(); }
 
-std::vector<absl::Status> SqliteStore::append_all(const std::vector<FigureChange*>& changes) {
+std::vector<absl::Status> SqliteStore::append_all(const std::vector<FigureChange*>& changes, const std::optional<Applied>&) {
   if (!writable()) return std::vector<absl::Status>(changes.size(), absl::FailedPreconditionError(read_only_reason_));
   std::lock_guard<std::mutex> lock(mutex_);
   auto failed = [&](int rc) {

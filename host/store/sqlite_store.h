@@ -39,7 +39,7 @@ class SqliteStore final : public ReportStore {
   std::string read_only_reason() const override { return read_only_reason_; }
 
   absl::StatusOr<std::vector<section::v1::FigureChange>> all() const override;
-  absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence) const override;
+  absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence, std::size_t limit = 0) const override;
   absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const override;
   absl::StatusOr<std::optional<section::v1::FigureChange>> find(const std::string& reported_by,
                                                                 const std::string& key) const override;
@@ -47,14 +47,16 @@ class SqliteStore final : public ReportStore {
   absl::Status append(section::v1::FigureChange& change) override;
   // One transaction, one commit for all: a change refused by the idempotency key is left out,
   // any other error refuses them all.
-  std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes) override;
+  std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes,
+                                       const std::optional<Applied>& applied = std::nullopt) override;
 
  private:
   SqliteStore() = default;
   // Inserts one change inside the caller's transaction; its SQLite code.
   int insert(section::v1::FigureChange& change);
   absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where,
-                                                         const std::vector<std::string>& arguments) const;
+                                                         const std::vector<std::string>& arguments,
+                                                         std::size_t limit = 0) const;
 
   std::filesystem::path path_;
   std::string read_only_reason_;

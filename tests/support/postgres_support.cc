@@ -66,9 +66,23 @@ void script(const std::string& action, const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+// The suite's server directory (host=DIR in SECTION_TEST_POSTGRES): the servers of the tests
+// go under it, so that the fixture's cleanup stops those a crashed or killed test left running.
+std::string suite_directory() {
+  const std::string conninfo = suite_postgres();
+  const std::size_t host = conninfo.find("host=");
+  if (host == std::string::npos) throw std::runtime_error("SECTION_TEST_POSTGRES names no host=DIR: " + conninfo);
+  const std::size_t start = host + 5;
+  return conninfo.substr(start, conninfo.find(' ', start) - start);
+}
+
+}  // namespace
+
 PostgresServer::PostgresServer() {
   std::random_device random;
-  dir_ = "/tmp/section-pg-" + std::to_string(::getpid()) + "-" + std::to_string(random() % 1000000);
+  dir_ = suite_directory() + "/servers/" + std::to_string(::getpid()) + "-" + std::to_string(random() % 1000000);
   script("start", dir_);
   conninfo_ = "host=" + dir_ + " dbname=postgres user=postgres";
 }
@@ -82,5 +96,7 @@ PostgresServer::~PostgresServer() {
 
 void PostgresServer::pause() { script("pause", dir_); }
 void PostgresServer::resume() { script("resume", dir_); }
+void PostgresServer::freeze() { script("freeze", dir_); }
+void PostgresServer::thaw() { script("thaw", dir_); }
 
 }  // namespace section::test

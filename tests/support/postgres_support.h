@@ -33,8 +33,9 @@ class TestDatabase {
   std::string conninfo_;
 };
 
-// A PostgreSQL server of the test's own (postgres.sh in a directory under /tmp), for tests that
-// stop and start it. Stopped and removed by the destructor.
+// A PostgreSQL server of the test's own (postgres.sh in a directory under the suite's server's,
+// whose cleanup stops it if the test could not), for tests that stop and start it. Stopped and
+// removed by the destructor.
 class PostgresServer {
  public:
   PostgresServer();
@@ -46,6 +47,9 @@ class PostgresServer {
   // pg_ctl stop / start, keeping the data.
   void pause();
   void resume();
+  // SIGSTOP / SIGCONT the server and its backends: a server that no longer answers.
+  void freeze();
+  void thaw();
 
  private:
   std::string dir_;

@@ -36,7 +36,8 @@ std::string reports_config(const std::filesystem::path& data_dir, const TestToke
                            std::int64_t max_database_bytes = 0);
 
 // default_config_text() with storage in the PostgreSQL database `conninfo` and the tokens' auth block.
-std::string postgres_config(const std::string& conninfo, const TestTokens& tokens);
+// `storage_extra`: more lines of the storage block, each indented by two spaces.
+std::string postgres_config(const std::string& conninfo, const TestTokens& tokens, const std::string& storage_extra = "");
 
 // Adds "authorization: Bearer <token>" unless `token` is empty.
 void bearer(grpc::ClientContext& context, const std::string& token);
