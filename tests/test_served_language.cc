@@ -216,6 +216,9 @@ TEST_CASE("section-ctl --lang zh prints the fascicle's Chinese labels, aligned, 
   const auto html = ctl(host, {"export", "--format", "html", "--lang", "zh"});
   CHECK(html.status == 0);
   CHECK_THAT(html.out, Catch::Contains("<html lang=\"zh\">") && Catch::Contains("总表：按支出用途列示的财政资源演变情况"));
+  // The host's own English words on the Chinese page say they are English.
+  CHECK_THAT(html.out, Catch::Contains("<h1><span lang=\"en\">Section 29F:</span> 行政，维也纳</h1>") &&
+                           Catch::Contains("<b lang=\"en\">Objective.</b>") && Catch::Contains("<h2 lang=\"en\">Overall resources</h2>"));
   CHECK_THAT(ctl(host, {"export", "--format", "html"}).out, Catch::Contains("<html lang=\"en\">"));
   CHECK(host.stop() == 0);
 }
