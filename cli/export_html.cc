@@ -95,9 +95,15 @@ std::string paragraphs(const section::v1::Text& text, const char* heading_tag) {
   return out;
 }
 
-std::string labelled(const std::string& label, const section::v1::Text& text) {
+// On a page in another language, the host's own English words (headings such as "Objective")
+// say they are English, for screen readers and hyphenation; an English page is unchanged.
+std::string en(const SectionExport& data) {
+  return data.language.empty() || data.language == "en" || data.language.rfind("en-", 0) == 0 ? "" : " lang=\"en\"";
+}
+
+std::string labelled(const SectionExport& data, const std::string& label, const section::v1::Text& text) {
   if (text.text().empty()) return {};
-  std::string out = "<p><b>" + escape(label) + ".</b> ";
+  std::string out = "<p><b" + en(data) + ">" + escape(label) + ".</b> ";
   if (!text.provenance().source().empty()) out += "<span class=\"para\">" + escape(text.provenance().source()) + "</span>";
   return out + escape(text.text()) + "</p>\n";
 }
@@ -203,12 +209,12 @@ std::string component_html(const SectionExport& data, const section::v1::Compone
   out << "<section class=\"component\" id=\"" << anchor("component-", c.id()) << "\">\n<h2>" << escape(component_heading(c))
       << "</h2>\n";
   out << paragraphs(c.description(), "h3");
-  out << labelled("Objective", c.objective());
+  out << labelled(data, "Objective", c.objective());
   for (int i = 0; i < c.strategy_size(); ++i) {
-    out << (i == 0 ? labelled("Strategy and external factors", c.strategy(i)) : paragraphs(c.strategy(i), "h4"));
+    out << (i == 0 ? labelled(data, "Strategy and external factors", c.strategy(i)) : paragraphs(c.strategy(i), "h4"));
   }
   if (!c.expected_outcomes().empty()) {
-    out << "<p><b>Expected outcomes.</b></p>\n<ul>\n";
+    out << "<p><b" << en(data) << ">Expected outcomes.</b></p>\n<ul>\n";
     for (const auto& text : c.expected_outcomes()) out << "<li>" << escape(text.text()) << "</li>\n";
     out << "</ul>\n";
   }
@@ -219,15 +225,15 @@ std::string component_html(const SectionExport& data, const section::v1::Compone
       if (!group.result->carried_from().empty()) {
         out << "<p class=\"note\">Carried over from " << escape(group.result->carried_from()) << ".</p>\n";
       }
-      out << labelled("Programme performance", group.result->programme_performance())
-          << labelled("Lessons learned and planned change", group.result->lessons_learned())
-          << labelled("Proposed programme plan", group.result->proposed_plan());
+      out << labelled(data, "Programme performance", group.result->programme_performance())
+          << labelled(data, "Lessons learned and planned change", group.result->lessons_learned())
+          << labelled(data, "Proposed programme plan", group.result->proposed_plan());
     }
     for (const auto* entry : group.measures) out << measure_html(*entry);
   }
   out << tables_html(tables);
-  for (const auto& text : c.resource_notes()) out << labelled("Resources", text);
-  if (!c.mandates().empty()) out << "<h4>Legislative mandates</h4>\n" << mandates_html(c.mandates());
+  for (const auto& text : c.resource_notes()) out << labelled(data, "Resources", text);
+  if (!c.mandates().empty()) out << "<h4" << en(data) << ">Legislative mandates</h4>\n" << mandates_html(c.mandates());
   out << "</section>\n";
   return out.str();
 }
@@ -236,12 +242,14 @@ std::string contents_html(const SectionExport& data) {
   std::ostringstream out;
   // Two columns of a grid, each with its heading: they start at the same height, which CSS
   // columns over the headings and lists did not do.
-  out << "<nav class=\"contents\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<div class=\"columns\">\n<div>\n<h3>Parts</h3>\n"
-         "<ul>\n<li><a href=\"#overall\">Overall resources</a></li>\n";
+  const std::string lang = en(data);
+  out << "<nav class=\"contents\" aria-label=\"Contents\">\n<h2" << lang << ">Contents</h2>\n<div class=\"columns\">\n<div>\n<h3"
+      << lang << ">Parts</h3>\n<ul>\n<li><a href=\"#overall\"" << lang << ">Overall resources</a></li>\n";
   for (const auto& c : data.section.components()) {
     out << "<li><a href=\"#" << anchor("component-", c.id()) << "\">" << escape(component_heading(c)) << "</a></li>\n";
   }
-  out << "<li><a href=\"#closing\">Deliverables, variances and reconciliation</a></li>\n</ul>\n</div>\n<div>\n<h3>Tables</h3>\n<ul>\n";
+  out << "<li><a href=\"#closing\"" << lang << ">Deliverables, variances and reconciliation</a></li>\n</ul>\n</div>\n<div>\n<h3" << lang
+      << ">Tables</h3>\n<ul>\n";
   for (const auto& table : data.tables) {
     out << "<li><a href=\"#" << anchor("table-", table.id()) << "\">"
         << escape(table.source().empty() ? table.title() : table.source() + ": " + table.title()) << "</a></li>\n";
@@ -262,7 +270,11 @@ std::string export_html(const SectionExport& data) {
       << escape(heading + (info.budget().empty() ? "" : " — " + info.budget())) << "</title>\n<style>" << kStyle
       << "</style>\n</head>\n<body>\n<header class=\"cover\">\n<p class=\"budget\">" << escape(info.budget()) << "</p>\n";
   if (!info.part().empty()) out << "<p class=\"part\">" << escape(info.part()) << "</p>\n";
-  out << "<h1>" << escape(heading) << "</h1>\n";
+  if (en(data).empty()) {
+    out << "<h1>" << escape(heading) << "</h1>\n";
+  } else {
+    out << "<h1><span lang=\"en\">" << escape("Section " + info.number() + ":") << "</span> " << escape(info.title()) << "</h1>\n";
+  }
   if (!info.programme().empty()) out << "<p class=\"programme\">" << escape(info.programme()) << "</p>\n";
   out << "<p class=\"meta\">Exported from section-host " << escape(data.status.host_version()) << ", section version "
       << data.section.version() << ". Money in thousands of United States dollars unless stated.</p>\n";
@@ -270,16 +282,16 @@ std::string export_html(const SectionExport& data) {
   out << "</header>\n";
   out << contents_html(data);
 
-  if (!data.section.orientation().empty()) out << "<section id=\"orientation\">\n<h2>Orientation</h2>\n";
+  if (!data.section.orientation().empty()) out << "<section id=\"orientation\">\n<h2" << en(data) << ">Orientation</h2>\n";
   for (const auto& text : data.section.orientation()) out << paragraphs(text, "h3");
   if (!data.section.orientation().empty()) out << "</section>\n";
-  if (!data.section.programme_performance().empty()) out << "<section id=\"performance\">\n<h2>Programme performance</h2>\n";
+  if (!data.section.programme_performance().empty()) out << "<section id=\"performance\">\n<h2" << en(data) << ">Programme performance</h2>\n";
   for (const auto& text : data.section.programme_performance()) out << paragraphs(text, "h3");
   for (const auto& text : data.section.evaluation()) out << paragraphs(text, "h3");
   if (!data.section.programme_performance().empty()) out << "</section>\n";
 
   const TablePlacement placement = place_tables(data);
-  out << "<section id=\"overall\">\n<h2>Overall resources</h2>\n";
+  out << "<section id=\"overall\">\n<h2" << en(data) << ">Overall resources</h2>\n";
   if (const auto chart = resources_chart(data)) {
     out << "<figure class=\"resources\">\n" << svg::render(*chart) << "<figcaption class=\"note\">" << escape(chart->title)
         << "</figcaption>\n</figure>\n";
@@ -294,9 +306,9 @@ std::string export_html(const SectionExport& data) {
   for (int i = 0; i < data.measures.measures_size(); ++i) {
     if (static_cast<std::size_t>(i) >= used.size() || !used[i]) strays += measure_html(data.measures.measures(i));
   }
-  if (!strays.empty()) out << "<section id=\"other-measures\">\n<h2>Other performance measures</h2>\n" << strays << "</section>\n";
+  if (!strays.empty()) out << "<section id=\"other-measures\">\n<h2" << en(data) << ">Other performance measures</h2>\n" << strays << "</section>\n";
 
-  out << "<section id=\"closing\">\n<h2>Deliverables, variances and reconciliation</h2>\n";
+  out << "<section id=\"closing\">\n<h2" << en(data) << ">Deliverables, variances and reconciliation</h2>\n";
   for (const auto& status : data.section.component_status()) {
     if (status.state() == section::v1::SERVING) continue;
     out << "<p class=\"not-served\">Component " << escape(status.id()) << " is not served: " << escape(status.reason()) << "</p>\n";
@@ -309,7 +321,7 @@ std::string export_html(const SectionExport& data) {
     }
     out << table_html(*table);
   }
-  if (!data.section.mandates().empty()) out << "<h3>Legislative mandates</h3>\n" << mandates_html(data.section.mandates());
+  if (!data.section.mandates().empty()) out << "<h3" << en(data) << ">Legislative mandates</h3>\n" << mandates_html(data.section.mandates());
   out << "</section>\n<footer>" << escape(info.source()) << "</footer>\n" << kRenderCheck << "</body>\n</html>\n";
   return out.str();
 }

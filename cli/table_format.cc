@@ -1,7 +1,9 @@
 #include "cli/table_format.h"
 
 #include <algorithm>
+#include <locale.h>
 #include <cstdlib>
+#include <wchar.h>
 #include <sstream>
 
 #include "host/core/money.h"
@@ -356,21 +358,25 @@ char32_t code_point(const std::string& text, std::size_t at, std::size_t* length
   return cp;
 }
 
-// East Asian Wide (W) and Fullwidth (F) characters (Unicode's EastAsianWidth.txt, by block):
-// Hangul Jamo, CJK radicals to the CJK compatibility block, ideographs, Yi, Hangul syllables,
-// compatibility ideographs, vertical and compatibility forms, fullwidth forms, and the
-// supplementary ideographic planes.
-bool wide(char32_t cp) {
-  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
-         (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
-         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE10 && cp <= 0xFE19) ||
-         (cp >= 0xFE30 && cp <= 0xFE6F) || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
-         (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+// The columns a code point takes, as glibc's wcwidth says in the C.UTF-8 locale (its width data
+// is generated from Unicode's EastAsianWidth.txt and general categories, so we keep no table of
+// our own): 2 for East Asian Wide and Fullwidth, 0 for combining marks, format characters,
+// zero-width spaces and variation selectors. Ambiguous characters are as glibc has them: mostly
+// 1 ("—", "·"), as in a terminal outside a CJK locale. Without C.UTF-8 (Debian's libc-bin
+// ships it), or for a control character, 1.
+int columns(char32_t cp) {
+  if (cp < 0x80) return 1;
+  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t(0));
+  if (utf8 == locale_t(0)) return 1;
+  const locale_t before = uselocale(utf8);  // this thread only
+  const int width = wcwidth(static_cast<wchar_t>(cp));
+  uselocale(before);
+  return width < 0 ? 1 : width;
 }
 
 bool any_wide(const std::string& text) {
   for (std::size_t at = 0, length = 0; at < text.size(); at += length) {
-    if (wide(code_point(text, at, &length))) return true;
+    if (columns(code_point(text, at, &length)) == 2) return true;
   }
   return false;
 }
@@ -379,7 +385,9 @@ bool any_wide(const std::string& text) {
 
 std::size_t display_width(const std::string& text) {
   std::size_t width = 0;
-  for (std::size_t at = 0, length = 0; at < text.size(); at += length) width += wide(code_point(text, at, &length)) ? 2 : 1;
+  for (std::size_t at = 0, length = 0; at < text.size(); at += length) {
+    width += static_cast<std::size_t>(columns(code_point(text, at, &length)));
+  }
   return width;
 }
 

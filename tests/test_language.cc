@@ -147,6 +147,37 @@ TEST_CASE("accept-language is parsed with its q-values, and bad values are refus
   }
 }
 
+TEST_CASE("accept-language is capped: a range of 256 bytes, 32 ranges, and the error quotes a short part", "[language]") {
+  const std::string long_range = "x-" + std::string(255, 'a');
+  auto parsed = query::parse_accept_language(long_range);
+  REQUIRE_FALSE(parsed.ok());
+  const std::string message(parsed.status().message());
+  CHECK_THAT(message, Catch::Contains("is longer than 256 bytes") && Catch::Contains("(257 bytes)"));
+  CHECK(message.size() < 200);  // the part is cut, not echoed whole
+  std::string many;
+  for (int i = 0; i < 32; ++i) many += "zh;q=0.5,";
+  CHECK(query::parse_accept_language(many).ok());
+  parsed = query::parse_accept_language(many + "en");
+  REQUIRE_FALSE(parsed.ok());
+  CHECK_THAT(std::string(parsed.status().message()), Catch::Contains("has more than 32 language ranges"));
+  CHECK(std::string(parsed.status().message()).size() < 200);
+  // A malformed tag of 250 bytes is named, cut.
+  parsed = query::parse_accept_language(std::string(250, 'z'));
+  REQUIRE_FALSE(parsed.ok());
+  CHECK_THAT(std::string(parsed.status().message()), Catch::Contains("(250 bytes)") && Catch::Contains("not a BCP 47"));
+}
+
+TEST_CASE("content-language gives the tag in its canonical case", "[language]") {
+  CHECK(query::canonical_case("zh") == "zh");
+  CHECK(query::canonical_case("zh-hant") == "zh-Hant");
+  CHECK(query::canonical_case("ZH-HANT-TW") == "zh-Hant-TW");
+  CHECK(query::canonical_case("en-gb") == "en-GB");
+  CHECK(query::canonical_case("es-419") == "es-419");
+  CHECK(query::canonical_case("de-ch-1996") == "de-CH-1996");
+  CHECK(query::canonical_case("en-a-bbb-x-ab-cdef") == "en-a-bbb-x-ab-cdef");  // after a singleton: lower case
+  CHECK(query::canonical_case("x-abcd") == "x-abcd");
+}
+
 TEST_CASE("the answer's language: the one asked for, then English, then the source's", "[language]") {
   const std::set<std::string> both = {"en", "zh"};
   const auto choose = [](const std::string& value, const std::set<std::string>& available) {
@@ -262,6 +293,31 @@ TEST_CASE("every Chinese word of the fixtures and of the tables' vocabulary is p
   }
 }
 
+TEST_CASE("the measures' year headings read as each printed table does: 业绩 in Tables 29F.2 and 29F.4", "[language][tables]") {
+  const aggregate::SectionView view = test::view_of();
+  for (const char* id : {"measures/finance", "measures/hr"}) {
+    INFO(id);
+    const v1::Table& table = table_in(view, id);
+    bool actual = false;
+    for (const auto& column : table.columns()) {
+      const std::string zh = zh_of(column.languages(), "label");
+      if (column.key().rfind("actual_", 0) == 0) {
+        CHECK(zh == column.key().substr(7) + " 年(实际业绩)");
+        actual = true;
+      }
+      if (column.key().rfind("planned_", 0) == 0) CHECK(zh == column.key().substr(8) + " 年(计划业绩)");
+    }
+    CHECK(actual);
+  }
+  for (const char* id : {"measures/ict", "measures/support"}) {
+    INFO(id);
+    const v1::Table& table = table_in(view, id);
+    for (const auto& column : table.columns()) {
+      if (column.key().rfind("actual_", 0) == 0) CHECK(zh_of(column.languages(), "label") == column.key().substr(7) + " 年(实际数)");
+    }
+  }
+}
+
 TEST_CASE("the tables carry the fascicle's Chinese beside their English", "[language][tables]") {
   const aggregate::SectionView view = test::view_of_components({fixture_component()}, fixture_section());
   const v1::Table& table = table_in(view, "financial-by-object");
@@ -291,6 +347,15 @@ TEST_CASE("the tables carry the fascicle's Chinese beside their English", "[lang
   CHECK(reconciliation.rows(0).label() == "para 29F.101 (d): under supplies and materials ($23,000)");
   CHECK(zh_of(reconciliation.rows(0).languages(), "label") == "para 29F.101 (d): 用品和材料项下所需资源减少(23 000 美元)");
   CHECK(zh_of(reconciliation.rows(0).languages(), "cells[where]") == "para 29F.101 (d): 用品和材料项下所需资源减少(23 000 美元)");
+  // What the host joins from printed parts is composed, not as printed; a printed heading stays so.
+  CHECK(forms_of(reconciliation.rows(0).languages(), "label").origin() == v1::TEXT_ORIGIN_COMPOSED);
+  CHECK(forms_of(reconciliation.rows(0).languages(), "cells[where]").origin() == v1::TEXT_ORIGIN_COMPOSED);
+  CHECK(forms_of(test::find_row(table_in(view, "measures/finance"), "voluntary_contributions")->languages(), "label").origin() ==
+        v1::TEXT_ORIGIN_COMPOSED);
+  CHECK(forms_of(by_component.languages(), "title").origin() == v1::TEXT_ORIGIN_COMPOSED);
+  CHECK(forms_of(table_in(view, "component-evolution/finance").languages(), "title").origin() == v1::TEXT_ORIGIN_COMPOSED);
+  CHECK(forms_of(table.languages(), "title").origin() == v1::TEXT_ORIGIN_AS_PRINTED);
+  CHECK(forms_of(test::find_row(deliverables, "A")->languages(), "label").origin() == v1::TEXT_ORIGIN_AS_PRINTED);
 }
 
 TEST_CASE("an answer is localized: the asked language in the string fields, the others beside them", "[language][localize]") {
@@ -323,12 +388,46 @@ TEST_CASE("an answer is localized: the asked language in the string fields, the 
   CHECK(text_of(component.languages(), "title", "en") == "Programme planning, finance and budget");
 }
 
+TEST_CASE("each text falls back on its own: a zh-Hant answer takes a text's zh when it has no zh-Hant", "[language][localize]") {
+  v1::Result result;
+  result.set_id("r");
+  result.set_title("A result");
+  v1::TextForms& forms = language::entry(result.mutable_languages(), "title");
+  language::set_text(forms, "zh", "一个成果");
+  v1::Result hant = result;
+  v1::TextForms& both = language::entry(hant.mutable_languages(), "title");
+  language::set_text(both, "zh-Hant", "一個成果");
+
+  v1::Result only_zh = result;
+  query::localize(only_zh, "zh-hant-tw");
+  CHECK(only_zh.title() == "一个成果");
+  CHECK(text_of(only_zh.languages(), "title", "en") == "A result");
+  query::localize(hant, "zh-hant-tw");
+  CHECK(hant.title() == "一個成果");
+  CHECK(text_of(hant.languages(), "title", "zh") == "一个成果");
+  v1::Result french = result;
+  query::localize(french, "fr-ca");
+  CHECK(french.title() == "A result");
+}
+
 TEST_CASE("wide characters take two columns, so a Chinese table lines up", "[language][format]") {
   CHECK(cli::display_width("员额") == 4);
   CHECK(cli::display_width("小计, (B)") == 9);   // 小计 4, the rest one each
   CHECK(cli::display_width("GS(PL)") == 6);
   CHECK(cli::display_width("—") == 1);           // an em dash is narrow
   CHECK(cli::display_width("：") == 2);          // a fullwidth colon
+  // Each class by Unicode's data, as glibc's C.UTF-8 carries it.
+  CHECK(cli::display_width("\u4E2D") == 2);       // 中, an ideograph
+  CHECK(cli::display_width("\u3400") == 2);       // CJK extension A
+  CHECK(cli::display_width("\U00020000") == 2);   // CJK extension B
+  CHECK(cli::display_width("\uAC00") == 2);       // a Hangul syllable
+  CHECK(cli::display_width("\U0001F600") == 2);   // an emoji with emoji presentation
+  CHECK(cli::display_width("\u231A") == 2);       // ⌚, wide though outside the CJK blocks
+  CHECK(cli::display_width("e\u0301") == 1);      // a combining acute accent (Mn) takes none
+  CHECK(cli::display_width("\u20DD") == 0);       // a combining enclosing circle (Me)
+  CHECK(cli::display_width("a\u200Bb") == 2);     // a zero-width space (Cf)
+  CHECK(cli::display_width("\u2764\uFE0F") == 1);  // a variation selector takes none
+  CHECK(cli::display_width("\u00B7") == 1);       // ambiguous (A): narrow
   CHECK(cli::wrap("总表：按支出用途列示的财政资源演变情况", 12) ==
         std::vector<std::string>{"总表：按支出", "用途列示的财", "政资源演变情", "况"});
   CHECK(cli::wrap("2022 年估计数 (重计费用前)", 14) == std::vector<std::string>{"2022 年估计数", "(重计费用前)"});

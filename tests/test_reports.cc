@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include "grpc_client.h"
+#include "host/security/token_hash.h"
 #include "report_client.h"
 #include "test_env.h"
 
@@ -578,6 +579,94 @@ TEST_CASE("under steady load from 16 reporters every report is answered within a
   // Far below the run's length: no report waited for the load to end (one leader did, for
   // most of a second, before the lead was handed on).
   CHECK(longest < run_for / 5);
+}
+
+}  // namespace section::test
+
+namespace section::test {
+namespace {
+
+constexpr const char* kVideo = "vienna_staff_using_desktop_videoconferencing";  // ict, percent, text in zh
+
+// A host with storage and one reporter for ict.
+std::string ict_reports_config(const fs::path& data_dir, const std::string& token) {
+  return default_config_text() + "storage:\n  data_dir: " + data_dir.string() + "\n" +
+         "auth:\n  tokens:\n    - name: ict-team\n      role: reporter\n      components: [ict]\n      hash: \"" +
+         security::hash_token(token).to_config() + "\"\n";
+}
+
+// ict's measure value for 2021 (planned) and its cell in measures/ict, as a zh client reads them.
+std::pair<v1::MeasureValue, v1::Row> read_in_chinese(const std::string& address) {
+  auto stub = stub_for(address);
+  grpc::ClientContext context;
+  deadline(context);
+  context.AddMetadata("accept-language", "zh");
+  v1::ListMeasuresRequest request;
+  request.set_component("ict");
+  v1::ListMeasuresResponse measures;
+  REQUIRE(stub->ListMeasures(&context, request, &measures).ok());
+  std::pair<v1::MeasureValue, v1::Row> out;
+  for (const auto& entry : measures.measures()) {
+    if (entry.measure().id() != kVideo) continue;
+    for (const auto& value : entry.measure().values()) {
+      if (value.year() == 2021 && value.kind() == v1::PLANNED) out.first = value;
+    }
+  }
+  grpc::ClientContext table_context;
+  deadline(table_context);
+  table_context.AddMetadata("accept-language", "zh");
+  v1::GetTableRequest table_request;
+  table_request.set_id("measures/ict");
+  v1::Table table;
+  REQUIRE(stub->GetTable(&table_context, table_request, &table).ok());
+  for (const auto& row : table.rows()) {
+    const std::string suffix = std::string(".") + kVideo;
+    if (row.key().size() > suffix.size() && row.key().compare(row.key().size() - suffix.size(), suffix.size(), suffix) == 0) out.second = row;
+  }
+  REQUIRE_FALSE(out.second.key().empty());
+  return out;
+}
+
+bool any_form_of(const google::protobuf::RepeatedPtrField<v1::TextForms>& languages, const std::string& field) {
+  for (const auto& forms : languages) {
+    if (forms.field() == field) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a reported value replaces the printed Chinese too: a zh client never reads the old text", "[language]") {
+  TempDir data;
+  const std::string token = security::new_token();
+  Host host(ict_reports_config(data.path(), token));
+  REQUIRE(host.ok());
+  auto [before, before_row] = read_in_chinese(host.address());
+  REQUIRE(before.text() == "80%维也纳工作人员能够使用桌面到桌面视频会议");
+
+  SECTION("a text report: the English reported, no Chinese beside it") {
+    auto request = measure_report("ict", kVideo, 2021, v1::PLANNED, 85, "zh-1");
+    request.mutable_value()->set_text("85 per cent of Vienna staff are able to use it");
+    REQUIRE(report(host.address(), token, request).ok());
+    auto [value, row] = read_in_chinese(host.address());
+    CHECK(value.text() == "85 per cent of Vienna staff are able to use it");
+    CHECK(value.number().units() == 85);
+    CHECK_FALSE(any_form_of(value.languages(), "text"));
+    CHECK(row.cells().at("planned_2021").text() == "85 per cent of Vienna staff are able to use it");
+    CHECK_FALSE(any_form_of(row.languages(), "cells[planned_2021]"));
+  }
+  SECTION("a number-only report: the cell is the number, not the old Chinese") {
+    REQUIRE(report(host.address(), token, measure_report("ict", kVideo, 2021, v1::PLANNED, 85, "zh-2")).ok());
+    auto [value, row] = read_in_chinese(host.address());
+    CHECK(value.text().empty());
+    CHECK(value.number().units() == 85);
+    CHECK_FALSE(any_form_of(value.languages(), "text"));
+    const v1::Cell& cell = row.cells().at("planned_2021");
+    CHECK(cell.value_case() == v1::Cell::kInteger);
+    CHECK(cell.integer() == 85);
+    CHECK_FALSE(any_form_of(row.languages(), "cells[planned_2021]"));
+  }
+  CHECK(host.stop() == 0);
 }
 
 }  // namespace section::test

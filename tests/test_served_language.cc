@@ -61,6 +61,17 @@ std::pair<std::string, std::string> raw_table(const std::string& address, const 
   return {out, content_language(*context)};
 }
 
+// The English form of `field` among `languages`; "(none)" without one.
+std::string english_of(const google::protobuf::RepeatedPtrField<v1::TextForms>& languages, const std::string& field) {
+  for (const auto& forms : languages) {
+    if (forms.field() != field) continue;
+    for (const auto& text : forms.text()) {
+      if (text.language() == "en") return text.text();
+    }
+  }
+  return "(none)";
+}
+
 test::RunResult ctl(const test::Host& host, std::vector<std::string> args) {
   std::vector<std::string> argv = {test::ctl_binary().string(), "--host", host.address()};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -106,6 +117,7 @@ TEST_CASE("every SectionService method answers in the language asked for, and sa
   REQUIRE(stub->ListMeasures(context.get(), {}, &measures).ok());
   CHECK(content_language(*context) == "zh");
   CHECK(measures.measures(0).result_title() == "联合国毒品和犯罪问题办公室的自愿捐款管理得到改进");
+  CHECK(english_of(measures.measures(0).languages(), "result_title") == "Improved management of voluntary contributions of UNODC");
 
   v1::ListDeliverablesResponse deliverables;
   v1::ListDeliverablesRequest filtered;
@@ -122,6 +134,7 @@ TEST_CASE("every SectionService method answers in the language asked for, and sa
   CHECK(content_language(*context) == "zh");
   CHECK(status.section().title() == "行政，维也纳");
   CHECK(status.components(0).title() == "方案规划、财务和预算");
+  CHECK(english_of(status.components(0).languages(), "title") == "Programme planning, finance and budget");
 
   context = context_for("zh");
   auto reader = stub->Watch(context.get(), {});
@@ -129,6 +142,7 @@ TEST_CASE("every SectionService method answers in the language asked for, and sa
   REQUIRE(reader->Read(&event));
   CHECK(content_language(*context) == "zh");
   CHECK(event.components(0).title() == "方案规划、财务和预算");
+  CHECK(english_of(event.components(0).languages(), "title") == "Programme planning, finance and budget");
   context->TryCancel();
   v1::WatchEvent rest;
   while (reader->Read(&rest)) {
@@ -157,6 +171,15 @@ TEST_CASE("without accept-language, or in English, the answer is the one seriali
   const auto [chinese, zh] = raw_table(host.address(), "financial-by-object", "zh");
   CHECK(zh == "zh");
   CHECK(chinese != plain);
+  // Two accept-language entries are one list: the second one's Chinese is chosen.
+  {
+    auto both = context_for("fr");
+    both->AddMetadata("accept-language", "zh");
+    v1::Section section;
+    REQUIRE(stub->GetSection(both.get(), {}, &section).ok());
+    CHECK(content_language(*both) == "zh");
+    CHECK(section.info().title() == "行政，维也纳");
+  }
   auto context = context_for("");
   // A malformed accept-language is refused, naming it.
   for (int method = 0; method < 2; ++method) {
@@ -193,6 +216,9 @@ TEST_CASE("section-ctl --lang zh prints the fascicle's Chinese labels, aligned, 
   const auto html = ctl(host, {"export", "--format", "html", "--lang", "zh"});
   CHECK(html.status == 0);
   CHECK_THAT(html.out, Catch::Contains("<html lang=\"zh\">") && Catch::Contains("总表：按支出用途列示的财政资源演变情况"));
+  // The host's own English words on the Chinese page say they are English.
+  CHECK_THAT(html.out, Catch::Contains("<h1><span lang=\"en\">Section 29F:</span> 行政，维也纳</h1>") &&
+                           Catch::Contains("<b lang=\"en\">Objective.</b>") && Catch::Contains("<h2 lang=\"en\">Overall resources</h2>"));
   CHECK_THAT(ctl(host, {"export", "--format", "html"}).out, Catch::Contains("<html lang=\"en\">"));
   CHECK(host.stop() == 0);
 }

@@ -69,8 +69,10 @@ bool footnote_line(const std::string& line) {
   return i > 0 && i < line.size() && is_space(line[i]);
 }
 
-// "- " and then a paragraph number such as "29F.101 " at the start of a line.
-std::string without_numbering(std::string line) {
+// "- " and then a paragraph number such as "29F.101 " at the start of a line; `numbered` says
+// whether there was a paragraph number.
+std::string without_numbering(std::string line, bool* numbered) {
+  *numbered = false;
   if (line.size() > 1 && line[0] == '-' && is_space(line[1])) line = trim(line.substr(1));
   std::size_t i = 0;
   while (i < line.size() && is_digit(line[i])) ++i;
@@ -79,7 +81,10 @@ std::string without_numbering(std::string line) {
   if (digits > 0 && i < line.size() && line[i] == '.') {
     std::size_t j = i + 1;
     while (j < line.size() && is_digit(line[j])) ++j;
-    if (j > i + 1 && j < line.size() && is_space(line[j])) return trim(line.substr(j));
+    if (j > i + 1 && j < line.size() && is_space(line[j])) {
+      *numbered = true;
+      return trim(line.substr(j));
+    }
   }
   return line;
 }
@@ -87,6 +92,7 @@ std::string without_numbering(std::string line) {
 struct Source {
   std::string text;                    // the reading text, without whitespace
   std::set<std::size_t> line_starts;   // where each of its lines starts, and its end
+  std::set<std::size_t> paragraphs;    // where each numbered paragraph starts
 };
 
 Source read_source(const std::string& file_text) {
@@ -96,9 +102,11 @@ Source read_source(const std::string& file_text) {
   while (std::getline(lines, line)) {
     line = trim(line);
     if (line.empty() || footnote_line(line)) continue;
-    const std::string words = squeeze(without_numbering(line));
+    bool numbered = false;
+    const std::string words = squeeze(without_numbering(line, &numbered));
     if (words.empty()) continue;
     source.line_starts.insert(source.text.size());
+    if (numbered) source.paragraphs.insert(source.text.size());
     source.text += words;
   }
   source.line_starts.insert(source.text.size());
@@ -117,13 +125,22 @@ std::vector<std::string> sentences(const std::string& squeezed) {
   return out;
 }
 
-// Sentences [i, end) from `at` on: each follows the last, or starts a line after it ended one.
+// Whether the lines in [from, to) hold no numbered paragraph: what a passage may skip is a
+// heading or a table between two paragraphs, never a paragraph.
+bool skips_no_paragraph(const Source& source, std::size_t from, std::size_t to) {
+  const auto next = source.paragraphs.lower_bound(from);
+  return next == source.paragraphs.end() || *next >= to;
+}
+
+// Sentences [i, end) from `at` on: each follows the last, or starts a line after it ended one
+// with only headings and tables between.
 bool sentences_from(const Source& source, const std::vector<std::string>& parts, std::size_t i, std::size_t at) {
   if (i == parts.size()) return true;
   const std::string& part = parts[i];
   if (source.text.compare(at, part.size(), part) == 0 && sentences_from(source, parts, i + 1, at + part.size())) return true;
   if (source.line_starts.count(at) == 0) return false;
-  for (std::size_t q = source.text.find(part, at + 1); q != std::string::npos; q = source.text.find(part, q + 1)) {
+  for (std::size_t q = source.text.find(part, at + 1); q != std::string::npos && skips_no_paragraph(source, at, q);
+       q = source.text.find(part, q + 1)) {
     if (source.line_starts.count(q) && sentences_from(source, parts, i + 1, q + part.size())) return true;
   }
   return false;
@@ -368,4 +385,28 @@ TEST_CASE("The checker refuses a paraphrase, an unmarked English text and a lang
   CHECK(report.problems[0].path == "mandates[].symbol");
   CHECK(report.problems[0].what == "a language map where no text is read");
   CHECK(report.problems[1].what == "origin is 'someone', not ours or transcriber");
+}
+
+TEST_CASE("A passage may skip a heading or a table between two paragraphs, never a numbered paragraph") {
+  const Source source = read_source(section::test::read_file(section::test::source_dir() / "tests/fixtures/source/section-29f.zh.txt"));
+  const std::string end_of_2 =
+      "2022 年战略将继续包括：(a) 与总部协调，并就所有行政事项向所服务的实体及时提供咨询；(b) 加强内部财务控制，精简财务程序和准则，"
+      "以确保进行有效的财务管理；(c) 通过有针对性地加强领导力、学习和职业支助活动，并且通过建立更强有力的业绩管理制度，支持加强问责、"
+      "工作人员参与、灵活工作场所和增强权能，在塑造有利的组织文化方面发挥核心支助作用，同时确保工作场所的多元化和包容性；(d) "
+      "通过实施最佳做法，并且通过与联合国系统其他组织密切合作和设立基准，继续以高效率 and 符合成本效益的方式提供差旅和运输服务；(e) "
+      "继续与各部厅协调，促进环境可持续性；(f) 加强采购人员的能力，为此管理和提供在线采购培训课程和认证方案，确保整个组织一致适用和"
+      "充分遵守既定政策、程序和最佳做法；(g) 通过继续执行遵循国际公共部门会计准则的全组织框架，改善资产管理；(h) 改进客户外联工作，"
+      "特别是通过使用各种电子资源改进这项工作；(i) 支持部署各种企业应用程序，将新技术纳入本组织业务工具包；(j) 更好地遵守技术标准、"
+      "准则和方法以及信息和通信技术政策和企业架构。";
+  const std::string start_of_105 =
+      "根据《2030 年议程》，特别是根据可持续发展目标中鼓励各组织将可持续性信息纳入各自报告周期的具体目标 12.6，并且根据大会第 72/219 "
+      "号决议第 19 段所述共有任务，维也纳办事处和毒品和犯罪问题办公室将环境管理做法纳入其业务活动。";
+  REQUIRE(find_passage(source, end_of_2) == Found::kWhole);
+  REQUIRE(find_passage(source, start_of_105) == Found::kWhole);
+  // The end of 29F.2 and the start of 29F.105: a hundred paragraphs between them.
+  CHECK(find_passage(source, end_of_2 + start_of_105) == Found::kNo);
+  // The same in the small source: 29F.14 and then 29F.16, skipping 29F.15.
+  const Source small = read_source(std::string(kSmallSource) + "\n标题\n\n29F.16 本次级方案还将提供培训。\n");
+  CHECK(find_passage(small, "本次级方案促进的目标是，确保客户机构进行健全的财务管理。本次级方案还将提供培训。") == Found::kNo);
+  CHECK(find_passage(small, "改进报告。本次级方案还将提供培训。") == Found::kAcrossLines);
 }

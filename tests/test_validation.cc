@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "host/aggregate/validation.h"
+#include "section/sdk/language.h"
 #include "section_fixture.h"
 
 using namespace section;
@@ -192,4 +193,75 @@ TEST_CASE("components checked one at a time must fit with those before them", "[
   // What did not fit is not remembered: subprogramme 3 is still free, and the same again fits.
   CHECK(together.add(support).ok());
   CHECK_FALSE(together.add(support).ok());
+}
+
+TEST_CASE("the languages a plugin publishes are checked: fields, tags, duplicates, count", "[validation][language]") {
+  v1::Component c = test::component("finance");
+  REQUIRE(c.results_size() > 0);
+  auto* result = c.mutable_results(0);
+  auto add = [](v1::Result* r, const std::string& field, const std::string& tag, const std::string& text) {
+    auto* forms = r->add_languages();
+    forms->set_field(field);
+    auto* form = forms->add_text();
+    form->set_language(tag);
+    form->set_text(text);
+    return forms;
+  };
+  const std::string at = "results[0].languages[" + std::to_string(result->languages_size()) + "]";
+
+  SECTION("a field that is no text field of the message") {
+    add(result, "highlighted", "fr", "x");
+    CHECK_THAT(problems(c), Catch::Contains(at + ".field: 'highlighted' is no text field of Result"));
+  }
+  SECTION("a field that does not exist") {
+    add(result, "nonsense", "fr", "x");
+    CHECK_THAT(problems(c), Catch::Contains(at + ".field: 'nonsense' is no text field of Result"));
+  }
+  SECTION("a field given twice") {
+    add(result, "title", "fr", "x");
+    add(result, "title", "es", "y");
+    CHECK_THAT(problems(c), Catch::Contains("'title' has an entry already: one entry per field"));
+  }
+  SECTION("a malformed tag, and a long one shown by its length") {
+    add(result, "title", "zh_CN", "x");
+    CHECK_THAT(problems(c), Catch::Contains(at + ".text[0].language: 'zh_CN' is not a well-formed BCP 47 language tag"));
+    v1::Component d = test::component("finance");
+    add(d.mutable_results(0), "title", "zh-" + std::string(70, 'a'), "x");
+    CHECK_THAT(problems(d), Catch::Contains("a tag of 73 bytes is not a well-formed BCP 47 language tag"));
+  }
+  SECTION("a tag given twice for one field, in any case, and an empty text") {
+    auto* forms = add(result, "title", "zh-Hant", "x");
+    auto* again = forms->add_text();
+    again->set_language("zh-hant");
+    again->set_text("");
+    const std::string message = problems(c);
+    CHECK_THAT(message, Catch::Contains(at + ".text[1].language: 'zh-hant' is given twice for 'title'"));
+    CHECK_THAT(message, Catch::Contains(at + ".text[1].text: empty: leave the language out instead"));
+  }
+  SECTION("an element of a field that is no list") {
+    add(result, "title[0]", "fr", "x");
+    CHECK_THAT(problems(c), Catch::Contains(at + ".field: 'title[0]' is no text of Result"));
+  }
+  SECTION("more than 16 languages in one component") {
+    auto* forms = add(result, "title", "x-l0", "x");
+    for (int i = 1; i <= 16; ++i) {
+      auto* form = forms->add_text();
+      form->set_language("x-l" + std::to_string(i));
+      form->set_text("x");
+    }
+    CHECK_THAT(problems(c), Catch::Contains("languages: 18 languages besides English; at most 16"));
+  }
+  SECTION("sixteen besides English are fine, whatever the case of their tags") {
+    // zh and 15 more on the result's title.
+    v1::TextForms& forms = language::entry(result->mutable_languages(), "title");
+    for (int i = 0; i < 15; ++i) language::set_text(forms, (i % 2 ? "X-L" : "x-l") + std::to_string(i), "x");
+    // The same language on another message's text: counted once.
+    auto* note = c.add_resource_notes();
+    note->set_text("t");
+    auto* again = note->add_languages();
+    again->set_field("text");
+    again->add_text()->set_language("X-L0");
+    again->mutable_text(0)->set_text("x");
+    CHECK(problems(c) == "");
+  }
 }

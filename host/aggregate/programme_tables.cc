@@ -59,7 +59,8 @@ void measure_rows(TableBuilder& table, const std::string& key_prefix,
     for (const auto& value : measure.values()) {
       const std::string key = YearColumn{value.year(), value.kind()}.key();
       set_cell(row, key, measure_cell(value));
-      copy_forms(value.languages(), "text", row.mutable_languages(), cell_field(key));
+      // The forms of a text: a value printed as a number has none to show.
+      if (!value.text().empty()) copy_forms(value.languages(), "text", row.mutable_languages(), cell_field(key));
     }
   }
 }
@@ -127,6 +128,9 @@ Table deliverables_table(std::string id, std::string title,
       category = deliverable->category();
       Row& heading = table.row(category, category + ". " + deliverable->category_title(), 0, section::v1::UNIT_UNSPECIFIED);
       copy_forms(deliverable->languages(), "category_title", heading.mutable_languages(), "label", category + ". ");
+      // Tables 29F.1, 29F.3, … print the letter and the title as one heading ("A. 协助政府间进程和专家机构").
+      auto* forms = language::find(heading.mutable_languages(), "label");
+      if (forms != nullptr && forms->origin() == section::v1::TEXT_ORIGIN_COMPOSED) forms->set_origin(section::v1::TEXT_ORIGIN_AS_PRINTED);
     }
     const std::string sub_key = subcategory_key(*deliverable);
     if (!deliverable->title().empty() && subcategories_done.insert(sub_key).second) {

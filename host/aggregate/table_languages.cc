@@ -1,5 +1,6 @@
 #include "host/aggregate/table_languages.h"
 
+#include <cctype>
 #include <sstream>
 
 #include "section/sdk/vocabulary.h"
@@ -9,11 +10,12 @@ namespace {
 
 bool starts_with(const std::string& text, const std::string& prefix) { return text.compare(0, prefix.size(), prefix) == 0; }
 
-void put(language::Forms* languages, const std::string& field, const std::string& zh) {
+void put(language::Forms* languages, const std::string& field, const std::string& zh,
+         section::v1::TextOrigin origin = section::v1::TEXT_ORIGIN_AS_PRINTED) {
   if (zh.empty()) return;
   section::v1::TextForms& forms = language::entry(languages, field);
   language::set_text(forms, kSourceLanguage, zh);
-  forms.set_origin(section::v1::TEXT_ORIGIN_AS_PRINTED);
+  forms.set_origin(origin);
 }
 
 const section::v1::Component* component_of(const SectionInput& input, const std::string& id) {
@@ -68,21 +70,52 @@ std::string unit_zh(const section::v1::Table& table, int year) {
   return table.id() == "compliance" ? vocabulary::table_word_zh("unit.percent", year) : "";
 }
 
-// "planned_2022" → "2022 年计划数" (deliverables, compliance) or "2022 年(计划数)" (measures);
-// targets and interim figures have no heading of their own in the source's tables.
-std::string year_column_zh(const section::v1::Table& table, const std::string& key, int year) {
+// The source's tables of performance measures whose year columns read "(实际业绩)/(计划业绩)";
+// the others print "(实际数)/(计划数)".
+constexpr const char* kPerformanceHeadingTables[] = {"Table 29F.2", "Table 29F.4"};
+
+// Whether `source` cites `table` ("Table 29F.2", not "Table 29F.20").
+bool cites(const std::string& source, const std::string& table) {
+  for (auto at = source.find(table); at != std::string::npos; at = source.find(table, at + 1)) {
+    const auto end = at + table.size();
+    if (end == source.size() || !std::isdigit(static_cast<unsigned char>(source[end]))) return true;
+  }
+  return false;
+}
+
+// Whether `table` is the measures of a component printed in one of kPerformanceHeadingTables.
+bool performance_headings(const SectionInput& input, const section::v1::Table& table) {
+  if (!starts_with(table.id(), "measures/")) return false;
+  const auto* component = component_of(input, table.id().substr(std::string("measures/").size()));
+  if (component == nullptr) return false;
+  for (const auto& result : component->results()) {
+    for (const auto& measure : result.measures()) {
+      for (const char* printed : kPerformanceHeadingTables) {
+        if (cites(measure.provenance().source(), printed)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+// "planned_2022" → "2022 年计划数" (deliverables, compliance) or "2022 年(计划数)" (measures; "(计划业绩)"
+// where the source prints that); targets and interim figures have no heading of their own in the
+// source's tables.
+std::string year_column_zh(const SectionInput& input, const section::v1::Table& table, const std::string& key) {
   const auto underscore = key.find('_');
   if (underscore == std::string::npos) return {};
   const std::string kind = key.substr(0, underscore);
   if (kind != "planned" && kind != "actual") return {};
-  const std::string word = (starts_with(table.id(), "measures/") ? "column.measure_" : "column.") + kind;
-  return key.substr(underscore + 1) + " " + vocabulary::table_word_zh(word, year);
+  std::string word = (starts_with(table.id(), "measures/") ? "column.measure_" : "column.") + kind;
+  if (performance_headings(input, table)) word += "_performance";
+  return key.substr(underscore + 1) + " " + vocabulary::table_word_zh(word, input.budget_year());
 }
 
-std::string column_zh(const section::v1::Table& table, const std::string& key, int year) {
+std::string column_zh(const SectionInput& input, const section::v1::Table& table, const std::string& key) {
+  const int year = input.budget_year();
   if (key == "estimate" && extrabudgetary(table)) return vocabulary::table_word_zh("column.extra_estimate", year);
   if (starts_with(table.id(), "compliance") || starts_with(table.id(), "measures/") || starts_with(table.id(), "deliverables")) {
-    return year_column_zh(table, key, year);
+    return year_column_zh(input, table, key);
   }
   return vocabulary::table_word_zh("column." + key, year);
 }
@@ -129,6 +162,9 @@ void copy_forms(const language::Forms& from, const std::string& from_field, lang
   section::v1::TextForms forms = *found;
   forms.set_field(to_field);
   for (auto& text : *forms.mutable_text()) text.set_text(prefix + text.text() + suffix);
+  if ((!prefix.empty() || !suffix.empty()) && forms.origin() == section::v1::TEXT_ORIGIN_AS_PRINTED) {
+    forms.set_origin(section::v1::TEXT_ORIGIN_COMPOSED);
+  }
   language::entry(to, to_field) = std::move(forms);
 }
 
@@ -136,9 +172,13 @@ std::string cell_field(const std::string& column) { return "cells[" + column + "
 
 void add_table_languages(const SectionInput& input, section::v1::Table& table) {
   const int year = input.budget_year();
-  put(table.mutable_languages(), "title", title_zh(input, table));
+  // A title the host joins from printed parts ("… — (1) 经常预算", "次级方案 1：…") is composed.
+  const std::string title = title_zh(input, table);
+  const bool composed = starts_with(table.id(), "component-evolution/") || title.find(" — ") != std::string::npos;
+  put(table.mutable_languages(), "title", title,
+      composed ? section::v1::TEXT_ORIGIN_COMPOSED : section::v1::TEXT_ORIGIN_AS_PRINTED);
   put(table.mutable_languages(), "unit", unit_zh(table, year));
-  for (auto& column : *table.mutable_columns()) put(column.mutable_languages(), "label", column_zh(table, column.key(), year));
+  for (auto& column : *table.mutable_columns()) put(column.mutable_languages(), "label", column_zh(input, table, column.key()));
   for (auto& row : *table.mutable_rows()) {
     if (language::find(row.languages(), "label") == nullptr) put(row.mutable_languages(), "label", row_zh(input, table, row.key()));
     if (table.id() == "post-changes") {

@@ -15,7 +15,8 @@ namespace section::aggregate {
 inline constexpr const char* kSourceLanguage = "zh";
 
 // Copies the forms of `from[from_field]` into `to[to_field]`, each text between `prefix` and
-// `suffix` (a row label "A. " + a category title, say). Nothing when `from` has none.
+// `suffix` (a row label "A. " + a category title, say); with a prefix or suffix, printed forms
+// become TEXT_ORIGIN_COMPOSED. Nothing when `from` has none.
 void copy_forms(const language::Forms& from, const std::string& from_field, language::Forms* to,
                 const std::string& to_field, const std::string& prefix = {}, const std::string& suffix = {});
 

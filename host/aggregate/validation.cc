@@ -3,6 +3,7 @@
 #include <set>
 #include <tuple>
 
+#include "host/aggregate/language_check.h"
 #include "section/sdk/vocabulary.h"
 
 namespace section::aggregate {
@@ -236,6 +237,7 @@ absl::Status validate_component(const section::v1::Component& c, const std::stri
   check_money(problems, c);
   check_posts(problems, c);
   check_explanations(problems, c);
+  for (const auto& [field, reason] : language_problems(c)) problems.add(field, reason);
   return problems.status("component '" + plugin_id + "' is invalid:");
 }
 

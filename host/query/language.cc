@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "host/core/echo.h"
 #include "section/sdk/language.h"
 
 namespace section::query {
@@ -15,7 +16,7 @@ std::string_view trim(std::string_view s) {
 }
 
 absl::Status bad(std::string_view part, const std::string& reason) {
-  return absl::InvalidArgumentError("accept-language: '" + std::string(part) + "' " + reason);
+  return absl::InvalidArgumentError("accept-language: " + echo(part) + " " + reason);
 }
 
 // "q=1", "q=0.5", "q=0.125": thousandths, or -1 when malformed.
@@ -57,6 +58,9 @@ absl::StatusOr<std::vector<LanguageRange>> parse_accept_language(std::string_vie
     const std::string_view part = trim(value.substr(start, comma - start));
     start = comma + 1;
     if (part.empty()) continue;  // "a,,b" and a trailing comma are allowed, as in HTTP lists
+    // Caps, so that no value costs more than a few thousand steps to parse and look up.
+    if (part.size() > kMaxRangeBytes) return bad(part, "is longer than " + std::to_string(kMaxRangeBytes) + " bytes");
+    if (ranges.size() == kMaxRanges) return bad(value, "has more than " + std::to_string(kMaxRanges) + " language ranges");
     LanguageRange range;
     const std::size_t semicolon = part.find(';');
     range.range = std::string(trim(part.substr(0, semicolon)));
@@ -76,6 +80,26 @@ absl::StatusOr<std::vector<LanguageRange>> parse_accept_language(std::string_vie
   }
   if (ranges.empty()) return bad(value, "names no language");
   return ranges;
+}
+
+std::string canonical_case(std::string_view tag) {
+  std::string out;
+  bool after_singleton = false;  // an extension's or private use's subtags stay lower case
+  std::size_t start = 0;
+  for (std::size_t index = 0; start <= tag.size(); ++index) {
+    const std::size_t dash = std::min(tag.find('-', start), tag.size());
+    std::string subtag = language::lower(tag.substr(start, dash - start));
+    if (index > 0 && subtag.size() == 1) after_singleton = true;
+    if (index > 0 && !after_singleton && subtag.size() == 2) {
+      for (char& c : subtag) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));  // region
+    } else if (index > 0 && !after_singleton && subtag.size() == 4 && std::isalpha(static_cast<unsigned char>(subtag[0]))) {
+      subtag[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(subtag[0])));  // script
+    }
+    out += (index > 0 ? "-" : "") + subtag;
+    if (index == 0 && subtag == "x") after_singleton = true;
+    start = dash + 1;
+  }
+  return out;
 }
 
 std::string choose_language(const std::vector<LanguageRange>& ranges, const std::set<std::string>& available,

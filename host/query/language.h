@@ -18,10 +18,19 @@ struct LanguageRange {
   int weight = 1000;
 };
 
+// At most this many bytes in one range (with its q-value), and this many ranges in a value.
+inline constexpr std::size_t kMaxRangeBytes = 256;
+inline constexpr std::size_t kMaxRanges = 32;
+
 // Parses "zh-CN, zh;q=0.9, en;q=0.5, *;q=0.1". INVALID_ARGUMENT naming accept-language and the
-// part that is wrong: a malformed tag, a q-value outside 0–1 or with more than three decimals,
-// an unknown parameter, or an empty value.
+// part that is wrong (cut to section::kMaxEchoed characters): a malformed tag, a q-value outside
+// 0–1 or with more than three decimals, an unknown parameter, an empty value, a range over
+// kMaxRangeBytes or more than kMaxRanges ranges.
 absl::StatusOr<std::vector<LanguageRange>> parse_accept_language(std::string_view value);
+
+// `tag` in the case RFC 5646 recommends: "zh-hant-tw" → "zh-Hant-TW" (language lower case,
+// script title case, region upper case, the rest lower case).
+std::string canonical_case(std::string_view tag);
 
 // The language of the answer: for each range in order of weight (ties in the order given;
 // weight 0 never), the first of `available` it matches by RFC 4647 lookup ("zh-Hans-CN" matches

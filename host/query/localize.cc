@@ -35,7 +35,12 @@ Target target_of(const Message& message, const std::string& key) {
     return target;
   }
   const std::string inside = key.substr(open + 1, key.size() - open - 2);
-  if (name == "cells" && dynamic_cast<const section::v1::Row*>(&message) != nullptr) {
+  if (name == "cells") {
+    // Only a text cell takes another language's text: a number stays a number.
+    const auto* row = dynamic_cast<const section::v1::Row*>(&message);
+    if (row == nullptr) return {};
+    const auto cell = row->cells().find(inside);
+    if (cell == row->cells().end() || cell->second.value_case() != section::v1::Cell::kText) return {};
     target.cell = inside;
     return target;
   }
@@ -66,10 +71,20 @@ std::string swap_text(Message& message, const Target& target, const std::string&
   return old;
 }
 
-// The index of `language` (lower case) among `forms`' texts; -1 when it has none.
-int index_of(const TextForms& forms, const std::string& language) {
-  for (int i = 0; i < forms.text_size(); ++i) {
-    if (language::lower(forms.text(i).language()) == language) return i;
+// The index of `language` (lower case) among `forms`' texts, or else of the nearest broader tag
+// by RFC 4647 lookup ("zh-hant-tw", "zh-hant", "zh"): each text falls back on its own, so a text
+// with only "zh" answers a "zh-Hant" client in Chinese while its neighbours are in zh-Hant. -1
+// when it has none.
+int index_of(const TextForms& forms, std::string language) {
+  while (!language.empty()) {
+    for (int i = 0; i < forms.text_size(); ++i) {
+      if (language::lower(forms.text(i).language()) == language) return i;
+    }
+    const auto dash = language.rfind('-');
+    if (dash == std::string::npos) break;
+    language.erase(dash);
+    // A single-letter subtag (an extension's singleton) goes with what follows it.
+    if (auto before = language.rfind('-'); before != std::string::npos && language.size() - before == 2) language.erase(before);
   }
   return -1;
 }

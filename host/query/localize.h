@@ -1,9 +1,9 @@
 // An answer in another language than English (docs/architecture.md, decision 24): every text
 // field that has a form in that language takes it, and its English joins the other forms, so
 // that in every answer the string field is in the answer's language and `languages` holds the
-// rest. Works on any message of the model through reflection: a message's `languages` map is
-// keyed by the name of the string field ("title"), of a repeated string's element ("notes[2]")
-// or of a row's text cell ("cells[where]"). Pure: no gRPC, no I/O.
+// rest. Works on any message of the model through reflection: each entry of a message's
+// `languages` list names its string field ("title"), a repeated string's element ("notes[2]")
+// or a row's text cell ("cells[where]"; a cell holding a number keeps it). Pure: no gRPC, no I/O.
 #pragma once
 
 #include <set>

@@ -4,6 +4,7 @@
 #include <google/protobuf/wire_format_lite.h>
 
 #include "host/query/queries.h"
+#include "section/sdk/language.h"
 
 namespace section::query {
 namespace {
@@ -56,6 +57,9 @@ std::string all_measures_of(const aggregate::SectionView& view) {
       put_string(entry, section::v1::MeasureEntry::kResultTitleFieldNumber, result->title());
     }
     put_message(entry, section::v1::MeasureEntry::kMeasureFieldNumber, measure);
+    if (section::v1::TextForms forms; result != nullptr && result_title_forms(*result, &forms)) {
+      put_message(entry, section::v1::MeasureEntry::kLanguagesFieldNumber, forms);
+    }
     put_key_and_length(out, section::v1::ListMeasuresResponse::kMeasuresFieldNumber, entry.size());
     out += entry;
   };
@@ -96,6 +100,7 @@ std::shared_ptr<const StoredComponent> StoredComponent::keep(const section::v1::
   stored->header.set_kind(component.kind());
   stored->header.set_subprogramme(component.subprogramme());
   stored->header.set_title(component.title());
+  if (const auto* forms = language::find(component.languages(), "title")) *stored->header.add_languages() = *forms;
   stored->bytes = std::move(bytes);
   return stored;
 }

@@ -1,8 +1,9 @@
 #include "host/query/queries.h"
 
-#include "host/core/echo.h"
-
 #include <algorithm>
+
+#include "host/core/echo.h"
+#include "section/sdk/language.h"
 
 namespace section::query {
 namespace {
@@ -64,6 +65,7 @@ absl::StatusOr<section::v1::ListMeasuresResponse> measures_of(const section::v1:
         entry.set_component(component.id());
         entry.set_result_id(result.id());
         entry.set_result_title(result.title());
+        if (section::v1::TextForms forms; result_title_forms(result, &forms)) *entry.add_languages() = std::move(forms);
         *entry.mutable_measure() = measure;
         if (keep_year(*entry.mutable_measure(), request.year())) *response.add_measures() = std::move(entry);
       }
@@ -126,6 +128,14 @@ section::v1::WatchEvent event_of(const View& view) {
 }
 
 }  // namespace
+
+bool result_title_forms(const section::v1::Result& result, section::v1::TextForms* forms) {
+  const auto* found = language::find(result.languages(), "title");
+  if (found == nullptr) return false;
+  *forms = *found;
+  forms->set_field("result_title");
+  return true;
+}
 
 absl::Status missing_table(const std::string& id, std::size_t served) {
   if (id.empty()) return absl::InvalidArgumentError("no table id given; ListTables lists them");

@@ -36,6 +36,9 @@ absl::StatusOr<section::v1::ListDeliverablesResponse> list_deliverables(const ag
 absl::StatusOr<section::v1::ListDeliverablesResponse> list_deliverables(const PublishedView& view,
                                                                 const section::v1::ListDeliverablesRequest& request);
 
+// MeasureEntry.languages: the forms of `result`'s title under "result_title"; false when none.
+bool result_title_forms(const section::v1::Result& result, section::v1::TextForms* forms);
+
 section::v1::WatchEvent watch_event(const aggregate::SectionView& view);
 section::v1::WatchEvent watch_event(const PublishedView& view);
 

@@ -220,6 +220,7 @@ void Registry::serve(Slot& slot, query::StoredPtr component) {
   if (slot.status.state() != section::v1::SERVING) slot.serving_since = Clock::now();
   slot.status.set_state(section::v1::SERVING);
   slot.status.set_title(component->header.title());
+  *slot.status.mutable_languages() = component->header.languages();  // the title's forms only
   slot.status.clear_reason();
   slot.status.clear_stale_since();
   slot.status.set_crash_looping(false);

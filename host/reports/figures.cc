@@ -168,6 +168,9 @@ bool apply(Component& component, const section::v1::FigureChange& change) {
     if (value.has_number()) *target->mutable_number() = value.number();
     else target->clear_number();
     target->set_text(value.text());
+    // The published value's other languages describe what it replaces: a reported value is
+    // English only, or a Chinese client would read the old text beside the new figure.
+    target->clear_languages();
     *target->mutable_provenance() = reported_provenance(change);
     target->set_reported_by(change.reported_by());
     *target->mutable_reported_at() = change.reported_at();

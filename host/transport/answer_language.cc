@@ -6,10 +6,15 @@
 namespace section::transport {
 
 absl::StatusOr<std::optional<std::vector<query::LanguageRange>>> requested_languages(const grpc::ServerContextBase& context) {
-  const auto& metadata = context.client_metadata();
-  const auto found = metadata.find("accept-language");
-  if (found == metadata.end()) return std::nullopt;
-  auto ranges = query::parse_accept_language(std::string_view(found->second.data(), found->second.size()));
+  // Every accept-language entry, as one list: HTTP joins repeated fields with commas too.
+  const auto [first, last] = context.client_metadata().equal_range("accept-language");
+  if (first == last) return std::nullopt;
+  std::string value;
+  for (auto entry = first; entry != last; ++entry) {
+    if (!value.empty()) value += ",";
+    value.append(entry->second.data(), entry->second.size());
+  }
+  auto ranges = query::parse_accept_language(value);
   if (!ranges.ok()) return ranges.status();
   return std::optional<std::vector<query::LanguageRange>>(std::move(*ranges));
 }
@@ -29,7 +34,7 @@ absl::StatusOr<std::string> answer_language(grpc::ServerContextBase& context, co
   if (!ranges.ok()) return ranges.status();
   if (!ranges->has_value()) return std::string();
   std::string chosen = choose_answer_language(**ranges, answers);
-  context.AddInitialMetadata("content-language", chosen);
+  context.AddInitialMetadata("content-language", query::canonical_case(chosen));
   return chosen;
 }
 

@@ -32,23 +32,13 @@ LocalizedAnswers::LocalizedAnswers(registry::ViewPtr view, std::string language)
   section::v1::Section section;
   section.ParseFromString(query::section_bytes(*view_));
   query::localize(section, language_);
-  info_ = section.info();
-  for (const auto& component : section.components()) {
-    titles_[component.id()] = component.title();
-    for (const auto& result : component.results()) result_titles_[key_of(component.id(), 0) + result.id()] = result.title();
-  }
   section_ = serialize(section);
   section.Clear();
   tables_ = localized(query::list_tables(*view_), language_);
-  section::v1::WatchEvent event = query::watch_event(*view_);
-  for (auto& status : *event.mutable_components()) {
-    if (auto found = titles_.find(status.id()); found != titles_.end()) status.set_title(found->second);
-  }
-  watch_event_ = serialize(event);
+  watch_event_ = localized(query::watch_event(*view_), language_);
   for (const auto& [id, span] : view_->tables) table_bytes_.emplace(id, localized(view_->table(id), language_));
   section::v1::ListMeasuresResponse measures;
   measures.ParseFromString(view_->all_measures);
-  retitle(measures);
   measures_.emplace(key_of({}, 0), localized(std::move(measures), language_));
   section::v1::ListDeliverablesResponse deliverables;
   deliverables.ParseFromString(view_->all_deliverables);
@@ -68,7 +58,6 @@ SerializedAnswer LocalizedAnswers::measures(const section::v1::ListMeasuresReque
   }
   auto answer = query::list_measures(*view_, request);
   if (!answer.ok()) return {loading::to_grpc(answer.status()), {}};
-  retitle(*answer);
   grpc::ByteBuffer bytes = localized(std::move(*answer), language_);
   std::lock_guard<std::mutex> lock(lists_mutex_);
   measures_.emplace(key, bytes);
@@ -89,19 +78,8 @@ SerializedAnswer LocalizedAnswers::deliverables(const section::v1::ListDeliverab
   return {grpc::Status::OK, bytes};
 }
 
-void LocalizedAnswers::retitle(section::v1::ListMeasuresResponse& measures) const {
-  for (auto& entry : *measures.mutable_measures()) {
-    if (auto found = result_titles_.find(key_of(entry.component(), 0) + entry.result_id()); found != result_titles_.end()) {
-      entry.set_result_title(found->second);
-    }
-  }
-}
-
-void LocalizedAnswers::localize(section::v1::HostStatus& status) const {
-  *status.mutable_section() = info_;
-  for (auto& component : *status.mutable_components()) {
-    if (auto found = titles_.find(component.id()); found != titles_.end()) component.set_title(found->second);
-  }
+grpc::ByteBuffer localized_watch_event(const query::PublishedView& view, const std::string& language) {
+  return localized(query::watch_event(view), language);
 }
 
 std::size_t LocalizedAnswers::bytes() const {

@@ -29,19 +29,12 @@ class LocalizedAnswers {
   SerializedAnswer table(const section::v1::GetTableRequest& request) const;
   SerializedAnswer measures(const section::v1::ListMeasuresRequest& request) const;
   SerializedAnswer deliverables(const section::v1::ListDeliverablesRequest& request) const;
-  // GetStatus in this language: the section's title and the components' titles.
-  void localize(section::v1::HostStatus& status) const;
   // The bytes rendered so far (docs/performance.md, "Languages").
   std::size_t bytes() const;
 
  private:
   registry::ViewPtr view_;
   std::string language_;
-  section::v1::SectionInfo info_;
-  std::map<std::string, std::string> titles_;  // component id → title in this language
-  // "component|result id" → the result's title in this language (MeasureEntry.result_title).
-  std::map<std::string, std::string> result_titles_;
-  void retitle(section::v1::ListMeasuresResponse& measures) const;
   grpc::ByteBuffer section_;
   grpc::ByteBuffer tables_;
   grpc::ByteBuffer watch_event_;
@@ -50,6 +43,9 @@ class LocalizedAnswers {
   mutable std::unordered_map<std::string, grpc::ByteBuffer> measures_;
   mutable std::unordered_map<std::string, grpc::ByteBuffer> deliverables_;
 };
+
+// The WatchEvent of `view` in `language`, rendered alone: for a stream ahead of the cached answers.
+grpc::ByteBuffer localized_watch_event(const query::PublishedView& view, const std::string& language);
 
 // The languages `view` has texts in (lower case, English included).
 std::set<std::string> languages_of(const query::PublishedView& view);

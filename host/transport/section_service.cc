@@ -3,6 +3,7 @@
 #include "host/loading/grpc_status.h"
 #include "host/transport/answer_language.h"
 #include "section/sdk/language.h"
+#include "host/query/localize.h"
 #include "host/query/queries.h"
 #include "section/sdk/abi.h"
 
@@ -142,7 +143,7 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
     if (ranges_ && language_.empty()) {
       const auto answers = service_.answers();
       language_ = answers ? choose_answer_language(*ranges_, *answers) : std::string(language::kEnglish);
-      context_->AddInitialMetadata("content-language", language_);
+      context_->AddInitialMetadata("content-language", query::canonical_case(language_));
     }
     event_ = service_.watch_event_bytes(latest_, language_);
     sent_version_ = latest_->version;
@@ -315,10 +316,12 @@ grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext*
   UnaryCall call(context, meters_.get_status);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.GetStatus")) return refused;
   auto built = status();
-  if (const auto current = answers(); built.ok() && current && current->view()->version == built->version()) {
+  // The status carries its texts' other languages itself, so it is localized whichever version
+  // the cached answers (which say what languages there are) are at.
+  if (const auto current = answers(); built.ok() && current) {
     auto language = answer_language(*context, *current);
     if (!language.ok()) return refuse(call, language.status());
-    if (localized(*language)) current->in(*language)->localize(*built);
+    if (localized(*language)) query::localize(*built, *language);
   }
   if (built.ok()) *response = std::move(*built);
   return call.finish(loading::to_grpc(built.status()));
@@ -328,7 +331,7 @@ grpc::ByteBuffer SectionService::watch_event_bytes(const registry::ViewPtr& view
   // The answers cache sees each version before any stream does (it subscribed first).
   const auto cached = answers();
   if (cached && cached->view() == view) return localized(language) ? cached->in(language)->watch_event() : cached->watch_event();
-  if (localized(language)) return LocalizedAnswers(view, language).watch_event();
+  if (localized(language)) return localized_watch_event(*view, language);  // this event alone
   return serialize(query::watch_event(*view));
 }
 

@@ -59,11 +59,13 @@ const std::vector<TableWord>& table_words() {
       {"column.proposed", "{year} 年拟议数"},
       {"column.number", "数目"},
       // Year columns, after the year: deliverables (Table 29F.1) and compliance (29F.18);
-      // performance measures (Tables 29F.4 and 29F.6).
+      // performance measures (Tables 29F.6 to 29F.11; Tables 29F.2 and 29F.4 print "业绩").
       {"column.planned", "年计划数"},
       {"column.actual", "年实际数"},
       {"column.measure_planned", "年(计划数)"},
       {"column.measure_actual", "年(实际数)"},
+      {"column.measure_planned_performance", "年(计划业绩)"},
+      {"column.measure_actual_performance", "年(实际业绩)"},
       {"column.details", "详情"},
       // Row labels.
       {"row.total", "共计"},
@@ -76,8 +78,8 @@ const std::vector<TableWord>& table_words() {
       {"row.approved", "{year-1} 年核定数"},
       {"row.changes", "员额变动"},
       {"row.proposed", "{year} 年拟议数"},
-      {"row.grade_count", "个"},
-      {"row.subprogramme", "次级方案"},  // "次级方案 1": in the titles of Tables 29F.20 to 29F.23  // "1 个 D-2": the count of a grade in Table 29F.13's details
+      {"row.grade_count", "个"},  // "1 个 D-2": the count of a grade in Table 29F.13's details
+      {"row.subprogramme", "次级方案"},  // "次级方案 1": in the titles of Tables 29F.20 to 29F.23
       // Table titles and units.
       {"title.financial-by-object", "总表：按支出用途列示的财政资源演变情况"},
       {"title.post-changes", "总表：{year} 年拟议员额和员额变动"},
