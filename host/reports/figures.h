@@ -50,6 +50,8 @@ class ReportedFigures {
   void add(const section::v1::FigureChange& change) { latest_[figure_key(change.figure())] = change; }
   bool empty() const { return latest_.empty(); }
   std::size_t size() const { return latest_.size(); }
+  // The ids of the components that have reported figures.
+  std::set<std::string> components() const;
 
   // Lays every reported value over the components; each report whose figure no component has
   // (the plugin renamed or dropped it, or the component is not served) is listed in `unapplied`,
