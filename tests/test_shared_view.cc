@@ -113,7 +113,10 @@ std::vector<v1::Component> components_of(const std::vector<std::string>& ids) {
 }  // namespace
 
 TEST_CASE("a version built from shares serves what build_view and serialize_view serve", "[query][shared]") {
-  SECTION("all five components") { check_same_as_built(input_of(components_of(test::all_components())), shared_view_of(input_of(components_of(test::all_components())))); }
+  SECTION("all five components") {
+    const auto input = input_of(components_of(test::all_components()));
+    check_same_as_built(input, shared_view_of(input));
+  }
   SECTION("some missing, one stale") {
     const auto input = input_of(components_of({"edm", "hr", "ict"}), "hr");
     check_same_as_built(input, shared_view_of(input));
