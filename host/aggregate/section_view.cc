@@ -76,14 +76,19 @@ void finish_fixed(const config::SectionFile& section, section::v1::Table& table)
 }
 
 void index_and_keep(SectionView& view, section::v1::Table&& table) {
-  section::v1::TableInfo* info = &view.table_index.emplace_back();
-  info->set_id(table.id());
-  info->set_title(table.title());
-  info->set_source(table.source());
+  view.table_index.push_back(info_of(table));
   view.tables.emplace(table.id(), std::move(table));
 }
 
 }  // namespace
+
+section::v1::TableInfo info_of(const section::v1::Table& table) {
+  section::v1::TableInfo info;
+  info.set_id(table.id());
+  info.set_title(table.title());
+  info.set_source(table.source());
+  return info;
+}
 
 std::vector<section::v1::Table> component_tables(const config::SectionFile& section, const section::v1::Component& component) {
   SectionInput input;  // component_evolution() reads only the section file's budget year

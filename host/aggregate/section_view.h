@@ -63,6 +63,9 @@ struct TablePlace {
 };
 std::vector<TablePlace> index_order(std::size_t components);
 
+// A finished table's entry in the index.
+section::v1::TableInfo info_of(const section::v1::Table& table);
+
 // What each version adds to a table finished but for the version (the availability notes last).
 void finish_for_version(std::uint64_t version, const std::vector<std::string>& notes, section::v1::Table& table);
 

@@ -22,9 +22,7 @@ SharePtr build_share(const config::SectionFile& section, const section::v1::Comp
   std::vector<section::v1::Table> tables = aggregate::component_tables(section, component);
   for (std::size_t i = 0; i < aggregate::kOwnTables; ++i) {
     share->tables[i] = tables[i].SerializeAsString();
-    share->infos[i].set_id(tables[i].id());
-    share->infos[i].set_title(tables[i].title());
-    share->infos[i].set_source(tables[i].source());
+    share->infos[i] = aggregate::info_of(tables[i]);
   }
   wire::append_measure_entries(share->measure_entries, component);
   wire::append_deliverable_entries(share->deliverable_entries, component.id(), component.deliverables());

@@ -104,10 +104,7 @@ PublishedView build_shared_view(SharedInput input) {
   std::vector<section::v1::TableInfo> section_infos;
   for (auto& table : section_tables) {
     aggregate::finish_for_version(input.version, notes, table);
-    auto& info = section_infos.emplace_back();
-    info.set_id(table.id());
-    info.set_title(table.title());
-    info.set_source(table.source());
+    section_infos.push_back(aggregate::info_of(table));
   }
   std::map<std::string, Table> reconciled = tables_to_reconcile(out, *input.section, section_tables);
   aggregate::Reconciliation reconciliation = aggregate::reconcile_finished(aggregated, reconciled, notes);
@@ -117,10 +114,7 @@ PublishedView build_shared_view(SharedInput input) {
     if (out.tables.count(id) == 0) built.emplace(id, std::move(table));
   }
   index_tables(section_infos, out);
-  out.table_index.push_back(section::v1::TableInfo());
-  out.table_index.back().set_id(reconciliation.table.id());
-  out.table_index.back().set_title(reconciliation.table.title());
-  out.table_index.back().set_source(reconciliation.table.source());
+  out.table_index.push_back(aggregate::info_of(reconciliation.table));
   built.emplace(reconciliation.table.id(), std::move(reconciliation.table));
   keep_built(built, out);
   keep_lists(*input.section, input.version, out);
