@@ -124,6 +124,30 @@ def main():
 
     aggregate = by[("aggregate", "curve")][0]
 
+    reports = {}
+    for store in ("sqlite", "postgres"):
+        one, many = by.get(("report_value", f"{store}_1"), []), by.get(("report_value", f"{store}_16"), [])
+        floor_one, floor_many = by.get(("report_floor", f"{store}_1"), []), by.get(("report_floor", f"{store}_16"), [])
+        if not (one and many and floor_one and floor_many):
+            continue
+        entry = {
+            "one_reporter": {"reports_per_s": spread([x["rate"] for x in one]), "p99_us": spread([x["p99_us"] for x in one])},
+            "sixteen_reporters": {"reports_per_s": spread([x["rate"] for x in many]), "p99_us": spread([x["p99_us"] for x in many])},
+            "floor_one_writer_per_s": spread([x["rate"] for x in floor_one]),
+            "floor_sixteen_writers_per_s": spread([x["rate"] for x in floor_many]),
+        }
+        entry["one_vs_floor"] = round(entry["one_reporter"]["reports_per_s"]["median"] / entry["floor_one_writer_per_s"]["median"], 2)
+        entry["sixteen_vs_one"] = round(entry["sixteen_reporters"]["reports_per_s"]["median"] /
+                                        entry["one_reporter"]["reports_per_s"]["median"], 2)
+        entry["one_target_met"] = entry["one_vs_floor"] >= 0.8
+        if store == "sqlite":
+            entry["sixteen_target_met"] = entry["sixteen_vs_one"] >= 5
+        reports[store] = entry
+    visibility_runs = by.get(("visibility", "postgres"), [])
+    if visibility_runs:
+        v = visibility_runs[0]
+        reports["visibility"] = dict(v, target_met=v["errors"] == 0 and v["after_ack_p99_us"] < 100_000)
+
     report = {
         "generated_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "mode": args.mode,
@@ -135,6 +159,7 @@ def main():
         "startup": startup,
         "memory": memory,
         "aggregation": aggregate,
+        "reports": reports,
     }
     with open(os.path.join(args.out, "performance.json"), "w", encoding="utf-8") as file:
         json.dump(report, file, indent=2)
@@ -241,7 +266,53 @@ def render(r):
         f"{s['generated_components']} generated components). Target < 50 KB: {met(mem['per_component_target_met'])}.",
         "",
     ]
+    lines += render_reports(r.get("reports", {}))
     return "\n".join(lines)
+
+
+def render_reports(reports):
+    if not reports:
+        return []
+    lines = [
+        "### Reports (ReportValue), beside their floors",
+        "",
+        "| store | 1 reporter/s | floor: 1 writer/s | 1 ÷ floor (target ≥ 0.8) | 16 reporters/s | 16 ÷ 1 | p99 µs, 1 / 16 | floor: 16 writers/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for store in ("sqlite", "postgres"):
+        if store not in reports:
+            continue
+        e = reports[store]
+        one, many = e["one_reporter"], e["sixteen_reporters"]
+        sixteen = f"{e['sixteen_vs_one']:.2f}"
+        if "sixteen_target_met" in e:
+            sixteen += f" (target ≥ 5: {met(e['sixteen_target_met'])})"
+        lines.append(
+            f"| {store} | {one['reports_per_s']['median']:.0f} ({one['reports_per_s']['min']:.0f}–{one['reports_per_s']['max']:.0f}) | "
+            f"{e['floor_one_writer_per_s']['median']:.0f} | {e['one_vs_floor']:.2f}, {met(e['one_target_met'])} | "
+            f"{many['reports_per_s']['median']:.0f} ({many['reports_per_s']['min']:.0f}–{many['reports_per_s']['max']:.0f}) | {sixteen} | "
+            f"{one['p99_us']['median']:.0f} / {many['p99_us']['median']:.0f} | {e['floor_sixteen_writers_per_s']['median']:.0f} |")
+    lines += [
+        "",
+        "`section-bench-reports` keeps N reporters each sending one report at a time (a new idempotency key each) to a "
+        "host on the store; `section-bench-store-floor` inserts and commits the same row, one transaction per row, with "
+        "the same durability (SQLite WAL with `synchronous=FULL`; PostgreSQL with `synchronous_commit` on, on a "
+        "throwaway PostgreSQL 15 on the same machine), measured in the same run, interleaved with the host.",
+        "",
+    ]
+    v = reports.get("visibility")
+    if v:
+        lines += [
+            "### Cross-host visibility",
+            "",
+            f"Two hosts on one PostgreSQL; {v['reports']} reports sent one at a time to A while B's Watch is open. From A's "
+            f"answer to B's Watch announcing the report: p50 {v['after_ack_p50_us'] / 1000:.1f} ms, "
+            f"**p99 {v['after_ack_p99_us'] / 1000:.1f} ms**, max {v['after_ack_max_us'] / 1000:.1f} ms (from sending it: "
+            f"p50 {v['after_send_p50_us'] / 1000:.1f} ms, p99 {v['after_send_p99_us'] / 1000:.1f} ms). "
+            f"Target p99 < 100 ms: {met(v['target_met'])}.",
+            "",
+        ]
+    return lines
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 #   docs/performance.json   every figure, machine-readable
 #   docs/performance.md     the figures section (between its markers), beside the design notes
 #
-#   bench/run.sh            the full run (about 5 minutes on two cores)
+#   bench/run.sh            the full run (about 6 minutes on two cores)
 #   bench/run.sh --smoke    a tiny run that only proves the suite works; writes to a temporary
 #                           directory unless --out DIR is given (CTest runs it as bench_smoke)
 set -euo pipefail
@@ -156,6 +156,13 @@ record startup "generated_${generated}_hugetlb" "$(GLIBC_TUNABLES=glibc.malloc.h
 
 echo "bench: aggregation time by number of components" >&2
 record aggregate curve "$(taskset -c "$server_cpu" "$bin/section-bench-aggregate" --source "$root" --counts "$counts" --repeats "$repeats")"
+
+echo "bench: reports on SQLite and PostgreSQL beside their floors, and cross-host visibility" >&2
+if [ "$mode" = full ]; then
+  bash "$root/bench/reports.sh" --duration-ms "$duration" --repeats "$repeats" --warmup-ms "$warmup" --visibility-reports 300 >>"$results"
+else
+  bash "$root/bench/reports.sh" --duration-ms 300 --repeats 1 --warmup-ms 50 --visibility-reports 10 >>"$results"
+fi
 
 /usr/bin/python3 "$root/bench/report.py" --results "$results" --out "$out" --mode "$mode" \
   --largest "$largest" --generated "$generated" --streams "$streams"

@@ -35,6 +35,7 @@ using section::v1::SectionService;
 void prepare(grpc::ClientContext& context, const Client& client, std::optional<std::chrono::milliseconds> deadline) {
   if (deadline) context.set_deadline(std::chrono::system_clock::now() + *deadline);
   if (!client.token.empty()) context.AddMetadata("authorization", "Bearer " + client.token);
+  if (!client.language.empty()) context.AddMetadata("accept-language", client.language);
 }
 
 void prepare(grpc::ClientContext& context, const Client& client) { prepare(context, client, client.deadline); }
@@ -48,6 +49,18 @@ grpc::Status invoke(const Client& client,
   grpc::ClientContext context;
   prepare(context, client);
   return (stub.get()->*method)(&context, request, response);
+}
+
+// GetSection, and the language the host answered in (its content-language; English without one).
+grpc::Status get_section(const Client& client, section::v1::Section* section, std::string* language) {
+  auto stub = SectionService::NewStub(client.channel);
+  grpc::ClientContext context;
+  prepare(context, client);
+  grpc::Status status = stub->GetSection(&context, {}, section);
+  const auto& metadata = context.GetServerInitialMetadata();
+  const auto found = metadata.find("content-language");
+  *language = found == metadata.end() ? "en" : std::string(found->second.data(), found->second.size());
+  return status;
 }
 
 int report(const grpc::Status& status, const Client& client) {
@@ -88,7 +101,7 @@ grpc::Status fetch_export(const Client& client, SectionExport& data, bool& chang
   data = {};
   changed = false;
   if (auto s = invoke(client, &SectionService::Stub::GetStatus, {}, &data.status); !s.ok()) return s;
-  if (auto s = invoke(client, &SectionService::Stub::GetSection, {}, &data.section); !s.ok()) return s;
+  if (auto s = get_section(client, &data.section, &data.language); !s.ok()) return s;
   if (auto s = invoke(client, &SectionService::Stub::ListTables, {}, &data.index); !s.ok()) return s;
   for (const auto& info : data.index.tables()) {
     section::v1::GetTableRequest request;

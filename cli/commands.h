@@ -19,6 +19,7 @@ struct Client {
   std::shared_ptr<grpc::Channel> channel;  // plaintext or TLS, as the options asked
   std::chrono::milliseconds deadline{10000};
   std::string token;                       // sent as "authorization: Bearer <token>"; empty: none
+  std::string language;                    // sent as "accept-language" (--lang); empty: none
 };
 
 int list_tables(const Client& client, std::ostream& out);

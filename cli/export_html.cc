@@ -256,7 +256,7 @@ std::string export_html(const SectionExport& data) {
   const auto& info = data.section.info();
   const std::string heading = "Section " + info.number() + ": " + info.title();
   std::ostringstream out;
-  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+  out << "<!DOCTYPE html>\n<html lang=\"" << escape(data.language) << "\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
          "script-src 'unsafe-inline'\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
       << escape(heading + (info.budget().empty() ? "" : " — " + info.budget())) << "</title>\n<style>" << kStyle

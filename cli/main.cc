@@ -75,6 +75,7 @@ section::cli::Client connect(const section::cli::Access& access) {
   client.channel = grpc::CreateCustomChannel(access.host, credentials(access), channel_arguments);
   client.deadline = std::chrono::seconds(access.timeout_seconds);
   client.token = token(access);
+  client.language = access.language;
   return client;
 }
 

@@ -9,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "host/query/language.h"
+
 namespace section::cli {
 namespace {
 
@@ -68,8 +70,21 @@ const CLI::Validator kTokenWord(
 
 constexpr const char* kAccess = "Access (docs/security.md)";
 
+// --lang: "zh", or a whole accept-language list such as "zh-CN, en;q=0.5".
+const CLI::Validator kLanguage(
+    [](std::string& value) -> std::string {
+      auto parsed = query::parse_accept_language(value);
+      return parsed.ok() ? "" : std::string(parsed.status().message());
+    },
+    "");
+
 void add_access(CLI::App& app, Access& access) {
   access.host = "127.0.0.1:50051";
+  app.add_option("--lang", access.language,
+                 "answers in this language (a BCP 47 tag such as zh, or a list such as\n"
+                 "'zh, en;q=0.5'), sent as accept-language; the host falls back to English")
+      ->type_name("TAG")
+      ->check(kLanguage);
   app.add_option("--host", access.host, "the host's address")->type_name("ADDR")->envname("SECTION_HOST")->capture_default_str();
   app.add_option("--timeout", access.timeout_seconds, "the deadline of each call (and how long wait waits)")
       ->type_name("SECONDS")
@@ -122,8 +137,8 @@ void add_year(CLI::App& command, int& year, const std::string& description) {
 }
 
 constexpr const char* kCommandFooter =
-    "The global options (--host ADDR, --timeout SECONDS, --token, --token-file, --tls, --ca, --cert,\n"
-    "--key, --server-name) go before or after the command: section-ctl --help describes them.";
+    "The global options (--host ADDR, --timeout SECONDS, --lang TAG, --token, --token-file, --tls, --ca,\n"
+    "--cert, --key, --server-name) go before or after the command: section-ctl --help describes them.";
 
 // The subcommands and the command each one names. "token new" is the `new` under `token`.
 struct Commands {

@@ -26,6 +26,7 @@ struct Access {
   std::string cert_file;    // given with key_file or not at all
   std::string key_file;
   std::string server_name;  // only with TLS
+  std::string language;     // --lang: a BCP 47 tag (or an accept-language list) sent as accept-language
 };
 
 struct TokenArgs {

@@ -20,6 +20,8 @@ struct SectionExport {
   std::vector<section::v1::Table> tables;  // in the order of `index`
   section::v1::ListMeasuresResponse measures;
   section::v1::ListDeliverablesResponse deliverables;
+  // The language the host answered in (its content-language): the HTML page's lang.
+  std::string language = "en";
 };
 
 enum class ExportFormat { kCsv, kMarkdown, kJson, kHtml };

@@ -259,6 +259,13 @@ std::string render_markdown(const section::v1::Table& table) {
 }  // namespace
 
 std::string unit_caption(const section::v1::Table& table) {
+  // A table answered in another language than English has its unit in that language.
+  for (const auto& forms : table.languages()) {
+    if (forms.field() != "unit") continue;
+    for (const auto& text : forms.text()) {
+      if (text.language() == "en") return table.unit();
+    }
+  }
   if (any_money(table)) {
     return std::string("Thousands of United States dollars") + (any_unit(table, section::v1::UNIT_POSTS) ? " / number of posts" : "");
   }
@@ -336,9 +343,43 @@ std::string cell_text(const section::v1::Cell& cell, section::v1::Unit unit) {
 
 std::string transcribed_suffix(bool transcribed) { return transcribed ? std::string(" ") + kTranscribedMark : ""; }
 
+namespace {
+
+// The UTF-8 character that starts at `text[at]`, and its length in bytes.
+char32_t code_point(const std::string& text, std::size_t at, std::size_t* length) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(i < text.size() ? text[i] : 0); };
+  const unsigned char first = byte(at);
+  *length = first < 0x80 ? 1 : first < 0xE0 ? 2 : first < 0xF0 ? 3 : 4;
+  if (*length == 1) return first;
+  char32_t cp = first & (0x7F >> *length);
+  for (std::size_t i = 1; i < *length; ++i) cp = (cp << 6) | (byte(at + i) & 0x3F);
+  return cp;
+}
+
+// East Asian Wide (W) and Fullwidth (F) characters (Unicode's EastAsianWidth.txt, by block):
+// Hangul Jamo, CJK radicals to the CJK compatibility block, ideographs, Yi, Hangul syllables,
+// compatibility ideographs, vertical and compatibility forms, fullwidth forms, and the
+// supplementary ideographic planes.
+bool wide(char32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
+         (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE10 && cp <= 0xFE19) ||
+         (cp >= 0xFE30 && cp <= 0xFE6F) || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+         (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+bool any_wide(const std::string& text) {
+  for (std::size_t at = 0, length = 0; at < text.size(); at += length) {
+    if (wide(code_point(text, at, &length))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::size_t display_width(const std::string& text) {
   std::size_t width = 0;
-  for (unsigned char c : text) width += (c & 0xC0) != 0x80;
+  for (std::size_t at = 0, length = 0; at < text.size(); at += length) width += wide(code_point(text, at, &length)) ? 2 : 1;
   return width;
 }
 
@@ -347,12 +388,35 @@ std::vector<std::string> wrap(const std::string& text, std::size_t width) {
   std::istringstream words(text);
   std::string word;
   std::string line;
-  while (words >> word) {
-    if (!line.empty() && display_width(line) + 1 + display_width(word) > width) {
+  const auto add = [&](const std::string& piece, const char* separator) {
+    if (!line.empty() && display_width(line) + std::string(separator).size() + display_width(piece) > width) {
       lines.push_back(line);
       line.clear();
     }
-    line += (line.empty() ? "" : " ") + word;
+    line += (line.empty() ? "" : separator) + piece;
+  };
+  while (words >> word) {
+    if (!any_wide(word)) {
+      add(word, " ");
+      continue;
+    }
+    // Chinese has no spaces between words: a line breaks after a slash, as the fascicle's
+    // headings do ("新的/ 扩大的任务"), or else after any character.
+    const char* separator = " ";
+    for (std::size_t start = 0; start < word.size(); separator = "") {
+      const std::size_t slash = word.find('/', start);
+      const std::size_t end = slash == std::string::npos ? word.size() : slash + 1;
+      const std::string part = word.substr(start, end - start);
+      start = end;
+      if (display_width(part) <= width) {
+        add(part, separator);
+        continue;
+      }
+      for (std::size_t at = 0, length = 0; at < part.size(); at += length, separator = "") {
+        code_point(part, at, &length);
+        add(part.substr(at, length), separator);
+      }
+    }
   }
   if (!line.empty()) lines.push_back(line);
   return lines;

@@ -43,9 +43,10 @@ inline constexpr const char* kTranscribedLegend =
 // " †" when `transcribed`, else nothing: what follows the words it marks.
 std::string transcribed_suffix(bool transcribed);
 
-// Columns of display width (UTF-8 code points; the tables hold no wide characters).
+// Columns of display width: two for an East Asian wide or fullwidth character (Chinese), one
+// for any other UTF-8 character, so that Chinese tables line up in a terminal.
 std::size_t display_width(const std::string& text);
-// Greedy word wrap to `width` columns.
+// Greedy word wrap to `width` columns; a word of wide characters may break after any of them.
 std::vector<std::string> wrap(const std::string& text, std::size_t width);
 
 }  // namespace section::cli

@@ -45,6 +45,16 @@ file(CONFIGURE OUTPUT ${deb_dir}/section-29f.yaml CONTENT "${config_text}" @ONLY
 install(FILES ${deb_dir}/section-29f.yaml DESTINATION ${SECTION_DEB_SYSCONF_DIR}
         COMPONENT runtime EXCLUDE_FROM_ALL)
 file(CONFIGURE OUTPUT ${deb_dir}/conffiles CONTENT "${SECTION_DEB_CONFIG}\n")
+# The package's unit names the package's paths, whatever prefix this build is configured for
+# (packaging/CMakeLists.txt installs the prefix's own for `cmake --install`). The sysusers.d file
+# names no prefix path: the package carries the one that is installed.
+function(section_deb_unit)
+  set(SECTION_SERVICE_EXEC ${SECTION_DEB_PREFIX}/bin/section-host)
+  set(SECTION_SERVICE_CONFIG ${SECTION_DEB_CONFIG})
+  configure_file(${PROJECT_SOURCE_DIR}/packaging/systemd/section-host.service.in ${deb_dir}/section-host.service @ONLY)
+endfunction()
+section_deb_unit()
+install(FILES ${deb_dir}/section-host.service DESTINATION ${SECTION_SYSTEMD_UNIT_DIR} COMPONENT runtime EXCLUDE_FROM_ALL)
 # libsection-proto.so.1 is a public shared library in /usr/lib: ldconfig runs after the package
 # is installed or removed (lintian: lacks-ldconfig-trigger is an error).
 file(CONFIGURE OUTPUT ${deb_dir}/triggers CONTENT "activate-noawait ldconfig\n")

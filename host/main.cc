@@ -21,6 +21,7 @@
 #include <string>
 #include <thread>
 
+#include <boost/asio/ssl/context.hpp>
 #include <google/protobuf/util/time_util.h>
 #include <grpc/grpc.h>
 
@@ -112,11 +113,28 @@ using section::app::StartupPhases;
 struct Prepared {
   section::config::HostConfig config;
   std::shared_ptr<grpc::ServerCredentials> credentials;
-  std::optional<section::security::TlsFiles> tls;  // read once, for gRPC and HTTPS alike
+  std::shared_ptr<boost::asio::ssl::context> https;  // null: no TLS, or no http_listen
   std::unique_ptr<section::reports::ReportDesk> desk;
   section::registry::Registry::PendingSection section;  // the section file, being read
   std::shared_ptr<double> section_ms = std::make_shared<double>(0);  // how long reading it took
 };
+
+// The gRPC server's credentials and, with http_listen, the HTTPS context, from TLS files read
+// once; both are built before anything starts, so that a certificate or key either side refuses
+// is a configuration error (exit 2, and --check reports it), never a host that serves and then
+// fails.
+void prepare_tls(Prepared& prepared, bool check) {
+  prepared.credentials = grpc::InsecureServerCredentials();
+  if (!prepared.config.tls.enabled()) return;
+  const std::string where = prepared.config.path.string() + ": tls: ";
+  auto files = section::security::read_tls_files(prepared.config.tls);
+  if (!files.ok()) fail(2, where + std::string(files.status().message()), check);
+  prepared.credentials = section::security::server_credentials(*files);
+  if (prepared.config.http_listen.empty()) return;
+  auto https = section::http::https_context(*files);
+  if (!https.ok()) fail(2, where + std::string(https.status().message()), check);
+  prepared.https = std::move(*https);
+}
 
 // Reads and checks the configuration, TLS and the report store; starts reading the section file
 // on a thread of its own, so that it is read while the plugins load (docs/performance.md). Any
@@ -143,13 +161,7 @@ Prepared prepare(const section::app::Options& options, GrpcCore& grpc_core, Star
   prepared.section = [reading] { return reading->get(); };
   // TLS is checked before anything starts: a host told to use TLS never serves without it.
   grpc_core.ready();
-  prepared.credentials = grpc::InsecureServerCredentials();
-  if (prepared.config.tls.enabled()) {
-    auto files = section::security::read_tls_files(prepared.config.tls);
-    if (!files.ok()) fail(2, prepared.config.path.string() + ": tls: " + std::string(files.status().message()), options.check);
-    prepared.credentials = section::security::server_credentials(*files);
-    prepared.tls = std::move(*files);
-  }
+  prepare_tls(prepared, options.check);
   section::app::warn_about_plaintext_tokens(prepared.config);
   // Reported figures are read before the plugins start, so that the first version serves them.
   auto desk = section::reports::ReportDesk::open(prepared.config.storage);
@@ -244,12 +256,7 @@ absl::StatusOr<HttpFront> start_http(const Prepared& prepared, const section::tr
   options.address = prepared.config.http_listen;
   options.request_timeout = prepared.config.limits.http_request_timeout;
   options.max_header_bytes = static_cast<std::size_t>(prepared.config.limits.http_max_header_bytes);
-  // HTTPS with the gRPC server's certificate, key and client-certificate policy.
-  if (prepared.tls) {
-    auto context = section::http::https_context(*prepared.tls);
-    if (!context.ok()) return context.status();
-    options.tls = std::move(*context);
-  }
+  options.tls = prepared.https;  // HTTPS with the gRPC server's certificate, key and client-certificate policy
   auto listener = section::http::Listener::start(
       options, [routes = front.routes.get()](const section::http::Request& request) { return routes->handle(request); });
   if (!listener.ok()) return listener.status();
@@ -276,6 +283,12 @@ void announce(const section::registry::Registry& registry, const section::transp
   std::fflush(stdout);
 }
 
+// Start-up allocates and frees much (YAML trees, the plugins' first components) on several
+// threads. By default a free that leaves more than 128 KB on top of a heap hands it back
+// (madvise), and the next allocation faults it in again: nothing is handed back until the host
+// serves (return_startup_memory), then all of it at once (docs/performance.md).
+void hold_startup_memory() { mallopt(M_TRIM_THRESHOLD, 1 << 30); }
+
 // Start-up's garbage goes back to the system, and frees trim as usual from here on. After the
 // host serves, not before: with 1,000 components this takes a tenth of a second.
 void return_startup_memory() {
@@ -288,8 +301,11 @@ void return_startup_memory() {
                      " ms");
 }
 
-// Runs SIGHUP reloads until SIGINT or SIGTERM.
-void serve_until_stopped(section::app::SignalWatcher& signals, section::app::Reloader& reloader, const std::string& config) {
+// Runs SIGHUP reloads until SIGINT or SIGTERM, then drains and stops the servers and the
+// plugins.
+void serve_until_stopped(section::app::SignalWatcher& signals, section::app::Reloader& reloader, const std::string& config,
+                         section::app::SystemdNotifier& systemd, section::transport::Server& server, HttpFront& http,
+                         section::registry::Registry& registry, section::reports::ReportDesk& desk) {
   while (signals.wait() == section::app::SignalWatcher::Event::kReload) {
     const auto summary = reloader.reload();
     if (summary.ok()) {
@@ -298,6 +314,12 @@ void serve_until_stopped(section::app::SignalWatcher& signals, section::app::Rel
       section::log::error("SIGHUP: the reload was refused (see above)");
     }
   }
+  const section::config::HostConfig running = reloader.running();
+  systemd.stopping();
+  server.shutdown(running.drain, running.shutdown_grace);
+  desk.stop_following();
+  if (http.listener) http.listener->stop();  // after the drain (readyz says 503 during it), before the registry stops
+  registry.stop();
 }
 
 }  // namespace
@@ -308,11 +330,7 @@ int main(int argc, char** argv) {
   section::log::set_min_level(options.log_level);
   section::log::set_format(options.log_format);
   if (options.log_format == section::log::Format::kJson) section::app::route_grpc_log();
-  // Start-up allocates and frees much (YAML trees, the plugins' first components) on several
-  // threads. By default a free that leaves more than 128 KB on top of a heap hands it back
-  // (madvise), and the next allocation faults it in again: nothing is handed back until the
-  // host serves, then all of it at once (docs/performance.md).
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  hold_startup_memory();
   section::log::route_protobuf_log();
   // Before any other thread exists, so that only the watcher ever receives these signals.
   section::app::SignalWatcher signals;
@@ -341,10 +359,13 @@ int main(int argc, char** argv) {
   }
   auto& server = *listening;
   server->serve();
+  // With a shared store: the reports other hosts store, and health following the store.
+  prepared.desk->follow([&server](bool taking) { server->set_taking_reports(taking); });
   auto http = start_http(prepared, *server, *gate, *counting);
   if (!http.ok()) {
     section::log::error(std::string(http.status().message()));
     server->shutdown(std::chrono::milliseconds(0), std::chrono::milliseconds(0));
+    prepared.desk->stop_following();
     registry.stop();
     return exit_status(1);
   }
@@ -358,12 +379,7 @@ int main(int argc, char** argv) {
   registry.subscribe([&systemd](const section::registry::ViewPtr& view) { systemd.status(section::app::serving_status(*view)); });
   return_startup_memory();
 
-  serve_until_stopped(signals, reloader, options.config);
-  const section::config::HostConfig running = reloader.running();
-  systemd.stopping();
-  server->shutdown(running.drain, running.shutdown_grace);
-  if (http->listener) http->listener->stop();  // after the drain (readyz says 503 during it), before the registry stops
-  registry.stop();
+  serve_until_stopped(signals, reloader, options.config, systemd, *server, *http, registry, *prepared.desk);
   section::log::info("stopped");
   return exit_status(0);
 }

@@ -12,6 +12,9 @@ packages=(
   libcli11-dev nlohmann-json3-dev
   # Reported figures (SQLite), TLS and token hashes (OpenSSL); openssl makes the tests' certificates.
   libsqlite3-dev libssl-dev openssl
+  # The shared report store of several hosts (libpq), and the real PostgreSQL 15 and nginx that
+  # the tests start: tests/support/postgres.sh, test_load_balancer.
+  libpq-dev postgresql nginx-core
   # sd_notify under systemd (READY, RELOADING, STOPPING, WATCHDOG); systemd-analyze checks the unit.
   libsystemd-dev systemd
   # Clients in other languages and the HTML export's rendering test.
@@ -19,6 +22,8 @@ packages=(
   # /metrics is checked with the parser of Prometheus's Python client (tests/support/parse_metrics.py).
   python3-prometheus-client
   chromium
+  # A CJK font, so that the Chinese HTML export renders its characters (tests/render_html.sh).
+  fonts-noto-cjk
   # The Debian package: dpkg-shlibdeps computes its Depends, lintian checks it, help2man makes
   # the man pages from --help.
   dpkg-dev lintian help2man

@@ -74,6 +74,8 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for library in libc6 libstdc++6 libgrpc++1.51 libprotobuf32 libyaml-cpp0.7 libssl3 libsqlite3-0; do
   grep -Eq "(^|, )${library//+/\\+}( |,|$)" <<<"$depends" || fail "Depends lacks $library: $depends"
 done
+# postinst's adduser branch, where systemd-sysusers is missing.
+grep -Eq "(^|, )adduser( |,|$)" <<<"$depends" || fail "Depends lacks adduser: $depends"
 dev_depends=$(dpkg-deb -f "$dev" Depends)
 grep -q "section-host (= $version)" <<<"$dev_depends" || fail "section-host-dev does not depend on section-host (= $version): $dev_depends"
 
@@ -98,6 +100,12 @@ needs prerm "deb-systemd-invoke stop section-host.service"
 needs postrm "deb-systemd-helper mask"
 needs postrm "deb-systemd-helper purge"
 has runtime "(/usr)?/lib/sysusers\.d/section-host\.conf"
+# The unit that postinst enables and starts runs the package's host on its configuration,
+# whatever prefix the build was configured for.
+unit_path=$(grep -Ex "(/usr)?/lib/systemd/system/section-host\.service" "$work/runtime.list")
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ".$unit_path" >"$work/section-host.service" || fail "cannot extract $unit_path"
+grep -qx 'ExecStart=/usr/bin/section-host --config /etc/section-host/section-29f.yaml' "$work/section-host.service" ||
+  fail "the packaged unit does not run /usr/bin/section-host on /etc/section-host/section-29f.yaml: $(grep '^ExecStart=' "$work/section-host.service")"
 
 # ---- lintian: no errors (warnings are listed in docs/operations.md) ----------------------------
 rc=0

@@ -2,7 +2,9 @@
 // grpc.health.v1.Health) counted by the handler that answers it: a real host is called with
 // answers, errors, refused and unauthenticated calls, and /metrics (read through Debian's
 // Prometheus parser) must count each call once, under the code the client saw.
+#include <filesystem>
 #include <map>
+#include <thread>
 
 #include <catch2/catch.hpp>
 #include <grpcpp/generic/generic_stub.h>
@@ -194,6 +196,39 @@ TEST_CASE("every method of the four services is counted by its handler, with the
   }
   // The one report accepted is counted by the report desk's own counter as well.
   CHECK(value(after, "section_reports_accepted_total{}") == 1.0);
+}
+
+TEST_CASE("calls answered UNAVAILABLE while the plugins start are counted", "[http][metrics][slow]") {
+  // A plugin that hangs in start holds start-up for its deadline, long enough to ask (as in
+  // test_integration); the HTTP listener opens once the host serves, and /metrics then counts
+  // what was answered before.
+  TempDir dir;
+  const std::string address = "unix:" + (dir.path() / "host.sock").string();
+  const auto config = dir.write("host.yaml", "plugin_call_timeout_ms: 3000\nhttp_listen: 127.0.0.1:0\n" +
+                                                 replace(default_config_text(), "listen: 127.0.0.1:0", "listen: " + address) +
+                                                 "  - id: stuck\n    library: " + fixture("throwing_plugin").string() +
+                                                 "\n    settings: {fail_in: hang}\n");
+  Child host({host_binary().string(), "--config", config.string()});
+  for (int i = 0; i < 500 && !std::filesystem::exists(dir.path() / "host.sock"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  REQUIRE(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)));
+  v1::GetTableRequest table;
+  table.set_id("evolution");
+  const Case starting{"section.v1.SectionService", "GetTable", false, bytes_of(table), "", grpc::StatusCode::UNAVAILABLE};
+  const grpc::Status status = call(channel, starting);
+  REQUIRE(host.out().find("section-host: serving") == std::string::npos);  // asked before version 1
+  CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
+  const auto http = host.wait_for_line("section-host: http ", std::chrono::seconds(20));
+  REQUIRE(http);
+  const RunResult parsed = run({"/usr/bin/python3", (source_dir() / "tests/support/parse_metrics.py").string(),
+                                "http://" + *http + "/metrics"});
+  INFO(parsed.err);
+  REQUIRE(parsed.status == 0);
+  const Json scraped = Json::parse(parsed.out);
+  CHECK(value(scraped, "grpc_server_started_total{" + labels(starting, "") + "}") == 1.0);
+  CHECK(value(scraped, "grpc_server_handled_total{" + labels(starting, "UNAVAILABLE") + "}") == 1.0);
 }
 
 }  // namespace section::test

@@ -369,4 +369,23 @@ TEST_CASE("storage refusals name the file, line and field", "[config][security]"
   check_refused("storage:\n  data_dir: state\n  max_database_bytes: 1000\n", "max_database_bytes: 1000",
                 "storage.max_database_bytes", "out of range");
   check_refused("storage:\n  data_dir: state\n  keep: forever\n", "keep: forever", "storage.keep", "unknown key 'keep'");
+  // SQLite or PostgreSQL, not both; a limit of the SQLite file does not apply to PostgreSQL.
+  check_refused("storage:\n  data_dir: state\n  postgres: \"dbname=section\"\n", "postgres: \"dbname=section\"", "storage.postgres",
+                "give either data_dir (SQLite, one host) or postgres (PostgreSQL, shared by several hosts), not both");
+  check_refused("storage:\n  postgres: \"dbname=section\"\n  max_database_bytes: 1048576\n", "max_database_bytes: 1048576",
+                "storage.max_database_bytes", "does not apply to postgres");
+  check_refused("storage:\n  postgres: \"\"\n", "postgres: \"\"", "storage.postgres", "expected a value");
+}
+
+TEST_CASE("storage.postgres takes a libpq connection string or URI as it is", "[config][security]") {
+  const ConfigDir dir;
+  for (const std::string conninfo : {"host=/var/run/postgresql dbname=section user=section",
+                                     "postgresql://section@db.example:5433/section?sslmode=require"}) {
+    auto config = dir.load(config_with_blocks("storage:\n  postgres: \"" + conninfo + "\"\n"));
+    INFO(std::string(config.status().message()));
+    REQUIRE(config.ok());
+    CHECK(config->storage.postgres == conninfo);
+    CHECK(config->storage.data_dir.empty());
+    CHECK(config->storage.configured());
+  }
 }

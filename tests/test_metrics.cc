@@ -1,14 +1,22 @@
 // The Prometheus text format as written (host/metrics) and the HTTP errors (host/http/errors),
-// without a server.
+// without a server; the HTTP listener alone, with a handler that throws.
 #include <catch2/catch.hpp>
+
+#include <atomic>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "host/http/errors.h"
+#include "host/http/listener.h"
+#include "http_client.h"
 #include "host/http/rendered_version.h"
 #include "host/metrics/exposition.h"
 #include "host/metrics/grpc_metrics.h"
 #include "host/metrics/host_counters.h"
+#include "host/transport/counted_call.h"
 
 using namespace section;
 
@@ -100,4 +108,78 @@ TEST_CASE("an ETag names the version and the start that published it", "[http]")
   CHECK(one.size() == 16);
   CHECK(one.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(http::new_instance_id() != one);
+}
+
+namespace {
+
+// The sum of the samples of `name` for GetTable in `text`.
+double get_table_sum(const std::string& text, const std::string& name) {
+  std::istringstream lines(text);
+  double sum = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(name + "{", 0) == 0 && line.find("grpc_method=\"GetTable\"") != std::string::npos) {
+      sum += std::stod(line.substr(line.rfind(' ') + 1));
+    }
+  }
+  return sum;
+}
+
+}  // namespace
+
+TEST_CASE("a scrape never shows more calls handled than started", "[metrics]") {
+  metrics::GrpcMetrics grpc;
+  auto* stats = grpc.find("/section.v1.SectionService/GetTable");
+  std::atomic<bool> done{false};
+  std::thread calls([&] {
+    while (!done.load()) {
+      stats->started.fetch_add(1, std::memory_order_relaxed);
+      stats->finished(0, std::chrono::microseconds(10));
+    }
+  });
+  int over = 0;
+  for (int i = 0; i < 2000; ++i) {
+    metrics::Exposition out;
+    grpc.write(out);
+    const double started = get_table_sum(out.text(), "grpc_server_started_total");
+    over += get_table_sum(out.text(), "grpc_server_handled_total") > started;
+    over += get_table_sum(out.text(), "grpc_server_handling_seconds_count") > started;
+  }
+  done = true;
+  calls.join();
+  CHECK(over == 0);
+}
+
+TEST_CASE("a handler that throws loses its connection, and the HTTP listener serves on", "[http]") {
+  http::ListenerOptions options;
+  options.address = "127.0.0.1:0";
+  options.threads = 1;  // the one thread must survive the exception
+  auto listener = http::Listener::start(options, [](const http::Request& request) {
+    if (request.target == "/throw") throw std::runtime_error("a route's bug");
+    http::Response response;
+    response.body = "ok";
+    return response;
+  });
+  REQUIRE(listener.ok());
+  const std::string address = (*listener)->address();
+  CHECK(test::http_request(address, "/throw").status == 0);
+  CHECK(test::http_request(address, "/throw").status == 0);
+  const auto served = test::http_request(address, "/");
+  CHECK(served.status == 200);
+  CHECK(served.body == "ok");
+  (*listener)->stop();
+}
+
+TEST_CASE("a counted call is counted once: move-only, and finished only the first time", "[metrics]") {
+  static_assert(!std::is_copy_constructible_v<transport::CountedCall> && std::is_move_constructible_v<transport::CountedCall>);
+  static_assert(!std::is_copy_constructible_v<transport::UnaryCall> && std::is_move_constructible_v<transport::UnaryCall>);
+  metrics::GrpcMetrics grpc;
+  auto* stats = grpc.find("/section.v1.SectionService/GetTable");
+  transport::CountedCall call(stats);
+  transport::CountedCall moved = std::move(call);
+  call.finished(grpc::Status::OK);  // moved from: counts nothing
+  moved.finished(grpc::Status(grpc::StatusCode::NOT_FOUND, "no"));
+  moved.finished(grpc::Status::OK);
+  CHECK(stats->started.load() == 1);
+  CHECK(stats->handled[0].load() == 0);
+  CHECK(stats->handled[5].load() == 1);
 }

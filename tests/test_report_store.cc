@@ -19,12 +19,12 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "figure_values.h"
-#include "host/store/report_store.h"
+#include "host/store/sqlite_store.h"
 #include "test_env.h"
 
 using namespace section;
 namespace fs = std::filesystem;
-using section::store::ReportStore;
+using ReportStore = section::store::SqliteStore;
 using Code = absl::StatusCode;
 using section::v1::FigureChange;
 using section::v1::FigureValue;

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -473,6 +475,65 @@ TEST_CASE("tokens without TLS on an address other than loopback are warned about
   const RunResult quiet = run({host_binary().string(), "--check", "--config", loopback.string()});
   CHECK(quiet.status == 0);
   CHECK(quiet.err.find("tokens travel in clear text") == std::string::npos);
+}
+
+}  // namespace section::test
+
+namespace section::test {
+
+// Reports that arrive together are checked one after another and stored in one commit (group
+// commit): each is answered after the commit with its own outcome, a refused one takes none of
+// the others with it, a key sent twice at once is stored once, and what is served is the
+// report of the highest sequence.
+TEST_CASE("concurrent reports are stored together, each answered with its own outcome, a repeated key once") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  Host host(reports_config(data.path(), tokens));
+  REQUIRE(host.ok());
+  constexpr int kReporters = 16;
+  std::vector<grpc::Status> statuses(kReporters);
+  std::vector<v1::ReportValueResponse> responses(kReporters);
+  std::vector<std::thread> reporters;
+  for (int i = 0; i < kReporters; ++i) {
+    reporters.emplace_back([&, i] {
+      // Every fourth value is out of range (a percentage over 100); the last two share a key.
+      const std::int64_t value = i % 4 == 3 ? 150 + i : i;
+      const std::string key = i >= kReporters - 2 ? "shared-key" : "key-" + std::to_string(i);
+      statuses[i] = report(host.address(), tokens.reporter_hr,
+                           measure_report("hr", "candidates_from_underrepresented_countries", 2021, v1::ACTUAL,
+                                          i >= kReporters - 2 ? 42 : value, key), &responses[i]);
+    });
+  }
+  for (auto& thread : reporters) thread.join();
+  std::set<std::string> stored_keys;
+  std::uint64_t highest = 0;
+  std::int64_t highest_value = -1;
+  int replayed = 0;
+  for (int i = 0; i < kReporters; ++i) {
+    INFO("reporter " << i << ": " << statuses[i].error_message());
+    if (i % 4 == 3 && i < kReporters - 2) {
+      CHECK(statuses[i].error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+      continue;
+    }
+    REQUIRE(statuses[i].ok());
+    CHECK(responses[i].change().sequence() > 0);
+    if (!responses[i].replayed()) CHECK(responses[i].version() > 1);  // a replay names no version, as a retry's
+    replayed += responses[i].replayed();
+    stored_keys.insert(responses[i].change().idempotency_key());
+    if (responses[i].change().sequence() > highest) {
+      highest = responses[i].change().sequence();
+      highest_value = responses[i].change().new_value().number().units();
+    }
+  }
+  CHECK(replayed == 1);
+  CHECK(responses[kReporters - 1].change().sequence() == responses[kReporters - 2].change().sequence());
+  const auto changes = history(host.address());
+  CHECK(changes.size() == stored_keys.size());
+  for (const auto& change : changes) CHECK(stored_keys.count(change.idempotency_key()) == 1);
+  v1::ListMeasuresResponse measures;
+  const auto* value = measure_value(host.address(), "hr", "candidates_from_underrepresented_countries", 2021, v1::ACTUAL, &measures);
+  REQUIRE(value != nullptr);
+  CHECK(value->number().units() == highest_value);
 }
 
 }  // namespace section::test

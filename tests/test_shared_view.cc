@@ -115,7 +115,17 @@ std::vector<v1::Component> components_of(const std::vector<std::string>& ids) {
 TEST_CASE("a version built from shares serves what build_view and serialize_view serve", "[query][shared]") {
   SECTION("all five components") {
     const auto input = input_of(components_of(test::all_components()));
-    check_same_as_built(input, shared_view_of(input));
+    const query::PublishedView shared = shared_view_of(input);
+    check_same_as_built(input, shared);
+    // The data's Chinese is compared too: in a component's own table, in a section table that
+    // labels rows with the components' titles, and in the index.
+    const v1::Table measures = shared.table("measures/hr");
+    CHECK(std::any_of(measures.rows().begin(), measures.rows().end(), [](const auto& row) { return row.languages_size() > 0; }));
+    bool labelled = false;
+    const v1::Table by_component = shared.table("financial-by-component-rb");
+    for (const auto& row : by_component.rows()) labelled = labelled || (row.key() == "hr" && row.languages_size() > 0);
+    CHECK(labelled);
+    CHECK(query::list_tables(shared).tables(0).languages_size() > 0);
   }
   SECTION("some missing, one stale") {
     const auto input = input_of(components_of({"edm", "hr", "ict"}), "hr");

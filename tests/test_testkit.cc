@@ -86,7 +86,8 @@ TEST_CASE("a data plugin hands its component over, then reads its file again whe
   const std::string title = run.component().title();
   REQUIRE(run.republish());
   CHECK(run.component().title() == title);  // the same file, read again
-  dir.write("hr.yaml", tk::edit(original, "title: " + title, "title: Human resources, renamed"));
+  // The title's first occurrence, written as a plain string or by language ({en: …}).
+  dir.write("hr.yaml", tk::edit(original, ": " + title + "\n", ": Human resources, renamed\n"));
   REQUIRE(run.republish());
   CHECK(run.component().title() == "Human resources, renamed");
   dir.write("hr.yaml", "id: hr\n");

@@ -7,6 +7,7 @@
 
 #include "host/aggregate/resources.h"
 #include "host/aggregate/table_builder.h"
+#include "host/aggregate/table_languages.h"
 #include "host/core/money.h"
 #include "section/sdk/vocabulary.h"
 
@@ -54,7 +55,12 @@ void measure_rows(TableBuilder& table, const std::string& key_prefix,
   for (const auto& measure : measures) {
     Row& row = table.row(key_prefix + measure.id(), measure.title(), 0, integer_unit(measure.unit()));
     row.set_label_transcribed(measure.provenance().title_transcribed());
-    for (const auto& value : measure.values()) set_cell(row, YearColumn{value.year(), value.kind()}.key(), measure_cell(value));
+    copy_forms(measure.languages(), "title", row.mutable_languages(), "label");
+    for (const auto& value : measure.values()) {
+      const std::string key = YearColumn{value.year(), value.kind()}.key();
+      set_cell(row, key, measure_cell(value));
+      copy_forms(value.languages(), "text", row.mutable_languages(), cell_field(key));
+    }
   }
 }
 
@@ -119,12 +125,14 @@ Table deliverables_table(std::string id, std::string title,
   for (const auto* deliverable : ordered) {
     if (deliverable->category() != category) {
       category = deliverable->category();
-      table.row(category, category + ". " + deliverable->category_title(), 0, section::v1::UNIT_UNSPECIFIED);
+      Row& heading = table.row(category, category + ". " + deliverable->category_title(), 0, section::v1::UNIT_UNSPECIFIED);
+      copy_forms(deliverable->languages(), "category_title", heading.mutable_languages(), "label", category + ". ");
     }
     const std::string sub_key = subcategory_key(*deliverable);
     if (!deliverable->title().empty() && subcategories_done.insert(sub_key).second) {
       // A subcategory with items: its row sums the items' counts, as the fascicle prints it.
       Row& sub = table.row(sub_key, deliverable->subcategory(), 1, section::v1::UNIT_COUNT);
+      copy_forms(deliverable->languages(), "subcategory", sub.mutable_languages(), "label");
       std::map<std::string, std::int64_t> sums;
       for (const auto* item : ordered) {
         if (subcategory_key(*item) != sub_key || item->title().empty()) continue;
@@ -134,6 +142,8 @@ Table deliverables_table(std::string id, std::string title,
     }
     const std::string label = deliverable->title().empty() ? deliverable->subcategory() : deliverable->title();
     Row& row = table.row(deliverable->id(), label, 0, section::v1::UNIT_COUNT);
+    copy_forms(deliverable->languages(), deliverable->title().empty() ? "subcategory" : "title", row.mutable_languages(), "label");
+    copy_forms(deliverable->languages(), "description", row.mutable_languages(), cell_field("description"));
     for (const auto& count : deliverable->counts()) {
       set_cell(row, YearColumn{count.year(), count.kind()}.key(), integer_cell(count.count()));
     }
@@ -152,7 +162,10 @@ Table measures_table(const section::v1::Component& component) {
   for (const auto& result : component.results()) {
     const std::string label =
         result.highlighted() ? "Highlighted result: " + result.title() : "Result " + std::to_string(++number) + ": " + result.title();
-    table.row(result.id(), label, 0, section::v1::UNIT_UNSPECIFIED);
+    Row& row = table.row(result.id(), label, 0, section::v1::UNIT_UNSPECIFIED);
+    // "成果 1：…", as the Chinese edition heads its results.
+    copy_forms(result.languages(), "title", row.mutable_languages(), "label",
+               result.highlighted() ? "" : "成果 " + std::to_string(number) + "：");
     measure_rows(table, result.id() + ".", result.measures());
   }
   return std::move(table).build();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "host/aggregate/table_builder.h"
+#include "host/aggregate/table_languages.h"
 #include "host/core/money.h"
 
 namespace section::aggregate {
@@ -18,6 +19,7 @@ struct Found {
   const section::v1::Row* row = nullptr;
   const section::v1::Cell* cell = nullptr;  // null: the cell holds no value
   std::string column_label;
+  const section::v1::Column* column = nullptr;
   std::string problem;                      // why the cell cannot be found
 };
 
@@ -37,6 +39,7 @@ Found find(const std::map<std::string, section::v1::Table>& tables, const CellRe
     if (column.key() == ref.column) {
       has_column = true;
       found.column_label = column.label();
+      found.column = &column;
     }
   }
   if (found.row == nullptr) found.problem = "table '" + ref.table + "' has no row '" + ref.row + "'";
@@ -156,12 +159,38 @@ bool agrees(const Figure& printed_figure, const Computed& computed) {
   return computed.exists && computed.text.empty() && money::round_to(computed.number, printed_figure.precision) == printed_figure.value;
 }
 
+// "Where" in the other languages: the quote as printed (para 29F.101 (d) in the source's
+// Chinese) where the file gives it, else the row's and the column's labels.
+void add_where_languages(const PrintedFigure& figure, const Found& found, section::v1::Row& row) {
+  language::Forms where;
+  if (!figure.quote.empty()) {
+    if (figure.quote_languages.text().empty()) return;
+    section::v1::TextForms& forms = language::entry(&where, "where");
+    forms = figure.quote_languages;
+    forms.set_field("where");
+  } else {
+    const auto* row_forms = language::find(found.row->languages(), "label");
+    const auto* column_forms = language::find(found.column->languages(), "label");
+    if (row_forms == nullptr || column_forms == nullptr) return;
+    section::v1::TextForms& forms = language::entry(&where, "where");
+    forms.set_origin(section::v1::TEXT_ORIGIN_AS_PRINTED);
+    for (const auto& label : row_forms->text()) {
+      if (const std::string* column = language::text_in(*column_forms, label.language())) {
+        language::set_text(forms, label.language(), label.text() + ", " + *column);
+      }
+    }
+  }
+  copy_forms(where, "where", row.mutable_languages(), "label", figure.where + ": ");
+  copy_forms(where, "where", row.mutable_languages(), cell_field("where"), figure.where + ": ");
+}
+
 // One row of the reconciliation table: where, as printed, printed, computed and the difference.
 void add_difference(TableBuilder& table, int number, const PrintedFigure& figure, const Found& found,
                     const Figure& printed_figure, const Computed& computed) {
   const std::string where = figure.where + ": " + (figure.quote.empty() ? found.row->label() + ", " + found.column_label : figure.quote);
   section::v1::Row& row = table.row(std::to_string(number), where, 0, unit_of(figure.notation));
   set_cell(row, "where", text_cell(where));
+  add_where_languages(figure, found, row);
   set_cell(row, "printed_as", text_cell(figure.printed + (figure.decrease ? " (a decrease)" : "")));
   if (printed_figure.kind == Figure::Kind::kText) {
     set_cell(row, "printed", text_cell(printed_figure.text));

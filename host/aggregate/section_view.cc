@@ -3,6 +3,7 @@
 #include "host/aggregate/programme_tables.h"
 #include "host/aggregate/reconciliation.h"
 #include "host/aggregate/resource_tables.h"
+#include "host/aggregate/table_languages.h"
 
 #include <google/protobuf/util/time_util.h>
 
@@ -61,12 +62,27 @@ std::vector<std::string> reported_notes(const section::v1::Component& component,
   return notes;
 }
 
+// The section file's notes under `table` in their other languages ("notes[i]": the i-th note).
+void add_note_languages(const config::SectionFile& section, section::v1::Table& table) {
+  auto found = section.table_note_languages.find(table.id());
+  if (found == section.table_note_languages.end()) return;
+  const int first = table.notes_size() - static_cast<int>(found->second.size());
+  for (std::size_t i = 0; i < found->second.size(); ++i) {
+    if (found->second[i].origin() == section::v1::TEXT_ORIGIN_UNSPECIFIED) continue;
+    const std::string field = "notes[" + std::to_string(first + static_cast<int>(i)) + "]";
+    section::v1::TextForms& forms = language::entry(table.mutable_languages(), field);
+    forms = found->second[i];
+    forms.set_field(field);
+  }
+}
+
 // What a table carries besides its rows that is the same in every version: its source, the
-// section file's notes for it and the illustrative note.
+// section file's notes for it (with their other languages) and the illustrative note.
 void finish_fixed(const config::SectionFile& section, section::v1::Table& table) {
   table.set_source(source_of(section, table));
   if (auto found = section.table_notes.find(table.id()); found != section.table_notes.end()) {
     for (const auto& note : found->second) table.add_notes(note);
+    add_note_languages(section, table);
   }
   bool illustrative = false;
   for (const auto& row : table.rows()) illustrative = illustrative || row.illustrative();
@@ -86,6 +102,7 @@ section::v1::TableInfo info_of(const section::v1::Table& table) {
   section::v1::TableInfo info;
   info.set_id(table.id());
   info.set_title(table.title());
+  copy_forms(table.languages(), "title", info.mutable_languages(), "title");
   info.set_source(table.source());
   return info;
 }
@@ -102,7 +119,10 @@ std::vector<section::v1::Table> component_tables(const config::SectionFile& sect
   for (const auto& note : reported_notes(component, Figures::kDeliverables)) tables.back().add_notes(note);
   tables.push_back(measures_table(component));
   for (const auto& note : reported_notes(component, Figures::kMeasures)) tables.back().add_notes(note);
-  for (auto& table : tables) finish_fixed(section, table);
+  for (auto& table : tables) {
+    finish_fixed(section, table);
+    add_table_languages(section, component, table);
+  }
   return tables;
 }
 
@@ -126,7 +146,10 @@ std::vector<section::v1::Table> section_tables(const SectionInput& input) {
                                       input.section->text.deliverables()));
   tables.back().set_source(first_source(input.section->text.deliverables()));
   tables.push_back(variances_table(input));
-  for (auto& table : tables) finish_fixed(*input.section, table);
+  for (auto& table : tables) {
+    finish_fixed(*input.section, table);
+    add_table_languages(input, table);
+  }
   return tables;
 }
 
@@ -141,6 +164,7 @@ section::v1::Component digest_of(const section::v1::Component& component) {
   *digest.mutable_posts() = component.posts();
   *digest.mutable_explanations() = component.explanations();
   *digest.mutable_compliance() = component.compliance();
+  *digest.mutable_languages() = component.languages();  // the title's other languages, for the labels
   return digest;
 }
 
@@ -173,6 +197,7 @@ Reconciliation reconcile_finished(const SectionInput& input, const std::map<std:
   Reconciliation reconciliation = reconcile(input, tables);
   reconciliation.table.set_version(input.version);
   reconciliation.table.set_source(source_of(*input.section, reconciliation.table));
+  add_table_languages(input, reconciliation.table);
   for (const auto& note : notes) reconciliation.table.add_notes(note);
   return reconciliation;
 }

@@ -207,8 +207,20 @@ AuthConfig read_auth(const Value& value) {
 }
 
 StorageConfig read_storage(const Value& value, const fs::path& config_dir) {
-  const Map map = value.map({"data_dir", "max_database_bytes"});
+  const Map map = value.map({"data_dir", "postgres", "max_database_bytes"});
   StorageConfig storage;
+  const auto postgres = map.optional("postgres");
+  if (postgres && map.has("data_dir")) {
+    postgres->fail("give either data_dir (SQLite, one host) or postgres (PostgreSQL, shared by several hosts), not both");
+  }
+  if (postgres) {
+    storage.postgres = postgres->str();
+    if (map.has("max_database_bytes")) {
+      map.required("max_database_bytes").fail("max_database_bytes limits the SQLite file of data_dir; it does not apply to postgres");
+    }
+    return storage;
+  }
+  if (!map.has("data_dir")) value.fail("missing key 'data_dir' (SQLite) or 'postgres' (PostgreSQL)");
   storage.data_dir = absolute_from(config_dir, map.required("data_dir").str());
   if (auto max = map.optional("max_database_bytes")) storage.max_database_bytes = max->integer(64 * 1024, std::int64_t{1} << 46);
   return storage;

@@ -98,13 +98,16 @@ struct AuthConfig {
   std::vector<TokenConfig> tokens;
 };
 
-// Where the host keeps reported figures (ReportService): an SQLite database in data_dir.
+// Where the host keeps reported figures (ReportService): an SQLite database in data_dir (one
+// host), or a PostgreSQL database that several hosts share. At most one of the two.
 struct StorageConfig {
-  std::filesystem::path data_dir;      // empty: no storage, reports are refused
+  std::filesystem::path data_dir;      // SQLite; empty: not SQLite
+  std::string postgres;                // a libpq connection string or URI; empty: not PostgreSQL
   std::int64_t max_database_bytes = 0; // 0: no limit but the disk's; else SQLite's max_page_count
 
+  bool configured() const { return !data_dir.empty() || !postgres.empty(); }
   bool operator==(const StorageConfig& other) const {
-    return data_dir == other.data_dir && max_database_bytes == other.max_database_bytes;
+    return data_dir == other.data_dir && postgres == other.postgres && max_database_bytes == other.max_database_bytes;
   }
 };
 

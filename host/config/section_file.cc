@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "section/sdk/data_reader.h"
+#include "section/sdk/language.h"
 #include "section/sdk/yaml.h"
 
 namespace section::config {
@@ -10,6 +11,14 @@ namespace {
 
 using section::yaml::Map;
 using section::yaml::Value;
+
+// A text written as a plain string or by language (docs/component-data.md); its other forms go to `forms`.
+std::string text_with_forms(const Value& value, section::v1::TextForms& forms) {
+  section::language::Forms languages;
+  std::string english = section::language::read_text(value, &languages, "text");
+  if (const auto* found = section::language::find(languages, "text")) forms = *found;
+  return english;
+}
 
 CellRef cell_ref(const Value& value) {
   const std::vector<Value> parts = value.list();
@@ -74,7 +83,7 @@ PrintedFigure read_narrative(const Value& value) {
   const Map map = value.map({"where", "quote", "printed", "notation", "sense", "ref", "share_of"});
   PrintedFigure figure;
   figure.where = map.required("where").str();
-  if (auto quote = map.optional("quote")) figure.quote = quote->str();
+  if (auto quote = map.optional("quote")) figure.quote = text_with_forms(*quote, figure.quote_languages);
   figure.printed = map.required("printed").str();
   figure.notation = notation(map.required("notation"));
   if (auto sense = map.optional("sense")) figure.decrease = sense->choice({"decrease", "increase"}) == "decrease";
@@ -96,10 +105,11 @@ SectionFile read(const Value& root, const std::filesystem::path& file) {
   const Map head = map.required("section").map(
       {"number", "title", "part", "programme", "budget", "budget_year", "source", "components"});
   out.info.set_number(head.required("number").str());
-  out.info.set_title(head.required("title").str());
-  if (auto v = head.optional("part")) out.info.set_part(v->str());
-  if (auto v = head.optional("programme")) out.info.set_programme(v->str());
-  if (auto v = head.optional("budget")) out.info.set_budget(v->str());
+  auto* languages = out.info.mutable_languages();
+  out.info.set_title(section::language::read_text(head.required("title"), languages, "title"));
+  if (auto v = head.optional("part")) out.info.set_part(section::language::read_text(*v, languages, "part"));
+  if (auto v = head.optional("programme")) out.info.set_programme(section::language::read_text(*v, languages, "programme"));
+  if (auto v = head.optional("budget")) out.info.set_budget(section::language::read_text(*v, languages, "budget"));
   out.info.set_budget_year(static_cast<int>(head.required("budget_year").integer(1945, 2100)));
   if (auto v = head.optional("source")) out.info.set_source(v->str());
   for (const Value& id : head.required("components").list()) {
@@ -117,7 +127,11 @@ SectionFile read(const Value& root, const std::filesystem::path& file) {
   if (auto v = map.optional("mandates")) for (const Value& m : v->list()) *out.text.add_mandates() = read::mandate(m);
   if (auto v = map.optional("table_notes")) {
     for (const auto& [table, notes] : v->open_map().entries()) {
-      for (const Value& note : notes.list()) out.table_notes[table].push_back(note.str());
+      for (const Value& note : notes.list()) {
+        section::v1::TextForms forms;
+        out.table_notes[table].push_back(text_with_forms(note, forms));
+        out.table_note_languages[table].push_back(std::move(forms));
+      }
     }
   }
   if (auto v = map.optional("table_sources")) {

@@ -26,7 +26,9 @@ struct CellRef {
 // One figure as the fascicle prints it, and the computed cell it must equal.
 struct PrintedFigure {
   std::string where;     // "Table 29F.12" or "para 29F.100"
-  std::string quote;     // the words around a narrative figure
+  std::string quote;     // the words around a narrative figure, in English
+  // The quote's other languages (its form as printed, in the source's Chinese), when given.
+  section::v1::TextForms quote_languages;
   std::string printed;   // exactly as printed
   printed::Notation notation = printed::Notation::kThousands;
   bool decrease = false; // the text says "a decrease of": the figure is negative
@@ -45,6 +47,8 @@ struct SectionFile {
   section::v1::Section text;
   // Notes that the fascicle prints under a table, by table id.
   std::map<std::string, std::vector<std::string>> table_notes;
+  // Each of those notes' other languages, in the same order (empty forms for a plain string).
+  std::map<std::string, std::vector<section::v1::TextForms>> table_note_languages;
   // The table or paragraph of the source each table corresponds to, by table id.
   std::map<std::string, std::string> table_sources;
   std::vector<PrintedFigure> figures;

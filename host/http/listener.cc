@@ -14,6 +14,8 @@
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "host/core/log.h"
 
@@ -25,6 +27,7 @@ namespace bhttp = boost::beast::http;
 namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using Deadline = asio::steady_timer::time_point;
 
 struct Listener::Impl {
   ListenerOptions options;
@@ -36,6 +39,7 @@ struct Listener::Impl {
   std::string address;
 
   void accept();
+  Deadline deadline() const { return asio::steady_timer::clock_type::now() + options.request_timeout; }
 };
 
 namespace {
@@ -78,20 +82,32 @@ std::string peer_of(const tcp::socket& socket) {
   return ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
 }
 
-// One connection: read a request, answer it, and again while the client keeps it alive. Over
-// TLS (Stream = TlsStream) the handshake comes first, under the same timeout as a request.
+// A client that is gone: its connection reset, or over TLS closed without close_notify (Asio's
+// stream_truncated, or OpenSSL 3's own reason when Asio passes it through).
+bool gone(const beast::error_code& ec) {
+  if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe || ec == ssl::error::stream_truncated) return true;
+  return ec.category() == asio::error::get_ssl_category() && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
+}
+
+// One connection: read a request, answer it, and again while the client keeps it alive. The
+// request timeout covers everything the client sends for one request (over TLS, from the first
+// byte of the handshake, through beast::async_detect_ssl, to the last byte of the request) and,
+// afresh, the answer's writing and the closing: a connection is held at most twice the timeout
+// per request.
 template <typename Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  // `buffer` holds what was read from the connection already (the start of a TLS handshake).
-  Session(Stream stream, const Listener::Impl& listener, beast::flat_buffer buffer)
-      : stream_(std::move(stream)), listener_(listener), peer_(peer_of(lowest().socket())), buffer_(std::move(buffer)) {}
+  // `buffer` holds what was read from the connection already (the start of a TLS handshake);
+  // `deadline` is the first request's, set when the connection was accepted.
+  Session(Stream stream, const Listener::Impl& listener, beast::flat_buffer buffer, Deadline deadline)
+      : stream_(std::move(stream)), listener_(listener), peer_(peer_of(lowest().socket())), buffer_(std::move(buffer)),
+        deadline_(deadline) {}
 
   void start() {
     if constexpr (kTls) {
-      lowest().expires_after(listener_.options.request_timeout);
+      lowest().expires_at(deadline_);
       stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
                               [self = this->shared_from_this()](beast::error_code ec, std::size_t used) {
                                 if (ec) return self->handshake_failed(ec);
@@ -117,14 +133,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(listener_.options.max_header_bytes));
     parser_->body_limit(kMaxBodyBytes);
-    // The whole request within the timeout: a client that trickles bytes is cut off as well.
-    lowest().expires_after(listener_.options.request_timeout);
+    // The whole request by its deadline: a client that trickles bytes is cut off as well.
+    lowest().expires_at(deadline_);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted) return close();
+    // The client left between requests, or vanished in the middle of one: no one to answer.
+    if (ec && (!parser_->got_some() || gone(ec))) return lowest().close();
     if (ec == bhttp::error::header_limit) return refuse(431, "the request's headers are over " + std::to_string(listener_.options.max_header_bytes) + " bytes");
     if (ec == bhttp::error::body_limit) return refuse(413, "a request body is not expected");
     if (ec) return refuse(400, "the request cannot be read: " + ec.message());
@@ -136,6 +154,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void refuse(int status, const std::string& why) {
+    log::debug("http: " + std::to_string(status) + " to " + peer_ + ": " + why);
     Response response;
     response.status = status;
     response.content_type = "application/json";
@@ -145,17 +164,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void write(bhttp::response<bhttp::string_body> message) {
     response_ = std::move(message);
-    lowest().expires_after(listener_.options.request_timeout);
+    lowest().expires_after(listener_.options.request_timeout);  // the answer's writing, and closing after it
     bhttp::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec || !self->response_.keep_alive()) return self->close();
+      self->deadline_ = self->listener_.deadline();  // the next request's, from now
       self->read();
     });
   }
 
   void close() {
     if constexpr (kTls) {
-      // close_notify, under the timeout: a client that never answers it is not waited for.
-      lowest().expires_after(listener_.options.request_timeout);
+      // close_notify, by the deadline already set: a client that never answers it is not waited for.
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->lowest().close(); });
     } else {
       beast::error_code ignored;
@@ -168,6 +187,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   const Listener::Impl& listener_;
   std::string peer_;
   beast::flat_buffer buffer_;
+  Deadline deadline_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> response_;
 };
@@ -176,18 +196,21 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 // a handshake, and for anything else a plain session that answers 400 and closes.
 class Detector : public std::enable_shared_from_this<Detector> {
  public:
-  Detector(tcp::socket socket, const Listener::Impl& listener) : stream_(std::move(socket)), listener_(listener) {}
+  Detector(tcp::socket socket, const Listener::Impl& listener)
+      : stream_(std::move(socket)), listener_(listener), deadline_(listener.deadline()) {}
 
   void run() {
-    stream_.expires_after(listener_.options.request_timeout);
+    stream_.expires_at(deadline_);
     beast::async_detect_ssl(stream_, buffer_, [self = shared_from_this()](beast::error_code ec, bool tls) {
       if (ec) return self->stream_.close();
       if (tls) {
         std::make_shared<Session<TlsStream>>(TlsStream(std::move(self->stream_), *self->listener_.options.tls), self->listener_,
-                                             std::move(self->buffer_))
+                                             std::move(self->buffer_), self->deadline_)
             ->start();
       } else {
-        std::make_shared<Session<beast::tcp_stream>>(std::move(self->stream_), self->listener_, std::move(self->buffer_))->start();
+        std::make_shared<Session<beast::tcp_stream>>(std::move(self->stream_), self->listener_, std::move(self->buffer_),
+                                                     self->deadline_)
+            ->start();
       }
     });
   }
@@ -195,6 +218,7 @@ class Detector : public std::enable_shared_from_this<Detector> {
  private:
   beast::tcp_stream stream_;
   const Listener::Impl& listener_;
+  const Deadline deadline_;  // the first request's, the handshake included
   beast::flat_buffer buffer_;
 };
 
@@ -215,13 +239,30 @@ void Listener::Impl::accept() {
     if (options.tls) {
       std::make_shared<Detector>(std::move(socket), *this)->run();
     } else {
-      std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), *this, beast::flat_buffer())->start();
+      std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), *this, beast::flat_buffer(), deadline())
+          ->start();
     }
     accept();
   });
 }
 
 namespace {
+
+// A handler that throws (a route's bug, OpenSSL out of memory in a TLS stream's constructor)
+// ends the connection it served, not the host: the exception leaves run(), is logged, and the
+// thread runs again until the listener stops.
+void run_until_stopped(asio::io_context& context) {
+  for (;;) {
+    try {
+      context.run();
+      return;
+    } catch (const std::exception& error) {
+      log::error(std::string("http: a connection ended on an error: ") + error.what());
+    } catch (...) {
+      log::error("http: a connection ended on an unknown error");
+    }
+  }
+}
 
 // "host:port" or "[v6]:port" as an endpoint to bind; a name is resolved.
 absl::StatusOr<tcp::endpoint> endpoint_of(asio::io_context& context, const std::string& address) {
@@ -259,7 +300,7 @@ absl::StatusOr<std::unique_ptr<Listener>> Listener::start(const ListenerOptions&
   const std::string host = local.address().is_v6() ? "[" + local.address().to_string() + "]" : local.address().to_string();
   impl->address = host + ":" + std::to_string(local.port());
   impl->accept();
-  for (int i = 0; i < std::max(1, options.threads); ++i) impl->threads.emplace_back([context = &impl->context] { context->run(); });
+  for (int i = 0; i < std::max(1, options.threads); ++i) impl->threads.emplace_back([context = &impl->context] { run_until_stopped(*context); });
   return std::unique_ptr<Listener>(new Listener(std::move(impl)));
 }
 

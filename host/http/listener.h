@@ -1,9 +1,11 @@
 // The HTTP listener: Boost.Beast over Boost.Asio, on an io_context of its own with one or two
 // threads, apart from gRPC's. It reads each request with Beast's parser (headers capped: 431),
-// gives a slow client `request_timeout` to send a request and to read the answer (then the
-// connection is closed), keeps connections alive between requests, and hands every request to
-// a handler (routes.h). With a TLS context it speaks HTTPS only: a TLS handshake must finish
-// within `request_timeout` too, and a plain-HTTP request is answered 400 and closed.
+// gives a slow client `request_timeout` to send a request, and again to read the answer (then
+// the connection is closed), keeps connections alive between requests, and hands every request
+// to a handler (routes.h); a handler that throws loses its connection, not the listener. With a
+// TLS context it speaks HTTPS only: the TLS handshake counts in its first request's time, a
+// plain-HTTP request is answered 400 and closed, and a client that leaves without close_notify
+// is let go without an answer.
 #pragma once
 
 #include <chrono>

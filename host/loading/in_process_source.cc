@@ -51,9 +51,11 @@ absl::Status InProcessSource::check(const section::v1::Component& component) {
   if (!instance_) return plugin_failed("the plugin is not running");
   auto outcome = std::make_shared<absl::Status>(plugin_failed("not called"));
   auto instance = instance_;
-  // The call may outlive this function: it gets its own copy of the component.
+  // The call may outlive this function: it gets the component's bytes of its own (the plugin
+  // reads bytes anyway; a copy of the message would be serialized again).
+  auto bytes = std::make_shared<const std::string>(component.SerializeAsString());
   const bool finished =
-      call_with_deadline([outcome, instance, component] { *outcome = instance->check(component); }, timeout_);
+      call_with_deadline([outcome, instance, bytes] { *outcome = instance->check_serialized(*bytes); }, timeout_);
   if (!finished) {
     const std::string id = instance_->id();
     instance_.reset();  // the abandoned call owns it now; nothing else calls into it

@@ -54,11 +54,14 @@ PluginInstance::~PluginInstance() {
 }
 
 absl::Status PluginInstance::check(const section::v1::Component& component) {
+  return check_serialized(component.SerializeAsString());
+}
+
+absl::Status PluginInstance::check_serialized(const std::string& bytes) {
   if (library_->check() == nullptr) {  // built before the SDK had the hook
     return absl::UnimplementedError(library_->path().string() + " has no " SECTION_PLUGIN_SYMBOL_CHECK
                                     " (built with an SDK from before the check hook)");
   }
-  const std::string bytes = component.SerializeAsString();
   std::string message;
   const int status = library_->check()(handle_, bytes.data(), bytes.size(), &append, &message);
   switch (status) {

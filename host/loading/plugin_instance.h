@@ -35,6 +35,8 @@ class PluginInstance {
   // Runs the plugin's own checks on `component` (ComponentSource::check says what each outcome
   // means). kUnimplemented when the library has no check hook.
   absl::Status check(const section::v1::Component& component);
+  // The same, for a component already serialized.
+  absl::Status check_serialized(const std::string& bytes);
 
   const std::string& id() const { return id_; }
   const std::filesystem::path& library_path() const { return library_->path(); }

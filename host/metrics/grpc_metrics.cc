@@ -32,11 +32,13 @@ const std::vector<double>& handling_bounds() {
 }
 
 void MethodStats::finished(int code, std::chrono::nanoseconds took) {
-  handled[code >= 0 && code < kCodes ? code : 2].fetch_add(1, std::memory_order_relaxed);
+  // Release: a scrape that sees this call handled (an acquire load) sees it started too. An
+  // atomic addition costs the same either way on x86.
+  handled[code >= 0 && code < kCodes ? code : 2].fetch_add(1, std::memory_order_release);
   const double seconds = std::chrono::duration<double>(took).count();
   const auto& bounds = handling_bounds();
   const auto bucket = static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin());
-  buckets[bucket].fetch_add(1, std::memory_order_relaxed);
+  buckets[bucket].fetch_add(1, std::memory_order_release);
   handling_ns.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
 }
 
@@ -70,28 +72,52 @@ MethodStats* GrpcMetrics::find(const char* path) const {
   return found == by_path_.end() ? nullptr : found->second;
 }
 
+namespace {
+
+// One method's counts as a scrape reads them: handled and the histogram first, then started, so
+// that a call counted while the scrape runs never shows as handled but not started.
+struct Snapshot {
+  std::array<std::uint64_t, MethodStats::kCodes> handled{};
+  std::vector<std::uint64_t> buckets;
+  double seconds = 0;
+  std::uint64_t started = 0;
+};
+
+Snapshot snapshot_of(const MethodStats& m) {
+  Snapshot snapshot;
+  for (int code = 0; code < MethodStats::kCodes; ++code) snapshot.handled[code] = m.handled[code].load(std::memory_order_acquire);
+  for (const auto& bucket : m.buckets) snapshot.buckets.push_back(bucket.load(std::memory_order_acquire));
+  snapshot.seconds = static_cast<double>(m.handling_ns.load(std::memory_order_relaxed)) / 1e9;
+  snapshot.started = m.started.load(std::memory_order_relaxed);
+  return snapshot;
+}
+
+}  // namespace
+
 void GrpcMetrics::write(Exposition& out) const {
+  std::vector<Snapshot> snapshots;
+  for (const auto& m : methods_) snapshots.push_back(snapshot_of(*m));
   out.family("grpc_server_started_total", "counter", "RPCs started on the server.");
-  for (const auto& m : methods_) {
+  for (std::size_t i = 0; i < methods_.size(); ++i) {
+    const auto& m = methods_[i];
     out.sample("grpc_server_started_total", {{"grpc_method", m->method}, {"grpc_service", m->service}, {"grpc_type", m->type}},
-               static_cast<double>(m->started.load(std::memory_order_relaxed)));
+               static_cast<double>(snapshots[i].started));
   }
   out.family("grpc_server_handled_total", "counter", "RPCs completed on the server, whatever their status.");
-  for (const auto& m : methods_) {
+  for (std::size_t i = 0; i < methods_.size(); ++i) {
+    const auto& m = methods_[i];
     for (int code = 0; code < MethodStats::kCodes; ++code) {
-      const std::uint64_t count = m->handled[code].load(std::memory_order_relaxed);
-      if (count == 0) continue;
+      if (snapshots[i].handled[code] == 0) continue;
       out.sample("grpc_server_handled_total",
                  {{"grpc_code", code_name(code)}, {"grpc_method", m->method}, {"grpc_service", m->service}, {"grpc_type", m->type}},
-                 static_cast<double>(count));
+                 static_cast<double>(snapshots[i].handled[code]));
     }
   }
   out.family("grpc_server_handling_seconds", "histogram", "Time from an RPC's start to its status, in seconds.");
-  for (const auto& m : methods_) {
-    std::vector<std::uint64_t> counts;
-    for (const auto& bucket : m->buckets) counts.push_back(bucket.load(std::memory_order_relaxed));
+  for (std::size_t i = 0; i < methods_.size(); ++i) {
+    const auto& m = methods_[i];
     out.histogram("grpc_server_handling_seconds", {{"grpc_method", m->method}, {"grpc_service", m->service}, {"grpc_type", m->type}},
-                  handling_bounds(), counts, static_cast<double>(m->handling_ns.load(std::memory_order_relaxed)) / 1e9);
+                  handling_bounds(), snapshots[i].buckets, snapshots[i].seconds);
   }
 }
 

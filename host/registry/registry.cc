@@ -361,7 +361,8 @@ void Registry::run_change(const std::string& component_id, const Change& change,
     done.set_value(reason.status());
     return;
   }
-  publish_version(*reason);
+  // An empty reason: nothing changed after all, so no version.
+  if (!reason->empty()) publish_version(*reason);
   done.set_value(current()->version);
 }
 

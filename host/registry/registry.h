@@ -96,7 +96,7 @@ class Registry {
   };
   // Runs `change` on the worker thread, in order with the plugins' changes and reloads, so that
   // the component it sees stays as it is until it returns. When it returns a reason, a new
-  // version is published with it and its number returned; its error, when it refuses, is
+  // version is published with it and its number returned (an empty reason publishes none); its error, when it refuses, is
   // returned as it is, and so is kUnavailable when the host is stopping.
   using Change = std::function<absl::StatusOr<std::string>(const ComponentAccess& access)>;
   absl::StatusOr<std::uint64_t> change_reported(const std::string& component_id, Change change);

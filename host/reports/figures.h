@@ -47,7 +47,12 @@ bool apply(section::v1::Component& component, const section::v1::FigureChange& c
 // plugins' figures.
 class ReportedFigures {
  public:
-  void add(const section::v1::FigureChange& change) { latest_[figure_key(change.figure())] = change; }
+  // Keeps the change of the highest sequence per figure, whatever order changes arrive in
+  // (other hosts' changes may arrive after this host's later ones).
+  void add(const section::v1::FigureChange& change) {
+    section::v1::FigureChange& latest = latest_[figure_key(change.figure())];
+    if (latest.sequence() <= change.sequence()) latest = change;
+  }
   bool empty() const { return latest_.empty(); }
   std::size_t size() const { return latest_.size(); }
   // The ids of the components that have reported figures.

@@ -1,5 +1,9 @@
 #include "host/reports/report_desk.h"
 
+#include <algorithm>
+#include <set>
+#include <utility>
+
 #include <google/protobuf/util/message_differencer.h>
 
 #include "host/aggregate/validation.h"
@@ -31,6 +35,10 @@ absl::Status write_refusal(const absl::Status& written) {
     case absl::StatusCode::kFailedPrecondition:
       return absl::FailedPreconditionError("the report database cannot be written, nothing was stored: " + why);
     case absl::StatusCode::kAlreadyExists: return absl::AlreadyExistsError("the idempotency key is already used: " + why);
+    case absl::StatusCode::kUnavailable:
+      // The connection may have broken after the commit: the retry with the same key tells.
+      return absl::UnavailableError("the report store is unreachable, and whether the report was stored is not known; "
+                                    "retry with the same idempotency key: " + why);
     default: return absl::InternalError("the report could not be stored, nothing was stored: " + why);
   }
 }
@@ -64,17 +72,69 @@ absl::Status check_candidate(const registry::Registry::ComponentAccess& access, 
 absl::StatusOr<std::unique_ptr<ReportDesk>> ReportDesk::open(const config::StorageConfig& storage) {
   std::unique_ptr<ReportDesk> desk(new ReportDesk());
   auto figures = std::make_shared<ReportedFigures>();
-  if (!storage.data_dir.empty()) {
+  if (storage.configured()) {
     auto store = store::ReportStore::open(storage);
     if (!store.ok()) return absl::InvalidArgumentError("storage: " + std::string(store.status().message()));
     desk->store_ = std::move(*store);
     auto all = desk->store_->all();
     if (!all.ok()) return absl::InvalidArgumentError("storage: " + std::string(all.status().message()));
     for (const auto& change : *all) figures->add(change);
+    desk->tracker_ = SequenceTracker(all->empty() ? 0 : all->back().sequence());
     if (!desk->store_->writable()) log::warning("storage: reports are served but cannot be written: " + desk->store_->read_only_reason());
   }
   desk->figures_ = std::move(figures);
   return desk;
+}
+
+ReportDesk::~ReportDesk() { stop_following(); }
+
+void ReportDesk::follow(std::function<void(bool taking)> taking) {
+  if (!store_ || !store_->shared()) return;
+  store::ReportStore::Follower follower;
+  follower.changed = [this](const std::vector<std::uint64_t>& noticed) { catch_up(noticed); };
+  follower.reachability = [this, taking = std::move(taking)](const absl::Status&) {
+    if (taking) taking(taking_reports());
+  };
+  store_->follow(std::move(follower));
+}
+
+void ReportDesk::stop_following() {
+  if (store_) store_->stop_following();
+}
+
+void ReportDesk::catch_up(const std::vector<std::uint64_t>& noticed) {
+  std::uint64_t last = 0;
+  {
+    std::lock_guard<std::mutex> lock(tracker_mutex_);
+    const bool known = !noticed.empty() && std::all_of(noticed.begin(), noticed.end(),
+                                                       [&](std::uint64_t sequence) { return tracker_.applied(sequence); });
+    if (known) return;
+    last = tracker_.last();
+  }
+  // The fetch, over the network, happens here; only the bookkeeping and the publishing on the worker.
+  auto fetched = store_->after(last);
+  if (!fetched.ok()) {
+    log::warning("storage: cannot fetch the reports of other hosts: " + std::string(fetched.status().message()));
+    return;
+  }
+  if (fetched->empty()) return;
+  auto applied = registry_->change_reported("", [&](const registry::Registry::ComponentAccess&) -> absl::StatusOr<std::string> {
+    std::vector<FigureChange> fresh;
+    {
+      std::lock_guard<std::mutex> lock(tracker_mutex_);
+      fresh = tracker_.take_new(*fetched);
+    }
+    if (fresh.empty()) return std::string();  // all applied already: no new version
+    auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
+    for (const auto& change : fresh) figures->add(change);
+    std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));
+    const FigureChange& first = fresh.front();
+    log::info("reports of other hosts applied up to sequence " + std::to_string(fresh.back().sequence()) + ": " +
+              std::to_string(fresh.size()) + ", the first " + reports::describe(first.figure()) + " by " + first.reported_by());
+    return std::to_string(fresh.size()) + (fresh.size() == 1 ? " report" : " reports") + " from other hosts, the first " +
+           reports::describe(first.figure()) + " reported by " + first.reported_by();
+  });
+  if (!applied.ok()) log::warning("storage: the reports of other hosts wait: " + std::string(applied.status().message()));
 }
 
 void ReportDesk::attach(registry::Registry& registry) {
@@ -89,8 +149,12 @@ void ReportDesk::attach(registry::Registry& registry) {
 std::string ReportDesk::describe() const {
   if (!store_) return "no storage configured: reports are refused";
   const std::size_t count = std::atomic_load(&figures_)->size();
-  return store_->path().string() + " (" + std::to_string(count) + " figures reported" +
-         (store_->writable() ? ")" : "; read-only: " + store_->read_only_reason() + ")");
+  std::string text = store_->describe() + " (" + std::to_string(count) + " figures reported";
+  if (!store_->writable()) return text + "; read-only: " + store_->read_only_reason() + ")";
+  if (absl::Status up = store_->reachable(); !up.ok()) {
+    return text + "; unreachable, reports are refused until it is back: " + std::string(up.message()) + ")";
+  }
+  return text + ")";
 }
 
 absl::StatusOr<std::optional<section::v1::ReportValueResponse>> ReportDesk::replay(
@@ -113,61 +177,172 @@ absl::StatusOr<section::v1::ReportValueResponse> ReportDesk::report(const securi
                                                                     const section::v1::ReportValueRequest& request) {
   if (absl::Status shape = check_shape(request); !shape.ok()) return shape;
   if (!store_) return absl::FailedPreconditionError("this host keeps no reports: its configuration sets no storage.data_dir");
-  std::lock_guard<std::mutex> one_at_a_time(mutex_);
+  if (absl::Status up = store_->reachable(); !up.ok()) {
+    return absl::UnavailableError("the report store is unreachable, nothing was stored; try again: " + std::string(up.message()));
+  }
   auto replayed = replay(who, request);
   if (!replayed.ok()) return replayed.status();
   if (replayed->has_value()) return **replayed;
   if (!store_->writable()) return absl::FailedPreconditionError("reports cannot be stored: " + store_->read_only_reason());
 
-  FigureChange change;
-  *change.mutable_figure() = request.figure();
-  *change.mutable_new_value() = request.value();
-  change.mutable_new_value()->set_present(true);
-  change.set_reported_by(who.name);
-  change.set_comment(request.comment());
-  change.set_idempotency_key(request.idempotency_key());
-  auto version = registry_->change_reported(
-      request.figure().component(), [&](const registry::Registry::ComponentAccess& access) -> absl::StatusOr<std::string> {
-        if (absl::Status accepted = accept(access, change, request.value()); !accepted.ok()) return accepted;
-        return reports::describe(change.figure()) + " reported by " + who.name;
-      });
-  if (!version.ok()) return version.status();
-  section::v1::ReportValueResponse response;
-  *response.mutable_change() = change;
-  response.set_version(*version);
-  return response;
+  Pending mine{who, &request, {}};
+  auto answer = mine.done.get_future();
+  bool lead = false;
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    queue_.push_back(&mine);
+    lead = !leading_;
+    leading_ = true;
+  }
+  if (lead) lead_batches();
+  absl::StatusOr<section::v1::ReportValueResponse> outcome = answer.get();
+  if (!outcome.ok() && outcome.status().code() == absl::StatusCode::kAlreadyExists) {
+    // The same key was stored meanwhile (by a concurrent call, here or on another host):
+    // answered like a retry of it.
+    auto stored = replay(who, request);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) return **stored;
+  }
+  return outcome;
 }
 
-absl::Status ReportDesk::accept(const registry::Registry::ComponentAccess& access, FigureChange& change,
-                                const section::v1::FigureValue& proposed) {
-  const std::string& id = change.figure().component();
+void ReportDesk::lead_batches() {
+  for (;;) {
+    std::vector<Pending*> batch;
+    {
+      std::lock_guard<std::mutex> lock(queue_mutex_);
+      if (queue_.empty()) {
+        leading_ = false;
+        return;
+      }
+      // One component per batch: the worker gives access to one component at a time.
+      const std::string& component = queue_.front()->request->figure().component();
+      for (auto it = queue_.begin(); it != queue_.end();) {
+        if ((*it)->request->figure().component() != component) {
+          ++it;
+          continue;
+        }
+        batch.push_back(*it);
+        it = queue_.erase(it);
+      }
+    }
+    run_batch(batch);
+  }
+}
+
+void ReportDesk::run_batch(const std::vector<Pending*>& batch) {
+  std::vector<FigureChange> changes(batch.size());
+  std::vector<absl::Status> outcomes(batch.size(), absl::OkStatus());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const section::v1::ReportValueRequest& request = *batch[i]->request;
+    FigureChange& change = changes[i];
+    *change.mutable_figure() = request.figure();
+    *change.mutable_new_value() = request.value();
+    change.mutable_new_value()->set_present(true);
+    change.set_reported_by(batch[i]->who.name);
+    change.set_comment(request.comment());
+    change.set_idempotency_key(request.idempotency_key());
+  }
+  auto version = registry_->change_reported(
+      changes.front().figure().component(), [&](const registry::Registry::ComponentAccess& access) -> absl::StatusOr<std::string> {
+        return accept_batch(access, batch, changes, outcomes);
+      });
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!version.ok()) {
+      batch[i]->done.set_value(version.status());
+    } else if (!outcomes[i].ok()) {
+      batch[i]->done.set_value(outcomes[i]);
+    } else {
+      section::v1::ReportValueResponse response;
+      *response.mutable_change() = std::move(changes[i]);
+      response.set_version(*version);
+      batch[i]->done.set_value(std::move(response));
+    }
+  }
+}
+
+// Checks each report of the batch on the component with the reports before it, stores those
+// that pass in one commit, and lays them over; the version's reason, or "" when none was stored.
+absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::ComponentAccess& access,
+                                                     const std::vector<Pending*>& batch, std::vector<FigureChange>& changes,
+                                                     std::vector<absl::Status>& outcomes) {
+  const std::string& id = changes.front().figure().component();
   if (access.published == nullptr) {
     if (access.state == section::v1::COMPONENT_STATE_UNSPECIFIED) return absl::NotFoundError("no component " + echo(id));
     return absl::FailedPreconditionError("component " + echo(id) + " is " + section::v1::ComponentState_Name(access.state) +
                                          (access.reason.empty() ? "" : " (" + access.reason + ")") +
                                          ": its figures cannot be checked, so none can be reported");
   }
-  // The component as it is served, reports and all, with the new value in it.
+  // The component as it is served, reports and all; each report checked with those before it.
+  const auto served = std::atomic_load(&figures_);
   section::v1::Component candidate = *access.published;
-  std::atomic_load(&figures_)->apply_to(candidate);
+  served->apply_to(candidate);
+  std::set<std::pair<std::string, std::string>> keys;
+  std::vector<FigureChange*> accepted;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (!keys.insert({changes[i].reported_by(), changes[i].idempotency_key()}).second) {
+      outcomes[i] = absl::AlreadyExistsError("the idempotency key is in a report taken just before");
+      continue;
+    }
+    bool laid_in = false;
+    outcomes[i] = check_one(access, candidate, changes[i], batch[i]->request->value(), &laid_in);
+    if (outcomes[i].ok()) {
+      accepted.push_back(&changes[i]);
+    } else if (laid_in) {
+      // The refused value is in the candidate: made again without it (rare, so not copied each time).
+      candidate = *access.published;
+      served->apply_to(candidate);
+      for (const FigureChange* ok : accepted) apply(candidate, *ok);
+    }
+  }
+  if (accepted.empty()) return std::string();
+  return store_batch(changes, outcomes, accepted);
+}
+
+// Stores the accepted changes in one commit and lays those stored over; the version's reason.
+std::string ReportDesk::store_batch(std::vector<FigureChange>& changes, std::vector<absl::Status>& outcomes,
+                                    const std::vector<FigureChange*>& accepted) {
+  const std::vector<absl::Status> written = store_->append_all(accepted);
+  auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
+  std::size_t stored = 0;
+  const FigureChange* first = nullptr;
+  for (std::size_t a = 0, i = 0; i < changes.size(); ++i) {
+    if (!outcomes[i].ok()) continue;
+    FigureChange& change = changes[i];
+    if (!written[a++].ok()) {
+      log::error("report not stored: " + reports::describe(change.figure()) + " by " + change.reported_by() + ": " +
+                 std::string(written[a - 1].message()));
+      outcomes[i] = write_refusal(written[a - 1]);
+      continue;
+    }
+    if (store_->shared()) {
+      std::lock_guard<std::mutex> lock(tracker_mutex_);
+      tracker_.applied_here(change.sequence());
+    }
+    figures->add(change);
+    if (first == nullptr) first = &change;
+    ++stored;
+    log::info("report stored (sequence " + std::to_string(change.sequence()) + "): " + reports::describe(change.figure()) + " " +
+              reports::describe(change.old_value()) + " → " + reports::describe(change.new_value()) + " by " + change.reported_by());
+  }
+  if (stored == 0) return std::string();
+  std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));
+  const std::string one = reports::describe(first->figure()) + " reported by " + first->reported_by();
+  return stored == 1 ? one : std::to_string(stored) + " reports, the first " + one;
+}
+
+// Checks one report on `candidate` with its value laid in, and leaves the value there;
+// `laid_in` says whether it got that far (a refused value laid in must be taken out again).
+absl::Status ReportDesk::check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
+                                   FigureChange& change, const section::v1::FigureValue& proposed, bool* laid_in) {
+  *laid_in = false;
   section::v1::FigureValue old_value;
   if (absl::Status found = current_value(candidate, change.figure(), &proposed, &old_value); !found.ok()) return found;
   *change.mutable_old_value() = old_value;
   *change.mutable_reported_at() = now_timestamp();
   apply(candidate, change);
-  if (absl::Status checked = check_candidate(access, candidate, id); !checked.ok()) return checked;
-
-  if (absl::Status written = store_->append(change); !written.ok()) {
-    log::error("report not stored: " + reports::describe(change.figure()) + " by " + change.reported_by() + ": " +
-               std::string(written.message()));
-    return write_refusal(written);
-  }
-  auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
-  figures->add(change);
-  std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));
-  log::info("report stored (sequence " + std::to_string(change.sequence()) + "): " + reports::describe(change.figure()) + " " +
-            reports::describe(change.old_value()) + " → " + reports::describe(change.new_value()) + " by " + change.reported_by());
-  return absl::OkStatus();
+  *laid_in = true;
+  return check_candidate(access, candidate, change.figure().component());
 }
 
 absl::StatusOr<std::vector<FigureChange>> ReportDesk::history(const section::v1::ListHistoryRequest& request) const {

@@ -2,9 +2,19 @@
 // with the owning plugin's own checks, stores it durably, and has the registry publish a
 // version that serves it. Every stored report is laid over the plugins' figures in every
 // version from then on, across restarts.
+//
+// With a shared store (PostgreSQL), the reports other hosts store reach this one too: the store
+// says when there may be new ones (on every notice and every reconnection), and the desk fetches
+// every change after the last sequence it applied and publishes a version with them, once each
+// and in order (SequenceTracker). While the store cannot be reached, reports are refused with
+// kUnavailable at once and what was applied is still served.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <deque>
+#include <future>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,6 +26,7 @@
 #include <absl/status/statusor.h>
 #include "host/registry/registry.h"
 #include "host/reports/figures.h"
+#include "host/reports/sequence_tracker.h"
 #include "host/security/authorizer.h"
 #include "host/store/report_store.h"
 #include "section/v1/report_service.pb.h"
@@ -24,8 +35,8 @@ namespace section::reports {
 
 class ReportDesk {
  public:
-  // Opens the store of `storage` (none when no data directory is configured) and reads every
-  // stored report. An error for a database that cannot be read.
+  // Opens the store of `storage` (none when no storage is configured) and reads every stored
+  // report. An error for a database that cannot be read, or reached at start-up.
   static absl::StatusOr<std::unique_ptr<ReportDesk>> open(const config::StorageConfig& storage);
 
   // Lays the reports over `registry`'s components from its first version on. Before start().
@@ -41,6 +52,16 @@ class ReportDesk {
   std::string describe() const;
   // Whether reports can be stored: a store is configured and writable.
   bool writable() const { return store_ && store_->writable(); }
+  // Whether reports can be taken now: a writable store that can be reached (health's
+  // section.v1.ReportService).
+  bool taking_reports() const { return writable() && store_->reachable().ok(); }
+
+  // With a shared store: applies the reports other hosts store from now on, and calls
+  // `taking` whenever taking_reports() changes. After attach() and the registry's start.
+  void follow(std::function<void(bool taking)> taking);
+  // Stops following; before the registry stops.
+  void stop_following();
+  ~ReportDesk();
 
  private:
   ReportDesk() = default;
@@ -48,13 +69,37 @@ class ReportDesk {
   // new, or why the key cannot be used.
   absl::StatusOr<std::optional<section::v1::ReportValueResponse>> replay(const security::Principal& who,
                                                                          const section::v1::ReportValueRequest& request) const;
-  // Checks `change` against the component, stores it and makes it current; on the registry's worker.
-  absl::Status accept(const registry::Registry::ComponentAccess& access, section::v1::FigureChange& change,
-                      const section::v1::FigureValue& proposed);
+  // A report waiting for its batch: reports that arrive while a batch is checked and stored
+  // wait together and are stored in one commit (group commit), each answered after it.
+  struct Pending {
+    security::Principal who;
+    const section::v1::ReportValueRequest* request;
+    std::promise<absl::StatusOr<section::v1::ReportValueResponse>> done;
+  };
+  // Runs batches from the queue until it is empty; on the thread of the report that found no
+  // batch running.
+  void lead_batches();
+  void run_batch(const std::vector<Pending*>& batch);
+  // On the registry's worker: checks, stores and lays over a batch of one component.
+  absl::StatusOr<std::string> accept_batch(const registry::Registry::ComponentAccess& access, const std::vector<Pending*>& batch,
+                                           std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes);
+  std::string store_batch(std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes,
+                          const std::vector<section::v1::FigureChange*>& accepted);
+  absl::Status check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
+                         section::v1::FigureChange& change, const section::v1::FigureValue& proposed, bool* laid_in);
+
+  // Fetches what other hosts stored after the last applied sequence and applies it on the
+  // registry's worker, publishing one version; on the store's follower thread. Nothing when
+  // every sequence `noticed` is applied already (this host's own reports).
+  void catch_up(const std::vector<std::uint64_t>& noticed);
 
   std::unique_ptr<store::ReportStore> store_;
+  mutable std::mutex tracker_mutex_;  // held briefly: tracker_ is read by the follower
+  SequenceTracker tracker_;
   registry::Registry* registry_ = nullptr;
-  std::mutex mutex_;  // one report at a time, from the idempotency check to the store
+  std::mutex queue_mutex_;       // queue_ and leading_
+  std::deque<Pending*> queue_;   // reports waiting for the next batch
+  bool leading_ = false;         // a thread is running batches
   std::shared_ptr<const ReportedFigures> figures_;  // replaced whole, read with atomic_load
 };
 

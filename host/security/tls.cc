@@ -113,6 +113,7 @@ absl::StatusOr<std::string> read_file(const fs::path& path, const std::string& w
 
 absl::StatusOr<TlsFiles> read_tls_files(const config::TlsConfig& tls) {
   TlsFiles files;
+  files.paths = tls;
   auto chain_text = read_file(tls.certificate, "certificate");
   if (!chain_text.ok()) return chain_text.status();
   auto chain = parse_certificates(*chain_text, tls.certificate, "certificate");
@@ -159,13 +160,6 @@ std::shared_ptr<grpc::ServerCredentials> server_credentials(const TlsFiles& file
                                              : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(options);
-}
-
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls) {
-  if (!tls.enabled()) return grpc::InsecureServerCredentials();
-  auto files = read_tls_files(tls);
-  if (!files.ok()) return files.status();
-  return server_credentials(*files);
 }
 
 }  // namespace section::security

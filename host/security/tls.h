@@ -27,6 +27,7 @@ struct TlsFiles {
   std::string key;        // PEM: its private key, unencrypted
   std::string client_ca;  // PEM: CAs for client certificates; empty: none asked for
   bool require_client_certificate = false;
+  config::TlsConfig paths;  // where they were read from, for messages
 };
 
 // Reads and checks the files of an enabled `tls`.
@@ -34,9 +35,5 @@ absl::StatusOr<TlsFiles> read_tls_files(const config::TlsConfig& tls);
 
 // The gRPC server's credentials from checked files.
 std::shared_ptr<grpc::ServerCredentials> server_credentials(const TlsFiles& files);
-
-// Reads and checks the files of `tls` and builds the server's credentials; insecure
-// credentials when `tls` is not enabled.
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const config::TlsConfig& tls);
 
 }  // namespace section::security

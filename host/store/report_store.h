@@ -1,68 +1,82 @@
-// The durable record of reported figures: an SQLite database, reports.sqlite3, in the
-// configuration's storage.data_dir (docs/security.md, "What is stored where").
+// The durable record of reported figures, one interface with two implementations chosen by the
+// configuration's storage block: SqliteStore (storage.data_dir, one host; sqlite_store.h) and
+// PostgresStore (storage.postgres, shared by any number of hosts; postgres_store.h).
 //
-// Every change is one row, appended in its own transaction with journal_mode=WAL and
-// synchronous=FULL, so that a change is on disk before append() returns and the host
-// acknowledges it: kill -9 at any moment loses nothing acknowledged. (reported_by,
-// idempotency_key) is unique, so a retried report is stored once. Nothing is ever updated or
-// deleted: the table is the history.
+// Both keep every change as one row, never updated or deleted (the table is the history),
+// number them with an increasing sequence, store a change durably before append() returns, and
+// store a (reported_by, idempotency_key) once.
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "host/config/host_config.h"
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
-#include "section/v1/report_service.pb.h"
 
-struct sqlite3;
+#include "host/config/host_config.h"
+#include "section/v1/report_service.pb.h"
 
 namespace section::store {
 
 class ReportStore {
  public:
-  // Opens (or creates) <data_dir>/reports.sqlite3, creating data_dir when it is missing. A
-  // directory or database that cannot be written opens read-only: what is stored is served and
-  // every write is refused with the reason (writable() false). An error only for a database
-  // that cannot be read at all or is not ours (never overwritten).
+  // Opens the store the configuration names (data_dir or postgres). An error for a store that
+  // cannot be read, is not ours, or holds another schema version.
   static absl::StatusOr<std::unique_ptr<ReportStore>> open(const config::StorageConfig& storage);
-  ~ReportStore();
-  ReportStore(const ReportStore&) = delete;
-  ReportStore& operator=(const ReportStore&) = delete;
+  virtual ~ReportStore() = default;
 
-  const std::filesystem::path& path() const { return path_; }
-  bool writable() const { return read_only_reason_.empty(); }
+  // Where the reports are kept, for status and the log (never a password).
+  virtual std::string describe() const = 0;
+  virtual bool writable() const = 0;
   // Why the store is read-only; empty when it is writable.
-  const std::string& read_only_reason() const { return read_only_reason_; }
+  virtual std::string read_only_reason() const = 0;
 
   // Every stored change, in the order they were stored.
-  absl::StatusOr<std::vector<section::v1::FigureChange>> all() const;
+  virtual absl::StatusOr<std::vector<section::v1::FigureChange>> all() const = 0;
+  // The changes stored after `sequence`, oldest first.
+  virtual absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence) const = 0;
   // The changes that match `filter` (an empty field matches anything), oldest first.
-  absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const;
+  virtual absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const = 0;
   // The change stored by `reported_by` under `key`, if any.
-  absl::StatusOr<std::optional<section::v1::FigureChange>> find(const std::string& reported_by, const std::string& key) const;
+  virtual absl::StatusOr<std::optional<section::v1::FigureChange>> find(const std::string& reported_by,
+                                                                        const std::string& key) const = 0;
   // Stores `change` durably and sets its sequence number. Why not, by code:
   // kResourceExhausted  the database reached max_database_bytes, or the disk is full
   // kFailedPrecondition the data directory or the database cannot be written
   // kAlreadyExists      (reported_by, idempotency_key) is already stored
+  // kUnavailable        the database server cannot be reached (PostgreSQL); nothing is known
+  //                     to be stored, and a retry with the same key is safe
   // kInternal           any other I/O error
-  absl::Status append(section::v1::FigureChange& change);
+  virtual absl::Status append(section::v1::FigureChange& change) = 0;
+  // Stores several changes, each as append() would, and says for each whether it was stored.
+  // A store may commit them together (one wait for the disk for all), never before it returns.
+  virtual std::vector<absl::Status> append_all(const std::vector<section::v1::FigureChange*>& changes) {
+    std::vector<absl::Status> written;
+    for (section::v1::FigureChange* change : changes) written.push_back(append(*change));
+    return written;
+  }
 
- private:
-  ReportStore() = default;
-  absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where,
-                                                         const std::vector<std::string>& arguments) const;
+  // Whether other hosts write to the same store (their changes then arrive through follow()).
+  virtual bool shared() const { return false; }
+  // OK while the store can be reached; else why not (kUnavailable).
+  virtual absl::Status reachable() const { return absl::OkStatus(); }
 
-  std::filesystem::path path_;
-  std::string read_only_reason_;
-  mutable std::mutex mutex_;  // one connection, one statement at a time
-  sqlite3* db_ = nullptr;
+  // For a shared store: what follow() tells, from a thread of the store's own.
+  struct Follower {
+    // Changes may have been stored: called on every (re)connection (with no sequence: anything
+    // may be new) and on notices, with the sequences they announce.
+    std::function<void(const std::vector<std::uint64_t>& noticed)> changed;
+    // The store became reachable (OK) or unreachable (why).
+    std::function<void(const absl::Status&)> reachability;
+  };
+  // Starts following the store's changes; does nothing for a store of one host.
+  virtual void follow(Follower /*follower*/) {}
+  // Stops following; no callback runs after it returns.
+  virtual void stop_following() {}
 };
 
 }  // namespace section::store

@@ -8,7 +8,7 @@ namespace section::transport {
 
 grpc::ServerUnaryReactor* AdminService::Reload(grpc::CallbackServerContext* context, const section::v1::ReloadRequest*,
                                                section::v1::ReloadResponse* response) {
-  const UnaryCall call(context, reload_stats_);
+  UnaryCall call(context, reload_stats_);
   std::optional<security::Principal> who;
   if (grpc::Status allowed = gate_.check(*context, "section.v1.AdminService.Reload", &who); !allowed.ok()) {
     return call.finish(allowed);
@@ -17,7 +17,8 @@ grpc::ServerUnaryReactor* AdminService::Reload(grpc::CallbackServerContext* cont
   if (!reload_) return call.finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this host cannot reload"));
   // The reactor lives until Finish, and the server's shutdown waits for it: the thread may
   // outlast the call's deadline but never the server.
-  std::thread([this, call, response] {
+  grpc::ServerUnaryReactor* reactor = call.reactor();
+  std::thread([this, call = std::move(call), response]() mutable {
     const absl::StatusOr<registry::ReloadSummary> summary = reload_();
     if (!summary.ok()) {
       call.finish(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
@@ -31,7 +32,7 @@ grpc::ServerUnaryReactor* AdminService::Reload(grpc::CallbackServerContext* cont
     for (const auto& id : summary->kept) response->add_kept(id);
     call.finish(grpc::Status::OK);
   }).detach();
-  return call.reactor();
+  return reactor;
 }
 
 }  // namespace section::transport

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <utility>
 
 #include <grpcpp/grpcpp.h>
 
@@ -12,6 +13,7 @@
 
 namespace section::transport {
 
+// Move-only, so that one call is one count: a moved-from CountedCall counts nothing.
 class CountedCall {
  public:
   CountedCall() = default;  // not counted
@@ -20,10 +22,20 @@ class CountedCall {
     begun_ = std::chrono::steady_clock::now();
     stats_->started.fetch_add(1, std::memory_order_relaxed);
   }
-  // Counts the call as handled with `status`'s code. Once per call: the handler calls it where
-  // it calls Finish.
-  void finished(const grpc::Status& status) const {
-    if (stats_ != nullptr) stats_->finished(static_cast<int>(status.error_code()), std::chrono::steady_clock::now() - begun_);
+  CountedCall(CountedCall&& other) noexcept : stats_(std::exchange(other.stats_, nullptr)), begun_(other.begun_) {}
+  CountedCall& operator=(CountedCall&& other) noexcept {
+    stats_ = std::exchange(other.stats_, nullptr);
+    begun_ = other.begun_;
+    return *this;
+  }
+  CountedCall(const CountedCall&) = delete;
+  CountedCall& operator=(const CountedCall&) = delete;
+
+  // Counts the call as handled with `status`'s code, the first time only: the handler calls it
+  // where it calls Finish.
+  void finished(const grpc::Status& status) {
+    if (stats_ == nullptr) return;
+    std::exchange(stats_, nullptr)->finished(static_cast<int>(status.error_code()), std::chrono::steady_clock::now() - begun_);
   }
 
  private:
@@ -31,14 +43,22 @@ class CountedCall {
   std::chrono::steady_clock::time_point begun_;
 };
 
-// A unary callback call: its reactor and its count. Copyable, so that a handler that answers
-// from a thread of its own takes it along.
+// A unary callback call: its reactor and its count. Move-only: a handler that answers from a
+// thread of its own moves it there (taking reactor() first, to return).
 class UnaryCall {
  public:
   UnaryCall(grpc::CallbackServerContext* context, metrics::MethodStats* stats)
       : reactor_(context->DefaultReactor()), counted_(stats) {}
-  // Counts, then finishes the call with `status`; the reactor, for the handler to return.
-  grpc::ServerUnaryReactor* finish(const grpc::Status& status) const {
+  UnaryCall(UnaryCall&&) = default;
+  UnaryCall& operator=(UnaryCall&&) = default;
+  UnaryCall(const UnaryCall&) = delete;
+  UnaryCall& operator=(const UnaryCall&) = delete;
+
+  // Counts, then finishes the call with `status`, once: a second finish does nothing (gRPC
+  // forbids a second Finish). The reactor, for the handler to return.
+  grpc::ServerUnaryReactor* finish(const grpc::Status& status) {
+    if (finished_) return reactor_;
+    finished_ = true;
     counted_.finished(status);
     reactor_->Finish(status);
     return reactor_;
@@ -48,6 +68,7 @@ class UnaryCall {
  private:
   grpc::ServerUnaryReactor* reactor_;
   CountedCall counted_;
+  bool finished_ = false;
 };
 
 // The cells of "/<service>/<method>" in `metrics` (null: `metrics` is null, nothing counted).

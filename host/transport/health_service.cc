@@ -126,7 +126,7 @@ void HealthService::close_watches() {
 
 grpc::ServerUnaryReactor* HealthService::Check(grpc::CallbackServerContext* context,
                                                const grpc::health::v1::HealthCheckRequest* request, Response* response) {
-  const UnaryCall call(context, check_stats_);
+  UnaryCall call(context, check_stats_);
   Response::ServingStatus status;
   {
     std::lock_guard<std::mutex> lock(mutex_);

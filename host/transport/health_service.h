@@ -12,14 +12,13 @@
 #include <string>
 
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "host/metrics/grpc_metrics.h"
 
 namespace section::transport {
 
-class HealthService final : public grpc::HealthCheckServiceInterface, public grpc::health::v1::Health::CallbackService {
+class HealthService final : public grpc::health::v1::Health::CallbackService {
  public:
   using Response = grpc::health::v1::HealthCheckResponse;
 
@@ -27,10 +26,11 @@ class HealthService final : public grpc::HealthCheckServiceInterface, public grp
   explicit HealthService(metrics::GrpcMetrics* grpc_metrics = nullptr);
   ~HealthService() override;
 
-  void SetServingStatus(const std::string& service_name, bool serving) override;
+  // As gRPC's default service does, a name set after Shutdown is recorded, NOT_SERVING.
+  void SetServingStatus(const std::string& service_name, bool serving);
   // Every name set so far.
-  void SetServingStatus(bool serving) override;
-  void Shutdown() override;
+  void SetServingStatus(bool serving);
+  void Shutdown();
   // Ends every Watch stream with UNAVAILABLE, after the drain (server.h).
   void close_watches();
 

@@ -9,7 +9,7 @@ namespace section::transport {
 
 using loading::to_grpc;
 
-grpc::ServerUnaryReactor* ReportService::finish_report(const UnaryCall& call, const absl::Status& status) {
+grpc::ServerUnaryReactor* ReportService::finish_report(UnaryCall& call, const absl::Status& status) {
   if (counters_ != nullptr) counters_->report(status);
   return call.finish(to_grpc(status));
 }
@@ -17,7 +17,7 @@ grpc::ServerUnaryReactor* ReportService::finish_report(const UnaryCall& call, co
 grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext* context,
                                                      const section::v1::ReportValueRequest* request,
                                                      section::v1::ReportValueResponse* response) {
-  const UnaryCall call(context, report_value_);
+  UnaryCall call(context, report_value_);
   std::optional<security::Principal> who;
   if (grpc::Status allowed = gate_.check(*context, "section.v1.ReportService.ReportValue", &who); !allowed.ok()) {
     return finish_report(call, loading::from_grpc(allowed));
@@ -32,7 +32,8 @@ grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext
     return finish_report(call, scoped.status);
   }
   // The reactor lives until Finish, and the server's shutdown waits for it.
-  std::thread([this, call, request, response, principal = *who] {
+  grpc::ServerUnaryReactor* reactor = call.reactor();
+  std::thread([this, call = std::move(call), request, response, principal = *who]() mutable {
     absl::StatusOr<section::v1::ReportValueResponse> outcome = desk_.report(principal, *request);
     if (!outcome.ok()) {
       finish_report(call, outcome.status());
@@ -41,13 +42,13 @@ grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext
     *response = std::move(*outcome);
     finish_report(call, absl::OkStatus());
   }).detach();
-  return call.reactor();
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* ReportService::ListHistory(grpc::CallbackServerContext* context,
                                                      const section::v1::ListHistoryRequest* request,
                                                      section::v1::ListHistoryResponse* response) {
-  const UnaryCall call(context, list_history_);
+  UnaryCall call(context, list_history_);
   if (grpc::Status allowed = gate_.check(*context, "section.v1.ReportService.ListHistory"); !allowed.ok()) {
     return call.finish(allowed);
   }

@@ -30,7 +30,7 @@ class ReportService final : public section::v1::ReportService::CallbackService {
 
  private:
   // Finishes a ReportValue call with `status`, counted.
-  grpc::ServerUnaryReactor* finish_report(const UnaryCall& call, const absl::Status& status);
+  grpc::ServerUnaryReactor* finish_report(UnaryCall& call, const absl::Status& status);
 
   reports::ReportDesk& desk_;
   const Gate& gate_;

@@ -1,6 +1,8 @@
 #include "host/transport/section_service.h"
 
 #include "host/loading/grpc_status.h"
+#include "host/transport/answer_language.h"
+#include "section/sdk/language.h"
 #include "host/query/queries.h"
 #include "section/sdk/abi.h"
 
@@ -11,17 +13,17 @@ constexpr const char* kWatchMethod = "section.v1.SectionService.Watch";
 constexpr const char* kStarting = "section-host is starting: its plugins are loading and no version is published yet; retry";
 
 // Answers a raw unary call with the bytes of a SerializedAnswer, or its status.
-grpc::ServerUnaryReactor* finish(const UnaryCall& call, SerializedAnswer&& answer, grpc::ByteBuffer* response) {
+grpc::ServerUnaryReactor* finish(UnaryCall& call, SerializedAnswer&& answer, grpc::ByteBuffer* response) {
   if (answer.status.ok()) *response = std::move(answer.bytes);
   return call.finish(answer.status);
 }
 
 // Before the first version exists the host listens but has nothing to answer from.
-grpc::ServerUnaryReactor* starting(const UnaryCall& call) {
+grpc::ServerUnaryReactor* starting(UnaryCall& call) {
   return call.finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, kStarting));
 }
 
-grpc::ServerUnaryReactor* refuse_unparsable(const UnaryCall& call, const char* type) {
+grpc::ServerUnaryReactor* refuse_unparsable(UnaryCall& call, const char* type) {
   return call.finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                   std::string("the request is not a ") + type + " (or a text in it is not UTF-8)"));
 }
@@ -30,6 +32,19 @@ constexpr const char* kService = "/section.v1.SectionService/";
 
 metrics::MethodStats* stats(metrics::GrpcMetrics* metrics, const char* method) {
   return method_stats(metrics, (std::string(kService) + method).c_str());
+}
+
+grpc::ServerUnaryReactor* refuse(UnaryCall& call, const absl::Status& status) { return call.finish(loading::to_grpc(status)); }
+
+// Answers with the English bytes, or with `localized`'s in the language the client asked for.
+template <typename English, typename Localized>
+grpc::ServerUnaryReactor* answer_in_language(grpc::CallbackServerContext* context, UnaryCall& call,
+                                             const SerializedAnswers& answers, grpc::ByteBuffer* response, English english,
+                                             Localized in_language) {
+  auto language = answer_language(*context, answers);
+  if (!language.ok()) return refuse(call, language.status());
+  if (localized(*language)) return finish(call, in_language(*answers.in(*language)), response);
+  return finish(call, english(), response);
 }
 
 }  // namespace
@@ -43,6 +58,10 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   WatchStream(SectionService& service, grpc::CallbackServerContext* context,
               std::shared_ptr<const security::Authorizer> authorizer)
       : service_(service), context_(context), checked_with_(std::move(authorizer)), counted_call_(service.meters_.watch) {}
+
+  // The languages asked for (nullopt: English, as without accept-language). The language is
+  // chosen with the first event's answers, and told before it in content-language.
+  void set_languages(std::optional<std::vector<query::LanguageRange>> ranges) { ranges_ = std::move(ranges); }
 
   // Subscribes before reading the current view, so that no version published in between is
   // missed; whichever arrives second is older and is not sent again. The current view is the
@@ -120,7 +139,12 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   }
 
   void write_next() {  // with mutex_ held
-    event_ = service_.watch_event_bytes(latest_);
+    if (ranges_ && language_.empty()) {
+      const auto answers = service_.answers();
+      language_ = answers ? choose_answer_language(*ranges_, *answers) : std::string(language::kEnglish);
+      context_->AddInitialMetadata("content-language", language_);
+    }
+    event_ = service_.watch_event_bytes(latest_, language_);
     sent_version_ = latest_->version;
     writing_ = true;
     StartWrite(&event_);
@@ -129,6 +153,8 @@ class SectionService::WatchStream : public grpc::ServerWriteReactor<grpc::ByteBu
   SectionService& service_;
   grpc::CallbackServerContext* context_;  // valid until OnDone
   std::shared_ptr<const security::Authorizer> checked_with_;
+  std::optional<std::vector<query::LanguageRange>> ranges_;
+  std::string language_;
   int listener_ = 0;
   std::mutex mutex_;
   registry::ViewPtr latest_;
@@ -193,7 +219,7 @@ void SectionService::close_watches() {
   }
 }
 
-grpc::ServerUnaryReactor* SectionService::refuse_unless_allowed(grpc::CallbackServerContext* context, const UnaryCall& call,
+grpc::ServerUnaryReactor* SectionService::refuse_unless_allowed(grpc::CallbackServerContext* context, UnaryCall& call,
                                                                 const char* method) {
   const grpc::Status allowed = gate_.check(*context, method);
   return allowed.ok() ? nullptr : call.finish(allowed);
@@ -201,53 +227,63 @@ grpc::ServerUnaryReactor* SectionService::refuse_unless_allowed(grpc::CallbackSe
 
 grpc::ServerUnaryReactor* SectionService::GetSection(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
-  const UnaryCall call(context, meters_.get_section);
+  UnaryCall call(context, meters_.get_section);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.GetSection")) return refused;
   const auto current = answers();
   if (!current) return starting(call);
-  return finish(call, {grpc::Status::OK, current->section()}, response);
+  return answer_in_language(
+      context, call, *current, response, [&] { return SerializedAnswer{grpc::Status::OK, current->section()}; },
+      [](const LocalizedAnswers& in) { return SerializedAnswer{grpc::Status::OK, in.section()}; });
 }
 
 grpc::ServerUnaryReactor* SectionService::ListTables(grpc::CallbackServerContext* context, const grpc::ByteBuffer*,
                                                      grpc::ByteBuffer* response) {
-  const UnaryCall call(context, meters_.list_tables);
+  UnaryCall call(context, meters_.list_tables);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.ListTables")) return refused;
   const auto current = answers();
   if (!current) return starting(call);
-  return finish(call, {grpc::Status::OK, current->tables()}, response);
+  return answer_in_language(
+      context, call, *current, response, [&] { return SerializedAnswer{grpc::Status::OK, current->tables()}; },
+      [](const LocalizedAnswers& in) { return SerializedAnswer{grpc::Status::OK, in.tables()}; });
 }
 
 grpc::ServerUnaryReactor* SectionService::GetTable(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                                    grpc::ByteBuffer* response) {
-  const UnaryCall call(context, meters_.get_table);
+  UnaryCall call(context, meters_.get_table);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.GetTable")) return refused;
   section::v1::GetTableRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(call, "section.v1.GetTableRequest");
   const auto current = answers();
   if (!current) return starting(call);
-  return finish(call, current->table(parsed), response);
+  return answer_in_language(
+      context, call, *current, response, [&] { return current->table(parsed); },
+      [&](const LocalizedAnswers& in) { return in.table(parsed); });
 }
 
 grpc::ServerUnaryReactor* SectionService::ListMeasures(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  const UnaryCall call(context, meters_.list_measures);
+  UnaryCall call(context, meters_.list_measures);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.ListMeasures")) return refused;
   section::v1::ListMeasuresRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(call, "section.v1.ListMeasuresRequest");
   const auto current = answers();
   if (!current) return starting(call);
-  return finish(call, current->measures(parsed), response);
+  return answer_in_language(
+      context, call, *current, response, [&] { return current->measures(parsed); },
+      [&](const LocalizedAnswers& in) { return in.measures(parsed); });
 }
 
 grpc::ServerUnaryReactor* SectionService::ListDeliverables(grpc::CallbackServerContext* context,
                                                            const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  const UnaryCall call(context, meters_.list_deliverables);
+  UnaryCall call(context, meters_.list_deliverables);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.ListDeliverables")) return refused;
   section::v1::ListDeliverablesRequest parsed;
   if (!parse(*request, &parsed)) return refuse_unparsable(call, "section.v1.ListDeliverablesRequest");
   const auto current = answers();
   if (!current) return starting(call);
-  return finish(call, current->deliverables(parsed), response);
+  return answer_in_language(
+      context, call, *current, response, [&] { return current->deliverables(parsed); },
+      [&](const LocalizedAnswers& in) { return in.deliverables(parsed); });
 }
 
 absl::StatusOr<section::v1::HostStatus> SectionService::status() {
@@ -276,17 +312,23 @@ absl::StatusOr<section::v1::HostStatus> SectionService::status() {
 grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext* context,
                                                     const section::v1::GetStatusRequest*,
                                                     section::v1::HostStatus* response) {
-  const UnaryCall call(context, meters_.get_status);
+  UnaryCall call(context, meters_.get_status);
   if (auto* refused = refuse_unless_allowed(context, call, "section.v1.SectionService.GetStatus")) return refused;
   auto built = status();
+  if (const auto current = answers(); built.ok() && current && current->view()->version == built->version()) {
+    auto language = answer_language(*context, *current);
+    if (!language.ok()) return refuse(call, language.status());
+    if (localized(*language)) current->in(*language)->localize(*built);
+  }
   if (built.ok()) *response = std::move(*built);
   return call.finish(loading::to_grpc(built.status()));
 }
 
-grpc::ByteBuffer SectionService::watch_event_bytes(const registry::ViewPtr& view) const {
+grpc::ByteBuffer SectionService::watch_event_bytes(const registry::ViewPtr& view, const std::string& language) const {
   // The answers cache sees each version before any stream does (it subscribed first).
   const auto cached = answers();
-  if (cached && cached->view() == view) return cached->watch_event();
+  if (cached && cached->view() == view) return localized(language) ? cached->in(language)->watch_event() : cached->watch_event();
+  if (localized(language)) return LocalizedAnswers(view, language).watch_event();
   return serialize(query::watch_event(*view));
 }
 
@@ -304,8 +346,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SectionService::Watch(grpc::Callback
     full = static_cast<int>(watches_.size()) >= max_watch_streams_;
     watches_.insert(stream);
   }
+  auto languages = requested_languages(*context);
   if (!allowed.ok()) {
     stream->close(allowed);
+  } else if (!languages.ok()) {
+    stream->close(loading::to_grpc(languages.status()));
   } else if (closing) {
     stream->close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "section-host is shutting down"));
   } else if (full) {
@@ -313,6 +358,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* SectionService::Watch(grpc::Callback
                                "too many Watch streams at once (limits.max_watch_streams is " +
                                    std::to_string(max_watch_streams_) + "); retry later"));
   } else {
+    stream->set_languages(std::move(*languages));
     stream->begin();
   }
   return stream.get();

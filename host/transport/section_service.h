@@ -97,11 +97,12 @@ class SectionService final : public SectionServiceBase {
     metrics::MethodStats* watch = nullptr;
   };
   // The call finished with the gate's refusal of `method`, or null when the call is allowed.
-  grpc::ServerUnaryReactor* refuse_unless_allowed(grpc::CallbackServerContext* context, const UnaryCall& call,
+  grpc::ServerUnaryReactor* refuse_unless_allowed(grpc::CallbackServerContext* context, UnaryCall& call,
                                                   const char* method);
   void offer_answers(const registry::ViewPtr& view);
   // The bytes of `view`'s WatchEvent: the shared ones when the answers are of that version.
-  grpc::ByteBuffer watch_event_bytes(const registry::ViewPtr& view) const;
+  // `language`: empty or English for the English bytes, else that language's.
+  grpc::ByteBuffer watch_event_bytes(const registry::ViewPtr& view, const std::string& language = {}) const;
 
   registry::Registry& registry_;
   Gate& gate_;

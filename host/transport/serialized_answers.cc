@@ -116,4 +116,16 @@ SerializedAnswer SerializedAnswers::deliverables(const section::v1::ListDelivera
   return answer;
 }
 
+const std::set<std::string>& SerializedAnswers::languages() const {
+  std::call_once(languages_once_, [this] { languages_ = languages_of(*view_); });
+  return languages_;
+}
+
+std::shared_ptr<const LocalizedAnswers> SerializedAnswers::in(const std::string& language) const {
+  std::lock_guard<std::mutex> lock(localized_mutex_);
+  auto& answers = localized_[language];
+  if (!answers) answers = std::make_shared<const LocalizedAnswers>(view_, language);
+  return answers;
+}
+
 }  // namespace section::transport

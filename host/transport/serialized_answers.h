@@ -6,12 +6,14 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 
 #include <grpcpp/grpcpp.h>
 
 #include "host/registry/registry.h"
+#include "host/transport/language_answers.h"
 #include "section/v1/section_service.pb.h"
 
 namespace section::transport {
@@ -35,6 +37,12 @@ class SerializedAnswers {
   SerializedAnswer measures(const section::v1::ListMeasuresRequest& request) const;
   SerializedAnswer deliverables(const section::v1::ListDeliverablesRequest& request) const;
 
+  // The languages this version has texts in (lower case, English included), found on first use.
+  const std::set<std::string>& languages() const;
+  // This version's answers in `language` (one of languages(), not English), rendered on first
+  // use and kept with the version (docs/architecture.md, decision 24).
+  std::shared_ptr<const LocalizedAnswers> in(const std::string& language) const;
+
  private:
   registry::ViewPtr view_;
   grpc::ByteBuffer section_;
@@ -45,6 +53,10 @@ class SerializedAnswers {
   mutable std::mutex lists_mutex_;
   mutable std::unordered_map<std::string, SerializedAnswer> measures_;
   mutable std::unordered_map<std::string, SerializedAnswer> deliverables_;
+  mutable std::once_flag languages_once_;
+  mutable std::set<std::string> languages_;
+  mutable std::mutex localized_mutex_;  // held while a language is rendered: once per language
+  mutable std::map<std::string, std::shared_ptr<const LocalizedAnswers>> localized_;
 };
 
 grpc::ByteBuffer serialize(const google::protobuf::Message& message);

@@ -16,6 +16,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
 
   std::unique_ptr<Server> server(new Server());
   server->registry_ = &registry;
+  server->desk_ = options.desk;
   server->gate_ = options.gate ? options.gate
                                : std::make_shared<Gate>(std::make_shared<const security::Authorizer>(config::AuthConfig{}));
   server->health_ = std::make_unique<HealthService>(options.grpc_metrics);
@@ -52,9 +53,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
   }
   server->address_ = address.rfind("unix:", 0) == 0 ? address : address.substr(0, address.rfind(':') + 1) + std::to_string(port);
   server->service_->set_listen_address(server->address_);
-  // Both names are known from the start, NOT_SERVING until serve().
+  // Every name is known from the start, NOT_SERVING until serve().
   server->health_->SetServingStatus("", false);
   server->health_->SetServingStatus(kServiceName, false);
+  server->health_->SetServingStatus(kReportServiceName, false);
   return server;
 }
 
@@ -64,10 +66,17 @@ void Server::serve() {
     if (stopped_) return;
     health_->SetServingStatus("", true);
     health_->SetServingStatus(kServiceName, true);
+    health_->SetServingStatus(kReportServiceName, desk_ != nullptr && desk_->taking_reports());
     serving_ = true;
   }
   listener_ = registry_->subscribe([this](const registry::ViewPtr& view) { update_health(view); });
   update_health(registry_->current());
+}
+
+void Server::set_taking_reports(bool taking) {
+  std::lock_guard<std::mutex> lock(health_mutex_);
+  if (stopped_ || !serving_) return;
+  health_->SetServingStatus(kReportServiceName, taking);
 }
 
 void Server::update_health(const registry::ViewPtr& view) {

@@ -31,6 +31,8 @@ namespace section::transport {
 // The health service names: "" and this one for the host as a whole, and one per component,
 // e.g. "section.v1.component.hr", SERVING only while the component serves fresh figures.
 constexpr const char* kServiceName = "section.v1.SectionService";
+// SERVING while reports can be taken: a store is configured, writable and reachable.
+constexpr const char* kReportServiceName = "section.v1.ReportService";
 std::string component_health_name(const std::string& component_id);
 
 struct ServerOptions {
@@ -60,6 +62,8 @@ class Server {
   // Once the registry has published its first version: health turns SERVING, and follows the
   // components from here on.
   void serve();
+  // What health says for section.v1.ReportService (the desk's taking_reports()), from serve() on.
+  void set_taking_reports(bool taking);
   ~Server();
 
   // The address actually bound, with the port chosen when the configuration said 0.
@@ -80,6 +84,7 @@ class Server {
   void update_health(const registry::ViewPtr& view);
 
   registry::Registry* registry_ = nullptr;
+  reports::ReportDesk* desk_ = nullptr;
   std::shared_ptr<Gate> gate_;
   std::unique_ptr<HealthService> health_;  // outlives server_, which is declared after it
   std::unique_ptr<SectionService> service_;

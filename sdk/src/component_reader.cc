@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "section/sdk/data_reader.h"
+#include "section/sdk/language.h"
 #include "section/sdk/sdk.h"
 #include "section/sdk/vocabulary.h"
 
@@ -37,13 +38,21 @@ section::v1::Unit unit(const Value& value) {
 
 int year(const Value& value) { return static_cast<int>(value.integer(1945, 2100)); }
 
+// `origin: transcriber` in a heading's or title's map means what the older flag means, and sets it.
+void mark_flag_from_origin(const language::Forms& languages, const std::string& field, section::v1::Provenance& provenance) {
+  const section::v1::TextForms* found = language::find(languages, field);
+  if (found != nullptr && found->origin() == section::v1::TEXT_ORIGIN_TRANSCRIBER) {
+    provenance.set_title_transcribed(true);
+  }
+}
+
 section::v1::MeasureValue measure_value(const Value& value) {
   const Map map = value.map({"year", "kind", "value", "text", SECTION_PROVENANCE_KEYS});
   section::v1::MeasureValue out;
   out.set_year(year(map.required("year")));
   out.set_kind(value_kind(map.required("kind").choice({"planned", "actual", "target", "interim"})));
   if (auto number = map.optional("value")) *out.mutable_number() = decimal(*number);
-  if (auto text = map.optional("text")) out.set_text(text->str());
+  if (auto text = map.optional("text")) out.set_text(language::read_text(*text, out.mutable_languages(), "text"));
   if (!out.has_number() && out.text().empty()) value.fail("a value needs 'value', 'text' or both");
   *out.mutable_provenance() = provenance(map);
   return out;
@@ -55,7 +64,7 @@ section::v1::Provenance provenance(const Map& map) {
   section::v1::Provenance out;
   if (auto source = map.optional("source")) out.set_source(source->str());
   if (auto illustrative = map.optional("illustrative")) out.set_illustrative(illustrative->boolean());
-  if (auto note = map.optional("note")) out.set_note(note->str());
+  if (auto note = map.optional("note")) out.set_note(language::read_text(*note, out.mutable_languages(), "note"));
   return out;
 }
 
@@ -90,13 +99,15 @@ section::v1::Decimal decimal(const Value& value) {
 section::v1::Text text(const Value& value) {
   const Map map = value.map({"heading", "heading_transcribed", "text", SECTION_PROVENANCE_KEYS});
   section::v1::Text out;
-  if (auto heading = map.optional("heading")) out.set_heading(heading->str());
-  out.set_text(map.required("text").str());
+  if (auto heading = map.optional("heading")) out.set_heading(language::read_text(*heading, out.mutable_languages(), "heading"));
+  out.set_text(language::read_text(map.required("text"), out.mutable_languages(), "text"));
   *out.mutable_provenance() = provenance(map);
   if (auto transcribed = map.optional("heading_transcribed")) {
     if (out.heading().empty()) transcribed->fail("marks a heading, and this text has none");
     out.mutable_provenance()->set_title_transcribed(transcribed->boolean());
+    if (transcribed->boolean()) language::mark_transcribed(*transcribed, out.mutable_languages(), "heading");
   }
+  mark_flag_from_origin(out.languages(), "heading", *out.mutable_provenance());
   return out;
 }
 
@@ -111,12 +122,16 @@ section::v1::PerformanceMeasure measure(const Value& value) {
       value.map({"id", "title", "title_transcribed", "unit", "cumulative", "values", SECTION_PROVENANCE_KEYS});
   section::v1::PerformanceMeasure out;
   out.set_id(map.required("id").str());
-  out.set_title(map.required("title").str());
+  out.set_title(language::read_text(map.required("title"), out.mutable_languages(), "title"));
   out.set_unit(unit(map.required("unit")));
   if (auto cumulative = map.optional("cumulative")) out.set_cumulative(cumulative->boolean());
   for (const Value& item : map.required("values").list()) *out.add_values() = measure_value(item);
   *out.mutable_provenance() = provenance(map);
-  if (auto transcribed = map.optional("title_transcribed")) out.mutable_provenance()->set_title_transcribed(transcribed->boolean());
+  if (auto transcribed = map.optional("title_transcribed")) {
+    out.mutable_provenance()->set_title_transcribed(transcribed->boolean());
+    if (transcribed->boolean()) language::mark_transcribed(*transcribed, out.mutable_languages(), "title");
+  }
+  mark_flag_from_origin(out.languages(), "title", *out.mutable_provenance());
   return out;
 }
 
@@ -126,10 +141,12 @@ section::v1::Deliverable deliverable(const Value& value) {
   section::v1::Deliverable out;
   out.set_id(map.required("id").str());
   out.set_category(map.required("category").choice({"A", "B", "C", "D", "E"}));
-  out.set_category_title(map.required("category_title").str());
-  out.set_subcategory(map.required("subcategory").str());
-  if (auto title = map.optional("title")) out.set_title(title->str());
-  if (auto description = map.optional("description")) out.set_description(description->str());
+  out.set_category_title(language::read_text(map.required("category_title"), out.mutable_languages(), "category_title"));
+  out.set_subcategory(language::read_text(map.required("subcategory"), out.mutable_languages(), "subcategory"));
+  if (auto title = map.optional("title")) out.set_title(language::read_text(*title, out.mutable_languages(), "title"));
+  if (auto description = map.optional("description")) {
+    out.set_description(language::read_text(*description, out.mutable_languages(), "description"));
+  }
   *out.mutable_provenance() = provenance(map);
   if (auto counts = map.optional("counts")) {
     out.set_quantified(true);
@@ -157,9 +174,9 @@ section::v1::Deliverable deliverable(const Value& value) {
 section::v1::Mandate mandate(const Value& value) {
   const Map map = value.map({"body", "symbol", "title", SECTION_PROVENANCE_KEYS});
   section::v1::Mandate out;
-  out.set_body(map.required("body").str());
+  out.set_body(language::read_text(map.required("body"), out.mutable_languages(), "body"));
   out.set_symbol(map.required("symbol").str());
-  out.set_title(map.required("title").str());
+  out.set_title(language::read_text(map.required("title"), out.mutable_languages(), "title"));
   *out.mutable_provenance() = provenance(map);
   return out;
 }
@@ -309,7 +326,7 @@ section::v1::ChangeExplanation explanation(const Value& value) {
     if (vocabulary::find_object(object->str()) == nullptr) object->fail("'" + object->str() + "' is not an object of expenditure");
     out.set_object(object->str());
   }
-  out.set_reason(map.required("reason").str());
+  out.set_reason(language::read_text(map.required("reason"), out.mutable_languages(), "reason"));
   *out.mutable_provenance() = read::provenance(map);
   return out;
 }
@@ -320,7 +337,7 @@ section::v1::Result result(const Value& value) {
   section::v1::Result out;
   if (auto highlighted = map.optional("highlighted")) out.set_highlighted(highlighted->boolean());
   out.set_id(map.required("id").str());
-  out.set_title(map.required("title").str());
+  out.set_title(language::read_text(map.required("title"), out.mutable_languages(), "title"));
   if (auto from = map.optional("carried_from")) out.set_carried_from(from->str());
   if (auto text = map.optional("programme_performance")) *out.mutable_programme_performance() = read::text(*text);
   if (auto text = map.optional("proposed_plan")) *out.mutable_proposed_plan() = read::text(*text);
@@ -346,7 +363,7 @@ section::v1::Component component(const Value& root) {
   } else if (auto number = head.optional("subprogramme")) {
     number->fail("only a subprogramme has a subprogramme number");
   }
-  out.set_title(head.required("title").str());
+  out.set_title(language::read_text(head.required("title"), out.mutable_languages(), "title"));
   out.set_budget_year(read::year(head.required("budget_year")));
   if (auto v = map.optional("description")) *out.mutable_description() = read::text(*v);
   // Every subprogramme has an objective; executive direction and management may have none.

@@ -416,6 +416,7 @@ Value::Value(std::shared_ptr<const detail::Document> document, std::uint32_t nod
 const std::string& Value::file() const { return document_->file; }
 
 bool Value::is_null() const { return document_->nodes[node_].kind == detail::Node::Kind::kNull; }
+bool Value::is_map() const { return document_->nodes[node_].kind == detail::Node::Kind::kMapping; }
 
 void Value::fail(const std::string& reason) const { throw Error(document_->file, line_, column_, path_, reason); }
 

@@ -39,6 +39,10 @@ std::string reports_config(const std::filesystem::path& data_dir, const TestToke
   return default_config_text() + storage + auth_yaml(tokens, reads_need_token);
 }
 
+std::string postgres_config(const std::string& conninfo, const TestTokens& tokens) {
+  return default_config_text() + "storage:\n  postgres: \"" + conninfo + "\"\n" + auth_yaml(tokens, false);
+}
+
 void bearer(grpc::ClientContext& context, const std::string& token) {
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
 }

@@ -35,6 +35,9 @@ std::string admin_auth_yaml(const TestTokens& tokens);
 std::string reports_config(const std::filesystem::path& data_dir, const TestTokens& tokens, bool reads_need_token = false,
                            std::int64_t max_database_bytes = 0);
 
+// default_config_text() with storage in the PostgreSQL database `conninfo` and the tokens' auth block.
+std::string postgres_config(const std::string& conninfo, const TestTokens& tokens);
+
 // Adds "authorization: Bearer <token>" unless `token` is empty.
 void bearer(grpc::ClientContext& context, const std::string& token);
 

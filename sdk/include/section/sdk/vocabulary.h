@@ -10,16 +10,31 @@
 
 namespace section::vocabulary {
 
+// `zh`: the label as the fascicle's own tables print it (Tables 29F.12 to 29F.17), verbatim.
 struct Term {
   std::string_view key;
   std::string_view label;
+  std::string_view zh = {};
 };
 
 struct Grade {
   std::string_view key;
   std::string_view label;
   std::string_view category;
+  std::string_view zh = {};
 };
+
+// A word of the resource tables that is not an object, grade or category: a column heading, a
+// row label or a table title, by key ("column.<key>", "row.<key>", "title.<table id>"), with its
+// Chinese as Tables 29F.12 to 29F.19 print it. "{year}", "{year-1}" and "{year-2}" stand for the
+// budget year and the two before it; "{component}" for a component's label.
+struct TableWord {
+  std::string_view key;
+  std::string_view zh;
+};
+const std::vector<TableWord>& table_words();
+// The Chinese of `key` with the years of `budget_year` put in; empty when the key has none.
+std::string table_word_zh(std::string_view key, int budget_year);
 
 inline constexpr std::string_view kProfessional = "professional_and_higher";
 inline constexpr std::string_view kGeneralService = "general_service_and_related";
@@ -39,5 +54,6 @@ std::string decimal_text(const section::v1::Decimal& value);
 const Term* find_object(std::string_view key);
 const Grade* find_grade(std::string_view key);
 const Term* find_category(std::string_view key);
+const TableWord* find_table_word(std::string_view key);
 
 }  // namespace section::vocabulary

@@ -61,6 +61,7 @@ class Value {
   const std::string& file() const;
   int line() const { return line_; }
   bool is_null() const;
+  bool is_map() const;  // a mapping (a text written by language, for one)
 
   // A mapping whose keys are all among `allowed`; any other key, or a key given twice, is an
   // error.

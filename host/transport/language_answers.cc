@@ -1,0 +1,116 @@
+#include "host/transport/language_answers.h"
+
+#include "host/loading/grpc_status.h"
+#include "host/query/localize.h"
+#include "host/query/queries.h"
+#include "host/transport/serialized_answers.h"
+
+namespace section::transport {
+namespace {
+
+std::string key_of(const std::string& component, int year) { return component + "|" + std::to_string(year); }
+
+template <typename Message>
+grpc::ByteBuffer localized(Message message, const std::string& language) {
+  query::localize(message, language);
+  return serialize(message);
+}
+
+}  // namespace
+
+std::set<std::string> languages_of(const query::PublishedView& view) {
+  std::set<std::string> tags;
+  section::v1::Section section;
+  section.ParseFromString(query::section_bytes(view));
+  query::collect_languages(section, tags);
+  for (const auto& [id, span] : view.tables) query::collect_languages(view.table(id), tags);
+  return tags;
+}
+
+LocalizedAnswers::LocalizedAnswers(registry::ViewPtr view, std::string language)
+    : view_(std::move(view)), language_(std::move(language)) {
+  section::v1::Section section;
+  section.ParseFromString(query::section_bytes(*view_));
+  query::localize(section, language_);
+  info_ = section.info();
+  for (const auto& component : section.components()) {
+    titles_[component.id()] = component.title();
+    for (const auto& result : component.results()) result_titles_[key_of(component.id(), 0) + result.id()] = result.title();
+  }
+  section_ = serialize(section);
+  section.Clear();
+  tables_ = localized(query::list_tables(*view_), language_);
+  section::v1::WatchEvent event = query::watch_event(*view_);
+  for (auto& status : *event.mutable_components()) {
+    if (auto found = titles_.find(status.id()); found != titles_.end()) status.set_title(found->second);
+  }
+  watch_event_ = serialize(event);
+  for (const auto& [id, span] : view_->tables) table_bytes_.emplace(id, localized(view_->table(id), language_));
+  section::v1::ListMeasuresResponse measures;
+  measures.ParseFromString(view_->all_measures());
+  retitle(measures);
+  measures_.emplace(key_of({}, 0), localized(std::move(measures), language_));
+  section::v1::ListDeliverablesResponse deliverables;
+  deliverables.ParseFromString(view_->all_deliverables());
+  deliverables_.emplace(key_of({}, 0), localized(std::move(deliverables), language_));
+}
+
+SerializedAnswer LocalizedAnswers::table(const section::v1::GetTableRequest& request) const {
+  if (auto found = table_bytes_.find(request.id()); found != table_bytes_.end()) return {grpc::Status::OK, found->second};
+  return {loading::to_grpc(query::missing_table(request.id(), view_->tables.size())), {}};
+}
+
+SerializedAnswer LocalizedAnswers::measures(const section::v1::ListMeasuresRequest& request) const {
+  const std::string key = key_of(request.component(), request.year());
+  {
+    std::lock_guard<std::mutex> lock(lists_mutex_);
+    if (auto found = measures_.find(key); found != measures_.end()) return {grpc::Status::OK, found->second};
+  }
+  auto answer = query::list_measures(*view_, request);
+  if (!answer.ok()) return {loading::to_grpc(answer.status()), {}};
+  retitle(*answer);
+  grpc::ByteBuffer bytes = localized(std::move(*answer), language_);
+  std::lock_guard<std::mutex> lock(lists_mutex_);
+  measures_.emplace(key, bytes);
+  return {grpc::Status::OK, bytes};
+}
+
+SerializedAnswer LocalizedAnswers::deliverables(const section::v1::ListDeliverablesRequest& request) const {
+  const std::string key = key_of(request.component(), request.year());
+  {
+    std::lock_guard<std::mutex> lock(lists_mutex_);
+    if (auto found = deliverables_.find(key); found != deliverables_.end()) return {grpc::Status::OK, found->second};
+  }
+  auto answer = query::list_deliverables(*view_, request);
+  if (!answer.ok()) return {loading::to_grpc(answer.status()), {}};
+  grpc::ByteBuffer bytes = localized(std::move(*answer), language_);
+  std::lock_guard<std::mutex> lock(lists_mutex_);
+  deliverables_.emplace(key, bytes);
+  return {grpc::Status::OK, bytes};
+}
+
+void LocalizedAnswers::retitle(section::v1::ListMeasuresResponse& measures) const {
+  for (auto& entry : *measures.mutable_measures()) {
+    if (auto found = result_titles_.find(key_of(entry.component(), 0) + entry.result_id()); found != result_titles_.end()) {
+      entry.set_result_title(found->second);
+    }
+  }
+}
+
+void LocalizedAnswers::localize(section::v1::HostStatus& status) const {
+  *status.mutable_section() = info_;
+  for (auto& component : *status.mutable_components()) {
+    if (auto found = titles_.find(component.id()); found != titles_.end()) component.set_title(found->second);
+  }
+}
+
+std::size_t LocalizedAnswers::bytes() const {
+  std::size_t total = section_.Length() + tables_.Length() + watch_event_.Length();
+  for (const auto& [id, bytes] : table_bytes_) total += bytes.Length();
+  std::lock_guard<std::mutex> lock(lists_mutex_);
+  for (const auto& [key, bytes] : measures_) total += bytes.Length();
+  for (const auto& [key, bytes] : deliverables_) total += bytes.Length();
+  return total;
+}
+
+}  // namespace section::transport
