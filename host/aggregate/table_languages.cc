@@ -1,6 +1,7 @@
 #include "host/aggregate/table_languages.h"
 
 #include <sstream>
+#include <unordered_map>
 
 #include "section/sdk/vocabulary.h"
 
@@ -18,18 +19,15 @@ void put(language::Forms* languages, const std::string& field, const std::string
 
 // What a table's words are looked up in: the budget year, and the components it may name (all
 // those served, or the one whose own table it is).
+// By id, not by a scan of the components: a table by component has a row per component.
 struct Names {
   int year = 0;
-  const std::vector<section::v1::Component>* components = nullptr;
-  const section::v1::Component* only = nullptr;
+  std::unordered_map<std::string, const section::v1::Component*> components;
 };
 
 const section::v1::Component* component_of(const Names& names, const std::string& id) {
-  if (names.only != nullptr) return names.only->id() == id ? names.only : nullptr;
-  for (const auto& component : *names.components) {
-    if (component.id() == id) return &component;
-  }
-  return nullptr;
+  const auto found = names.components.find(id);
+  return found == names.components.end() ? nullptr : found->second;
 }
 
 // "A. 行政领导和管理", "1. 方案规划、财务和预算": component_label() in the component's Chinese.
@@ -163,11 +161,13 @@ void add_languages(const Names& input, section::v1::Table& table) {
 }  // namespace
 
 void add_table_languages(const SectionInput& input, section::v1::Table& table) {
-  add_languages(Names{input.budget_year(), &input.components, nullptr}, table);
+  Names names{input.budget_year(), {}};
+  for (const auto& component : input.components) names.components.emplace(component.id(), &component);
+  add_languages(names, table);
 }
 
 void add_table_languages(const config::SectionFile& section, const section::v1::Component& component, section::v1::Table& table) {
-  add_languages(Names{section.info.budget_year(), nullptr, &component}, table);
+  add_languages(Names{section.info.budget_year(), {{component.id(), &component}}}, table);
 }
 
 }  // namespace section::aggregate
