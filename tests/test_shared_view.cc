@@ -148,9 +148,15 @@ TEST_CASE("a component table is its share's bytes followed by the version's suff
   const v1::Component hr = test::component("hr");
   const query::SharePtr share = query::build_share(test::section_file(), hr);
   CHECK(share->id == "hr");
-  CHECK(share->infos[0].id() == "component-evolution/hr");
-  CHECK(share->infos[1].id() == "deliverables/hr");
-  CHECK(share->infos[2].id() == "measures/hr");
+  const v1::ListTablesResponse index = share->parse_index_entries();
+  REQUIRE(index.tables_size() == 3);
+  for (std::size_t own = 0; own < 3; ++own) {
+    CHECK(index.tables(static_cast<int>(own)).id() == share->table_id(own));
+    CHECK(share->table(own, "").id() == share->table_id(own));
+  }
+  CHECK(share->table_id(0) == "component-evolution/hr");
+  CHECK(share->table_id(1) == "deliverables/hr");
+  CHECK(share->table_id(2) == "measures/hr");
   // The digest holds what the section's tables read, not the component's text or programme.
   const v1::Component digest = share->parse_digest();
   CHECK(digest.id() == "hr");

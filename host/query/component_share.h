@@ -13,6 +13,7 @@
 #include "host/aggregate/section_view.h"
 #include "host/config/section_file.h"
 #include "section/v1/model.pb.h"
+#include "section/v1/section_service.pb.h"
 #include "section/v1/table.pb.h"
 
 namespace section::query {
@@ -22,8 +23,9 @@ struct ComponentShare {
   // The component's own tables (aggregate::component_tables(), in that order), finished but for
   // the version, serialized; followed by a version's table_suffix() they are the table it serves.
   std::array<std::string, aggregate::kOwnTables> tables;
-  // The ids, titles and sources of those tables, for the index.
-  std::array<section::v1::TableInfo, aggregate::kOwnTables> infos;
+  // Those tables' entries of the index (TableInfo: id, title and its languages, source) as the
+  // `tables` field of a serialized ListTablesResponse: as messages they took twice the memory.
+  std::string index_entries;
   // The component's entries of the unfiltered ListMeasures and ListDeliverables answers, in wire format.
   std::string measure_entries;
   std::string deliverable_entries;
@@ -34,6 +36,10 @@ struct ComponentShare {
   section::v1::Component parse_digest() const;
   // One of the component's tables, finished for a version: its bytes followed by `suffix`, parsed.
   section::v1::Table table(std::size_t own, const std::string& suffix) const;
+  // The id of one of the component's tables ("measures/hr").
+  std::string table_id(std::size_t own) const;
+  // The index entries parsed, in the order of `tables`.
+  section::v1::ListTablesResponse parse_index_entries() const;
 };
 using SharePtr = std::shared_ptr<const ComponentShare>;
 

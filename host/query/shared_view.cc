@@ -63,11 +63,14 @@ void keep_built(std::map<std::string, Table>& built, PublishedView& out) {
 }
 
 void index_tables(const std::vector<section::v1::TableInfo>& section_infos, PublishedView& out) {
+  std::vector<section::v1::ListTablesResponse> own;
+  own.reserve(out.shares.size());
+  for (const auto& share : out.shares) own.push_back(share->parse_index_entries());
   for (const aggregate::TablePlace& place : aggregate::index_order(out.shares.size())) {
     if (place.section_table >= 0) {
       out.table_index.push_back(section_infos[static_cast<std::size_t>(place.section_table)]);
     } else {
-      out.table_index.push_back(out.shares[place.component]->infos[place.own]);
+      out.table_index.push_back(std::move(*own[place.component].mutable_tables(static_cast<int>(place.own))));
     }
   }
 }
@@ -97,7 +100,7 @@ PublishedView build_shared_view(SharedInput input) {
   out.table_suffix = table_suffix(input.version, notes);
   for (const auto& share : out.shares) {
     for (std::size_t own = 0; own < aggregate::kOwnTables; ++own) {
-      out.tables[share->infos[own].id()] = PublishedView::Span{0, 0, share.get(), own};
+      out.tables[share->table_id(own)] = PublishedView::Span{0, 0, share.get(), own};
     }
   }
   std::vector<Table> section_tables = aggregate::section_tables(aggregated);
