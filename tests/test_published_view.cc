@@ -41,8 +41,8 @@ TEST_CASE("a published view serves the built view's section, tables and lists, s
   for (const auto& [id, table] : built.tables) CHECK(MessageDifferencer::Equals(published.table(id), table));
   CHECK(query::list_tables(published).SerializeAsString() == query::list_tables(built).SerializeAsString());
   CHECK(query::watch_event(published).SerializeAsString() == query::watch_event(built).SerializeAsString());
-  CHECK(published.all_measures == query::list_measures(built, {})->SerializeAsString());
-  CHECK(published.all_deliverables ==
+  CHECK(published.all_measures() == query::list_measures(built, {})->SerializeAsString());
+  CHECK(published.all_deliverables() ==
         query::list_deliverables(built, {})->SerializeAsString());
   CHECK(published.reconciliation_differences == built.reconciliation_differences);
   CHECK(published.table("no-such-table").id().empty());

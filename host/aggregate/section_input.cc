@@ -1,6 +1,7 @@
 #include "host/aggregate/section_input.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 #include <google/protobuf/util/time_util.h>
@@ -40,14 +41,16 @@ std::vector<std::string> SectionInput::availability_notes() const {
   return notes;
 }
 
+bool component_before(const section::v1::Component& a, const section::v1::Component& b) {
+  const auto key = [](const section::v1::Component& c) {
+    const int kind = c.kind() == section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT ? 0 : c.kind() == section::v1::SUBPROGRAMME ? 1 : 2;
+    return std::make_tuple(kind, c.subprogramme(), std::cref(c.id()));
+  };
+  return key(a) < key(b);
+}
+
 void order_components(std::vector<section::v1::Component>& components) {
-  std::stable_sort(components.begin(), components.end(), [](const auto& a, const auto& b) {
-    const auto key = [](const section::v1::Component& c) {
-      const int kind = c.kind() == section::v1::EXECUTIVE_DIRECTION_AND_MANAGEMENT ? 0 : c.kind() == section::v1::SUBPROGRAMME ? 1 : 2;
-      return std::make_tuple(kind, c.subprogramme(), c.id());
-    };
-    return key(a) < key(b);
-  });
+  std::stable_sort(components.begin(), components.end(), component_before);
 }
 
 std::string component_label(const section::v1::Component& component) {

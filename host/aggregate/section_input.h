@@ -36,6 +36,8 @@ struct SectionInput {
 
 // Executive direction and management first, then subprogrammes by number, then by id.
 void order_components(std::vector<section::v1::Component>& components);
+// Whether `a` comes before `b` in that order.
+bool component_before(const section::v1::Component& a, const section::v1::Component& b);
 
 // "A. Executive direction and management", "1. Programme planning, finance and budget".
 std::string component_label(const section::v1::Component& component);

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <sstream>
+#include <unordered_map>
 
 #include "section/sdk/vocabulary.h"
 
@@ -18,11 +19,17 @@ void put(language::Forms* languages, const std::string& field, const std::string
   forms.set_origin(origin);
 }
 
-const section::v1::Component* component_of(const SectionInput& input, const std::string& id) {
-  for (const auto& component : input.components) {
-    if (component.id() == id) return &component;
-  }
-  return nullptr;
+// What a table's words are looked up in: the budget year, and the components it may name (all
+// those served, or the one whose own table it is).
+// By id, not by a scan of the components: a table by component has a row per component.
+struct Names {
+  int year = 0;
+  std::unordered_map<std::string, const section::v1::Component*> components;
+};
+
+const section::v1::Component* component_of(const Names& names, const std::string& id) {
+  const auto found = names.components.find(id);
+  return found == names.components.end() ? nullptr : found->second;
 }
 
 // "A. 行政领导和管理", "1. 方案规划、财务和预算": component_label() in the component's Chinese.
@@ -38,8 +45,8 @@ bool extrabudgetary(const section::v1::Table& table) {
   return table.id() == "financial-by-component-xb" || table.id() == "posts-by-component-xb";
 }
 
-std::string title_zh(const SectionInput& input, const section::v1::Table& table) {
-  const int year = input.budget_year();
+std::string title_zh(const Names& input, const section::v1::Table& table) {
+  const int year = input.year;
   if (starts_with(table.id(), "component-evolution/")) {
     // Tables 29F.19 to 29F.23: "行政领导和管理：…", "次级方案 1：…".
     const auto* component = component_of(input, table.id().substr(std::string("component-evolution/").size()));
@@ -84,7 +91,7 @@ bool cites(const std::string& source, const std::string& table) {
 }
 
 // Whether `table` is the measures of a component printed in one of kPerformanceHeadingTables.
-bool performance_headings(const SectionInput& input, const section::v1::Table& table) {
+bool performance_headings(const Names& input, const section::v1::Table& table) {
   if (!starts_with(table.id(), "measures/")) return false;
   const auto* component = component_of(input, table.id().substr(std::string("measures/").size()));
   if (component == nullptr) return false;
@@ -101,18 +108,18 @@ bool performance_headings(const SectionInput& input, const section::v1::Table& t
 // "planned_2022" → "2022 年计划数" (deliverables, compliance) or "2022 年(计划数)" (measures; "(计划业绩)"
 // where the source prints that); targets and interim figures have no heading of their own in the
 // source's tables.
-std::string year_column_zh(const SectionInput& input, const section::v1::Table& table, const std::string& key) {
+std::string year_column_zh(const Names& input, const section::v1::Table& table, const std::string& key) {
   const auto underscore = key.find('_');
   if (underscore == std::string::npos) return {};
   const std::string kind = key.substr(0, underscore);
   if (kind != "planned" && kind != "actual") return {};
   std::string word = (starts_with(table.id(), "measures/") ? "column.measure_" : "column.") + kind;
   if (performance_headings(input, table)) word += "_performance";
-  return key.substr(underscore + 1) + " " + vocabulary::table_word_zh(word, input.budget_year());
+  return key.substr(underscore + 1) + " " + vocabulary::table_word_zh(word, input.year);
 }
 
-std::string column_zh(const SectionInput& input, const section::v1::Table& table, const std::string& key) {
-  const int year = input.budget_year();
+std::string column_zh(const Names& input, const section::v1::Table& table, const std::string& key) {
+  const int year = input.year;
   if (key == "estimate" && extrabudgetary(table)) return vocabulary::table_word_zh("column.extra_estimate", year);
   if (starts_with(table.id(), "compliance") || starts_with(table.id(), "measures/") || starts_with(table.id(), "deliverables")) {
     return year_column_zh(input, table, key);
@@ -120,8 +127,8 @@ std::string column_zh(const SectionInput& input, const section::v1::Table& table
   return vocabulary::table_word_zh("column." + key, year);
 }
 
-std::string row_zh(const SectionInput& input, const section::v1::Table& table, const std::string& key) {
-  const int year = input.budget_year();
+std::string row_zh(const Names& input, const section::v1::Table& table, const std::string& key) {
+  const int year = input.year;
   if (const auto* object = vocabulary::find_object(key)) return std::string(object->zh);
   if (const auto* grade = vocabulary::find_grade(key)) return std::string(grade->zh);
   if (const auto* category = vocabulary::find_category(key)) {
@@ -170,8 +177,10 @@ void copy_forms(const language::Forms& from, const std::string& from_field, lang
 
 std::string cell_field(const std::string& column) { return "cells[" + column + "]"; }
 
-void add_table_languages(const SectionInput& input, section::v1::Table& table) {
-  const int year = input.budget_year();
+namespace {
+
+void add_languages(const Names& input, section::v1::Table& table) {
+  const int year = input.year;
   // A title the host joins from printed parts ("… — (1) 经常预算", "次级方案 1：…") is composed.
   const std::string title = title_zh(input, table);
   const bool composed = starts_with(table.id(), "component-evolution/") || title.find(" — ") != std::string::npos;
@@ -187,6 +196,18 @@ void add_table_languages(const SectionInput& input, section::v1::Table& table) {
       }
     }
   }
+}
+
+}  // namespace
+
+void add_table_languages(const SectionInput& input, section::v1::Table& table) {
+  Names names{input.budget_year(), {}};
+  for (const auto& component : input.components) names.components.emplace(component.id(), &component);
+  add_languages(names, table);
+}
+
+void add_table_languages(const config::SectionFile& section, const section::v1::Component& component, section::v1::Table& table) {
+  add_languages(Names{section.info.budget_year(), {{component.id(), &component}}}, table);
 }
 
 }  // namespace section::aggregate

@@ -26,5 +26,7 @@ std::string cell_field(const std::string& column);
 // Adds the Chinese of the resource tables' titles, units, column headings and row labels, and of
 // the component labels, wherever the vocabulary or the components have it.
 void add_table_languages(const SectionInput& input, section::v1::Table& table);
+// The same for one of `component`'s own tables (component_tables()), which name no other component.
+void add_table_languages(const config::SectionFile& section, const section::v1::Component& component, section::v1::Table& table);
 
 }  // namespace section::aggregate

@@ -57,8 +57,7 @@ RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnsw
   tables_json_ = cli::print(cli::message_json(query::list_tables(view)));
   for (const auto& [id, span] : view.tables) {
     section::v1::Table table;
-    const std::string_view bytes = view.table_bytes(span);
-    if (!table.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) continue;
+    if (!table.ParseFromString(view.table_bytes(span))) continue;
     tables_.emplace(id, Forms{cli::render(table, cli::Format::kJson), cli::render(table, cli::Format::kCsv)});
   }
 }

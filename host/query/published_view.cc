@@ -1,100 +1,46 @@
 #include "host/query/published_view.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/wire_format_lite.h>
+#include <atomic>
 
 #include "host/query/queries.h"
+#include "host/query/wire_format.h"
 #include "section/sdk/language.h"
 
 namespace section::query {
 namespace {
 
-using google::protobuf::internal::WireFormatLite;
-using google::protobuf::io::CodedOutputStream;
-
-// Protobuf's wire format, written straight into a string: the unfiltered lists hold every
-// measure and deliverable of the section, and copying each into a response message to
-// serialize it took longer than building the tables.
-void put_key_and_length(std::string& out, int field, std::size_t length) {
-  std::uint8_t buffer[16];
-  std::uint8_t* end = WireFormatLite::WriteTagToArray(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, buffer);
-  end = CodedOutputStream::WriteVarint32ToArray(static_cast<std::uint32_t>(length), end);
-  out.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(end - buffer));
-}
-
-void put_string(std::string& out, int field, const std::string& value) {
-  if (value.empty()) return;  // proto3 writes no empty string
-  put_key_and_length(out, field, value.size());
-  out += value;
-}
-
-void put_message(std::string& out, int field, const google::protobuf::MessageLite& message) {
-  const std::size_t size = message.ByteSizeLong();
-  put_key_and_length(out, field, size);
-  const std::size_t at = out.size();
-  out.resize(at + size);
-  message.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(out.data() + at));
-}
-
-void put_version(std::string& out, int field, std::uint64_t version) {
-  if (version == 0) return;
-  std::uint8_t buffer[16];
-  std::uint8_t* end = WireFormatLite::WriteTagToArray(field, WireFormatLite::WIRETYPE_VARINT, buffer);
-  end = CodedOutputStream::WriteVarint64ToArray(version, end);
-  out.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(end - buffer));
-}
-
 // ListMeasuresResponse without a filter, in list_measures' order (a test compares the bytes).
 std::string all_measures_of(const aggregate::SectionView& view) {
   std::string out;
-  std::string entry;
-  const auto add = [&](const std::string& component, const section::v1::Result* result,
-                       const section::v1::PerformanceMeasure& measure) {
-    entry.clear();
-    put_string(entry, section::v1::MeasureEntry::kComponentFieldNumber, component);
-    if (result != nullptr) {
-      put_string(entry, section::v1::MeasureEntry::kResultIdFieldNumber, result->id());
-      put_string(entry, section::v1::MeasureEntry::kResultTitleFieldNumber, result->title());
-    }
-    put_message(entry, section::v1::MeasureEntry::kMeasureFieldNumber, measure);
-    if (section::v1::TextForms forms; result != nullptr && result_title_forms(*result, &forms)) {
-      put_message(entry, section::v1::MeasureEntry::kLanguagesFieldNumber, forms);
-    }
-    put_key_and_length(out, section::v1::ListMeasuresResponse::kMeasuresFieldNumber, entry.size());
-    out += entry;
-  };
-  for (const auto& component : view.section.components()) {
-    for (const auto& result : component.results()) {
-      for (const auto& measure : result.measures()) add(component.id(), &result, measure);
-    }
-    for (const auto& measure : component.compliance()) add(component.id(), nullptr, measure);
-  }
-  put_version(out, section::v1::ListMeasuresResponse::kVersionFieldNumber, view.version);
+  for (const auto& component : view.section.components()) wire::append_measure_entries(out, component);
+  wire::put_varint(out, section::v1::ListMeasuresResponse::kVersionFieldNumber, view.version);
   return out;
 }
 
 // ListDeliverablesResponse without a filter, in list_deliverables' order.
 std::string all_deliverables_of(const aggregate::SectionView& view) {
   std::string out;
-  std::string entry;
-  const auto add = [&](const std::string& component, const section::v1::Deliverable& deliverable) {
-    entry.clear();
-    put_string(entry, section::v1::DeliverableEntry::kComponentFieldNumber, component);
-    put_message(entry, section::v1::DeliverableEntry::kDeliverableFieldNumber, deliverable);
-    put_key_and_length(out, section::v1::ListDeliverablesResponse::kDeliverablesFieldNumber, entry.size());
-    out += entry;
-  };
-  for (const auto& deliverable : view.section.deliverables()) add(kSectionComponent, deliverable);
+  wire::append_deliverable_entries(out, kSectionComponent, view.section.deliverables());
   for (const auto& component : view.section.components()) {
-    for (const auto& deliverable : component.deliverables()) add(component.id(), deliverable);
+    wire::append_deliverable_entries(out, component.id(), component.deliverables());
   }
-  put_version(out, section::v1::ListDeliverablesResponse::kVersionFieldNumber, view.version);
+  wire::put_varint(out, section::v1::ListDeliverablesResponse::kVersionFieldNumber, view.version);
+  return out;
+}
+
+std::string joined(const std::vector<std::string_view>& parts) {
+  std::size_t size = 0;
+  for (const auto part : parts) size += part.size();
+  std::string out;
+  out.reserve(size);
+  for (const auto part : parts) out += part;
   return out;
 }
 
 }  // namespace
 
-std::shared_ptr<const StoredComponent> StoredComponent::keep(const section::v1::Component& component, std::string bytes) {
+std::shared_ptr<const StoredComponent> StoredComponent::keep(const section::v1::Component& component, std::string bytes,
+                                                             const std::shared_ptr<const config::SectionFile>& section) {
   auto stored = std::make_shared<StoredComponent>();
   stored->header.set_id(component.id());
   stored->header.set_kind(component.kind());
@@ -102,14 +48,31 @@ std::shared_ptr<const StoredComponent> StoredComponent::keep(const section::v1::
   stored->header.set_title(component.title());
   if (const auto* forms = language::find(component.languages(), "title")) *stored->header.add_languages() = *forms;
   stored->bytes = std::move(bytes);
+  if (section) {
+    stored->share = build_share(*section, component);
+    stored->share_for = section;
+  }
   return stored;
+}
+
+SharePtr StoredComponent::share_for_section(const std::shared_ptr<const config::SectionFile>& section) const {
+  // Compared by owner, not address: an expired section file's address may be reused.
+  const bool same = !share_for.owner_before(section) && !section.owner_before(share_for);
+  return share && section && same ? share : nullptr;
 }
 
 std::shared_ptr<const StoredComponent> StoredComponent::of(const section::v1::Component& component) {
   return keep(component, component.SerializeAsString());
 }
 
+namespace {
+std::atomic<std::uint64_t> parses{0};
+}  // namespace
+
+std::uint64_t StoredComponent::parse_count() { return parses.load(std::memory_order_relaxed); }
+
 section::v1::Component StoredComponent::parse() const {
+  parses.fetch_add(1, std::memory_order_relaxed);
   section::v1::Component component;
   // The host serialized these bytes itself, so they parse.
   component.ParseFromString(bytes);
@@ -124,18 +87,39 @@ std::vector<section::v1::Component> PublishedView::parse_components(const std::s
   return parsed;
 }
 
+std::vector<std::string_view> PublishedView::table_parts(const Span& span) const {
+  if (span.share != nullptr) return {span.share->tables.at(span.own), table_suffix};
+  return {std::string_view(table_block).substr(span.offset, span.size)};
+}
+
+std::string PublishedView::table_bytes(const Span& span) const { return joined(table_parts(span)); }
+
 section::v1::Table PublishedView::table(const std::string& id) const {
   section::v1::Table table;
-  if (auto found = tables.find(id); found != tables.end()) {
-    const std::string_view bytes = table_bytes(found->second);
-    table.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
-  }
+  if (auto found = tables.find(id); found != tables.end()) table.ParseFromString(table_bytes(found->second));
   return table;
 }
 
+std::vector<std::string_view> PublishedView::all_measures_parts() const {
+  std::vector<std::string_view> parts{measures.head};
+  for (const auto& share : shares) parts.emplace_back(share->measure_entries);
+  parts.emplace_back(measures.tail);
+  return parts;
+}
+
+std::vector<std::string_view> PublishedView::all_deliverables_parts() const {
+  std::vector<std::string_view> parts{deliverables.head};
+  for (const auto& share : shares) parts.emplace_back(share->deliverable_entries);
+  parts.emplace_back(deliverables.tail);
+  return parts;
+}
+
+std::string PublishedView::all_measures() const { return joined(all_measures_parts()); }
+std::string PublishedView::all_deliverables() const { return joined(all_deliverables_parts()); }
+
 std::string component_field_prefix(std::size_t length) {
   std::string prefix;
-  put_key_and_length(prefix, section::v1::Section::kComponentsFieldNumber, length);
+  wire::put_key_and_length(prefix, section::v1::Section::kComponentsFieldNumber, length);
   return prefix;
 }
 
@@ -151,8 +135,8 @@ PublishedView serialize_view(aggregate::SectionView view, const std::map<std::st
   out.published_at = view.published_at;
   out.reason = view.reason;
   out.reconciliation_differences = view.reconciliation_differences;
-  out.all_measures = all_measures_of(view);
-  out.all_deliverables = all_deliverables_of(view);
+  out.measures.head = all_measures_of(view);
+  out.deliverables.head = all_deliverables_of(view);
   // One block: with many components the tables come to megabytes, which then take one
   // allocation of their own, not thousands among the messages freed below.
   std::size_t total = 0;
@@ -174,8 +158,12 @@ PublishedView serialize_view(aggregate::SectionView view, const std::map<std::st
   }
   // Swapped out, not cleared: a cleared repeated field keeps its elements for reuse.
   google::protobuf::RepeatedPtrField<section::v1::Component>().Swap(view.section.mutable_components());
-  out.section = std::move(view.section);
+  keep_section(std::move(view.section), out);
+  return out;
+}
 
+void keep_section(section::v1::Section section, PublishedView& out) {
+  out.section = std::move(section);
   // Section's fields in number order: 1–6 (the text), 7 (components), 8–9 (statuses, version).
   section::v1::Section tail;
   *tail.mutable_component_status() = out.section.component_status();
@@ -185,7 +173,6 @@ PublishedView serialize_view(aggregate::SectionView view, const std::map<std::st
   head.clear_version();
   out.section_head = head.SerializeAsString();
   out.section_tail = tail.SerializeAsString();
-  return out;
 }
 
 }  // namespace section::query

@@ -100,7 +100,8 @@ std::vector<Registry::StartedPlugin> Registry::start_plugins(const config::HostC
         // thread reuses its memory, rather than what stays (plugins, their bytes) being scattered
         // among messages that all go once the first version is built, holding their pages
         // (docs/performance.md, "Memory").
-        item.component = query::StoredComponent::keep(fetched->component, std::move(fetched->bytes));
+        // Its share of every version is built here too, from the message already parsed.
+        item.component = query::StoredComponent::keep(fetched->component, std::move(fetched->bytes), section_);
       }
     });
   }
@@ -212,7 +213,7 @@ absl::Status Registry::accept(Slot& slot, loading::Handover handover, const std:
     return loading::invalid_component("plugin '" + slot.config.id + "' published a component that does not fit: " +
                                       std::string(fits.message()));
   }
-  serve(slot, query::StoredComponent::keep(handover.component, std::move(handover.bytes)));
+  serve(slot, query::StoredComponent::keep(handover.component, std::move(handover.bytes), section_));
   return absl::OkStatus();
 }
 
@@ -228,7 +229,7 @@ void Registry::serve(Slot& slot, query::StoredPtr component) {
   slot.component = std::move(component);
 }
 
-void Registry::publish_version(const std::string& reason) { versions_.publish(reason, *section_, slots_); }
+void Registry::publish_version(const std::string& reason) { versions_.publish(reason, section_, slots_); }
 
 void Registry::supervise_failure(Slot& slot, const std::string& reason) {
   log::warning("plugin '" + slot.config.id + "': " + supervisor_.record_failure(slot, reason, Clock::now()));

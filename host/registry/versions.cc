@@ -1,42 +1,75 @@
 #include "host/registry/versions.h"
 
-#include "host/aggregate/section_view.h"
 #include "host/core/clock.h"
 #include "host/core/log.h"
 
 namespace section::registry {
 
-ViewPtr Versions::publish(const std::string& reason, const config::SectionFile& section, const Slots& slots) {
-  aggregate::SectionInput input;
-  input.section = &section;
-  // The components as stored, to be shared by the new version where nothing changed them.
-  std::map<std::string, query::StoredPtr> unchanged;
+query::SharePtr Versions::share_of(const query::StoredPtr& stored, const section::v1::Component* parsed) {
+  if (query::SharePtr kept = stored->share_for_section(section_)) return kept;
+  if (auto found = built_.find(stored.get()); found != built_.end()) return found->second.share;
+  query::SharePtr share = parsed != nullptr ? query::build_share(*section_, *parsed) : query::build_share(*section_, stored->parse());
+  built_.emplace(stored.get(), query::SharedComponent{stored, share});
+  return share;
+}
+
+std::vector<query::SharedComponent> Versions::shared_components(const std::vector<query::StoredPtr>& served,
+                                                                std::vector<std::string>* report_notes) {
+  const std::set<std::string> reported = overlay_.reported ? overlay_.reported() : std::set<std::string>();
+  std::vector<query::SharedComponent> shared;
+  std::vector<section::v1::Component> overlaid;
+  std::map<std::string, query::StoredPtr> overlaid_stored;
+  for (const auto& stored : served) {
+    if (reported.count(stored->header.id()) > 0) {
+      overlaid.push_back(stored->parse());
+      overlaid_stored.emplace(stored->header.id(), stored);
+    } else {
+      shared.push_back(query::SharedComponent{stored, share_of(stored, nullptr)});
+    }
+  }
+  if (overlay_.apply) {
+    std::set<std::string> changed;
+    overlay_.apply(overlaid, report_notes, &changed);
+    for (const auto& note : *report_notes) log::warning(note);
+    for (const auto& component : overlaid) {
+      const query::StoredPtr& stored = overlaid_stored.at(component.id());
+      if (changed.count(component.id()) > 0) {
+        // Changed by reported figures: served in a serialization of its own, with a share of its own.
+        shared.push_back(query::SharedComponent{query::StoredComponent::of(component), query::build_share(*section_, component)});
+      } else {
+        shared.push_back(query::SharedComponent{stored, share_of(stored, &component)});
+      }
+    }
+  }
+  return shared;
+}
+
+ViewPtr Versions::publish(const std::string& reason, const std::shared_ptr<const config::SectionFile>& section, const Slots& slots) {
+  if (section != section_) {
+    section_ = section;
+    built_.clear();  // the shares hold the old section file's sources and notes
+  }
+  query::SharedInput input;
+  input.section = section_.get();
+  std::vector<query::StoredPtr> served;
   for (const auto& slot : slots) {
     input.statuses.push_back(slot->status);
-    if (!slot->served()) continue;
-    // On this thread, not spread over two: messages freed across glibc's arenas stay resident
-    // (docs/performance.md, "What limits the targets, and what was tried").
-    input.components.push_back(slot->component->parse());
-    unchanged.emplace(slot->component->header.id(), slot->component);
+    if (slot->served()) served.push_back(slot->component);
   }
-  if (overlay_) {
-    std::vector<std::string> unapplied;
-    std::set<std::string> changed;
-    overlay_(input.components, &unapplied, &changed);
-    for (const auto& id : changed) unchanged.erase(id);
-    for (const auto& note : unapplied) log::warning(note);
-    input.report_notes = std::move(unapplied);
+  input.components = shared_components(served, &input.report_notes);
+  // Only the shares that this version serves are kept for the next.
+  std::map<const query::StoredComponent*, query::SharedComponent> still_served;
+  for (const auto& component : input.components) {
+    if (auto found = built_.find(component.stored.get()); found != built_.end()) still_served.insert(*found);
   }
+  built_ = std::move(still_served);
   input.published_at = now_timestamp();
+  input.reason = reason;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     input.version = ++number_;
   }
-  const auto published_at = input.published_at;
-  aggregate::SectionView built = aggregate::build_view(std::move(input));
-  built.reason = reason;
-  built.published_at = published_at;
-  const ViewPtr view = std::make_shared<const query::PublishedView>(query::serialize_view(std::move(built), unchanged));
+  const ViewPtr view = std::make_shared<const query::PublishedView>(query::build_shared_view(std::move(input)));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     current_ = view;

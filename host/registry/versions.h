@@ -1,7 +1,8 @@
-// The versions of the section that the registry publishes: each is built from the served slots
-// (aggregate::build_view), kept serialized (query::serialize_view) and made current at once for
-// readers, who take it without waiting for a writer beyond a pointer copy; then every listener
-// is told. Only the registry's thread of changes publishes.
+// The versions of the section that the registry publishes: each is built from the served
+// components' shares (query::build_shared_view: a component that did not change is not parsed
+// and its tables are not built again), kept serialized and made current at once for readers, who
+// take it without waiting for a writer beyond a pointer copy; then every listener is told. Only
+// the registry's thread of changes publishes.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include "host/config/section_file.h"
 #include "host/core/callbacks.h"
 #include "host/query/published_view.h"
+#include "host/query/shared_view.h"
 #include "host/registry/slot.h"
 
 namespace section::registry {
@@ -25,21 +27,28 @@ using ViewPtr = std::shared_ptr<const query::PublishedView>;
 class Versions {
  public:
   using Listener = std::function<void(const ViewPtr&)>;
-  // Reported figures (host/reports) laid over the plugins' components in every version: the
-  // overlay sets the reported values, lists those it could not apply in `unapplied` and the ids
-  // of the components it changed in `changed` (the others are served as their plugins published
-  // them, without another copy).
-  using Overlay = std::function<void(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
-                                     std::set<std::string>* changed)>;
+  // Reported figures (host/reports) laid over the plugins' components in every version.
+  struct Overlay {
+    // The ids of the components that have reported figures: only those are parsed.
+    std::function<std::set<std::string>()> reported;
+    // Sets the reported values in `components` (the served ones that have reported figures),
+    // lists in `unapplied` the reports it could not apply (also those of components not served)
+    // and the ids of the components it changed in `changed` (the others are served as their
+    // plugins published them, without another copy).
+    std::function<void(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
+                       std::set<std::string>* changed)>
+        apply;
+  };
 
   // `announce`: log each version published (not for section-host --check, which serves none).
   explicit Versions(bool announce = true) : announce_(announce) {}
   void set_announce(bool announce) { announce_ = announce; }
   void set_overlay(Overlay overlay) { overlay_ = std::move(overlay); }
 
-  // Builds the next version from `section` and the served components of `slots` (each parsed
-  // from its stored bytes: docs/architecture.md, "Conversions, counted"), and makes it current.
-  ViewPtr publish(const std::string& reason, const config::SectionFile& section, const Slots& slots);
+  // Builds the next version from `section` and the served components of `slots`, and makes it
+  // current. A component is parsed only when it has reported figures, or has no share for this
+  // section file yet (docs/architecture.md, "Conversions, counted").
+  ViewPtr publish(const std::string& reason, const std::shared_ptr<const config::SectionFile>& section, const Slots& slots);
 
   // The current version; null before the first.
   ViewPtr current() const;
@@ -48,8 +57,20 @@ class Versions {
   void unsubscribe(int id) { listeners_.remove(id); }
 
  private:
+  // The served components with their shares, reported figures laid over them.
+  std::vector<query::SharedComponent> shared_components(const std::vector<query::StoredPtr>& served,
+                                                        std::vector<std::string>* report_notes);
+  // The share of a component served as stored: built when it was kept, or here (from `parsed`
+  // when given) for a section file that changed since, or for a component kept without one.
+  query::SharePtr share_of(const query::StoredPtr& stored, const section::v1::Component* parsed);
+
   bool announce_;
   Overlay overlay_;
+  // Only on the publishing thread: the section file of the last version and the shares built
+  // here for it, by stored component (held, so that its address is not reused), those served by
+  // the last version only.
+  std::shared_ptr<const config::SectionFile> section_;
+  std::map<const query::StoredComponent*, query::SharedComponent> built_;
   mutable std::mutex mutex_;
   ViewPtr current_;
   std::uint64_t number_ = 0;

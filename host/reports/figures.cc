@@ -209,6 +209,12 @@ void ReportedFigures::apply_to(std::vector<Component>& components, std::vector<s
   }
 }
 
+std::set<std::string> ReportedFigures::components() const {
+  std::set<std::string> ids;
+  for (const auto& [key, change] : latest_) ids.insert(change.figure().component());
+  return ids;
+}
+
 void ReportedFigures::apply_to(Component& component) const {
   for (const auto& [key, change] : latest_) {
     if (change.figure().component() == component.id()) apply(component, change);

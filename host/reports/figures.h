@@ -55,6 +55,8 @@ class ReportedFigures {
   }
   bool empty() const { return latest_.empty(); }
   std::size_t size() const { return latest_.size(); }
+  // The ids of the components that have reported figures.
+  std::set<std::string> components() const;
 
   // Lays every reported value over the components; each report whose figure no component has
   // (the plugin renamed or dropped it, or the component is not served) is listed in `unapplied`,

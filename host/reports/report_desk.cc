@@ -152,10 +152,11 @@ std::string ReportDesk::apply_fetched(const std::vector<FigureChange>& fetched) 
 
 void ReportDesk::attach(registry::Registry& registry) {
   registry_ = &registry;
-  registry.set_overlay([this](std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
-                              std::set<std::string>* changed) {
-    std::atomic_load(&figures_)->apply_to(components, unapplied, changed);
-  });
+  registry::Versions::Overlay overlay;
+  overlay.reported = [this] { return std::atomic_load(&figures_)->components(); };
+  overlay.apply = [this](std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
+                         std::set<std::string>* changed) { std::atomic_load(&figures_)->apply_to(components, unapplied, changed); };
+  registry.set_overlay(std::move(overlay));
 }
 
 std::string ReportDesk::describe() const {

@@ -38,10 +38,10 @@ LocalizedAnswers::LocalizedAnswers(registry::ViewPtr view, std::string language)
   watch_event_ = localized(query::watch_event(*view_), language_);
   for (const auto& [id, span] : view_->tables) table_bytes_.emplace(id, localized(view_->table(id), language_));
   section::v1::ListMeasuresResponse measures;
-  measures.ParseFromString(view_->all_measures);
+  measures.ParseFromString(view_->all_measures());
   measures_.emplace(key_of({}, 0), localized(std::move(measures), language_));
   section::v1::ListDeliverablesResponse deliverables;
-  deliverables.ParseFromString(view_->all_deliverables);
+  deliverables.ParseFromString(view_->all_deliverables());
   deliverables_.emplace(key_of({}, 0), localized(std::move(deliverables), language_));
 }
 

@@ -30,6 +30,16 @@ grpc::Slice view_slice(const registry::ViewPtr& view, std::string_view bytes) {
                      new registry::ViewPtr(view));
 }
 
+// Bytes in parts (a component's share, then what the version adds), sent as they are.
+grpc::ByteBuffer view_buffer(const registry::ViewPtr& view, const std::vector<std::string_view>& parts) {
+  std::vector<grpc::Slice> slices;
+  slices.reserve(parts.size());
+  for (const auto part : parts) {
+    if (!part.empty()) slices.push_back(view_slice(view, part));
+  }
+  return grpc::ByteBuffer(slices.data(), slices.size());
+}
+
 grpc::Slice component_slice(const query::StoredPtr& component) {
   return grpc::Slice(const_cast<char*>(component->bytes.data()), component->bytes.size(),
                      [](void* held) { delete static_cast<query::StoredPtr*>(held); }, new query::StoredPtr(component));
@@ -69,15 +79,11 @@ SerializedAnswers::SerializedAnswers(registry::ViewPtr view) : view_(std::move(v
   section_ = section_of(view_);
   tables_ = serialize(query::list_tables(*view_));
   watch_event_ = serialize(query::watch_event(*view_));
-  for (const auto& [id, span] : view_->tables) {
-    grpc::Slice slice = view_slice(view_, view_->table_bytes(span));
-    table_bytes_.emplace(id, grpc::ByteBuffer(&slice, 1));
-  }
+  // A slice keeps the view alive, and the view the shares its slices point into.
+  for (const auto& [id, span] : view_->tables) table_bytes_.emplace(id, view_buffer(view_, view_->table_parts(span)));
   // The unfiltered lists are asked for most: the view has them ready.
-  grpc::Slice all_measures = view_slice(view_, view_->all_measures);
-  measures_.emplace(key_of({}, 0), SerializedAnswer{grpc::Status::OK, grpc::ByteBuffer(&all_measures, 1)});
-  grpc::Slice all_deliverables = view_slice(view_, view_->all_deliverables);
-  deliverables_.emplace(key_of({}, 0), SerializedAnswer{grpc::Status::OK, grpc::ByteBuffer(&all_deliverables, 1)});
+  measures_.emplace(key_of({}, 0), SerializedAnswer{grpc::Status::OK, view_buffer(view_, view_->all_measures_parts())});
+  deliverables_.emplace(key_of({}, 0), SerializedAnswer{grpc::Status::OK, view_buffer(view_, view_->all_deliverables_parts())});
 }
 
 SerializedAnswer SerializedAnswers::table(const section::v1::GetTableRequest& request) const {
