@@ -266,20 +266,11 @@ absl::StatusOr<std::vector<FigureChange>> PostgresStore::after(std::uint64_t seq
 absl::StatusOr<std::vector<FigureChange>> PostgresStore::history(const section::v1::ListHistoryRequest& filter) const {
   std::string where;
   Parameters parameters;
-  auto add = [&](const char* column, std::string value, const char* cast = "") {
-    parameters.push_back(std::move(value));
-    where += (where.empty() ? " WHERE " : " AND ") + std::string(column) + " = $" + std::to_string(parameters.size()) + cast;
-  };
-  if (!filter.component().empty()) add("component", filter.component());
-  if (filter.figure_case() == section::v1::ListHistoryRequest::kMeasure) {
-    add("figure_type", "measure");
-    add("figure_id", filter.measure());
-  } else if (filter.figure_case() == section::v1::ListHistoryRequest::kDeliverable) {
-    add("figure_type", "deliverable");
-    add("figure_id", filter.deliverable());
+  for (FilterTerm& term : history_terms(filter)) {
+    parameters.push_back(std::move(term.value));
+    where += (where.empty() ? " WHERE " : " AND ") + std::string(term.column) + " = $" + std::to_string(parameters.size()) +
+             (term.integer ? "::integer" : "");
   }
-  if (filter.year() != 0) add("year", std::to_string(filter.year()), "::integer");
-  if (filter.kind() != section::v1::VALUE_KIND_UNSPECIFIED) add("kind", section::v1::ValueKind_Name(filter.kind()));
   return select(where, parameters);
 }
 

@@ -22,6 +22,16 @@
 
 namespace section::store {
 
+// One condition of a history filter: `column` equals `value`. Each store writes it in its own
+// SQL (placeholders, and how an integer column is compared with a text parameter).
+struct FilterTerm {
+  const char* column;
+  std::string value;
+  bool integer = false;  // the column holds an integer, the value its decimal text
+};
+// The conditions `filter` sets, in a fixed order (none for an empty filter).
+std::vector<FilterTerm> history_terms(const section::v1::ListHistoryRequest& filter);
+
 class ReportStore {
  public:
   // Opens the store the configuration names (data_dir or postgres). An error for a store that

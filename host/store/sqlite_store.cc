@@ -301,20 +301,12 @@ absl::StatusOr<std::vector<FigureChange>> SqliteStore::after(std::uint64_t seque
 absl::StatusOr<std::vector<FigureChange>> SqliteStore::history(const section::v1::ListHistoryRequest& filter) const {
   std::string where;
   std::vector<std::string> arguments;
-  auto add = [&](const char* column, std::string value) {
-    arguments.push_back(std::move(value));
-    where += (where.empty() ? " WHERE " : " AND ") + std::string(column) + " = ?" + std::to_string(arguments.size());
-  };
-  if (!filter.component().empty()) add("component", filter.component());
-  if (filter.figure_case() == section::v1::ListHistoryRequest::kMeasure) {
-    add("figure_type", "measure");
-    add("figure_id", filter.measure());
-  } else if (filter.figure_case() == section::v1::ListHistoryRequest::kDeliverable) {
-    add("figure_type", "deliverable");
-    add("figure_id", filter.deliverable());
+  for (FilterTerm& term : history_terms(filter)) {
+    arguments.push_back(std::move(term.value));
+    // SQLite binds every argument as text: an integer column is compared as its text.
+    const std::string column = term.integer ? "CAST(" + std::string(term.column) + " AS TEXT)" : term.column;
+    where += (where.empty() ? " WHERE " : " AND ") + column + " = ?" + std::to_string(arguments.size());
   }
-  if (filter.year() != 0) add("CAST(year AS TEXT)", std::to_string(filter.year()));
-  if (filter.kind() != section::v1::VALUE_KIND_UNSPECIFIED) add("kind", section::v1::ValueKind_Name(filter.kind()));
   return select(where, arguments);
 }
 
