@@ -104,22 +104,7 @@ std::map<std::string, std::string> upstreams(const fs::path& log) {
 }
 
 // The value `address` serves for hr's measure in 2021 (actual), or -1 when none is reported.
-std::int64_t served_units(const std::string& address) {
-  auto stub = stub_for(address);
-  grpc::ClientContext context;
-  deadline(context);
-  v1::ListMeasuresRequest request;
-  request.set_component("hr");
-  v1::ListMeasuresResponse response;
-  if (!stub->ListMeasures(&context, request, &response).ok()) return -2;
-  for (const auto& entry : response.measures()) {
-    if (entry.measure().id() != kMeasure) continue;
-    for (const auto& value : entry.measure().values()) {
-      if (value.year() == 2021 && value.kind() == v1::ACTUAL && !value.reported_by().empty()) return value.number().units();
-    }
-  }
-  return -1;
-}
+std::int64_t served_units(const std::string& address) { return reported_units(address, "hr", kMeasure, 2021); }
 
 // One client: reads and reports, alternately, until `stop`.
 void client(int index, const std::string& address, const std::string& token, std::atomic<bool>& stop, std::vector<Call>& calls) {

@@ -24,22 +24,7 @@ namespace {
 constexpr const char* kMeasure = "candidates_from_underrepresented_countries";  // hr, percent
 
 // The value served for hr's measure in 2021 (actual), or -1 when none is reported.
-std::int64_t served_units(const std::string& address) {
-  auto stub = stub_for(address);
-  grpc::ClientContext context;
-  deadline(context);
-  v1::ListMeasuresRequest request;
-  request.set_component("hr");
-  v1::ListMeasuresResponse response;
-  if (!stub->ListMeasures(&context, request, &response).ok()) return -2;
-  for (const auto& entry : response.measures()) {
-    if (entry.measure().id() != kMeasure) continue;
-    for (const auto& value : entry.measure().values()) {
-      if (value.year() == 2021 && value.kind() == v1::ACTUAL && !value.reported_by().empty()) return value.number().units();
-    }
-  }
-  return -1;
-}
+std::int64_t served_units(const std::string& address) { return reported_units(address, "hr", kMeasure, 2021); }
 
 grpc::health::v1::HealthCheckResponse::ServingStatus health_of(const std::string& address, const std::string& service) {
   auto health = grpc::health::v1::Health::NewStub(channel_to(address));

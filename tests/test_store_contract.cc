@@ -25,6 +25,7 @@ using section::store::ReportStore;
 using section::v1::FigureChange;
 using section::v1::FigureValue;
 using test::count_value;
+using test::make_change;
 using test::number_value;
 using test::text_value;
 using Code = absl::StatusCode;
@@ -85,26 +86,6 @@ std::unique_ptr<ReportStore> open_store(const Backend& backend) {
   INFO(std::string(store.status().message()));
   REQUIRE(store.ok());
   return std::move(store).value();
-}
-
-FigureChange make_change(const std::string& component, bool measure, const std::string& id, int year, v1::ValueKind kind,
-                         const FigureValue& old_value, const FigureValue& new_value, const std::string& by,
-                         const std::string& key, const std::string& comment = "a comment") {
-  FigureChange change;
-  auto* figure = change.mutable_figure();
-  figure->set_component(component);
-  if (measure) figure->set_measure(id);
-  else figure->set_deliverable(id);
-  figure->set_year(year);
-  figure->set_kind(kind);
-  *change.mutable_old_value() = old_value;
-  *change.mutable_new_value() = new_value;
-  change.set_reported_by(by);
-  change.mutable_reported_at()->set_seconds(1'640'995'200 + year);
-  change.mutable_reported_at()->set_nanos(123'456'789);
-  change.set_comment(comment);
-  change.set_idempotency_key(key);
-  return change;
 }
 
 std::vector<FigureChange> sample_changes() {

@@ -96,4 +96,21 @@ std::vector<v1::FigureChange> history(const std::string& address, const std::str
   return {response.changes().begin(), response.changes().end()};
 }
 
+std::int64_t reported_units(const std::string& address, const std::string& component, const std::string& measure, int year) {
+  auto stub = stub_for(address);
+  grpc::ClientContext context;
+  deadline(context);
+  v1::ListMeasuresRequest request;
+  request.set_component(component);
+  v1::ListMeasuresResponse response;
+  if (!stub->ListMeasures(&context, request, &response).ok()) return -2;
+  for (const auto& entry : response.measures()) {
+    if (entry.measure().id() != measure) continue;
+    for (const auto& value : entry.measure().values()) {
+      if (value.year() == year && value.kind() == v1::ACTUAL && !value.reported_by().empty()) return value.number().units();
+    }
+  }
+  return -1;
+}
+
 }  // namespace section::test

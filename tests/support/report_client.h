@@ -54,5 +54,8 @@ grpc::Status report(const std::string& address, const std::string& token, const 
 // The history; fails the test when the host refuses.
 std::vector<v1::FigureChange> history(const std::string& address, const std::string& token = "",
                                       const v1::ListHistoryRequest& filter = {});
+// The reported actual value `address` serves for `measure` of `component` in `year`, in units:
+// -1 when none is reported, -2 when the host does not answer (for waiting on, not failing).
+std::int64_t reported_units(const std::string& address, const std::string& component, const std::string& measure, int year);
 
 }  // namespace section::test
