@@ -213,6 +213,13 @@ TEST_CASE("the languages a plugin publishes are checked: fields, tags, duplicate
     add(result, "highlighted", "fr", "x");
     CHECK_THAT(problems(c), Catch::Contains(at + ".field: 'highlighted' is no text field of Result"));
   }
+  SECTION("not checked again for a published component with a reported value laid in") {
+    add(result, "highlighted", "fr", "x");
+    const absl::Status status = aggregate::validate_component(c, "finance", 2022, aggregate::Languages::kUnchangedSincePublished);
+    INFO(status.message());
+    CHECK(status.ok());
+    CHECK_FALSE(aggregate::validate_component(c, "finance", 2022).ok());
+  }
   SECTION("a field that does not exist") {
     add(result, "nonsense", "fr", "x");
     CHECK_THAT(problems(c), Catch::Contains(at + ".field: 'nonsense' is no text field of Result"));

@@ -228,7 +228,8 @@ void check_explanations(Problems& problems, const section::v1::Component& c) {
 
 }  // namespace
 
-absl::Status validate_component(const section::v1::Component& c, const std::string& plugin_id, int budget_year) {
+absl::Status validate_component(const section::v1::Component& c, const std::string& plugin_id, int budget_year,
+                                Languages languages) {
   Problems problems;
   check_identity(problems, c, plugin_id, budget_year);
   check_texts(problems, c);
@@ -237,7 +238,9 @@ absl::Status validate_component(const section::v1::Component& c, const std::stri
   check_money(problems, c);
   check_posts(problems, c);
   check_explanations(problems, c);
-  for (const auto& [field, reason] : language_problems(c)) problems.add(field, reason);
+  if (languages == Languages::kCheck) {
+    for (const auto& [field, reason] : language_problems(c)) problems.add(field, reason);
+  }
   return problems.status("component '" + plugin_id + "' is invalid:");
 }
 

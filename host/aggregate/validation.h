@@ -13,8 +13,14 @@
 
 namespace section::aggregate {
 
+// Whether validate_component checks the languages of the texts (language_check.h): always for
+// what a plugin publishes; not for a published component with a reported value laid in, since
+// a report only takes the printed forms of the value it replaces away and adds none.
+enum class Languages { kCheck, kUnchangedSincePublished };
+
 // Every problem found, one per line ("field: reason"), or ok.
-absl::Status validate_component(const section::v1::Component& component, const std::string& plugin_id, int budget_year);
+absl::Status validate_component(const section::v1::Component& component, const std::string& plugin_id, int budget_year,
+                                Languages languages = Languages::kCheck);
 
 // Checks components against each other: one executive direction, unique subprogramme numbers.
 absl::Status validate_together(const std::vector<section::v1::Component>& components);

@@ -83,6 +83,7 @@ class ReportDesk {
   absl::StatusOr<section::v1::ReportValueResponse> queue_and_wait(Pending& mine);
   // Runs one batch (the first report's component), answers it, and hands the lead to the
   // report now first in the queue: no thread runs more than the batch of its own report.
+  // When the last batch held several reports, first waits up to kGather for as many to queue.
   void lead_batch();
   void run_batch(const std::vector<Pending*>& batch);
   void answer(Pending& pending, absl::StatusOr<section::v1::ReportValueResponse> answer);
@@ -115,6 +116,8 @@ class ReportDesk {
   std::condition_variable queue_changed_;
   std::deque<Pending*> queue_;   // reports waiting for the next batch
   bool leading_ = false;         // a thread is running a batch, or has been handed the lead
+  std::condition_variable queue_grew_;  // for a leader gathering its batch
+  std::size_t last_batch_ = 0;          // how many reports the last batch took
   std::shared_ptr<const ReportedFigures> figures_;  // replaced whole, read with atomic_load
 };
 
