@@ -104,6 +104,7 @@ TEST_CASE("the section file of Section 29F loads", "[config][section]") {
   REQUIRE(section.ok());
   CHECK(section->info.number() == "29F");
   CHECK(section->info.budget_year() == 2022);
+  CHECK(section->info.source_language() == "zh");
   CHECK(section->components == std::vector<std::string>{"edm", "finance", "hr", "support", "ict"});
   CHECK(section->text.deliverables_size() == 3);
   CHECK(section->text.mandates_size() == 4);
@@ -129,6 +130,11 @@ TEST_CASE("section file errors name the line", "[config][section]") {
              Catch::Contains("expected [table, row, column]"));
   CHECK_THAT(error("  narrative:\n    - {where: p, printed: 5, notation: dollars, ref: [t, r, c], share_of: [t, r, d]}\n"),
              Catch::Contains("a share is printed as a percentage"));
+  auto language = config::load_section_file(
+      dir.write("l.yaml", "section: {number: 9Z, title: T, budget_year: 2022, source_language: zh_CN, components: [a]}\n"));
+  REQUIRE_FALSE(language.ok());
+  CHECK_THAT(std::string(language.status().message()),
+             Catch::Contains("l.yaml:1") && Catch::Contains("'zh_CN' is not a well-formed BCP 47 language tag"));
 }
 
 // ---- tls:, auth: and storage: ----------------------------------------------------------------

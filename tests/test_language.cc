@@ -388,6 +388,27 @@ TEST_CASE("an answer is localized: the asked language in the string fields, the 
   CHECK(text_of(component.languages(), "title", "en") == "Programme planning, finance and budget");
 }
 
+TEST_CASE("a text with no English answers in the source's language, as printed, whatever the order of its forms", "[language][localize]") {
+  v1::Result result;
+  result.set_id("r");
+  v1::TextForms& forms = language::entry(result.mutable_languages(), "title");
+  language::set_text(forms, "fr", "Un résultat");  // a seventh language listed before the source's
+  language::set_text(forms, "zh", "一个成果");
+  forms.set_origin(v1::TEXT_ORIGIN_AS_PRINTED);
+
+  v1::Result asked_ru = result;
+  query::localize(asked_ru, "ru", "zh");
+  CHECK(asked_ru.title() == "一个成果");
+  CHECK(text_of(asked_ru.languages(), "title", "fr") == "Un résultat");
+  v1::Result asked_fr = result;
+  query::localize(asked_fr, "fr", "zh");
+  CHECK(asked_fr.title() == "Un résultat");
+  // Without a declared source language, the first form.
+  v1::Result unknown = result;
+  query::localize(unknown, "ru");
+  CHECK(unknown.title() == "Un résultat");
+}
+
 TEST_CASE("each text falls back on its own: a zh-Hant answer takes a text's zh when it has no zh-Hant", "[language][localize]") {
   v1::Result result;
   result.set_id("r");

@@ -103,7 +103,7 @@ SectionFile read(const Value& root, const std::filesystem::path& file) {
   SectionFile out;
   out.path = file;
   const Map head = map.required("section").map(
-      {"number", "title", "part", "programme", "budget", "budget_year", "source", "components"});
+      {"number", "title", "part", "programme", "budget", "budget_year", "source", "source_language", "components"});
   out.info.set_number(head.required("number").str());
   auto* languages = out.info.mutable_languages();
   out.info.set_title(section::language::read_text(head.required("title"), languages, "title"));
@@ -112,6 +112,10 @@ SectionFile read(const Value& root, const std::filesystem::path& file) {
   if (auto v = head.optional("budget")) out.info.set_budget(section::language::read_text(*v, languages, "budget"));
   out.info.set_budget_year(static_cast<int>(head.required("budget_year").integer(1945, 2100)));
   if (auto v = head.optional("source")) out.info.set_source(v->str());
+  if (auto v = head.optional("source_language")) {
+    if (!section::language::well_formed(v->str())) v->fail("'" + v->str() + "' is not a well-formed BCP 47 language tag (\"zh\", \"fr\")");
+    out.info.set_source_language(v->str());
+  }
   for (const Value& id : head.required("components").list()) {
     for (const auto& seen : out.components) {
       if (seen == id.str()) id.fail("component '" + seen + "' is listed twice");

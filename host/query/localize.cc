@@ -89,7 +89,7 @@ int index_of(const TextForms& forms, std::string language) {
   return -1;
 }
 
-void localize_own(Message& message, const FieldDescriptor* field, const std::string& language) {
+void localize_own(Message& message, const FieldDescriptor* field, const std::string& language, const std::string& source) {
   const auto* reflection = message.GetReflection();
   const int size = reflection->FieldSize(message, field);
   for (int i = 0; i < size; ++i) {
@@ -98,10 +98,12 @@ void localize_own(Message& message, const FieldDescriptor* field, const std::str
     if (target.field == nullptr) continue;
     int at = index_of(*forms, language);
     if (at < 0) {
-      // No form in the language asked for: English stays, or else the form as printed.
+      // No form in the language asked for: English stays, or else the source's form as printed
+      // (the first form when the source's language is not known or the text has none in it).
       if (!target.cell.empty() || target.index >= 0 || !reflection->GetString(message, target.field).empty()) continue;
       if (forms->text().empty()) continue;
-      at = 0;
+      at = source.empty() ? -1 : index_of(*forms, source);
+      if (at < 0) at = 0;
     }
     std::string english = swap_text(message, target, forms->text(at).text());
     forms->mutable_text()->DeleteSubrange(at, 1);
@@ -128,9 +130,10 @@ void for_each_submessage(Message& message, Visit visit) {
 
 }  // namespace
 
-void localize(Message& message, const std::string& language) {
-  if (const FieldDescriptor* field = languages_field(message)) localize_own(message, field, language);
-  for_each_submessage(message, [&](Message& inner) { localize(inner, language); });
+void localize(Message& message, const std::string& language, const std::string& source_language) {
+  const std::string source = language::lower(source_language);
+  if (const FieldDescriptor* field = languages_field(message)) localize_own(message, field, language, source);
+  for_each_submessage(message, [&](Message& inner) { localize(inner, language, source); });
 }
 
 void collect_languages(const Message& message, std::set<std::string>& tags) {

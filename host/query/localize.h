@@ -15,8 +15,8 @@ namespace section::query {
 
 // Puts `language`'s form (a lower-case tag) of every text of `message`, and of every message in
 // it, in place of its English. A text without that form stays in English; a text with no
-// English takes its as-printed form.
-void localize(google::protobuf::Message& message, const std::string& language);
+// English takes its form in `source_language` (the source's, as printed), else its first form.
+void localize(google::protobuf::Message& message, const std::string& language, const std::string& source_language = "");
 
 // Adds to `tags` (lower case) every language a text of `message` has, English included.
 void collect_languages(const google::protobuf::Message& message, std::set<std::string>& tags);

@@ -20,13 +20,10 @@ absl::StatusOr<std::optional<std::vector<query::LanguageRange>>> requested_langu
 }
 
 std::string choose_answer_language(const std::vector<query::LanguageRange>& ranges, const SerializedAnswers& answers) {
-  const std::set<std::string>& available = answers.languages();
-  // The source's language: the one other than English (Section 29F's data has only Chinese).
-  std::string source(language::kEnglish);
-  for (const auto& tag : available) {
-    if (tag != language::kEnglish) source = tag;
-  }
-  return query::choose_language(ranges, available, source);
+  // Every version has English (its string fields), so the source's language is only the last
+  // resort of choose_language; the section file names it.
+  const std::string& source = answers.source_language();
+  return query::choose_language(ranges, answers.languages(), source.empty() ? std::string(language::kEnglish) : language::lower(source));
 }
 
 absl::StatusOr<std::string> answer_language(grpc::ServerContextBase& context, const SerializedAnswers& answers) {

@@ -11,38 +11,39 @@ namespace {
 std::string key_of(const std::string& component, int year) { return component + "|" + std::to_string(year); }
 
 template <typename Message>
-grpc::ByteBuffer localized(Message message, const std::string& language) {
-  query::localize(message, language);
+grpc::ByteBuffer localized(Message message, const std::string& language, const std::string& source_language) {
+  query::localize(message, language, source_language);
   return serialize(message);
 }
 
 }  // namespace
 
-std::set<std::string> languages_of(const query::PublishedView& view) {
+std::set<std::string> languages_of(const query::PublishedView& view, std::string* source_language) {
   std::set<std::string> tags;
   section::v1::Section section;
   section.ParseFromString(query::section_bytes(view));
+  *source_language = section.info().source_language();
   query::collect_languages(section, tags);
   for (const auto& [id, span] : view.tables) query::collect_languages(view.table(id), tags);
   return tags;
 }
 
-LocalizedAnswers::LocalizedAnswers(registry::ViewPtr view, std::string language)
-    : view_(std::move(view)), language_(std::move(language)) {
+LocalizedAnswers::LocalizedAnswers(registry::ViewPtr view, std::string language, std::string source_language)
+    : view_(std::move(view)), language_(std::move(language)), source_language_(std::move(source_language)) {
   section::v1::Section section;
   section.ParseFromString(query::section_bytes(*view_));
-  query::localize(section, language_);
+  query::localize(section, language_, source_language_);
   section_ = serialize(section);
   section.Clear();
-  tables_ = localized(query::list_tables(*view_), language_);
-  watch_event_ = localized(query::watch_event(*view_), language_);
-  for (const auto& [id, span] : view_->tables) table_bytes_.emplace(id, localized(view_->table(id), language_));
+  tables_ = localized(query::list_tables(*view_), language_, source_language_);
+  watch_event_ = localized(query::watch_event(*view_), language_, source_language_);
+  for (const auto& [id, span] : view_->tables) table_bytes_.emplace(id, localized(view_->table(id), language_, source_language_));
   section::v1::ListMeasuresResponse measures;
   measures.ParseFromString(view_->all_measures());
-  measures_.emplace(key_of({}, 0), localized(std::move(measures), language_));
+  measures_.emplace(key_of({}, 0), localized(std::move(measures), language_, source_language_));
   section::v1::ListDeliverablesResponse deliverables;
   deliverables.ParseFromString(view_->all_deliverables());
-  deliverables_.emplace(key_of({}, 0), localized(std::move(deliverables), language_));
+  deliverables_.emplace(key_of({}, 0), localized(std::move(deliverables), language_, source_language_));
 }
 
 SerializedAnswer LocalizedAnswers::table(const section::v1::GetTableRequest& request) const {
@@ -58,7 +59,7 @@ SerializedAnswer LocalizedAnswers::measures(const section::v1::ListMeasuresReque
   }
   auto answer = query::list_measures(*view_, request);
   if (!answer.ok()) return {loading::to_grpc(answer.status()), {}};
-  grpc::ByteBuffer bytes = localized(std::move(*answer), language_);
+  grpc::ByteBuffer bytes = localized(std::move(*answer), language_, source_language_);
   std::lock_guard<std::mutex> lock(lists_mutex_);
   measures_.emplace(key, bytes);
   return {grpc::Status::OK, bytes};
@@ -72,14 +73,15 @@ SerializedAnswer LocalizedAnswers::deliverables(const section::v1::ListDeliverab
   }
   auto answer = query::list_deliverables(*view_, request);
   if (!answer.ok()) return {loading::to_grpc(answer.status()), {}};
-  grpc::ByteBuffer bytes = localized(std::move(*answer), language_);
+  grpc::ByteBuffer bytes = localized(std::move(*answer), language_, source_language_);
   std::lock_guard<std::mutex> lock(lists_mutex_);
   deliverables_.emplace(key, bytes);
   return {grpc::Status::OK, bytes};
 }
 
-grpc::ByteBuffer localized_watch_event(const query::PublishedView& view, const std::string& language) {
-  return localized(query::watch_event(view), language);
+grpc::ByteBuffer localized_watch_event(const query::PublishedView& view, const std::string& language,
+                                       const std::string& source_language) {
+  return localized(query::watch_event(view), language, source_language);
 }
 
 std::size_t LocalizedAnswers::bytes() const {

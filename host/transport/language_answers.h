@@ -20,7 +20,8 @@ struct SerializedAnswer;
 
 class LocalizedAnswers {
  public:
-  LocalizedAnswers(registry::ViewPtr view, std::string language);
+  // `source_language`: the section's (SectionInfo.source_language), for texts with no English.
+  LocalizedAnswers(registry::ViewPtr view, std::string language, std::string source_language);
 
   const std::string& language() const { return language_; }
   const grpc::ByteBuffer& section() const { return section_; }
@@ -35,6 +36,7 @@ class LocalizedAnswers {
  private:
   registry::ViewPtr view_;
   std::string language_;
+  std::string source_language_;
   grpc::ByteBuffer section_;
   grpc::ByteBuffer tables_;
   grpc::ByteBuffer watch_event_;
@@ -45,9 +47,11 @@ class LocalizedAnswers {
 };
 
 // The WatchEvent of `view` in `language`, rendered alone: for a stream ahead of the cached answers.
-grpc::ByteBuffer localized_watch_event(const query::PublishedView& view, const std::string& language);
+grpc::ByteBuffer localized_watch_event(const query::PublishedView& view, const std::string& language,
+                                       const std::string& source_language);
 
-// The languages `view` has texts in (lower case, English included).
-std::set<std::string> languages_of(const query::PublishedView& view);
+// The languages `view` has texts in (lower case, English included), and the one its source is
+// printed in (its section's SectionInfo.source_language; empty when the section file is silent).
+std::set<std::string> languages_of(const query::PublishedView& view, std::string* source_language);
 
 }  // namespace section::transport

@@ -321,7 +321,7 @@ grpc::ServerUnaryReactor* SectionService::GetStatus(grpc::CallbackServerContext*
   if (const auto current = answers(); built.ok() && current) {
     auto language = answer_language(*context, *current);
     if (!language.ok()) return refuse(call, language.status());
-    if (localized(*language)) query::localize(*built, *language);
+    if (localized(*language)) query::localize(*built, *language, current->source_language());
   }
   if (built.ok()) *response = std::move(*built);
   return call.finish(loading::to_grpc(built.status()));
@@ -331,7 +331,9 @@ grpc::ByteBuffer SectionService::watch_event_bytes(const registry::ViewPtr& view
   // The answers cache sees each version before any stream does (it subscribed first).
   const auto cached = answers();
   if (cached && cached->view() == view) return localized(language) ? cached->in(language)->watch_event() : cached->watch_event();
-  if (localized(language)) return localized_watch_event(*view, language);  // this event alone
+  // This event alone, in the source's language of the cached version (a section file's
+  // source_language is the same from one version to the next but for a reload that changes it).
+  if (localized(language)) return localized_watch_event(*view, language, cached ? cached->source_language() : std::string());
   return serialize(query::watch_event(*view));
 }
 

@@ -117,14 +117,19 @@ SerializedAnswer SerializedAnswers::deliverables(const section::v1::ListDelivera
 }
 
 const std::set<std::string>& SerializedAnswers::languages() const {
-  std::call_once(languages_once_, [this] { languages_ = languages_of(*view_); });
+  std::call_once(languages_once_, [this] { languages_ = languages_of(*view_, &source_language_); });
   return languages_;
+}
+
+const std::string& SerializedAnswers::source_language() const {
+  languages();
+  return source_language_;
 }
 
 std::shared_ptr<const LocalizedAnswers> SerializedAnswers::in(const std::string& language) const {
   std::lock_guard<std::mutex> lock(localized_mutex_);
   auto& answers = localized_[language];
-  if (!answers) answers = std::make_shared<const LocalizedAnswers>(view_, language);
+  if (!answers) answers = std::make_shared<const LocalizedAnswers>(view_, language, source_language());
   return answers;
 }
 

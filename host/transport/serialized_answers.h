@@ -39,6 +39,8 @@ class SerializedAnswers {
 
   // The languages this version has texts in (lower case, English included), found on first use.
   const std::set<std::string>& languages() const;
+  // The language the section's source is printed in (SectionInfo.source_language), or empty.
+  const std::string& source_language() const;
   // This version's answers in `language` (one of languages(), not English), rendered on first
   // use and kept with the version (docs/architecture.md, decision 24).
   std::shared_ptr<const LocalizedAnswers> in(const std::string& language) const;
@@ -55,6 +57,7 @@ class SerializedAnswers {
   mutable std::unordered_map<std::string, SerializedAnswer> deliverables_;
   mutable std::once_flag languages_once_;
   mutable std::set<std::string> languages_;
+  mutable std::string source_language_;  // found with languages_
   mutable std::mutex localized_mutex_;  // held while a language is rendered: once per language
   mutable std::map<std::string, std::shared_ptr<const LocalizedAnswers>> localized_;
 };
