@@ -496,12 +496,20 @@ int history(const Client& client, const HistoryArgs& args, bool json, std::ostre
     }
     request.set_kind(kind);
   }
+  // Page by page, so that no answer outgrows the channel's receive limit; printed as one list.
+  constexpr std::uint32_t kPage = 1000;
+  request.set_page_size(kPage);
   auto stub = section::v1::ReportService::NewStub(client.channel);
-  grpc::ClientContext context;
-  prepare(context, client);
   section::v1::ListHistoryResponse response;
-  const grpc::Status status = stub->ListHistory(&context, request, &response);
-  if (!status.ok()) return refused(status, client);
+  do {
+    grpc::ClientContext context;
+    prepare(context, client);
+    section::v1::ListHistoryResponse page;
+    const grpc::Status status = stub->ListHistory(&context, request, &page);
+    if (!status.ok()) return refused(status, client);
+    for (auto& change : *page.mutable_changes()) *response.add_changes() = std::move(change);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
   if (json) {
     out << to_json(response);
     return 0;

@@ -6,6 +6,7 @@
 
 #include "figure_values.h"
 #include "host/reports/figures.h"
+#include "host/reports/history_page.h"
 
 using namespace section;
 using Code = absl::StatusCode;
@@ -182,6 +183,32 @@ bool same(const google::protobuf::Message& a, const google::protobuf::Message& b
 }  // namespace
 
 // ---- check_shape ----------------------------------------------------------------------------
+
+TEST_CASE("ListHistory's pages: page_size up to 10000, tokens this host gave, refusals naming the field", "[reports][history]") {
+  v1::ListHistoryRequest request;
+  auto page = reports::page_of(request);
+  REQUIRE(page.ok());
+  CHECK(page->after == 0);
+  CHECK(page->size == 0);
+  request.set_page_size(10000);
+  request.set_page_token(reports::next_page_token(42));
+  page = reports::page_of(request);
+  REQUIRE(page.ok());
+  CHECK(page->after == 42);
+  CHECK(page->size == 10000);
+  request.set_page_size(10001);
+  CHECK_THAT(std::string(reports::page_of(request).status().message()), Catch::Contains("page_size: 10001 is more than 10000"));
+  request.set_page_size(10);
+  for (const std::string& bad : std::vector<std::string>{"42", "after-", "after-0", "after-x1", "after-1x", "after--1", "after-99999999999999999999999",
+                                std::string(9000, 'q')}) {
+    INFO(bad.substr(0, 40));
+    request.set_page_token(bad);
+    const absl::Status refused = reports::page_of(request).status();
+    CHECK(refused.code() == absl::StatusCode::kInvalidArgument);
+    CHECK_THAT(std::string(refused.message()), Catch::StartsWith("page_token: ") && Catch::Contains("not a next_page_token"));
+    CHECK(refused.message().size() < 300);  // a long token is cut, not echoed whole
+  }
+}
 
 TEST_CASE("check_shape accepts a well-formed measure report and deliverable report", "[reports][shape]") {
   CHECK_ACCEPTED(reports::check_shape(request(measure_ref("m.pct"), number_value(87))));

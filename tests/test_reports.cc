@@ -117,6 +117,52 @@ TEST_CASE("a reported actual is stored, served marked in queries, tables and Wat
   CHECK(status.storage().find("reports.sqlite3") != std::string::npos);
 }
 
+TEST_CASE("ListHistory pages: page_size changes a page, next_page_token the next, bad pages refused naming the field") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  Host host(reports_config(data.path(), tokens));
+  REQUIRE(host.ok());
+  for (int i = 1; i <= 5; ++i) {
+    REQUIRE(report(host.address(), tokens.reporter_finance,
+                   deliverable_report("finance", "unodc_annual_financial_report", 2021, v1::ACTUAL, i, "page-" + std::to_string(i)))
+                .ok());
+  }
+  auto stub = v1::ReportService::NewStub(channel_to(host.address()));
+  const auto page = [&](v1::ListHistoryRequest request, v1::ListHistoryResponse* response) {
+    grpc::ClientContext context;
+    deadline(context);
+    return stub->ListHistory(&context, request, response);
+  };
+  v1::ListHistoryRequest request;
+  request.set_component("finance");
+  request.set_page_size(2);
+  std::vector<std::int64_t> counts;
+  int pages = 0;
+  do {
+    v1::ListHistoryResponse response;
+    const grpc::Status status = page(request, &response);
+    REQUIRE(status.ok());
+    ++pages;
+    CHECK(response.changes_size() <= 2);
+    for (const auto& change : response.changes()) counts.push_back(change.new_value().count());
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty() && pages < 10);
+  CHECK(pages == 3);
+  CHECK(counts == std::vector<std::int64_t>{1, 2, 3, 4, 5});
+  CHECK(history(host.address()).size() == 5);  // no page_size: every change at once, as before
+
+  v1::ListHistoryResponse response;
+  request.set_page_token("after-x");
+  grpc::Status status = page(request, &response);
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK_THAT(status.error_message(), Catch::StartsWith("page_token: 'after-x' is not a next_page_token"));
+  request.clear_page_token();
+  request.set_page_size(20000);
+  status = page(request, &response);
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK_THAT(status.error_message(), Catch::Contains("page_size: 20000 is more than 10000"));
+}
+
 TEST_CASE("a retried report is stored once, and the same key for another report is refused") {
   TempDir data;
   const TestTokens tokens = make_tokens();

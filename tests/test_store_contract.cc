@@ -168,6 +168,14 @@ void filters_history(Backend& backend) {
   v1::ListHistoryRequest deliverable;
   deliverable.set_deliverable("m.pct");
   check_same(value_of(store->history(deliverable)), pick(stored, {4}));
+  // Pages: after a sequence, at most a limit, with the filter.
+  v1::ListHistoryRequest hr;
+  hr.set_component("hr");
+  check_same(value_of(store->history(hr, 0, 2)), pick(stored, {0, 1}));
+  check_same(value_of(store->history(hr, stored[1].sequence(), 2)), pick(stored, {3, 4}));
+  check_same(value_of(store->history(hr, stored[4].sequence(), 2)), {});
+  REQUIRE(stored.size() == 5);
+  check_same(value_of(store->history(v1::ListHistoryRequest(), stored[2].sequence())), pick(stored, {3, 4}));
 }
 
 void reopens(Backend& backend) {
@@ -276,7 +284,7 @@ void refuses_foreign_schema(Backend& backend) {
   }
 
 STORE_CONTRACT("append numbers the changes, and all, after and find return them field for field", numbers_and_returns)
-STORE_CONTRACT("history filters by component, figure, year and kind", filters_history)
+STORE_CONTRACT("history filters by component, figure, year and kind, and pages by sequence", filters_history)
 STORE_CONTRACT("a reopened store serves the same rows and numbers on", reopens)
 STORE_CONTRACT("the same reporter and key are stored once, while another reporter may use the key", refuses_duplicates)
 STORE_CONTRACT("two writers racing on the same keys store each once, and the loser is told it exists", races_two_writers)

@@ -11,6 +11,7 @@
 #include "host/core/clock.h"
 #include "host/core/echo.h"
 #include "host/core/log.h"
+#include "host/reports/history_page.h"
 #include "section/sdk/sdk.h"
 
 namespace section::reports {
@@ -427,9 +428,20 @@ absl::Status ReportDesk::check_one(const registry::Registry::ComponentAccess& ac
   return check_candidate(access, candidate, change.figure().component());
 }
 
-absl::StatusOr<std::vector<FigureChange>> ReportDesk::history(const section::v1::ListHistoryRequest& request) const {
-  if (!store_) return std::vector<FigureChange>();
-  return store_->history(request);
+absl::StatusOr<section::v1::ListHistoryResponse> ReportDesk::history(const section::v1::ListHistoryRequest& request) const {
+  auto page = page_of(request);
+  if (!page.ok()) return page.status();
+  section::v1::ListHistoryResponse response;
+  if (!store_) return response;
+  // One more than the page holds, to know whether another page follows.
+  auto changes = store_->history(request, page->after, page->size == 0 ? 0 : page->size + 1);
+  if (!changes.ok()) return absl::UnavailableError("the report database cannot be read: " + std::string(changes.status().message()));
+  if (page->size > 0 && changes->size() > page->size) {
+    changes->resize(page->size);
+    response.set_next_page_token(next_page_token(changes->back().sequence()));
+  }
+  for (auto& change : *changes) *response.add_changes() = std::move(change);
+  return response;
 }
 
 }  // namespace section::reports

@@ -46,7 +46,9 @@ class ReportDesk {
   // is the one the client sees (reports/figures.h).
   absl::StatusOr<section::v1::ReportValueResponse> report(const security::Principal& who,
                                                           const section::v1::ReportValueRequest& request);
-  absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& request) const;
+  // One page of the history (history_page.h): INVALID_ARGUMENT for a bad page_size or
+  // page_token, UNAVAILABLE when the store cannot be read.
+  absl::StatusOr<section::v1::ListHistoryResponse> history(const section::v1::ListHistoryRequest& request) const;
 
   // For status and the log: where reports are kept, and whether they can be written.
   std::string describe() const;

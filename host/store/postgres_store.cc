@@ -263,7 +263,8 @@ absl::StatusOr<std::vector<FigureChange>> PostgresStore::after(std::uint64_t seq
   return select(" WHERE sequence > $1::bigint", {std::to_string(sequence)}, limit);
 }
 
-absl::StatusOr<std::vector<FigureChange>> PostgresStore::history(const section::v1::ListHistoryRequest& filter) const {
+absl::StatusOr<std::vector<FigureChange>> PostgresStore::history(const section::v1::ListHistoryRequest& filter, std::uint64_t after,
+                                                                 std::size_t limit) const {
   std::string where;
   Parameters parameters;
   for (FilterTerm& term : history_terms(filter)) {
@@ -271,7 +272,11 @@ absl::StatusOr<std::vector<FigureChange>> PostgresStore::history(const section::
     where += (where.empty() ? " WHERE " : " AND ") + std::string(term.column) + " = $" + std::to_string(parameters.size()) +
              (term.integer ? "::integer" : "");
   }
-  return select(where, parameters);
+  if (after > 0) {
+    parameters.push_back(std::to_string(after));
+    where += (where.empty() ? " WHERE " : " AND ") + std::string("sequence > $") + std::to_string(parameters.size()) + "::bigint";
+  }
+  return select(where, parameters, limit);
 }
 
 absl::StatusOr<std::optional<FigureChange>> PostgresStore::find(const std::string& reported_by, const std::string& key) const {

@@ -49,8 +49,10 @@ class ReportStore {
   virtual absl::StatusOr<std::vector<section::v1::FigureChange>> all() const = 0;
   // The changes stored after `sequence`, oldest first; at most `limit` of them (0: all).
   virtual absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence, std::size_t limit = 0) const = 0;
-  // The changes that match `filter` (an empty field matches anything), oldest first.
-  virtual absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const = 0;
+  // The changes that match `filter` (an empty field matches anything; its page fields are not
+  // read) with a sequence above `after`, oldest first; at most `limit` of them (0: all).
+  virtual absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter,
+                                                                         std::uint64_t after = 0, std::size_t limit = 0) const = 0;
   // The change stored by `reported_by` under `key`, if any.
   virtual absl::StatusOr<std::optional<section::v1::FigureChange>> find(const std::string& reported_by,
                                                                         const std::string& key) const = 0;

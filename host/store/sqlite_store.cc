@@ -298,7 +298,8 @@ absl::StatusOr<std::vector<FigureChange>> SqliteStore::after(std::uint64_t seque
   return select(" WHERE sequence > CAST(?1 AS INTEGER)", {std::to_string(sequence)}, limit);
 }
 
-absl::StatusOr<std::vector<FigureChange>> SqliteStore::history(const section::v1::ListHistoryRequest& filter) const {
+absl::StatusOr<std::vector<FigureChange>> SqliteStore::history(const section::v1::ListHistoryRequest& filter, std::uint64_t after,
+                                                               std::size_t limit) const {
   std::string where;
   std::vector<std::string> arguments;
   for (FilterTerm& term : history_terms(filter)) {
@@ -307,7 +308,11 @@ absl::StatusOr<std::vector<FigureChange>> SqliteStore::history(const section::v1
     const std::string column = term.integer ? "CAST(" + std::string(term.column) + " AS TEXT)" : term.column;
     where += (where.empty() ? " WHERE " : " AND ") + column + " = ?" + std::to_string(arguments.size());
   }
-  return select(where, arguments);
+  if (after > 0) {
+    arguments.push_back(std::to_string(after));
+    where += (where.empty() ? " WHERE " : " AND ") + std::string("sequence > CAST(?") + std::to_string(arguments.size()) + " AS INTEGER)";
+  }
+  return select(where, arguments, limit);
 }
 
 absl::StatusOr<std::optional<FigureChange>> SqliteStore::find(const std::string& reported_by, const std::string& key) const {

@@ -40,7 +40,8 @@ class SqliteStore final : public ReportStore {
 
   absl::StatusOr<std::vector<section::v1::FigureChange>> all() const override;
   absl::StatusOr<std::vector<section::v1::FigureChange>> after(std::uint64_t sequence, std::size_t limit = 0) const override;
-  absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter) const override;
+  absl::StatusOr<std::vector<section::v1::FigureChange>> history(const section::v1::ListHistoryRequest& filter, std::uint64_t after = 0,
+                                                                 std::size_t limit = 0) const override;
   absl::StatusOr<std::optional<section::v1::FigureChange>> find(const std::string& reported_by,
                                                                 const std::string& key) const override;
   // Never kUnavailable: the file is local.

@@ -52,9 +52,9 @@ grpc::ServerUnaryReactor* ReportService::ListHistory(grpc::CallbackServerContext
   if (grpc::Status allowed = gate_.check(*context, "section.v1.ReportService.ListHistory"); !allowed.ok()) {
     return call.finish(allowed);
   }
-  auto changes = desk_.history(*request);
-  if (!changes.ok()) return call.finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(changes.status().message())));
-  for (auto& change : *changes) *response->add_changes() = std::move(change);
+  auto page = desk_.history(*request);
+  if (!page.ok()) return call.finish(loading::to_grpc(page.status()));
+  *response = std::move(*page);
   return call.finish(grpc::Status::OK);
 }
 
