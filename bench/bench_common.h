@@ -1,4 +1,5 @@
-// Small helpers shared by the benchmark programs: CPU pinning, percentiles, argument parsing.
+// Small helpers shared by the benchmark programs: CPU pinning, percentiles, argument parsing,
+// a token read from its file.
 #pragma once
 
 #include <sched.h>
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -52,6 +54,14 @@ inline std::map<std::string, std::string> parse_flags(int argc, char** argv) {
 inline std::string flag(const std::map<std::string, std::string>& flags, const std::string& name, const std::string& fallback) {
   auto found = flags.find(name);
   return found == flags.end() ? fallback : found->second;
+}
+
+// The first line of `file` (a bearer token written by `section-ctl token new`); empty if none.
+inline std::string read_token(const std::string& file) {
+  std::ifstream in(file);
+  std::string token;
+  std::getline(in, token);
+  return token;
 }
 
 }  // namespace section::bench

@@ -22,19 +22,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string read_token(const std::string& file) {
-  std::ifstream in(file);
-  std::string token;
-  std::getline(in, token);
-  return token;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const auto flags = section::bench::parse_flags(argc, argv);
   const std::string target = section::bench::flag(flags, "target", "");
-  const std::string token = read_token(section::bench::flag(flags, "token-file", ""));
+  const std::string token = section::bench::read_token(section::bench::flag(flags, "token-file", ""));
   const int concurrency = std::stoi(section::bench::flag(flags, "concurrency", "1"));
   const auto duration = std::chrono::milliseconds(std::stoi(section::bench::flag(flags, "duration-ms", "3000")));
   const auto warmup = std::chrono::milliseconds(std::stoi(section::bench::flag(flags, "warmup-ms", "500")));

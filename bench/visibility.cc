@@ -24,20 +24,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string read_token(const std::string& file) {
-  std::ifstream in(file);
-  std::string token;
-  std::getline(in, token);
-  return token;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const auto flags = section::bench::parse_flags(argc, argv);
   const std::string a = section::bench::flag(flags, "a", "");
   const std::string b = section::bench::flag(flags, "b", "");
-  const std::string token = read_token(section::bench::flag(flags, "token-file", ""));
+  const std::string token = section::bench::read_token(section::bench::flag(flags, "token-file", ""));
   const int reports = std::stoi(section::bench::flag(flags, "reports", "200"));
   if (a.empty() || b.empty() || token.empty()) {
     std::fprintf(stderr, "usage: section-bench-visibility --a ADDR --b ADDR --token-file FILE [--reports N]\n");
