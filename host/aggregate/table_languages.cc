@@ -108,21 +108,22 @@ bool performance_headings(const Names& input, const section::v1::Table& table) {
 // "planned_2022" → "2022 年计划数" (deliverables, compliance) or "2022 年(计划数)" (measures; "(计划业绩)"
 // where the source prints that); targets and interim figures have no heading of their own in the
 // source's tables.
-std::string year_column_zh(const Names& input, const section::v1::Table& table, const std::string& key) {
+std::string year_column_zh(const Names& input, const section::v1::Table& table, const std::string& key, bool performance) {
   const auto underscore = key.find('_');
   if (underscore == std::string::npos) return {};
   const std::string kind = key.substr(0, underscore);
   if (kind != "planned" && kind != "actual") return {};
   std::string word = (starts_with(table.id(), "measures/") ? "column.measure_" : "column.") + kind;
-  if (performance_headings(input, table)) word += "_performance";
+  if (performance) word += "_performance";
   return key.substr(underscore + 1) + " " + vocabulary::table_word_zh(word, input.year);
 }
 
-std::string column_zh(const Names& input, const section::v1::Table& table, const std::string& key) {
+// `performance`: performance_headings() of the table, found once for all its columns.
+std::string column_zh(const Names& input, const section::v1::Table& table, const std::string& key, bool performance) {
   const int year = input.year;
   if (key == "estimate" && extrabudgetary(table)) return vocabulary::table_word_zh("column.extra_estimate", year);
   if (starts_with(table.id(), "compliance") || starts_with(table.id(), "measures/") || starts_with(table.id(), "deliverables")) {
-    return year_column_zh(input, table, key);
+    return year_column_zh(input, table, key, performance);
   }
   return vocabulary::table_word_zh("column." + key, year);
 }
@@ -187,7 +188,10 @@ void add_languages(const Names& input, section::v1::Table& table) {
   put(table.mutable_languages(), "title", title,
       composed ? section::v1::TEXT_ORIGIN_COMPOSED : section::v1::TEXT_ORIGIN_AS_PRINTED);
   put(table.mutable_languages(), "unit", unit_zh(table, year));
-  for (auto& column : *table.mutable_columns()) put(column.mutable_languages(), "label", column_zh(input, table, column.key()));
+  const bool performance = performance_headings(input, table);
+  for (auto& column : *table.mutable_columns()) {
+    put(column.mutable_languages(), "label", column_zh(input, table, column.key(), performance));
+  }
   for (auto& row : *table.mutable_rows()) {
     if (language::find(row.languages(), "label") == nullptr) put(row.mutable_languages(), "label", row_zh(input, table, row.key()));
     if (table.id() == "post-changes") {

@@ -128,12 +128,16 @@ void for_each_submessage(Message& message, Visit visit) {
   }
 }
 
+// localize() below the top, with the source's tag lower-cased once.
+void localize_all(Message& message, const std::string& language, const std::string& source) {
+  if (const FieldDescriptor* field = languages_field(message)) localize_own(message, field, language, source);
+  for_each_submessage(message, [&](Message& inner) { localize_all(inner, language, source); });
+}
+
 }  // namespace
 
 void localize(Message& message, const std::string& language, const std::string& source_language) {
-  const std::string source = language::lower(source_language);
-  if (const FieldDescriptor* field = languages_field(message)) localize_own(message, field, language, source);
-  for_each_submessage(message, [&](Message& inner) { localize(inner, language, source); });
+  localize_all(message, language, language::lower(source_language));
 }
 
 void collect_languages(const Message& message, std::set<std::string>& tags) {

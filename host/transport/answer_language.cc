@@ -23,7 +23,7 @@ std::string choose_answer_language(const std::vector<query::LanguageRange>& rang
   // Every version has English (its string fields), so the source's language is only the last
   // resort of choose_language; the section file names it.
   const std::string& source = answers.source_language();
-  return query::choose_language(ranges, answers.languages(), source.empty() ? std::string(language::kEnglish) : language::lower(source));
+  return query::choose_language(ranges, answers.languages(), source.empty() ? std::string(language::kEnglish) : source);
 }
 
 absl::StatusOr<std::string> answer_language(grpc::ServerContextBase& context, const SerializedAnswers& answers) {

@@ -4,6 +4,7 @@
 #include "host/query/localize.h"
 #include "host/query/queries.h"
 #include "host/transport/serialized_answers.h"
+#include "section/sdk/language.h"
 
 namespace section::transport {
 namespace {
@@ -22,7 +23,7 @@ std::set<std::string> languages_of(const query::PublishedView& view, std::string
   std::set<std::string> tags;
   section::v1::Section section;
   section.ParseFromString(query::section_bytes(view));
-  *source_language = section.info().source_language();
+  *source_language = language::lower(section.info().source_language());
   query::collect_languages(section, tags);
   for (const auto& [id, span] : view.tables) query::collect_languages(view.table(id), tags);
   return tags;

@@ -39,7 +39,8 @@ class SerializedAnswers {
 
   // The languages this version has texts in (lower case, English included), found on first use.
   const std::set<std::string>& languages() const;
-  // The language the section's source is printed in (SectionInfo.source_language), or empty.
+  // The language the section's source is printed in (SectionInfo.source_language, lower case),
+  // or empty.
   const std::string& source_language() const;
   // This version's answers in `language` (one of languages(), not English), rendered on first
   // use and kept with the version (docs/architecture.md, decision 24).
