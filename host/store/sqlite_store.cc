@@ -52,13 +52,24 @@ std::string message_of(sqlite3* db, int rc) {
   return db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
 }
 
-// A prepared statement, finalized on every path.
-class Statement {
+}  // namespace
+
+// A prepared statement, finalized on every path; or one kept by the store for reuse, reset and
+// cleared of its bindings after each use instead.
+class SqliteStatement {
  public:
-  Statement(sqlite3* db, const std::string& sql) { rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &statement_, nullptr); }
-  ~Statement() { sqlite3_finalize(statement_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
+  SqliteStatement(sqlite3* db, const std::string& sql) { rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &statement_, nullptr); }
+  explicit SqliteStatement(sqlite3_stmt* kept) : statement_(kept), owned_(false) {}
+  ~SqliteStatement() {
+    if (owned_) {
+      sqlite3_finalize(statement_);
+    } else {
+      sqlite3_reset(statement_);
+      sqlite3_clear_bindings(statement_);
+    }
+  }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
 
   bool prepared() const { return rc_ == SQLITE_OK; }
   int prepare_rc() const { return rc_; }
@@ -78,14 +89,17 @@ class Statement {
 
  private:
   sqlite3_stmt* statement_ = nullptr;
+  bool owned_ = true;
   int rc_ = SQLITE_OK;
 };
+
+namespace {
 
 int execute(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
 
 // The value of a one-row pragma, or an empty string.
 std::string pragma(sqlite3* db, const std::string& sql, int* rc) {
-  Statement statement(db, sql);
+  SqliteStatement statement(db, sql);
   if (!statement.prepared()) {
     *rc = statement.prepare_rc();
     return "";
@@ -116,7 +130,7 @@ absl::Status write_error(int rc, std::string message) {
   return absl::InternalError(std::move(message));
 }
 
-void bind_value(Statement& statement, int first, const FigureValue& value) {
+void bind_value(SqliteStatement& statement, int first, const FigureValue& value) {
   if (value.has_number()) {
     statement.integer(first, value.number().units());
     statement.integer(first + 1, value.number().scale());
@@ -129,7 +143,7 @@ void bind_value(Statement& statement, int first, const FigureValue& value) {
   else statement.null(first + 3);
 }
 
-FigureValue read_value(const Statement& statement, int first, bool present) {
+FigureValue read_value(const SqliteStatement& statement, int first, bool present) {
   FigureValue value;
   value.set_present(present);
   if (!statement.column_null(first)) {
@@ -141,7 +155,7 @@ FigureValue read_value(const Statement& statement, int first, bool present) {
   return value;
 }
 
-FigureChange read_change(const Statement& row) {
+FigureChange read_change(const SqliteStatement& row) {
   FigureChange change;
   change.set_sequence(static_cast<std::uint64_t>(row.column_integer(0)));
   FigureRef* figure = change.mutable_figure();
@@ -275,21 +289,37 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const config::Sto
   return store;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+SqliteStore::~SqliteStore() {
+  sqlite3_finalize(find_statement_);
+  sqlite3_finalize(insert_statement_);
+  sqlite3_close(db_);
+}
+
+// Prepared on first use and kept: every report runs the lookup of its key and the insert, and
+// preparing them again each time cost more than running them.
+int SqliteStore::kept(sqlite3_stmt** slot, const std::string& sql) const {
+  if (*slot != nullptr) return SQLITE_OK;
+  return sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, slot, nullptr);
+}
+
+absl::StatusOr<std::vector<FigureChange>> SqliteStore::rows(SqliteStatement& statement, const std::vector<std::string>& arguments) const {
+  std::vector<FigureChange> changes;
+  for (std::size_t i = 0; i < arguments.size(); ++i) statement.text(static_cast<int>(i + 1), arguments[i]);
+  int rc;
+  while ((rc = statement.step()) == SQLITE_ROW) changes.push_back(read_change(statement));
+  if (rc != SQLITE_DONE) return absl::InvalidArgumentError(path_.string() + ": " + message_of(db_, rc));
+  return changes;
+}
 
 absl::StatusOr<std::vector<FigureChange>> SqliteStore::select(const std::string& where, const std::vector<std::string>& arguments,
                                                              std::size_t limit) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<FigureChange> changes;
   if (db_ == nullptr) return changes;
-  Statement statement(db_, std::string("SELECT ") + kColumns + " FROM changes" + where + " ORDER BY sequence" +
+  SqliteStatement statement(db_, std::string("SELECT ") + kColumns + " FROM changes" + where + " ORDER BY sequence" +
                                 (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()));
   if (!statement.prepared()) return absl::InvalidArgumentError(path_.string() + ": " + message_of(db_, statement.prepare_rc()));
-  for (std::size_t i = 0; i < arguments.size(); ++i) statement.text(static_cast<int>(i + 1), arguments[i]);
-  int rc;
-  while ((rc = statement.step()) == SQLITE_ROW) changes.push_back(read_change(statement));
-  if (rc != SQLITE_DONE) return absl::InvalidArgumentError(path_.string() + ": " + message_of(db_, rc));
-  return changes;
+  return rows(statement, arguments);
 }
 
 absl::StatusOr<std::vector<FigureChange>> SqliteStore::all() const { return select("", {}); }
@@ -316,16 +346,22 @@ absl::StatusOr<std::vector<FigureChange>> SqliteStore::history(const section::v1
 }
 
 absl::StatusOr<std::optional<FigureChange>> SqliteStore::find(const std::string& reported_by, const std::string& key) const {
-  auto found = select(" WHERE reported_by = ?1 AND idempotency_key = ?2", {reported_by, key});
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (db_ == nullptr) return std::optional<FigureChange>();
+  const std::string sql = std::string("SELECT ") + kColumns + " FROM changes WHERE reported_by = ?1 AND idempotency_key = ?2";
+  if (int rc = kept(&find_statement_, sql); rc != SQLITE_OK) return absl::InvalidArgumentError(path_.string() + ": " + message_of(db_, rc));
+  SqliteStatement statement(find_statement_);
+  auto found = rows(statement, {reported_by, key});
   if (!found.ok()) return found.status();
   if (found->empty()) return std::optional<FigureChange>();
   return std::optional<FigureChange>(found->front());
 }
 
 int SqliteStore::insert(FigureChange& change) {
-  Statement insert(db_, std::string("INSERT INTO changes (") + (kColumns + std::string(kColumns).find(',') + 2) +
-                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
-  if (!insert.prepared()) return insert.prepare_rc();
+  const std::string sql = std::string("INSERT INTO changes (") + (kColumns + std::string(kColumns).find(',') + 2) +
+                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+  if (int rc = kept(&insert_statement_, sql); rc != SQLITE_OK) return rc;
+  SqliteStatement insert(insert_statement_);
   const FigureRef& figure = change.figure();
   const bool measure = figure.figure_case() == FigureRef::kMeasure;
   insert.text(1, figure.component());

@@ -19,8 +19,11 @@
 #include "host/store/report_store.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace section::store {
+
+class SqliteStatement;
 
 class SqliteStore final : public ReportStore {
  public:
@@ -58,11 +61,18 @@ class SqliteStore final : public ReportStore {
   absl::StatusOr<std::vector<section::v1::FigureChange>> select(const std::string& where,
                                                          const std::vector<std::string>& arguments,
                                                          std::size_t limit = 0) const;
+  // Binds `arguments` and reads every row; the caller holds mutex_.
+  absl::StatusOr<std::vector<section::v1::FigureChange>> rows(SqliteStatement& statement,
+                                                              const std::vector<std::string>& arguments) const;
+  // Prepares `sql` into `*slot` once, for the connection's life; the caller holds mutex_.
+  int kept(sqlite3_stmt** slot, const std::string& sql) const;
 
   std::filesystem::path path_;
   std::string read_only_reason_;
   mutable std::mutex mutex_;  // one connection, one statement at a time
   sqlite3* db_ = nullptr;
+  mutable sqlite3_stmt* find_statement_ = nullptr;  // kept(): the lookup of an idempotency key
+  sqlite3_stmt* insert_statement_ = nullptr;        // kept(): the insert of a change
 };
 
 }  // namespace section::store
