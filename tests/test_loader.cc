@@ -5,9 +5,11 @@
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "host/config/host_config.h"
+#include "host/core/reused_threads.h"
 #include "host/loading/deadline_call.h"
 #include "host/loading/plugin_instance.h"
 #include "host/registry/registry.h"
@@ -324,6 +326,53 @@ TEST_CASE("a call past its deadline is abandoned, and the next call does not wai
   released_changed.notify_all();
   for (int i = 0; i < 500 && loading::abandoned_calls() != abandoned_before; ++i) std::this_thread::sleep_for(10ms);
   CHECK(loading::abandoned_calls() == abandoned_before);
+}
+
+TEST_CASE("reused threads: tasks that wait for each other all run at once, and a finished task's thread is reused",
+          "[loader][threads]") {
+  using namespace std::chrono_literals;
+  // Sixteen reports waiting for one commit: a pool that made a task wait for a free thread
+  // would never start the last ones, and the first would wait for ever.
+  constexpr int kTasks = 16;
+  static thread_local int tasks_here = 0;
+  std::mutex mutex;
+  std::condition_variable changed;
+  int started = 0;
+  int finished = 0;
+  std::set<std::thread::id> threads;
+  for (int i = 0; i < kTasks; ++i) {
+    ReusedThreads::shared().run([&] {
+      std::unique_lock<std::mutex> lock(mutex);
+      threads.insert(std::this_thread::get_id());
+      ++tasks_here;
+      ++started;
+      changed.notify_all();
+      changed.wait_for(lock, 10s, [&] { return started == kTasks; });
+      ++finished;
+      changed.notify_all();
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    REQUIRE(changed.wait_for(lock, 10s, [&] { return finished == kTasks; }));
+    CHECK(threads.size() == kTasks);
+    CHECK(threads.count(std::this_thread::get_id()) == 0);
+  }
+  // Their threads wait for the next tasks: one more runs on one of them, not on a new thread
+  // (a thread's count of tasks starts at 0; thread ids may be given again to new threads).
+  for (int i = 0; i < 500 && ReusedThreads::shared().idle() < kTasks; ++i) std::this_thread::sleep_for(1ms);
+  REQUIRE(ReusedThreads::shared().idle() >= kTasks);
+  int tasks_on_its_thread = 0;
+  bool ran = false;
+  ReusedThreads::shared().run([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    tasks_on_its_thread = ++tasks_here;
+    ran = true;
+    changed.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(mutex);
+  REQUIRE(changed.wait_for(lock, 10s, [&] { return ran; }));
+  CHECK(tasks_on_its_thread == 2);
 }
 
 TEST_CASE("calls one after another reuse threads, never the caller's", "[loader][deadline]") {

@@ -1,8 +1,9 @@
 #include "host/transport/report_service.h"
 
-#include <thread>
+#include <memory>
 
 #include "host/core/log.h"
+#include "host/core/reused_threads.h"
 #include "host/loading/grpc_status.h"
 
 namespace section::transport {
@@ -31,17 +32,19 @@ grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext
                  "'): " + scoped.message());
     return finish_report(call, scoped.status);
   }
-  // The reactor lives until Finish, and the server's shutdown waits for it.
+  // The reactor lives until Finish, and the server's shutdown waits for it. The report waits for
+  // its commit on a thread of its own, never on gRPC's.
   grpc::ServerUnaryReactor* reactor = call.reactor();
-  std::thread([this, call = std::move(call), request, response, principal = *who]() mutable {
+  auto held = std::make_shared<UnaryCall>(std::move(call));  // a task is copyable, a call is not
+  ReusedThreads::shared().run([this, held, request, response, principal = *who] {
     absl::StatusOr<section::v1::ReportValueResponse> outcome = desk_.report(principal, *request);
     if (!outcome.ok()) {
-      finish_report(call, outcome.status());
+      finish_report(*held, outcome.status());
       return;
     }
     *response = std::move(*outcome);
-    finish_report(call, absl::OkStatus());
-  }).detach();
+    finish_report(*held, absl::OkStatus());
+  });
   return reactor;
 }
 
