@@ -125,6 +125,10 @@ def main():
     aggregate = by[("aggregate", "curve")][0]
 
     reports = {}
+    rpc_runs = by.get(("report_rpc_floor", "grpc"), [])
+    rpc_floor = spread([x["calls_per_s"] for x in rpc_runs]) if rpc_runs else None
+    if rpc_floor:
+        reports["rpc_floor_calls_per_s"] = rpc_floor
     for store in ("sqlite", "postgres"):
         one, many = by.get(("report_value", f"{store}_1"), []), by.get(("report_value", f"{store}_16"), [])
         floor_one, floor_many = by.get(("report_floor", f"{store}_1"), []), by.get(("report_floor", f"{store}_16"), [])
@@ -140,6 +144,11 @@ def main():
         entry["sixteen_vs_one"] = round(entry["sixteen_reporters"]["reports_per_s"]["median"] /
                                         entry["one_reporter"]["reports_per_s"]["median"], 2)
         entry["one_target_met"] = entry["one_vs_floor"] >= 0.8
+        if rpc_floor:
+            # One commit and one bare round trip, one after the other: one reporter's best.
+            bound = 1 / (1 / entry["floor_one_writer_per_s"]["median"] + 1 / rpc_floor["median"])
+            entry["bound_one_per_s"] = round(bound, 1)
+            entry["bound_vs_floor"] = round(bound / entry["floor_one_writer_per_s"]["median"], 2)
         if store == "sqlite":
             entry["sixteen_target_met"] = entry["sixteen_vs_one"] >= 5
         reports[store] = entry
@@ -300,6 +309,17 @@ def render_reports(reports):
         "throwaway PostgreSQL 15 on the same machine), measured in the same run, interleaved with the host.",
         "",
     ]
+    rpc = reports.get("rpc_floor_calls_per_s")
+    if rpc:
+        bounds = "; ".join(f"{store} {reports[store]['bound_one_per_s']:.0f}/s, {reports[store]['bound_vs_floor']:.2f} of its floor"
+                           for store in ("sqlite", "postgres") if store in reports and "bound_one_per_s" in reports[store])
+        lines += [
+            f"A bare gRPC round trip, one call at a time to a server that only answers (`section-bench-floor`, 256 bytes), "
+            f"ran at {rpc['median']:.0f} calls/s ({1e6 / rpc['median']:.0f} µs each). One reporter waits for a round trip "
+            f"and a commit one after the other, so no gRPC server can take one reporter's reports faster than "
+            f"1 ÷ (1 ÷ floor + 1 ÷ round trips/s): {bounds}.",
+            "",
+        ]
     v = reports.get("visibility")
     if v:
         lines += [

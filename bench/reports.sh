@@ -3,7 +3,9 @@
 #   ReportValue with 1 and 16 concurrent reporters on each store (SQLite, PostgreSQL), each beside
 #   its floor (section-bench-store-floor: the same row inserted and committed with the same
 #   durability settings, without section-host) measured in the same run; and the cross-host
-#   visibility (section-bench-visibility: report on host A, until host B's Watch announces it).
+#   visibility (section-bench-visibility: report on host A, until host B's Watch announces it);
+#   and a bare gRPC round trip (section-bench-floor, one call at a time), which with the floor's
+#   commit bounds what one reporter can reach through any gRPC server.
 # PostgreSQL is a throwaway server (tests/support/postgres.sh) in a directory under /tmp.
 #
 #   bench/reports.sh [--duration-ms 3000] [--repeats 3] [--visibility-reports 300]
@@ -74,6 +76,22 @@ floor() {  # --sqlite DIR | --postgres CONNINFO, concurrency
   taskset -c "$server_cpu" "$bin/section-bench-store-floor" "$1" "$2" --concurrency "$3" --duration-ms "$duration" --warmup-ms "$warmup"
 }
 line() { echo "{\"kind\": \"$1\", \"name\": \"$2\", \"data\": $3}"; }
+
+# The bare gRPC round trip of one call at a time (the query floor's server, an answer of a
+# ReportValueResponse's size): with the floor's commit, what no host can beat for one reporter.
+echo "bench: a bare gRPC round trip, one call at a time (${repeats}x ${duration} ms)" >&2
+rm -f "$work/rpc-floor.out"
+mkfifo "$work/rpc-floor.out"
+taskset -c "$server_cpu" "$bin/section-bench-floor" --listen 127.0.0.1:0 --bytes 256 >"$work/rpc-floor.out" &
+rpc_floor_pid=$!
+pids+=("$rpc_floor_pid")
+read -r rpc_floor_line <"$work/rpc-floor.out"
+for _ in $(seq "$repeats"); do
+  line report_rpc_floor grpc "$(taskset -c "$client_cpu" "$bin/section-bench-load" --target "${rpc_floor_line#serving }" \
+                                 --call health --concurrency 1 --duration-ms "$duration" --warmup-ms "$warmup")"
+done
+kill -TERM "$rpc_floor_pid"
+wait "$rpc_floor_pid" || true
 
 for store in sqlite postgres; do
   echo "bench: ReportValue on $store, 1 and 16 reporters, beside the floor (${repeats}x ${duration} ms each)" >&2
