@@ -128,6 +128,50 @@ TEST_CASE("two hosts on one PostgreSQL: a report checked without a change stored
   CHECK(eventually([&] { return served_units(a.address()) == 80; }, std::chrono::seconds(5)));
 }
 
+// PostgreSQL plans each append with the table's statistics, which a store that grew since its
+// last ANALYZE does not have: the check for changes of other hosts once read the whole table
+// for every report. Read in order of sequence from the last applied one, it reads a few rows.
+TEST_CASE("one host on PostgreSQL: a report reads a few rows of a large unanalyzed store, not the whole table") {
+  TestDatabase database;
+  const TestTokens tokens = make_tokens();
+  const std::string config = postgres_config(database.conninfo(), tokens);
+  {
+    Host creator(config);  // creates the schema
+    REQUIRE(creator.ok());
+  }
+  constexpr int kStored = 5000;
+  database.exec(
+      "INSERT INTO section_changes (component, figure_type, figure_id, year, kind, old_present, old_units, old_scale, old_text, "
+      "new_units, new_scale, new_text, reported_by, reported_at, comment, idempotency_key) SELECT 'hr', 'measure', '" +
+      std::string(kMeasure) + "', 2021, 'ACTUAL', true, 40, 0, '', 40, 0, '', 'elsewhere', '2026-01-01T00:00:00Z', '', "
+      "'stored-' || n FROM generate_series(1, " + std::to_string(kStored) + ") AS n");
+  const auto rows_read = [&] {
+    // A backend's counts reach the view when it flushes them, which it does at the latest when it
+    // ends: read once no other connection to the database is left.
+    REQUIRE(eventually([&] {
+      return database.exec("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") == "0";
+    }, std::chrono::seconds(10)));
+    return std::stoll(database.exec("SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables "
+                                    "WHERE relname = 'section_changes'"));
+  };
+  const long long before = rows_read();
+  constexpr int kReports = 30;
+  {
+    Host host(config);
+    REQUIRE(host.ok());
+    for (int i = 0; i < kReports; ++i) {
+      const grpc::Status status = report(host.address(), tokens.reporter_hr,
+                                         measure_report("hr", kMeasure, 2021, v1::ACTUAL, 41 + i, "few-" + std::to_string(i)));
+      INFO(status.error_message());
+      REQUIRE(status.ok());
+    }
+  }
+  const long long read = rows_read() - before;
+  INFO("rows read by a host that started (reading all " << kStored << ") and took " << kReports << " reports: " << read);
+  CHECK(read >= kStored);       // the start-up's read is counted
+  CHECK(read < 3 * kStored);    // the reports read a few rows each, not the whole table
+}
+
 // A server that stops answering (SIGSTOP: as behind a network partition, no connection closed)
 // while a report is in flight: the report is answered UNAVAILABLE within the deadline
 // (storage.statement_timeout_ms, here 1 s), health says NOT_SERVING, reads are served; once it

@@ -30,14 +30,18 @@ constexpr const char* kColumns =
 // sequences are drawn and committed in order, then this statement, which runs after the lock is
 // held and so sees every change committed before (read committed: a snapshot per statement).
 // It stores nothing when a change above $1 that is not one of $2 (the host's own) exists: the
-// reports were checked without it. The first row says how many such changes there are; then
+// reports were checked without it. The first row counts such changes among the first after $1,
+// read in order of sequence so that PostgreSQL walks the key's index from $1 on whatever its
+// statistics say (unanalyzed, it scanned the whole table for every report); then
 // one row for each change stored (a key stored already is left out), NOTIFYing the channel,
 // which PostgreSQL delivers at the commit.
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(1397048148)";
 constexpr const char* kAppend = R"sql(
 WITH unseen AS (
-  SELECT count(*) AS count FROM section_changes
-  WHERE $1::bigint >= 0 AND sequence > $1::bigint AND sequence <> ALL ($2::bigint[])),
+  SELECT count(*) AS count FROM (
+    SELECT sequence FROM section_changes WHERE $1::bigint >= 0 AND sequence > $1::bigint
+    ORDER BY sequence LIMIT cardinality($2::bigint[]) + 1) AS after_last
+  WHERE sequence <> ALL ($2::bigint[])),
 given AS (
   SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::boolean[], $9::bigint[],
                        $10::integer[], $11::text[], $12::bigint[], $13::bigint[], $14::integer[], $15::text[], $16::bigint[],
@@ -366,8 +370,7 @@ std::vector<absl::Status> PostgresStore::append_all(const std::vector<FigureChan
   const PgResult& rows_back = (*results)[held ? 0 : 1];
   if (rows_back.rows() == 0 || rows_back.null(0, 0)) return fail(absl::InternalError("the append returned no count"));
   if (rows_back.text(0, 0) != "0") {
-    return fail(absl::AbortedError("the store holds " + rows_back.text(0, 0) +
-                                   " change(s) of other hosts this host has not applied yet; nothing was stored"));
+    return fail(absl::AbortedError("the store holds changes of other hosts this host has not applied yet; nothing was stored"));
   }
   std::map<std::pair<std::string, std::string>, std::uint64_t> stored;
   for (int row = 1; row < rows_back.rows(); ++row) {
