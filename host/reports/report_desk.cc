@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include <absl/cleanup/cleanup.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include "host/aggregate/validation.h"
@@ -118,7 +119,12 @@ void ReportDesk::catch_up(const std::vector<std::uint64_t>& noticed) {
   for (bool first = true;; first = false) {
     std::uint64_t last = 0;
     {
-      std::lock_guard<std::mutex> lock(tracker_mutex_);
+      std::unique_lock<std::mutex> lock(tracker_mutex_);
+      // PostgreSQL may deliver the notice of this host's own commit before the append returns
+      // its sequences: the appends under way are waited for, so that the notice is known as
+      // this host's own rather than fetched.
+      const std::uint64_t under_way = appends_started_;
+      if (first) appends_finished_changed_.wait(lock, [&] { return appends_finished_ >= under_way; });
       const bool known = first && !noticed.empty() && std::all_of(noticed.begin(), noticed.end(), [&](std::uint64_t sequence) {
         return tracker_.applied(sequence);
       });
@@ -380,7 +386,17 @@ absl::StatusOr<std::string> ReportDesk::store_batch(std::vector<FigureChange>& c
   if (store_->shared()) {
     std::lock_guard<std::mutex> lock(tracker_mutex_);
     applied = store::ReportStore::Applied{tracker_.last(), tracker_.own()};
+    ++appends_started_;
   }
+  // Counted as finished on every way out, once the tracker has the stored sequences (catch_up).
+  auto finished = absl::MakeCleanup([this, shared = store_->shared()] {
+    if (!shared) return;
+    {
+      std::lock_guard<std::mutex> lock(tracker_mutex_);
+      ++appends_finished_;
+    }
+    appends_finished_changed_.notify_all();
+  });
   const std::vector<absl::Status> written = store_->append_all(accepted, applied);
   if (written.front().code() == absl::StatusCode::kAborted) return written.front();
   auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));

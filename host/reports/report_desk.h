@@ -113,6 +113,11 @@ class ReportDesk {
   std::unique_ptr<store::ReportStore> store_;
   mutable std::mutex tracker_mutex_;  // held briefly: tracker_ is read by the follower
   SequenceTracker tracker_;
+  // Appends to a shared store begun and ended (under tracker_mutex_): catch_up waits for those
+  // under way when a notice comes, which may be of their own commit.
+  std::uint64_t appends_started_ = 0;
+  std::uint64_t appends_finished_ = 0;
+  std::condition_variable appends_finished_changed_;
   registry::Registry* registry_ = nullptr;
   std::mutex queue_mutex_;       // queue_, leading_ and the Pendings' lead, answered, answer
   std::condition_variable queue_changed_;
