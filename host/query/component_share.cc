@@ -32,7 +32,7 @@ SharePtr build_share(const config::SectionFile& section, const section::v1::Comp
   share->id = component.id();
   std::vector<section::v1::Table> tables = aggregate::component_tables(section, component);
   for (std::size_t i = 0; i < aggregate::kOwnTables; ++i) {
-    share->tables[i] = tables[i].SerializeAsString();
+    share->tables[i] = wire::deterministic_bytes(tables[i]);
     wire::put_message(share->index_entries, section::v1::ListTablesResponse::kTablesFieldNumber, aggregate::info_of(tables[i]));
   }
   wire::append_measure_entries(share->measure_entries, component);
@@ -41,7 +41,7 @@ SharePtr build_share(const config::SectionFile& section, const section::v1::Comp
   share->measure_entries.shrink_to_fit();
   share->deliverable_entries.shrink_to_fit();
   share->index_entries.shrink_to_fit();
-  share->digest = aggregate::digest_of(component).SerializeAsString();
+  share->digest = wire::deterministic_bytes(aggregate::digest_of(component));
   return share;
 }
 

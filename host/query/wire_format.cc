@@ -1,6 +1,7 @@
 #include "host/query/wire_format.h"
 
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/wire_format_lite.h>
 
 #include "host/query/queries.h"
@@ -10,6 +11,17 @@ namespace section::query::wire {
 
 using google::protobuf::internal::WireFormatLite;
 using google::protobuf::io::CodedOutputStream;
+
+std::string deterministic_bytes(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&out);
+  }  // the stream trims `bytes` to what was written when it goes
+  return bytes;
+}
 
 void put_key_and_length(std::string& out, int field, std::size_t length) {
   std::uint8_t buffer[16];

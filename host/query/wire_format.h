@@ -19,6 +19,11 @@ void put_string(std::string& out, int field, const std::string& value);  // noth
 void put_message(std::string& out, int field, const google::protobuf::MessageLite& message);
 void put_varint(std::string& out, int field, std::uint64_t value);  // nothing for 0
 
+// `message` serialized with its map entries in key order: the same content gives the same bytes
+// whenever it is built (a table row's cells are a map, which protobuf writes in hash order, and
+// SectionTablesMemo compares bytes).
+std::string deterministic_bytes(const google::protobuf::MessageLite& message);
+
 // The `measures` entries of an unfiltered ListMeasuresResponse that `component` adds, in
 // list_measures' order: its results' measures, then its compliance indicators.
 void append_measure_entries(std::string& out, const section::v1::Component& component);
