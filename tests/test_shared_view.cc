@@ -90,8 +90,10 @@ void check_same_as_built(const aggregate::SectionInput& input, const query::Publ
   CHECK(shared.reconciliation_differences == full.reconciliation_differences);
 }
 
-query::PublishedView shared_view_of(const aggregate::SectionInput& input) {
+query::PublishedView shared_view_of(const aggregate::SectionInput& input,
+                                   std::shared_ptr<const query::SectionTablesMemo> previous = nullptr) {
   query::SharedInput shared;
+  shared.previous = std::move(previous);
   shared.section = input.section;
   shared.statuses = input.statuses;
   // In another order than the fascicle's: the view orders them.
@@ -141,6 +143,58 @@ TEST_CASE("a version built from shares serves what build_view and serialize_view
     auto input = input_of(std::move(components));
     input.report_notes = {"The reported hr measure 'x' is not served."};
     check_same_as_built(input, shared_view_of(input));
+  }
+}
+
+TEST_CASE("the next version takes the section's tables from the last when nothing they read changed", "[query][shared]") {
+  std::vector<v1::Component> components = components_of(test::all_components());
+  auto input = input_of(components);
+  const query::PublishedView first = shared_view_of(input);
+  REQUIRE(first.section_memo != nullptr);
+  const auto next_of = [&](const query::PublishedView& last) {
+    input.version = last.version + 1;
+    return shared_view_of(input, last.section_memo);
+  };
+  const auto hr = [&]() -> v1::Component& { return input.components[2]; };
+  REQUIRE(hr().id() == "hr");
+
+  SECTION("a measure's value changed (as a report changes it): taken, and served as if built") {
+    v1::MeasureValue* value = nullptr;
+    for (auto& result : *hr().mutable_results()) {
+      for (auto& measure : *result.mutable_measures()) {
+        for (auto& candidate : *measure.mutable_values()) {
+          if (value == nullptr && candidate.has_number()) value = &candidate;
+        }
+      }
+    }
+    REQUIRE(value != nullptr);
+    value->mutable_number()->set_units(value->number().units() + 1);
+    value->set_reported_by("hr-team");
+    const query::PublishedView next = next_of(first);
+    CHECK(next.table("measures/hr").SerializeAsString() != first.table("measures/hr").SerializeAsString());
+    check_same_as_built(input, next);
+    CHECK(next.section_memo->built == first.section_memo->built);
+    CHECK(next.table("financial-by-component-rb").version() == first.version + 1);
+  }
+  SECTION("a figure the section's tables read changed: built again") {
+    REQUIRE(hr().money_size() > 0);
+    hr().mutable_money(0)->set_amount_usd(hr().money(0).amount_usd() + 1000);
+    const query::PublishedView next = next_of(first);
+    check_same_as_built(input, next);
+    CHECK(next.section_memo->built != first.section_memo->built);
+    CHECK(next.reconciliation_differences != first.reconciliation_differences);
+  }
+  SECTION("a component stale, or a report left out: built again, with their notes") {
+    SECTION("stale") { input.statuses = statuses_of(input.components, "hr"); }
+    SECTION("report note") { input.report_notes = {"The reported hr measure 'x' is not served."}; }
+    const query::PublishedView next = next_of(first);
+    check_same_as_built(input, next);
+    CHECK(next.section_memo->built != first.section_memo->built);
+    // A stale component's note gives its age at each version: never taken from the last.
+    const query::PublishedView after = next_of(next);
+    check_same_as_built(input, after);
+    const bool stale = input.statuses[2].state() == v1::STALE;
+    CHECK((after.section_memo->built == next.section_memo->built) == !stale);
   }
 }
 
@@ -266,6 +320,7 @@ TEST_CASE("only the components with reported figures are parsed and laid over, i
   std::vector<v1::Component> served = components;
   mark_reported(served[2]);
   REQUIRE(served[2].id() == "hr");
+  std::shared_ptr<const query::SectionTablesMemo::Built> section_tables;
   for (int version = 1; version <= 2; ++version) {
     given.clear();
     const std::uint64_t parses = query::StoredComponent::parse_count();
@@ -281,5 +336,9 @@ TEST_CASE("only the components with reported figures are parsed and laid over, i
       if (view->components[i]->header.id() == "ict") CHECK(view->shares[i] == slots[4]->component->share);
       if (view->components[i]->header.id() == "hr") CHECK(view->components[i] != slots[2]->component);
     }
+    // hr's share is built anew, with the same digest: the section's tables are the last version's.
+    REQUIRE(view->section_memo != nullptr);
+    if (version == 2) CHECK(view->section_memo->built == section_tables);
+    section_tables = view->section_memo->built;
   }
 }

@@ -192,13 +192,17 @@ void finish_for_version(std::uint64_t version, const std::vector<std::string>& n
   for (const auto& note : notes) table.add_notes(note);
 }
 
-Reconciliation reconcile_finished(const SectionInput& input, const std::map<std::string, section::v1::Table>& tables,
-                                  const std::vector<std::string>& notes) {
+Reconciliation reconcile_for_any_version(const SectionInput& input, const std::map<std::string, section::v1::Table>& tables) {
   Reconciliation reconciliation = reconcile(input, tables);
-  reconciliation.table.set_version(input.version);
   reconciliation.table.set_source(source_of(*input.section, reconciliation.table));
   add_table_languages(input, reconciliation.table);
-  for (const auto& note : notes) reconciliation.table.add_notes(note);
+  return reconciliation;
+}
+
+Reconciliation reconcile_finished(const SectionInput& input, const std::map<std::string, section::v1::Table>& tables,
+                                  const std::vector<std::string>& notes) {
+  Reconciliation reconciliation = reconcile_for_any_version(input, tables);
+  finish_for_version(input.version, notes, reconciliation.table);
   return reconciliation;
 }
 

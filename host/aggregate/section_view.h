@@ -69,6 +69,10 @@ section::v1::TableInfo info_of(const section::v1::Table& table);
 // What each version adds to a table finished but for the version (the availability notes last).
 void finish_for_version(std::uint64_t version, const std::vector<std::string>& notes, section::v1::Table& table);
 
+// The reconciliation table of `tables` (finished), finished but for the version: its
+// source and languages, not yet its version and notes (finish_for_version).
+Reconciliation reconcile_for_any_version(const SectionInput& input, const std::map<std::string, section::v1::Table>& tables);
+
 // The reconciliation table of `tables` (finished), finished for `input`'s version.
 Reconciliation reconcile_finished(const SectionInput& input, const std::map<std::string, section::v1::Table>& tables,
                                   const std::vector<std::string>& notes);

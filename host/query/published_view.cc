@@ -89,6 +89,7 @@ std::vector<section::v1::Component> PublishedView::parse_components(const std::s
 
 std::vector<std::string_view> PublishedView::table_parts(const Span& span) const {
   if (span.share != nullptr) return {span.share->tables.at(span.own), table_suffix};
+  if (span.built != nullptr) return {*span.built, table_suffix};
   return {std::string_view(table_block).substr(span.offset, span.size)};
 }
 

@@ -23,6 +23,8 @@
 
 namespace section::query {
 
+struct SectionTablesMemo;  // shared_view.h
+
 // One component, serialized once and never changed afterwards.
 struct StoredComponent {
   // Only what checks across components read (id, kind, subprogramme, title), so that they need
@@ -69,13 +71,18 @@ struct PublishedView {
     std::size_t size = 0;
     const ComponentShare* share = nullptr;  // held by `shares`
     std::size_t own = 0;                    // which of the share's tables
+    const std::string* built = nullptr;     // a section table, held by `section_memo`
   };
   // The tables this version built, serialized one after another in one block (one allocation
-  // for all of them): every table, or those of the section only when the components have shares.
+  // for all of them), in a view made by serialize_view(); a view built from shares has none.
   std::string table_block;
   std::map<std::string, Span> tables;
-  // What this version appends to each table from a share: its version and availability notes.
+  // What this version appends to each table from a share or the memo: its version and
+  // availability notes.
   std::string table_suffix;
+  // The section's tables and reconciliation (finished but for the version), and what they were
+  // built from, for the next version to reuse (shared_view.h; none in a view made by serialize_view()).
+  std::shared_ptr<const SectionTablesMemo> section_memo;
   // The served components' shares in the components' order (none in a view made by serialize_view()).
   std::vector<SharePtr> shares;
   int reconciliation_differences = 0;

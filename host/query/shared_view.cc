@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <set>
 
 #include "host/query/queries.h"
 #include "host/query/wire_format.h"
@@ -12,8 +13,8 @@ namespace {
 using aggregate::SectionInput;
 using section::v1::Table;
 
-// The served components in the fascicle's order, with their digests parsed for aggregation.
-void order_and_digest(SharedInput& input, SectionInput& aggregated, PublishedView& out) {
+// The served components' digests parsed for aggregation, in the fascicle's order; the order.
+std::vector<std::size_t> order_and_digest(const SharedInput& input, SectionInput& aggregated) {
   std::vector<section::v1::Component> digests;
   digests.reserve(input.components.size());
   for (const auto& component : input.components) digests.push_back(component.share->parse_digest());
@@ -21,11 +22,42 @@ void order_and_digest(SharedInput& input, SectionInput& aggregated, PublishedVie
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return aggregate::component_before(digests[a], digests[b]); });
-  for (std::size_t i : order) {
-    aggregated.components.push_back(std::move(digests[i]));
-    out.components.push_back(std::move(input.components[i].stored));
-    out.shares.push_back(std::move(input.components[i].share));
+  for (std::size_t i : order) aggregated.components.push_back(std::move(digests[i]));
+  return order;
+}
+
+// The ids of the components' tables that the section file's printed figures read.
+std::set<std::string> tables_figures_read(const config::SectionFile& section) {
+  std::set<std::string> ids;
+  for (const auto& figure : section.figures) {
+    ids.insert(figure.ref.table);
+    if (figure.share_of) ids.insert(figure.share_of->table);
   }
+  return ids;
+}
+
+// Whether `input`'s section tables and reconciliation are those of `memo`: the same section
+// file, statuses and report notes, and components with the same digests and the same tables
+// that printed figures read. Never with a STALE component, whose note gives its age.
+bool same_section_inputs(const SectionTablesMemo& memo, const SharedInput& input) {
+  if (memo.section != input.section || memo.report_notes != input.report_notes || memo.statuses.size() != input.statuses.size() ||
+      memo.shares.size() != input.components.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < input.statuses.size(); ++i) {
+    if (input.statuses[i].state() == section::v1::STALE || memo.statuses[i] != input.statuses[i].SerializeAsString()) return false;
+  }
+  const std::set<std::string> read = tables_figures_read(*input.section);
+  for (std::size_t i = 0; i < input.components.size(); ++i) {
+    const ComponentShare& was = *memo.shares[i];
+    const ComponentShare& now = *input.components[i].share;
+    if (&was == &now) continue;
+    if (was.id != now.id || was.digest != now.digest) return false;
+    for (std::size_t own = 0; own < aggregate::kOwnTables; ++own) {
+      if (read.count(now.table_id(own)) > 0 && was.tables[own] != now.tables[own]) return false;
+    }
+  }
+  return true;
 }
 
 // The tables that the section file's printed figures read, finished: the section's own and, of
@@ -49,17 +81,35 @@ std::map<std::string, Table> tables_to_reconcile(const PublishedView& out, const
   return tables;
 }
 
-// Every table this version built into one block, each with its place in it.
-void keep_built(std::map<std::string, Table>& built, PublishedView& out) {
-  std::size_t total = 0;
-  for (const auto& [id, table] : built) {
-    const std::size_t size = table.ByteSizeLong();
-    out.tables[id] = PublishedView::Span{total, size, nullptr, 0};
-    total += size;
+// The section's tables and the reconciliation, each finished but for the version and followed
+// by the version's suffix, as a component's table is (component_share.h): their bytes are held
+// by the memo, and shared by every version that reuses it.
+void keep_built(const SectionTablesMemo::Built& built, PublishedView& out) {
+  for (const auto& [id, bytes] : built.tables) {
+    PublishedView::Span span;
+    span.built = &bytes;
+    out.tables[id] = span;
   }
-  out.table_block.resize(total);
-  auto* block = reinterpret_cast<std::uint8_t*>(out.table_block.data());
-  for (const auto& [id, table] : built) table.SerializeWithCachedSizesToArray(block + out.tables.at(id).offset);
+}
+
+// Builds the section's tables and the reconciliation of `aggregated` (components in the
+// fascicle's order), finished but for the version.
+std::shared_ptr<const SectionTablesMemo::Built> build_section_tables(const SectionInput& aggregated, const PublishedView& out,
+                                                                     const std::vector<std::string>& notes) {
+  auto built = std::make_shared<SectionTablesMemo::Built>();
+  std::vector<Table> section_tables = aggregate::section_tables(aggregated);
+  for (auto& table : section_tables) {
+    built->tables.emplace_back(table.id(), wire::deterministic_bytes(table));
+    // The reconciliation reads them finished.
+    aggregate::finish_for_version(aggregated.version, notes, table);
+    built->section_infos.push_back(aggregate::info_of(table));
+  }
+  const std::map<std::string, Table> reconciled = tables_to_reconcile(out, *aggregated.section, section_tables);
+  const aggregate::Reconciliation reconciliation = aggregate::reconcile_for_any_version(aggregated, reconciled);
+  built->differences = reconciliation.differences;
+  built->reconciliation_info = aggregate::info_of(reconciliation.table);
+  built->tables.emplace_back(reconciliation.table.id(), wire::deterministic_bytes(reconciliation.table));
+  return built;
 }
 
 void index_tables(const std::vector<section::v1::TableInfo>& section_infos, PublishedView& out) {
@@ -88,44 +138,53 @@ PublishedView build_shared_view(SharedInput input) {
   out.version = input.version;
   out.published_at = input.published_at;
   out.reason = std::move(input.reason);
+
+  auto memo = std::make_shared<SectionTablesMemo>();
+  memo->section = input.section;
+  memo->report_notes = input.report_notes;
+  for (const auto& status : input.statuses) memo->statuses.push_back(status.SerializeAsString());
+  for (const auto& component : input.components) memo->shares.push_back(component.share);
+  const bool reused = input.previous != nullptr && same_section_inputs(*input.previous, input);
+
   SectionInput aggregated;
   aggregated.section = input.section;
-  aggregated.statuses = input.statuses;
+  aggregated.statuses = std::move(input.statuses);
   aggregated.version = input.version;
   aggregated.published_at = input.published_at;
   aggregated.report_notes = std::move(input.report_notes);
-  order_and_digest(input, aggregated, out);
-
-  const std::vector<std::string> notes = aggregated.availability_notes();
+  std::vector<std::size_t> order;
+  if (reused) {
+    order = input.previous->order;
+    memo->notes = input.previous->notes;
+  } else {
+    order = order_and_digest(input, aggregated);
+    memo->notes = aggregated.availability_notes();
+  }
+  memo->order = order;
+  for (std::size_t i : order) {
+    out.components.push_back(std::move(input.components[i].stored));
+    out.shares.push_back(std::move(input.components[i].share));
+  }
+  const std::vector<std::string>& notes = memo->notes;
   out.table_suffix = table_suffix(input.version, notes);
   for (const auto& share : out.shares) {
     for (std::size_t own = 0; own < aggregate::kOwnTables; ++own) {
       out.tables[share->table_id(own)] = PublishedView::Span{0, 0, share.get(), own};
     }
   }
-  std::vector<Table> section_tables = aggregate::section_tables(aggregated);
-  std::vector<section::v1::TableInfo> section_infos;
-  for (auto& table : section_tables) {
-    aggregate::finish_for_version(input.version, notes, table);
-    section_infos.push_back(aggregate::info_of(table));
-  }
-  std::map<std::string, Table> reconciled = tables_to_reconcile(out, *input.section, section_tables);
-  aggregate::Reconciliation reconciliation = aggregate::reconcile_finished(aggregated, reconciled, notes);
-  out.reconciliation_differences = reconciliation.differences;
-  std::map<std::string, Table> built;
-  for (auto& [id, table] : reconciled) {
-    if (out.tables.count(id) == 0) built.emplace(id, std::move(table));
-  }
-  index_tables(section_infos, out);
-  out.table_index.push_back(aggregate::info_of(reconciliation.table));
-  built.emplace(reconciliation.table.id(), std::move(reconciliation.table));
+  memo->built = reused ? input.previous->built : build_section_tables(aggregated, out, notes);
+  const SectionTablesMemo::Built& built = *memo->built;
+  out.reconciliation_differences = built.differences;
+  index_tables(built.section_infos, out);
+  out.table_index.push_back(built.reconciliation_info);
   keep_built(built, out);
   keep_lists(*input.section, input.version, out);
 
   section::v1::Section section = input.section->text;
   section.set_version(input.version);
-  for (const auto& status : input.statuses) *section.add_component_status() = status;
+  for (const auto& status : aggregated.statuses) *section.add_component_status() = status;
   keep_section(std::move(section), out);
+  out.section_memo = std::move(memo);
   return out;
 }
 

@@ -45,7 +45,8 @@ std::vector<query::SharedComponent> Versions::shared_components(const std::vecto
 }
 
 ViewPtr Versions::publish(const std::string& reason, const std::shared_ptr<const config::SectionFile>& section, const Slots& slots) {
-  if (section != section_) {
+  const bool same_section = section == section_;
+  if (!same_section) {
     section_ = section;
     built_.clear();  // the shares hold the old section file's sources and notes
   }
@@ -68,6 +69,7 @@ ViewPtr Versions::publish(const std::string& reason, const std::shared_ptr<const
   {
     std::lock_guard<std::mutex> lock(mutex_);
     input.version = ++number_;
+    if (current_ && same_section) input.previous = current_->section_memo;  // its tables are of that section file
   }
   const ViewPtr view = std::make_shared<const query::PublishedView>(query::build_shared_view(std::move(input)));
   {
