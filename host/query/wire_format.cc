@@ -13,13 +13,13 @@ using google::protobuf::internal::WireFormatLite;
 using google::protobuf::io::CodedOutputStream;
 
 std::string deterministic_bytes(const google::protobuf::MessageLite& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    CodedOutputStream out(&stream);
-    out.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&out);
-  }  // the stream trims `bytes` to what was written when it goes
+  // Sized exactly: a share keeps these bytes for as long as its component is served, and a
+  // string grown while writing would keep up to twice its size.
+  std::string bytes(message.ByteSizeLong(), '\0');
+  google::protobuf::io::ArrayOutputStream stream(bytes.data(), static_cast<int>(bytes.size()));
+  CodedOutputStream out(&stream);
+  out.SetSerializationDeterministic(true);
+  message.SerializeWithCachedSizes(&out);
   return bytes;
 }
 
