@@ -21,9 +21,15 @@ class HealthService::WatchStream : public grpc::ServerWriteReactor<Response>,
     if (!writing_ && (!sent_any_ || latest_ != sent_)) write_latest();
   }
 
+  // Ends the stream with `status`, after the latest status if the client has not been sent it:
+  // a NOT_SERVING offered at shutdown while the previous status was still being written would
+  // otherwise be lost, and the client would see the stream end without it.
   void close(const grpc::Status& status) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!finished_) finish(status);
+    if (finished_ || closing_) return;
+    closing_ = true;
+    closing_status_ = status;
+    if (!writing_) finish_with_latest();
   }
 
   void OnWriteDone(bool ok) override {
@@ -31,10 +37,14 @@ class HealthService::WatchStream : public grpc::ServerWriteReactor<Response>,
     writing_ = false;
     if (finished_) return;
     if (!ok) return finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream could not be written"));
+    if (closing_) return finish_with_latest();
     if (latest_ != sent_) write_latest();
   }
 
-  void OnCancel() override { close(grpc::Status::CANCELLED); }
+  void OnCancel() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!finished_) finish(grpc::Status::CANCELLED);  // nobody reads any more: nothing left to send
+  }
 
   void OnDone() override {
     std::shared_ptr<WatchStream> self = shared_from_this();
@@ -57,6 +67,16 @@ class HealthService::WatchStream : public grpc::ServerWriteReactor<Response>,
     StartWrite(&message_);
   }
 
+  void finish_with_latest() {  // with mutex_ held, no write in flight, once
+    if (sent_any_ && latest_ == sent_) return finish(closing_status_);
+    sent_ = latest_;
+    sent_any_ = true;
+    finished_ = true;
+    counted_.finished(closing_status_);
+    message_.set_status(sent_);
+    StartWriteAndFinish(&message_, grpc::WriteOptions(), closing_status_);
+  }
+
   HealthService& service_;
   const std::string name_;
   CountedCall counted_;
@@ -66,6 +86,8 @@ class HealthService::WatchStream : public grpc::ServerWriteReactor<Response>,
   Response::ServingStatus sent_ = Response::UNKNOWN;
   bool sent_any_ = false;
   bool writing_ = false;
+  bool closing_ = false;  // close() came: finish once the latest status is written
+  grpc::Status closing_status_;
   bool finished_ = false;
 };
 
