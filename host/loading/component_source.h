@@ -49,6 +49,14 @@ class ComponentSource {
   virtual absl::Status check(const section::v1::Component& /*component*/) {
     return absl::UnimplementedError("the plugin has no check hook");
   }
+  // Whether check_serialized() takes the bytes as they are: the plugin reads bytes (an
+  // in-process library across the C boundary), so the caller may hand over a component it
+  // serialized in parts rather than a message.
+  virtual bool checks_serialized() const { return false; }
+  // check() of a component given serialized; only when checks_serialized().
+  virtual absl::Status check_serialized(std::string /*component*/) {
+    return absl::UnimplementedError("the plugin reads components as messages");
+  }
   // The library or the endpoint, for status and messages.
   virtual std::string where() const = 0;
 };

@@ -1,5 +1,7 @@
 #include "host/loading/in_process_source.h"
 
+#include <utility>
+
 #include "host/loading/deadline_call.h"
 
 namespace section::loading {
@@ -48,12 +50,16 @@ absl::StatusOr<Handover> InProcessSource::fetch() {
 }
 
 absl::Status InProcessSource::check(const section::v1::Component& component) {
+  // The plugin reads bytes anyway: a copy of the message would be serialized again.
+  return check_serialized(component.SerializeAsString());
+}
+
+absl::Status InProcessSource::check_serialized(std::string component) {
   if (!instance_) return plugin_failed("the plugin is not running");
   auto outcome = std::make_shared<absl::Status>(plugin_failed("not called"));
   auto instance = instance_;
-  // The call may outlive this function: it gets the component's bytes of its own (the plugin
-  // reads bytes anyway; a copy of the message would be serialized again).
-  auto bytes = std::make_shared<const std::string>(component.SerializeAsString());
+  // The call may outlive this function: it gets the component's bytes of its own.
+  auto bytes = std::make_shared<const std::string>(std::move(component));
   const bool finished =
       call_with_deadline([outcome, instance, bytes] { *outcome = instance->check_serialized(*bytes); }, timeout_);
   if (!finished) {

@@ -18,6 +18,8 @@ class InProcessSource final : public ComponentSource {
   absl::Status start(const section::v1::PluginStartRequest& request) override;
   absl::StatusOr<Handover> fetch() override;
   absl::Status check(const section::v1::Component& component) override;
+  bool checks_serialized() const override { return true; }
+  absl::Status check_serialized(std::string component) override;
   std::string where() const override { return library_->path().string(); }
 
  private:

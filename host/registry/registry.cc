@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "host/aggregate/validation.h"
 #include "host/core/clock.h"
@@ -351,11 +352,20 @@ void Registry::run_change(const std::string& component_id, const Change& change,
   if (Slot* slot = find(component_id)) {
     access.state = slot->status.state();
     access.reason = slot->status.reason();
-    if (slot->served()) access.published = &published.emplace(slot->component->parse());
+    if (slot->served()) {
+      access.published = &published.emplace(slot->component->parse());
+      access.stored = slot->component;
+    }
     access.check = [slot](const section::v1::Component& component) {
       if (!slot->source) return loading::plugin_failed("the plugin is not running");
       return slot->source->check(component);
     };
+    if (slot->source && slot->source->checks_serialized()) {
+      access.check_serialized = [slot](std::string component) {
+        if (!slot->source) return loading::plugin_failed("the plugin is not running");
+        return slot->source->check_serialized(std::move(component));
+      };
+    }
   }
   const absl::StatusOr<std::string> reason = change(access);
   if (!reason.ok()) {

@@ -93,6 +93,12 @@ class Registry {
     int budget_year = 0;
     // Runs the plugin's own checks on a changed copy of its component (ComponentSource::check).
     std::function<absl::Status(const section::v1::Component&)> check;
+    // The same on the copy serialized, when the plugin reads bytes (ComponentSource::
+    // check_serialized); null otherwise.
+    std::function<absl::Status(std::string)> check_serialized;
+    // The stored component `published` was parsed from: the same pointer for as long as the
+    // plugin's component does not change, so that what is derived from it can be kept.
+    query::StoredPtr stored;
   };
   // Runs `change` on the worker thread, in order with the plugins' changes and reloads, so that
   // the component it sees stays as it is until it returns. When it returns a reason, a new

@@ -56,12 +56,12 @@ absl::Status write_refusal(const absl::Status& written) {
 // The host's validation, then the plugin's own checks (or, for a plugin without a check hook,
 // the checks that hold for every component), on the component with the reported value in it.
 absl::Status check_candidate(const registry::Registry::ComponentAccess& access, const section::v1::Component& candidate,
-                             const std::string& id) {
+                             const std::string& id, const CandidateBytes* bytes) {
   const auto languages = aggregate::Languages::kUnchangedSincePublished;  // the published component's were checked
   if (absl::Status valid = aggregate::validate_component(candidate, id, access.budget_year, languages); !valid.ok()) {
     return absl::InvalidArgumentError("the component with this value is not valid: " + std::string(valid.message()));
   }
-  const absl::Status checked = access.check(candidate);
+  const absl::Status checked = bytes != nullptr ? access.check_serialized(bytes->of(candidate)) : access.check(candidate);
   switch (checked.code()) {
     case absl::StatusCode::kOk: return checked;
     case absl::StatusCode::kInvalidArgument:
@@ -356,6 +356,7 @@ std::vector<FigureChange*> ReportDesk::check_batch(const registry::Registry::Com
                                                    std::vector<absl::Status>& outcomes) {
   // The component as it is served, reports and all; each report checked with those before it.
   const auto served = std::atomic_load(&figures_);
+  const CandidateBytes* bytes = candidate_bytes(access);
   section::v1::Component candidate = *access.published;
   served->apply_to(candidate);
   std::set<std::pair<std::string, std::string>> keys;
@@ -366,7 +367,7 @@ std::vector<FigureChange*> ReportDesk::check_batch(const registry::Registry::Com
       continue;
     }
     bool laid_in = false;
-    outcomes[i] = check_one(access, candidate, changes[i], batch[i]->request->value(), &laid_in);
+    outcomes[i] = check_one(access, candidate, changes[i], batch[i]->request->value(), bytes, &laid_in);
     if (outcomes[i].ok()) {
       accepted.push_back(&changes[i]);
     } else if (laid_in) {
@@ -432,8 +433,19 @@ absl::StatusOr<std::string> ReportDesk::store_batch(std::vector<FigureChange>& c
 
 // Checks one report on `candidate` with its value laid in, and leaves the value there;
 // `laid_in` says whether it got that far (a refused value laid in must be taken out again).
+const CandidateBytes* ReportDesk::candidate_bytes(const registry::Registry::ComponentAccess& access) {
+  if (!access.check_serialized || !access.stored || access.published == nullptr) return nullptr;
+  auto& [stored, bytes] = candidate_bytes_[access.published->id()];
+  if (stored != access.stored || !bytes) {
+    stored = access.stored;
+    bytes = std::make_unique<const CandidateBytes>(*access.published);
+  }
+  return bytes.get();
+}
+
 absl::Status ReportDesk::check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
-                                   FigureChange& change, const section::v1::FigureValue& proposed, bool* laid_in) {
+                                   FigureChange& change, const section::v1::FigureValue& proposed, const CandidateBytes* bytes,
+                                   bool* laid_in) {
   *laid_in = false;
   section::v1::FigureValue old_value;
   if (absl::Status found = current_value(candidate, change.figure(), &proposed, &old_value); !found.ok()) return found;
@@ -441,7 +453,7 @@ absl::Status ReportDesk::check_one(const registry::Registry::ComponentAccess& ac
   *change.mutable_reported_at() = now_timestamp();
   apply(candidate, change);
   *laid_in = true;
-  return check_candidate(access, candidate, change.figure().component());
+  return check_candidate(access, candidate, change.figure().component(), bytes);
 }
 
 absl::StatusOr<section::v1::ListHistoryResponse> ReportDesk::history(const section::v1::ListHistoryRequest& request) const {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -25,6 +26,7 @@
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 #include "host/registry/registry.h"
+#include "host/reports/candidate_bytes.h"
 #include "host/reports/figures.h"
 #include "host/reports/sequence_tracker.h"
 #include "host/security/authorizer.h"
@@ -103,7 +105,11 @@ class ReportDesk {
   // version's reason, or "" when none was new.
   std::string apply_fetched(const std::vector<section::v1::FigureChange>& fetched);
   absl::Status check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
-                         section::v1::FigureChange& change, const section::v1::FigureValue& proposed, bool* laid_in);
+                         section::v1::FigureChange& change, const section::v1::FigureValue& proposed, const CandidateBytes* bytes,
+                         bool* laid_in);
+  // On the worker: the published component's parts, serialized once per stored component, for
+  // a plugin that checks bytes; null for one that checks messages.
+  const CandidateBytes* candidate_bytes(const registry::Registry::ComponentAccess& access);
 
   // Fetches what other hosts stored after the last applied sequence and applies it on the
   // registry's worker, publishing one version; on the store's follower thread. Nothing when
@@ -126,6 +132,8 @@ class ReportDesk {
   std::condition_variable queue_grew_;  // for a leader gathering its batch
   std::size_t last_batch_ = 0;          // how many reports the last batch took
   std::shared_ptr<const ReportedFigures> figures_;  // replaced whole, read with atomic_load
+  // By component id, on the worker only: the stored component they were made from, and its parts.
+  std::map<std::string, std::pair<query::StoredPtr, std::unique_ptr<const CandidateBytes>>> candidate_bytes_;
 };
 
 }  // namespace section::reports
