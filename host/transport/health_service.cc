@@ -18,6 +18,8 @@ class HealthService::WatchStream : public grpc::ServerWriteReactor<Response>,
     std::lock_guard<std::mutex> lock(mutex_);
     if (finished_) return;
     latest_ = status;
+    offered_ = true;
+    if (closing_) return;  // written with the finish, once the write in flight is done
     if (!writing_ && (!sent_any_ || latest_ != sent_)) write_latest();
   }
 
@@ -68,7 +70,7 @@ class HealthService::WatchStream : public grpc::ServerWriteReactor<Response>,
   }
 
   void finish_with_latest() {  // with mutex_ held, no write in flight, once
-    if (sent_any_ && latest_ == sent_) return finish(closing_status_);
+    if (!offered_ || (sent_any_ && latest_ == sent_)) return finish(closing_status_);
     sent_ = latest_;
     sent_any_ = true;
     finished_ = true;
@@ -85,6 +87,7 @@ class HealthService::WatchStream : public grpc::ServerWriteReactor<Response>,
   Response::ServingStatus latest_ = Response::UNKNOWN;
   Response::ServingStatus sent_ = Response::UNKNOWN;
   bool sent_any_ = false;
+  bool offered_ = false;  // a status was offered: a stream opened during shutdown has none to send
   bool writing_ = false;
   bool closing_ = false;  // close() came: finish once the latest status is written
   grpc::Status closing_status_;
