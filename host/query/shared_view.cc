@@ -26,7 +26,7 @@ std::vector<std::size_t> order_and_digest(const SharedInput& input, SectionInput
   return order;
 }
 
-// The ids of the components' tables that the section file's printed figures read.
+// The ids of the tables that the section file's printed figures read: the section's and components'.
 std::set<std::string> tables_figures_read(const config::SectionFile& section) {
   std::set<std::string> ids;
   for (const auto& figure : section.figures) {
@@ -36,25 +36,22 @@ std::set<std::string> tables_figures_read(const config::SectionFile& section) {
   return ids;
 }
 
-// Whether `input`'s section tables and reconciliation are those of `memo`: the same section
-// file, statuses and report notes, and components with the same digests and the same tables
-// that printed figures read. Never with a STALE component, whose note gives its age.
-bool same_section_inputs(const SectionTablesMemo& memo, const SharedInput& input) {
-  if (memo.section != input.section || memo.report_notes != input.report_notes || memo.statuses.size() != input.statuses.size() ||
-      memo.shares.size() != input.components.size()) {
+// Whether the section tables and reconciliation of `last` serve `now` (its inputs only): the
+// same section file, statuses and report notes, and components with the same digests and the
+// same tables that printed figures read.
+bool same_section_inputs(const SectionTablesMemo& last, const SectionTablesMemo& now) {
+  if (last.section != now.section || last.report_notes != now.report_notes || last.statuses != now.statuses ||
+      last.shares.size() != now.shares.size()) {
     return false;
   }
-  for (std::size_t i = 0; i < input.statuses.size(); ++i) {
-    if (input.statuses[i].state() == section::v1::STALE || memo.statuses[i] != input.statuses[i].SerializeAsString()) return false;
-  }
-  const std::set<std::string> read = tables_figures_read(*input.section);
-  for (std::size_t i = 0; i < input.components.size(); ++i) {
-    const ComponentShare& was = *memo.shares[i];
-    const ComponentShare& now = *input.components[i].share;
-    if (&was == &now) continue;
-    if (was.id != now.id || was.digest != now.digest) return false;
+  const std::set<std::string> read = tables_figures_read(*now.section);
+  for (std::size_t i = 0; i < now.shares.size(); ++i) {
+    const ComponentShare& was = *last.shares[i];
+    const ComponentShare& is = *now.shares[i];
+    if (&was == &is) continue;
+    if (was.id != is.id || was.digest != is.digest) return false;
     for (std::size_t own = 0; own < aggregate::kOwnTables; ++own) {
-      if (read.count(now.table_id(own)) > 0 && was.tables[own] != now.tables[own]) return false;
+      if (read.count(is.table_id(own)) > 0 && was.tables[own] != is.tables[own]) return false;
     }
   }
   return true;
@@ -66,17 +63,13 @@ std::map<std::string, Table> tables_to_reconcile(const PublishedView& out, const
                                                  std::vector<Table>& section_tables) {
   std::map<std::string, Table> tables;
   for (auto& table : section_tables) tables.emplace(table.id(), std::move(table));
-  const auto add = [&](const std::string& id) {
-    if (tables.count(id) > 0) return;
+  for (const std::string& id : tables_figures_read(section)) {
+    if (tables.count(id) > 0) continue;
     if (auto found = out.tables.find(id); found != out.tables.end()) {
       Table table;
       table.ParseFromString(out.table_bytes(found->second));
       tables.emplace(id, std::move(table));
     }
-  };
-  for (const auto& figure : section.figures) {
-    add(figure.ref.table);
-    if (figure.share_of) add(figure.share_of->table);
   }
   return tables;
 }
@@ -144,7 +137,10 @@ PublishedView build_shared_view(SharedInput input) {
   memo->report_notes = input.report_notes;
   for (const auto& status : input.statuses) memo->statuses.push_back(status.SerializeAsString());
   for (const auto& component : input.components) memo->shares.push_back(component.share);
-  const bool reused = input.previous != nullptr && same_section_inputs(*input.previous, input);
+  // A STALE component's note gives its age, which changes with every version.
+  const bool stale = std::any_of(input.statuses.begin(), input.statuses.end(),
+                                 [](const auto& status) { return status.state() == section::v1::STALE; });
+  const bool reused = !stale && input.previous != nullptr && same_section_inputs(*input.previous, *memo);
 
   SectionInput aggregated;
   aggregated.section = input.section;

@@ -1,12 +1,11 @@
 #include "host/reports/candidate_bytes.h"
 
-#include <google/protobuf/io/coded_stream.h>
+#include "host/query/wire_format.h"
 
 namespace section::reports {
 namespace {
 
 using google::protobuf::RepeatedPtrField;
-using google::protobuf::io::CodedOutputStream;
 using section::v1::Component;
 
 // One entry of a repeated message field, as it appears in its parent's bytes.
@@ -14,13 +13,7 @@ std::string entry_bytes(int field, const google::protobuf::MessageLite& entry) {
   const std::string body = entry.SerializeAsString();
   std::string bytes;
   bytes.reserve(body.size() + 10);
-  const auto put_varint = [&](std::uint64_t value) {
-    std::uint8_t buffer[10];
-    const std::uint8_t* end = CodedOutputStream::WriteVarint64ToArray(value, buffer);
-    bytes.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(end - buffer));
-  };
-  put_varint((static_cast<std::uint64_t>(field) << 3) | 2);  // length-delimited
-  put_varint(body.size());
+  query::wire::put_key_and_length(bytes, field, body.size());
   bytes += body;
   return bytes;
 }

@@ -431,8 +431,6 @@ absl::StatusOr<std::string> ReportDesk::store_batch(std::vector<FigureChange>& c
   return stored == 1 ? one : std::to_string(stored) + " reports, the first " + one;
 }
 
-// Checks one report on `candidate` with its value laid in, and leaves the value there;
-// `laid_in` says whether it got that far (a refused value laid in must be taken out again).
 const CandidateBytes* ReportDesk::candidate_bytes(const registry::Registry::ComponentAccess& access) {
   if (!access.check_serialized || !access.stored || access.published == nullptr) return nullptr;
   auto& [stored, bytes] = candidate_bytes_[access.published->id()];
@@ -443,6 +441,8 @@ const CandidateBytes* ReportDesk::candidate_bytes(const registry::Registry::Comp
   return bytes.get();
 }
 
+// Checks one report on `candidate` with its value laid in, and leaves the value there;
+// `laid_in` says whether it got that far (a refused value laid in must be taken out again).
 absl::Status ReportDesk::check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
                                    FigureChange& change, const section::v1::FigureValue& proposed, const CandidateBytes* bytes,
                                    bool* laid_in) {

@@ -348,7 +348,7 @@ absl::StatusOr<std::vector<FigureChange>> SqliteStore::history(const section::v1
 absl::StatusOr<std::optional<FigureChange>> SqliteStore::find(const std::string& reported_by, const std::string& key) const {
   std::lock_guard<std::mutex> lock(mutex_);
   if (db_ == nullptr) return std::optional<FigureChange>();
-  const std::string sql = std::string("SELECT ") + kColumns + " FROM changes WHERE reported_by = ?1 AND idempotency_key = ?2";
+  static const std::string sql = std::string("SELECT ") + kColumns + " FROM changes WHERE reported_by = ?1 AND idempotency_key = ?2";
   if (int rc = kept(&find_statement_, sql); rc != SQLITE_OK) return absl::InvalidArgumentError(path_.string() + ": " + message_of(db_, rc));
   SqliteStatement statement(find_statement_);
   auto found = rows(statement, {reported_by, key});
@@ -358,8 +358,8 @@ absl::StatusOr<std::optional<FigureChange>> SqliteStore::find(const std::string&
 }
 
 int SqliteStore::insert(FigureChange& change) {
-  const std::string sql = std::string("INSERT INTO changes (") + (kColumns + std::string(kColumns).find(',') + 2) +
-                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+  static const std::string sql = std::string("INSERT INTO changes (") + (kColumns + std::string(kColumns).find(',') + 2) +
+                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
   if (int rc = kept(&insert_statement_, sql); rc != SQLITE_OK) return rc;
   SqliteStatement insert(insert_statement_);
   const FigureRef& figure = change.figure();
