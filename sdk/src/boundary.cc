@@ -1,10 +1,14 @@
 // The SDK side of the C boundary: every exception stops here and becomes a status and a message.
 #include <exception>
 #include <limits>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <google/protobuf/arena.h>
 
+#include "incremental_parse.h"
 #include "section/sdk/sdk.h"
 
 namespace section::sdk::detail {
@@ -16,6 +20,9 @@ struct Instance {
       : context(std::move(request), host) {}
   Context context;
   std::unique_ptr<Plugin> plugin;
+  // The last component checked: the host checks one report after another, each a small change.
+  std::mutex checked_mutex;
+  IncrementalParse checked;
 };
 
 void emit(section_plugin_emit_fn fn, void* ctx, const std::string& text) noexcept {
@@ -93,25 +100,40 @@ int check(void* handle, const char* component, std::size_t size, section_plugin_
     emit(on_error, error_ctx, "check called without a plugin instance");
     return SECTION_PLUGIN_BAD_REQUEST;
   }
+  auto* instance = static_cast<Instance*>(handle);
   // The host parses nothing for the plugin: bytes the plugin cannot read are the host's error.
-  // On an arena: a component is thousands of small strings and messages, and a report's check
-  // parses one whole; an arena allocates them in a few blocks and frees them at once.
-  google::protobuf::ArenaOptions options;
-  options.start_block_size = 64 * 1024;
-  options.max_block_size = 1024 * 1024;
-  google::protobuf::Arena arena(options);
-  auto& parsed = *google::protobuf::Arena::CreateMessage<section::v1::Component>(&arena);
-  if (component == nullptr || size > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
-      !parsed.ParseFromArray(component, static_cast<int>(size))) {
+  const auto refuse = [&] {
     emit(on_error, error_ctx, "the component to check is not a section.v1.Component");
     return SECTION_PLUGIN_BAD_REQUEST;
-  }
-  auto* instance = static_cast<Instance*>(handle);
+  };
+  if (component == nullptr) return refuse();
+  const std::string_view bytes(component, size);
+  // Checks run one at a time; one that overlaps another (the host gave up waiting on the first)
+  // parses the whole component on an arena of its own: a component is thousands of small
+  // strings and messages, which an arena allocates in a few blocks and frees at once.
+  std::unique_lock<std::mutex> cached(instance->checked_mutex, std::try_to_lock);
+  std::optional<google::protobuf::Arena> arena;
+  const section::v1::Component* parsed = nullptr;
+  const int parsing = guarded(on_error, error_ctx, "check", [&] {
+    if (cached.owns_lock()) {
+      parsed = instance->checked.parse(bytes);
+      return;
+    }
+    google::protobuf::ArenaOptions options;
+    options.start_block_size = 64 * 1024;
+    options.max_block_size = 1024 * 1024;
+    auto* fresh = google::protobuf::Arena::CreateMessage<section::v1::Component>(&arena.emplace(options));
+    if (size <= static_cast<std::size_t>(std::numeric_limits<int>::max()) && fresh->ParseFromArray(component, static_cast<int>(size))) {
+      parsed = fresh;
+    }
+  });
+  if (parsing != SECTION_PLUGIN_OK) return parsing;
+  if (parsed == nullptr) return refuse();
   bool passed = true;
   // Findings are put into words inside the guard too: nothing may escape a noexcept function.
   const int status = guarded(on_error, error_ctx, "check", [&] {
     Findings findings;
-    instance->plugin->check_component(parsed, findings);
+    instance->plugin->check_component(*parsed, findings);
     if (findings.empty()) return;
     passed = false;
     emit(on_error, error_ctx, findings.to_string());
