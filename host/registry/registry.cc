@@ -347,13 +347,12 @@ absl::StatusOr<std::uint64_t> Registry::change_reported(const std::string& compo
 void Registry::run_change(const std::string& component_id, const Change& change,
                           std::promise<absl::StatusOr<std::uint64_t>>& done) {
   ComponentAccess access;
-  std::optional<section::v1::Component> published;
   access.budget_year = section_->info.budget_year();
   if (Slot* slot = find(component_id)) {
     access.state = slot->status.state();
     access.reason = slot->status.reason();
     if (slot->served()) {
-      access.published = &published.emplace(slot->component->parse());
+      access.published = &versions_.parsed(slot->component);
       access.stored = slot->component;
     }
     access.check = [slot](const section::v1::Component& component) {

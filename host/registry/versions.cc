@@ -13,6 +13,15 @@ query::SharePtr Versions::share_of(const query::StoredPtr& stored, const section
   return share;
 }
 
+const section::v1::Component& Versions::parsed(const query::StoredPtr& stored) {
+  auto& [kept, component] = parsed_[stored->header.id()];
+  if (kept != stored) {
+    component = stored->parse();
+    kept = stored;
+  }
+  return component;
+}
+
 std::vector<query::SharedComponent> Versions::shared_components(const std::vector<query::StoredPtr>& served,
                                                                 std::vector<std::string>* report_notes) {
   const std::set<std::string> reported = overlay_.reported ? overlay_.reported() : std::set<std::string>();
@@ -21,11 +30,16 @@ std::vector<query::SharedComponent> Versions::shared_components(const std::vecto
   std::map<std::string, query::StoredPtr> overlaid_stored;
   for (const auto& stored : served) {
     if (reported.count(stored->header.id()) > 0) {
-      overlaid.push_back(stored->parse());
+      overlaid.push_back(parsed(stored));  // a copy: cheaper than a parse, which checks every string
       overlaid_stored.emplace(stored->header.id(), stored);
     } else {
       shared.push_back(query::SharedComponent{stored, share_of(stored, nullptr)});
     }
+  }
+  // Only the components with reported figures stay parsed.
+  for (auto it = parsed_.begin(); it != parsed_.end();) {
+    const auto served_as = overlaid_stored.find(it->first);
+    it = served_as != overlaid_stored.end() && served_as->second == it->second.first ? std::next(it) : parsed_.erase(it);
   }
   if (overlay_.apply) {
     std::set<std::string> changed;

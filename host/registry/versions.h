@@ -52,6 +52,11 @@ class Versions {
 
   // The current version; null before the first.
   ViewPtr current() const;
+  // `stored` parsed. Kept for a component with reported figures, which each report reads (its
+  // checks) and each version parses (to lay the reports over it), until its plugin publishes
+  // another or it is no longer served. Only on the publishing thread.
+  const section::v1::Component& parsed(const query::StoredPtr& stored);
+
   // Calls `listener` with every version published from now on. Returns an id for unsubscribe().
   int subscribe(Listener listener) { return listeners_.add(std::move(listener)); }
   void unsubscribe(int id) { listeners_.remove(id); }
@@ -71,6 +76,8 @@ class Versions {
   // the last version only.
   std::shared_ptr<const config::SectionFile> section_;
   std::map<const query::StoredComponent*, query::SharedComponent> built_;
+  // By component id: the stored component parsed (parsed()), held so that its address is not reused.
+  std::map<std::string, std::pair<query::StoredPtr, section::v1::Component>> parsed_;
   mutable std::mutex mutex_;
   ViewPtr current_;
   std::uint64_t number_ = 0;
