@@ -136,9 +136,9 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME ${SECTION_DEB_PACKAGE})
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "adduser")
-# libsystemd is loaded at run time, only under systemd (host/app/systemd_notifier.cc), so
-# dpkg-shlibdeps cannot see it.
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "libsystemd0")
+# libsystemd is loaded at run time, only under systemd (host/app/systemd_notifier.cc), and
+# libpq only for storage.postgres (host/store/libpq.h), so dpkg-shlibdeps sees neither.
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "libsystemd0, libpq5")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR}/lib)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY "=")

@@ -74,6 +74,11 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for library in libc6 libstdc++6 libgrpc++1.51 libprotobuf32 libyaml-cpp0.7 libssl3 libsqlite3-0; do
   grep -Eq "(^|, )${library//+/\\+}( |,|$)" <<<"$depends" || fail "Depends lacks $library: $depends"
 done
+# Loaded at run time only when used, so recommended: libsystemd under systemd, libpq for PostgreSQL.
+recommends=$(dpkg-deb -f "$deb" Recommends)
+for library in libsystemd0 libpq5; do
+  grep -Eq "(^|, )$library( |,|$)" <<<"$recommends" || fail "Recommends lacks $library: $recommends"
+done
 # postinst's adduser branch, where systemd-sysusers is missing.
 grep -Eq "(^|, )adduser( |,|$)" <<<"$depends" || fail "Depends lacks adduser: $depends"
 dev_depends=$(dpkg-deb -f "$dev" Depends)

@@ -72,6 +72,12 @@ TEST_CASE("the default configuration serves Section 29F over gRPC", "[grpc]") {
   CHECK(section.orientation_size() > 0);
   CHECK(host.wait(std::chrono::milliseconds(0)) == std::nullopt);  // still running
 
+  // Without storage.postgres, PostgreSQL's client library (and what it pulls in) is not loaded.
+  std::ifstream maps("/proc/" + std::to_string(host.pid()) + "/maps");
+  const std::string mapped((std::istreambuf_iterator<char>(maps)), std::istreambuf_iterator<char>());
+  REQUIRE_FALSE(mapped.empty());
+  CHECK_THAT(mapped, !Catch::Contains("libpq.so") && Catch::Contains("libsqlite3.so"));
+
   host.signal(SIGTERM);
   CHECK(host.wait(std::chrono::seconds(15)) == 0);
   CHECK_THAT(host.err(), Catch::Contains("received SIGTERM, shutting down") && Catch::Contains("stopped"));

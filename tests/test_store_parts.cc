@@ -1,13 +1,14 @@
 // The pure parts of the shared store, without a database: the schema-version verdict, the
 // backoff of reconnections, the codes of PostgreSQL's errors, connection strings shown without
 // passwords, the sequence bookkeeping of changes from other hosts, and reported figures that
-// arrive out of order.
+// arrive out of order; and libpq, loaded only when a PostgreSQL store is used.
 #include <catch2/catch.hpp>
 
 #include "figure_values.h"
 #include "host/reports/figures.h"
 #include "host/reports/sequence_tracker.h"
 #include "host/store/backoff.h"
+#include "host/store/libpq.h"
 #include "host/store/pg_connection.h"
 #include "host/store/postgres_schema.h"
 
@@ -156,4 +157,20 @@ TEST_CASE("reported figures keep the change of the highest sequence whatever ord
   REQUIRE(in_order.size() == 2);
   CHECK(in_order == out_of_order);
   CHECK_THAT(in_order[0], Catch::Contains("(70,"));
+}
+
+TEST_CASE("libpq is loaded by its soname when first needed, and a library that is not it is refused by name") {
+  auto loaded = store::load_libpq(store::kLibpqName);
+  REQUIRE(loaded.ok());
+  CHECK(loaded->PQconnectdbParams != nullptr);
+  CHECK(loaded->PQpipelineSync != nullptr);
+  CHECK(loaded->PQclear != nullptr);
+
+  auto missing = store::load_libpq("libpq-not-installed.so.5");
+  REQUIRE(missing.status().code() == Code::kFailedPrecondition);
+  CHECK_THAT(std::string(missing.status().message()), Catch::Contains("libpq-not-installed.so.5") && Catch::Contains("libpq5"));
+
+  auto other = store::load_libpq("libsqlite3.so.0");
+  REQUIRE(other.status().code() == Code::kFailedPrecondition);
+  CHECK_THAT(std::string(other.status().message()), Catch::Contains("libsqlite3.so.0 has no function PQ"));
 }

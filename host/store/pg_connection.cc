@@ -1,6 +1,6 @@
 #include "host/store/pg_connection.h"
 
-#include <libpq-fe.h>
+#include "host/store/libpq.h"
 #include <poll.h>
 
 #include <cerrno>
@@ -23,11 +23,12 @@ absl::StatusCode code_of_sqlstate(const std::string& sqlstate, bool connection_o
 }
 
 std::string redacted_conninfo(const std::string& conninfo) {
+  if (!libpq().ok()) return "a connection string (PostgreSQL's client library cannot be loaded to read it)";
   char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  PQconninfoOption* options = pq().PQconninfoParse(conninfo.c_str(), &error);
   if (options == nullptr) {
     std::string why = error != nullptr ? error : "out of memory";
-    PQfreemem(error);
+    pq().PQfreemem(error);
     while (!why.empty() && why.back() == '\n') why.pop_back();
     return "a malformed connection string (" + why + ")";
   }
@@ -39,15 +40,15 @@ std::string redacted_conninfo(const std::string& conninfo) {
       text += (text.empty() ? "" : " ") + std::string(keyword) + "=" + option->val;
     }
   }
-  PQconninfoFree(options);
+  pq().PQconninfoFree(options);
   return text.empty() ? "libpq's defaults" : text;
 }
 
-PgResult::PgResult(PGresult* result) : result_(result, PQclear) {}
-int PgResult::rows() const { return PQntuples(result_.get()); }
-bool PgResult::null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+PgResult::PgResult(PGresult* result) : result_(result, pq().PQclear) {}
+int PgResult::rows() const { return pq().PQntuples(result_.get()); }
+bool PgResult::null(int row, int column) const { return pq().PQgetisnull(result_.get(), row, column) != 0; }
 std::string PgResult::text(int row, int column) const {
-  return std::string(PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column)));
+  return std::string(pq().PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(pq().PQgetlength(result_.get(), row, column)));
 }
 
 namespace {
@@ -62,29 +63,30 @@ std::string trimmed(const char* message) {
 
 absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& conninfo,
                                                                     std::chrono::milliseconds deadline) {
+  if (auto loaded = libpq(); !loaded.ok()) return loaded.status();
   char* error = nullptr;
-  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &error);
+  PQconninfoOption* parsed = pq().PQconninfoParse(conninfo.c_str(), &error);
   if (parsed == nullptr) {
     const std::string why = trimmed(error);
-    PQfreemem(error);
+    pq().PQfreemem(error);
     return absl::InvalidArgumentError("the connection string is malformed: " + why);
   }
-  PQconninfoFree(parsed);
+  pq().PQconninfoFree(parsed);
   // Defaults first: the connection string, expanded from dbname, overrides them. Keepalives and
   // tcp_user_timeout find a server behind a network partition in seconds, not TCP's minutes.
   const std::string user_timeout = std::to_string(deadline.count());
   const char* keywords[] = {"connect_timeout", "application_name", "keepalives", "keepalives_idle", "keepalives_interval",
                             "keepalives_count", "tcp_user_timeout", "dbname", nullptr};
   const char* values[] = {"3", "section-host", "1", "5", "2", "3", user_timeout.c_str(), conninfo.c_str(), nullptr};
-  PGconn* connection = PQconnectdbParams(keywords, values, 1);
+  PGconn* connection = pq().PQconnectdbParams(keywords, values, 1);
   if (connection == nullptr) return absl::UnavailableError("libpq could not allocate a connection");
   std::unique_ptr<PgConnection> result(new PgConnection(connection, deadline));
-  if (PQstatus(connection) != CONNECTION_OK) {
+  if (pq().PQstatus(connection) != CONNECTION_OK) {
     return absl::UnavailableError("cannot connect to PostgreSQL (" + redacted_conninfo(conninfo) + "): " +
-                                  trimmed(PQerrorMessage(connection)));
+                                  trimmed(pq().PQerrorMessage(connection)));
   }
   // Sends never block: every wait is a poll with the deadline.
-  if (PQsetnonblocking(connection, 1) != 0) return absl::UnavailableError("libpq cannot make the connection non-blocking");
+  if (pq().PQsetnonblocking(connection, 1) != 0) return absl::UnavailableError("libpq cannot make the connection non-blocking");
   // Acknowledged means on the server's disk, whatever the server's default; a stuck statement,
   // or a transaction whose client vanished, ends instead of holding a report or a lock for ever;
   // the server finds a vanished client as fast as the client finds a vanished server.
@@ -98,34 +100,34 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::connect(const std::s
 }
 
 PgConnection::~PgConnection() {
-  if (connection_ != nullptr) PQfinish(connection_);
+  if (connection_ != nullptr) pq().PQfinish(connection_);
 }
 
-bool PgConnection::ok() const { return connection_ != nullptr && PQstatus(connection_) == CONNECTION_OK; }
+bool PgConnection::ok() const { return connection_ != nullptr && pq().PQstatus(connection_) == CONNECTION_OK; }
 
 bool PgConnection::await(std::chrono::steady_clock::time_point until) {
   for (;;) {
-    const int flushed = PQflush(connection_);  // 0: all sent, 1: more to send, -1: failed
+    const int flushed = pq().PQflush(connection_);  // 0: all sent, 1: more to send, -1: failed
     if (flushed < 0) return true;              // PQgetResult reports the failure
-    if (flushed == 0 && PQisBusy(connection_) == 0) return true;
+    if (flushed == 0 && pq().PQisBusy(connection_) == 0) return true;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
-    pollfd fd{PQsocket(connection_), static_cast<short>(POLLIN | (flushed == 1 ? POLLOUT : 0)), 0};
+    pollfd fd{pq().PQsocket(connection_), static_cast<short>(POLLIN | (flushed == 1 ? POLLOUT : 0)), 0};
     if (::poll(&fd, 1, static_cast<int>(left.count()) + 1) < 0 && errno != EINTR) return true;
-    if ((fd.revents & (POLLIN | POLLERR | POLLHUP)) != 0 && PQconsumeInput(connection_) == 0) return true;
+    if ((fd.revents & (POLLIN | POLLERR | POLLHUP)) != 0 && pq().PQconsumeInput(connection_) == 0) return true;
   }
 }
 
 absl::Status PgConnection::failure(PGresult* raw) {
-  const char* state = raw != nullptr ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
+  const char* state = raw != nullptr ? pq().PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
   const absl::StatusCode code = code_of_sqlstate(state != nullptr ? state : "", ok());
-  std::string message = trimmed(raw != nullptr ? PQresultErrorMessage(raw) : "");
-  if (message.empty()) message = trimmed(PQerrorMessage(connection_));
+  std::string message = trimmed(raw != nullptr ? pq().PQresultErrorMessage(raw) : "");
+  if (message.empty()) message = trimmed(pq().PQerrorMessage(connection_));
   return absl::Status(code, message);
 }
 
 absl::Status PgConnection::abandon(const std::string& doing) {
-  PQfinish(connection_);
+  pq().PQfinish(connection_);
   connection_ = nullptr;
   timed_out_ = true;
   return absl::UnavailableError("PostgreSQL did not answer within " + std::to_string(deadline_.count() + 1000) + " ms (" + doing +
@@ -142,23 +144,23 @@ absl::StatusOr<PgResult> PgConnection::exec(const std::string& sql, const std::v
   std::vector<const char*> values;
   values.reserve(parameters.size());
   for (const auto& parameter : parameters) values.push_back(parameter ? parameter->c_str() : nullptr);
-  const int sent = parameters.empty() ? PQsendQuery(connection_, sql.c_str())
-                                      : PQsendQueryParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+  const int sent = parameters.empty() ? pq().PQsendQuery(connection_, sql.c_str())
+                                      : pq().PQsendQueryParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr,
                                                           values.data(), nullptr, nullptr, 0);
   if (sent == 0) return failure(nullptr);
   std::optional<PgResult> last;
   absl::Status error;
   for (;;) {
     if (!await(until)) return abandon("a statement");
-    PGresult* raw = PQgetResult(connection_);
+    PGresult* raw = pq().PQgetResult(connection_);
     if (raw == nullptr) break;
-    const ExecStatusType status = PQresultStatus(raw);
+    const ExecStatusType status = pq().PQresultStatus(raw);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
       last.emplace(raw);
       continue;
     }
     if (error.ok()) error = failure(raw);
-    PQclear(raw);
+    pq().PQclear(raw);
   }
   if (!error.ok()) return error;
   if (!last) return failure(nullptr);
@@ -168,18 +170,18 @@ absl::StatusOr<PgResult> PgConnection::exec(const std::string& sql, const std::v
 absl::StatusOr<std::vector<PgResult>> PgConnection::pipeline(const std::vector<PgStatement>& statements) {
   if (connection_ == nullptr) return absl::UnavailableError("the connection to PostgreSQL was dropped");
   const auto until = this->until();
-  if (PQenterPipelineMode(connection_) == 0) return failure(nullptr);
+  if (pq().PQenterPipelineMode(connection_) == 0) return failure(nullptr);
   for (const PgStatement& statement : statements) {
     std::vector<const char*> values;
     for (const auto& parameter : statement.parameters) values.push_back(parameter ? parameter->c_str() : nullptr);
-    if (PQsendQueryParams(connection_, statement.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+    if (pq().PQsendQueryParams(connection_, statement.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
                           nullptr, 0) == 0) {
       const absl::Status why = failure(nullptr);
       abandon("a pipeline").IgnoreError();
       return why;
     }
   }
-  if (PQpipelineSync(connection_) == 0) {
+  if (pq().PQpipelineSync(connection_) == 0) {
     const absl::Status why = failure(nullptr);
     abandon("a pipeline").IgnoreError();
     return why;
@@ -189,14 +191,14 @@ absl::StatusOr<std::vector<PgResult>> PgConnection::pipeline(const std::vector<P
   // Each statement's results end with a null; the sync's result ends the pipeline.
   for (;;) {
     if (!await(until)) return abandon("a transaction");
-    PGresult* raw = PQgetResult(connection_);
+    PGresult* raw = pq().PQgetResult(connection_);
     if (raw == nullptr) {
       if (!ok()) return error.ok() ? failure(nullptr) : error;
       continue;
     }
-    const ExecStatusType status = PQresultStatus(raw);
+    const ExecStatusType status = pq().PQresultStatus(raw);
     if (status == PGRES_PIPELINE_SYNC) {
-      PQclear(raw);
+      pq().PQclear(raw);
       break;
     }
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
@@ -204,9 +206,9 @@ absl::StatusOr<std::vector<PgResult>> PgConnection::pipeline(const std::vector<P
       continue;
     }
     if (status == PGRES_FATAL_ERROR && error.ok()) error = failure(raw);
-    PQclear(raw);
+    pq().PQclear(raw);
   }
-  PQexitPipelineMode(connection_);
+  pq().PQexitPipelineMode(connection_);
   if (!error.ok()) return error;
   return results;
 }

@@ -1,6 +1,5 @@
 #include "host/store/postgres_store.h"
 
-#include <libpq-fe.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "host/core/log.h"
+#include "host/store/libpq.h"
 #include "host/store/backoff.h"
 #include "host/store/postgres_schema.h"
 
@@ -228,7 +228,7 @@ absl::StatusOr<std::vector<FigureChange>> PostgresStore::hold_appends(std::uint6
 void PostgresStore::release_appends() {
   if (!held_.owns_lock()) return;
   PgConnection* connection = writes_.connection.get();
-  if (connection != nullptr && connection->ok() && PQtransactionStatus(connection->get()) != PQTRANS_IDLE) {
+  if (connection != nullptr && connection->ok() && pq().PQtransactionStatus(connection->get()) != PQTRANS_IDLE) {
     connection->exec("ROLLBACK").IgnoreError();
   }
   held_.unlock();
@@ -444,16 +444,16 @@ bool PostgresStore::listen_once() {
   if (follower_.changed) follower_.changed({});
   auto next_check = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   absl::Status lost;
-  while (wait(PQsocket(listener.get()), 500)) {
-    if (PQconsumeInput(listener.get()) == 0 || !listener.ok()) break;
+  while (wait(pq().PQsocket(listener.get()), 500)) {
+    if (pq().PQconsumeInput(listener.get()) == 0 || !listener.ok()) break;
     std::vector<std::uint64_t> noticed;
     bool unreadable = false;
-    while (PGnotify* notice = PQnotifies(listener.get())) {
+    while (PGnotify* notice = pq().PQnotifies(listener.get())) {
       char* end = nullptr;
       const unsigned long long sequence = std::strtoull(notice->extra, &end, 10);
       if (end == notice->extra || *end != '\0') unreadable = true;
       else noticed.push_back(sequence);
-      PQfreemem(notice);
+      pq().PQfreemem(notice);
     }
     if (!noticed.empty() || unreadable) {
       if (follower_.changed) follower_.changed(unreadable ? std::vector<std::uint64_t>() : noticed);
@@ -470,7 +470,7 @@ bool PostgresStore::listen_once() {
     }
   }
   if (!stopping_) {
-    std::string why = lost.ok() && listener.get() != nullptr ? PQerrorMessage(listener.get()) : std::string(lost.message());
+    std::string why = lost.ok() && listener.get() != nullptr ? pq().PQerrorMessage(listener.get()) : std::string(lost.message());
     while (!why.empty() && why.back() == '\n') why.pop_back();
     set_reachability(unreachable(absl::UnavailableError(why.empty() ? "the server closed the connection" : why)));
   }
