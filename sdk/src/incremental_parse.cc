@@ -74,7 +74,8 @@ const section::v1::Component* IncrementalParse::parse(std::string_view bytes) {
 const section::v1::Component* IncrementalParse::parse_or_throw(std::string_view bytes) {
   last_reparsed_ = 0;
   auto fields = split_fields(bytes);
-  if (!fields) {  // not a sequence of fields, so not a component
+  // Not a sequence of fields, or more than protobuf parses at once: not a component.
+  if (!fields || bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     forget();
     return nullptr;
   }
@@ -93,8 +94,7 @@ const section::v1::Component* IncrementalParse::parse_or_throw(std::string_view 
 const section::v1::Component* IncrementalParse::parse_whole(std::string_view bytes, std::vector<FieldSpan> fields) {
   last_whole_ = true;
   auto parsed = std::make_unique<section::v1::Component>();
-  if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
-      !parsed->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+  if (!parsed->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     forget();
     return nullptr;
   }
