@@ -9,6 +9,7 @@
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -583,6 +584,48 @@ TEST_CASE("concurrent reports are stored together, each answered with its own ou
   const auto* value = measure_value(host.address(), "hr", "candidates_from_underrepresented_countries", 2021, v1::ACTUAL, &measures);
   REQUIRE(value != nullptr);
   CHECK(value->number().units() == highest_value);
+}
+
+// section-ctl history asks for pages of 1,000 changes (so that no answer outgrows the channel's
+// receive limit) and prints them as one list: a history longer than a page is printed whole.
+TEST_CASE("section-ctl history follows the pages of a history longer than one page") {
+  TempDir data;
+  const TestTokens tokens = make_tokens();
+  Host host(reports_config(data.path(), tokens));
+  REQUIRE(host.ok());
+  constexpr int kReports = 1205;
+  constexpr int kReporters = 8;
+  std::atomic<int> next{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> reporters;
+  for (int r = 0; r < kReporters; ++r) {
+    reporters.emplace_back([&] {
+      for (int i = next++; i < kReports; i = next++) {
+        const auto request = measure_report("hr", kMeasure, 2021, v1::ACTUAL, i % 100, "page-" + std::to_string(i));
+        if (!report(host.address(), tokens.reporter_hr, request).ok()) ++failed;
+      }
+    });
+  }
+  for (auto& thread : reporters) thread.join();
+  REQUIRE(failed == 0);
+
+  const fs::path token_file = data.path() / "reader.token";
+  {
+    std::ofstream(token_file) << tokens.reader << "\n";
+  }
+  const RunResult listed =
+      run({ctl_binary().string(), "--host", host.address(), "--token-file", token_file.string(), "history", "hr"});
+  INFO(listed.err);
+  REQUIRE(listed.status == 0);
+  std::set<std::string> sequences;
+  std::istringstream lines(listed.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("#", 0) == 0) sequences.insert(line.substr(0, line.find(' ')));
+  }
+  CHECK(sequences.size() == kReports);
+  CHECK(sequences.count("#1") == 1);
+  CHECK(sequences.count("#" + std::to_string(kReports)) == 1);
+  CHECK(host.stop() == 0);
 }
 
 // Group commit under steady load: reports keep arriving while each batch is stored, so the
