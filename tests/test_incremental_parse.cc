@@ -164,7 +164,37 @@ TEST_CASE("bytes that are not a component are refused, and nothing of them is ke
   CHECK(parse.last_was_whole());
 
   CHECK(parse.parse(bytes.substr(0, bytes.size() - 1)) == nullptr);  // a length past the end
-  CHECK(parse.parse(std::string("\x0b\x0c", 2)) == nullptr);            // a group
   CHECK(parse.parse(std::string(1, '\0')) == nullptr);                   // field number 0
   check_fresh(parse.parse(""), "");
+}
+
+TEST_CASE("what the part parse cannot split is protobuf's to judge, as a fresh parse", "[sdk][check]") {
+  IncrementalParse parse;
+  // A group (field 1 written as one): protobuf keeps it as an unknown field.
+  const std::string group("\x0b\x0c", 2);
+  check_fresh(parse.parse(group), group);
+  // Not kept for reuse: the next bytes, even without fields, are parsed whole.
+  check_fresh(parse.parse(""), "");
+  CHECK(parse.last_was_whole());
+  const std::string unclosed("\x0b", 1);
+  v1::Component fresh;
+  CHECK(fresh.ParseFromString(unclosed) == (parse.parse(unclosed) != nullptr));
+}
+
+TEST_CASE("a message field written with another wire type is an unknown field, never an entry", "[sdk][check]") {
+  v1::Text a;
+  a.set_text("a");
+  v1::Text b;
+  b.set_text("b");
+  // strategy (7) written first as a varint, which protobuf keeps as an unknown field, then as
+  // an entry: changing the entry must change strategy[0], the only entry.
+  const std::string varint("\x38\x01", 2);
+  const std::string first = varint + field(7, a.SerializeAsString());
+  const std::string second = varint + field(7, b.SerializeAsString());
+  IncrementalParse parse;
+  check_fresh(parse.parse(first), first);
+  REQUIRE(parse.parse(second) != nullptr);
+  check_fresh(parse.parse(second), second);
+  CHECK(parse.parse(second)->strategy_size() == 1);
+  CHECK(parse.parse(second)->strategy(0).text() == "b");
 }

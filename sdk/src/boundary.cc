@@ -108,9 +108,9 @@ int check(void* handle, const char* component, std::size_t size, section_plugin_
   };
   if (component == nullptr) return refuse();
   const std::string_view bytes(component, size);
-  // Checks run one at a time; one that overlaps another (the host gave up waiting on the first)
-  // parses the whole component on an arena of its own: a component is thousands of small
-  // strings and messages, which an arena allocates in a few blocks and frees at once.
+  // The host checks one component at a time (it drops an instance whose call outlived its
+  // deadline). Were a check to overlap another, it would parse the whole component on an arena
+  // of its own: thousands of small strings and messages in a few blocks, freed at once.
   std::unique_lock<std::mutex> cached(instance->checked_mutex, std::try_to_lock);
   std::optional<google::protobuf::Arena> arena;
   const section::v1::Component* parsed = nullptr;

@@ -3,6 +3,8 @@
 #include <limits>
 #include <map>
 
+#include <google/protobuf/io/coded_stream.h>
+
 namespace section::sdk::detail {
 namespace {
 
@@ -73,25 +75,27 @@ const section::v1::Component* IncrementalParse::parse(std::string_view bytes) {
 
 const section::v1::Component* IncrementalParse::parse_or_throw(std::string_view bytes) {
   last_reparsed_ = 0;
-  auto fields = split_fields(bytes);
-  // Not a sequence of fields, or more than protobuf parses at once: not a component.
-  if (!fields || bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+  if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {  // more than protobuf parses at once
     forget();
     return nullptr;
   }
-  switch (parsed_ ? reparse_changed(bytes, *fields) : Reparsed::kNeedsWhole) {
-    case Reparsed::kDone:
-      last_whole_ = false;
-      bytes_.assign(bytes);
-      fields_ = std::move(*fields);
-      return parsed_.get();
-    case Reparsed::kNotAComponent: forget(); return nullptr;
-    case Reparsed::kNeedsWhole: break;
+  auto fields = split_fields(bytes);
+  if (fields && reusable_) {
+    switch (reparse_changed(bytes, *fields)) {
+      case Reparsed::kDone:
+        last_whole_ = false;
+        bytes_.assign(bytes);
+        fields_ = std::move(*fields);
+        return parsed_.get();
+      case Reparsed::kNotAComponent: forget(); return nullptr;
+      case Reparsed::kNeedsWhole: break;
+    }
   }
-  return parse_whole(bytes, std::move(*fields));
+  // Bytes this cannot split are protobuf's to judge: a group is valid in an unknown field.
+  return parse_whole(bytes, std::move(fields));
 }
 
-const section::v1::Component* IncrementalParse::parse_whole(std::string_view bytes, std::vector<FieldSpan> fields) {
+const section::v1::Component* IncrementalParse::parse_whole(std::string_view bytes, std::optional<std::vector<FieldSpan>> fields) {
   last_whole_ = true;
   auto parsed = std::make_unique<section::v1::Component>();
   if (!parsed->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -99,8 +103,9 @@ const section::v1::Component* IncrementalParse::parse_whole(std::string_view byt
     return nullptr;
   }
   parsed_ = std::move(parsed);
-  bytes_.assign(bytes);
-  fields_ = std::move(fields);
+  reusable_ = fields.has_value();
+  bytes_.assign(reusable_ ? bytes : std::string_view());
+  fields_ = reusable_ ? std::move(*fields) : std::vector<FieldSpan>();
   return parsed_.get();
 }
 
@@ -109,7 +114,13 @@ IncrementalParse::Reparsed IncrementalParse::reparse_changed(std::string_view by
   const auto* descriptor = section::v1::Component::descriptor();
   const auto* reflection = section::v1::Component::GetReflection();
   std::map<std::uint32_t, int> written;  // how often each field number is written
-  for (const FieldSpan& field : fields) ++written[field.number];
+  for (const FieldSpan& field : fields) {
+    ++written[field.number];
+    // A message field written with another wire type is an unknown field, not an entry: the
+    // entries would not be counted as written.
+    const FieldDescriptor* known = descriptor->FindFieldByNumber(static_cast<int>(field.number));
+    if (known != nullptr && known->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && field.wire_type != 2) return Reparsed::kNeedsWhole;
+  }
   // Found first and parsed after, so that a field that cannot be parsed alone changes nothing.
   struct Change {
     const FieldDescriptor* field;
@@ -138,9 +149,12 @@ IncrementalParse::Reparsed IncrementalParse::reparse_changed(std::string_view by
     google::protobuf::Message* entry = change.field->is_repeated()
                                            ? reflection->MutableRepeatedMessage(parsed_.get(), change.field, change.index)
                                            : reflection->MutableMessage(parsed_.get(), change.field);
-    // ParseFromArray clears the entry first: it ends as a fresh parse of the component makes it
-    // (but for the nesting limit, counted from the entry: a component is nowhere near it).
-    if (!entry->ParseFromArray(change.value.data(), static_cast<int>(change.value.size()))) return Reparsed::kNotAComponent;
+    // Parsed as a fresh parse of the component parses it: cleared first, one level of nesting
+    // already spent, and every byte of it read.
+    google::protobuf::io::CodedInputStream input(reinterpret_cast<const std::uint8_t*>(change.value.data()),
+                                                 static_cast<int>(change.value.size()));
+    input.SetRecursionLimit(google::protobuf::io::CodedInputStream::GetDefaultRecursionLimit() - 1);
+    if (!entry->ParseFromCodedStream(&input) || !input.ConsumedEntireMessage()) return Reparsed::kNotAComponent;
     ++last_reparsed_;
   }
   return Reparsed::kDone;
@@ -148,6 +162,7 @@ IncrementalParse::Reparsed IncrementalParse::reparse_changed(std::string_view by
 
 void IncrementalParse::forget() {
   parsed_.reset();
+  reusable_ = false;
   fields_.clear();
   bytes_.clear();
 }

@@ -27,8 +27,8 @@ struct FieldSpan {
   std::size_t value_begin = 0;
 };
 
-// The top-level fields of `bytes` in the order written; none when they are not a well-formed
-// sequence of fields (a group, a bad key or a length past the end).
+// The top-level fields of `bytes` in the order written; none when they are not a sequence of
+// fields this can split (a group, a bad key or a length past the end).
 std::optional<std::vector<FieldSpan>> split_fields(std::string_view bytes);
 
 class IncrementalParse {
@@ -44,16 +44,20 @@ class IncrementalParse {
  private:
   const section::v1::Component* parse_or_throw(std::string_view bytes);
   enum class Reparsed { kDone, kNeedsWhole, kNotAComponent };
-  const section::v1::Component* parse_whole(std::string_view bytes, std::vector<FieldSpan> fields);
+  // A fresh parse; kept for the next call to reuse when `fields` are given (bytes with a group
+  // are parsed, but not split, so not reused).
+  const section::v1::Component* parse_whole(std::string_view bytes, std::optional<std::vector<FieldSpan>> fields);
   // Parses again the fields of `fields` whose bytes differ from the last ones. kNeedsWhole, with
   // nothing changed, when the fields are not the last ones' in number and kind, or a changed one
-  // cannot be parsed on its own (a scalar, an unknown field, a singular message written twice).
+  // cannot be parsed on its own (a scalar, an unknown field, a singular message written twice, a
+  // message field written with another wire type, which protobuf keeps as an unknown field).
   Reparsed reparse_changed(std::string_view bytes, const std::vector<FieldSpan>& fields);
   void forget();
 
-  std::string bytes_;  // the last bytes parsed, and their fields
+  std::unique_ptr<section::v1::Component> parsed_;  // the last message given
+  bool reusable_ = false;  // bytes_ and fields_ are those `parsed_` was parsed from
+  std::string bytes_;
   std::vector<FieldSpan> fields_;
-  std::unique_ptr<section::v1::Component> parsed_;
   bool last_whole_ = false;
   std::size_t last_reparsed_ = 0;
 };
