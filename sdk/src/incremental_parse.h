@@ -2,7 +2,8 @@
 // top-level fields: the next check parses again only the fields whose bytes changed. The host
 // asks for a check per report, and a report changes one entry of a component of thousands of
 // strings; parsing all of it (protobuf checks the UTF-8 of every string) was most of a check's
-// cost. The message it gives is the one a fresh parse of the same bytes gives.
+// cost. The message it gives is the one a fresh parse of the same bytes gives. It keeps one
+// parsed component, and its bytes, per plugin instance that has been asked to check one.
 #pragma once
 
 #include <cstddef>
