@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <map>
+#include <vector>
 
 #include <google/protobuf/io/coded_stream.h>
 
@@ -20,6 +21,22 @@ bool read_varint(std::string_view bytes, std::size_t& at, std::uint64_t& value, 
     if ((byte & 0x80) == 0) return true;
   }
   return false;
+}
+
+// Component's field of `number`, null when it has none: looked up once for every field of every check.
+const FieldDescriptor* component_field(std::uint32_t number) {
+  static const std::vector<const FieldDescriptor*> by_number = [] {
+    const auto* descriptor = section::v1::Component::descriptor();
+    std::vector<const FieldDescriptor*> fields;
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      const FieldDescriptor* field = descriptor->field(i);
+      const auto number = static_cast<std::size_t>(field->number());
+      if (fields.size() <= number) fields.resize(number + 1, nullptr);
+      fields[number] = field;
+    }
+    return fields;
+  }();
+  return number < by_number.size() ? by_number[number] : nullptr;
 }
 
 bool skip(std::string_view bytes, std::size_t& at, std::uint64_t count) {
@@ -111,14 +128,13 @@ const section::v1::Component* IncrementalParse::parse_whole(std::string_view byt
 
 IncrementalParse::Reparsed IncrementalParse::reparse_changed(std::string_view bytes, const std::vector<FieldSpan>& fields) {
   if (fields.size() != fields_.size()) return Reparsed::kNeedsWhole;
-  const auto* descriptor = section::v1::Component::descriptor();
   const auto* reflection = section::v1::Component::GetReflection();
   std::map<std::uint32_t, int> written;  // how often each field number is written
   for (const FieldSpan& field : fields) {
     ++written[field.number];
     // A message field written with another wire type is an unknown field, not an entry: the
     // entries would not be counted as written.
-    const FieldDescriptor* known = descriptor->FindFieldByNumber(static_cast<int>(field.number));
+    const FieldDescriptor* known = component_field(field.number);
     if (known != nullptr && known->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && field.wire_type != 2) return Reparsed::kNeedsWhole;
   }
   // Found first and parsed after, so that a field that cannot be parsed alone changes nothing.
@@ -136,7 +152,7 @@ IncrementalParse::Reparsed IncrementalParse::reparse_changed(std::string_view by
     if (now.number != was.number || now.wire_type != was.wire_type) return Reparsed::kNeedsWhole;
     const int index = seen[now.number]++;
     if (bytes.substr(now.begin, now.end - now.begin) == last.substr(was.begin, was.end - was.begin)) continue;
-    const FieldDescriptor* field = descriptor->FindFieldByNumber(static_cast<int>(now.number));
+    const FieldDescriptor* field = component_field(now.number);
     // Only a message of its own parses alone as it does within the component. A singular
     // message written twice is the merge of both; a map or a oneof has rules of its own.
     if (field == nullptr || field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || now.wire_type != 2 || field->is_map() ||
