@@ -154,6 +154,38 @@ TEST_CASE("deliverables are checked", "[validation]") {
   CHECK_THAT(problems(c), Catch::Contains("quantified deliverables, and only they, have counts"));
 }
 
+// A published component with reported values laid in: only what a value can break is checked
+// again, the rest having passed when it was published.
+TEST_CASE("a component with reported values is checked for its measures and deliverables only", "[validation][reports]") {
+  const auto reported = [](const v1::Component& component) {
+    const absl::Status status = aggregate::validate_component(component, "finance", 2022, aggregate::Scope::kReportedValues);
+    return status.ok() ? "" : std::string(status.message());
+  };
+  v1::Component c = test::component("finance");
+  CHECK(reported(c).empty());
+  *c.mutable_results(1)->mutable_measures(0)->add_values() = c.results(1).measures(0).values(0);
+  CHECK_THAT(reported(c), Catch::Contains("two values of the same kind for one year"));
+  c = test::component("finance");
+  c.mutable_results(1)->mutable_measures(0)->mutable_values(0)->mutable_number()->set_units(INT64_MIN);
+  CHECK_THAT(reported(c), Catch::Contains("the number is out of range"));
+  c = test::component("finance");
+  c.mutable_deliverables(0)->mutable_counts(0)->set_count(-5'000'000'000);
+  CHECK_THAT(reported(c), Catch::Contains("a count is out of range"));
+  c = test::component("edm");
+  REQUIRE(c.compliance_size() > 0);
+  REQUIRE(c.compliance(0).values_size() > 0);
+  c.mutable_compliance(0)->mutable_values(0)->set_year(1990);
+  const absl::Status compliance = aggregate::validate_component(c, "edm", 2022, aggregate::Scope::kReportedValues);
+  CHECK_THAT(std::string(compliance.message()), Catch::Contains("compliance[") && Catch::Contains("year 1990"));
+
+  // What a report cannot change is not looked at again.
+  c = test::component("finance");
+  c.mutable_money(0)->set_funding(static_cast<v1::FundingSource>(9));
+  c.set_title("");
+  CHECK(reported(c).empty());
+  CHECK_THAT(problems(c), Catch::Contains("no funding source") && Catch::Contains("title: no title"));
+}
+
 TEST_CASE("many problems are listed, up to a limit", "[validation]") {
   v1::Component c = test::component("finance");
   for (auto& fact : *c.mutable_money()) fact.set_funding(v1::FUNDING_SOURCE_UNSPECIFIED);
@@ -215,7 +247,7 @@ TEST_CASE("the languages a plugin publishes are checked: fields, tags, duplicate
   }
   SECTION("not checked again for a published component with a reported value laid in") {
     add(result, "highlighted", "fr", "x");
-    const absl::Status status = aggregate::validate_component(c, "finance", 2022, aggregate::Languages::kUnchangedSincePublished);
+    const absl::Status status = aggregate::validate_component(c, "finance", 2022, aggregate::Scope::kReportedValues);
     INFO(status.message());
     CHECK(status.ok());
     CHECK_FALSE(aggregate::validate_component(c, "finance", 2022).ok());

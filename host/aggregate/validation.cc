@@ -228,17 +228,18 @@ void check_explanations(Problems& problems, const section::v1::Component& c) {
 
 }  // namespace
 
-absl::Status validate_component(const section::v1::Component& c, const std::string& plugin_id, int budget_year,
-                                Languages languages) {
+absl::Status validate_component(const section::v1::Component& c, const std::string& plugin_id, int budget_year, Scope scope) {
   Problems problems;
-  check_identity(problems, c, plugin_id, budget_year);
-  check_texts(problems, c);
+  if (scope == Scope::kWhole) {
+    check_identity(problems, c, plugin_id, budget_year);
+    check_texts(problems, c);
+  }
   check_results(problems, c, budget_year);
   check_deliverables(problems, c, budget_year);
-  check_money(problems, c);
-  check_posts(problems, c);
-  check_explanations(problems, c);
-  if (languages == Languages::kCheck) {
+  if (scope == Scope::kWhole) {
+    check_money(problems, c);
+    check_posts(problems, c);
+    check_explanations(problems, c);
     for (const auto& [field, reason] : language_problems(c)) problems.add(field, reason);
   }
   return problems.status("component '" + plugin_id + "' is invalid:");

@@ -13,14 +13,17 @@
 
 namespace section::aggregate {
 
-// Whether validate_component checks the languages of the texts (language_check.h): always for
-// what a plugin publishes; not for a published component with a reported value laid in, since
-// a report only takes the printed forms of the value it replaces away and adds none.
-enum class Languages { kCheck, kUnchangedSincePublished };
+// What validate_component checks. kWhole: everything, for what a plugin publishes.
+// kReportedValues: for a published component with reported values laid in (reports/figures.h),
+// only what a reported value can break: the measures (of results and compliance) and the
+// deliverables, with their values and counts. The rest, the languages of the texts included,
+// passed when the component was published, and a report changes nothing else (it takes the
+// printed forms of the value it replaces away and adds none).
+enum class Scope { kWhole, kReportedValues };
 
 // Every problem found, one per line ("field: reason"), or ok.
 absl::Status validate_component(const section::v1::Component& component, const std::string& plugin_id, int budget_year,
-                                Languages languages = Languages::kCheck);
+                                Scope scope = Scope::kWhole);
 
 // Checks components against each other: one executive direction, unique subprogramme numbers.
 absl::Status validate_together(const std::vector<section::v1::Component>& components);

@@ -57,8 +57,8 @@ absl::Status write_refusal(const absl::Status& written) {
 // the checks that hold for every component), on the component with the reported value in it.
 absl::Status check_candidate(const registry::Registry::ComponentAccess& access, const section::v1::Component& candidate,
                              const std::string& id, const CandidateBytes* bytes) {
-  const auto languages = aggregate::Languages::kUnchangedSincePublished;  // the published component's were checked
-  if (absl::Status valid = aggregate::validate_component(candidate, id, access.budget_year, languages); !valid.ok()) {
+  const auto scope = aggregate::Scope::kReportedValues;  // the rest of the published component was checked
+  if (absl::Status valid = aggregate::validate_component(candidate, id, access.budget_year, scope); !valid.ok()) {
     return absl::InvalidArgumentError("the component with this value is not valid: " + std::string(valid.message()));
   }
   const absl::Status checked = bytes != nullptr ? access.check_serialized(bytes->of(candidate)) : access.check(candidate);
