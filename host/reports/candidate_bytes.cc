@@ -10,11 +10,8 @@ using section::v1::Component;
 
 // One entry of a repeated message field, as it appears in its parent's bytes.
 std::string entry_bytes(int field, const google::protobuf::MessageLite& entry) {
-  const std::string body = entry.SerializeAsString();
   std::string bytes;
-  bytes.reserve(body.size() + 10);
-  query::wire::put_key_and_length(bytes, field, body.size());
-  bytes += body;
+  query::wire::put_message(bytes, field, entry);
   return bytes;
 }
 

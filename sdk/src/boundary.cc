@@ -1,12 +1,8 @@
 // The SDK side of the C boundary: every exception stops here and becomes a status and a message.
 #include <exception>
-#include <limits>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/arena.h>
 
 #include "incremental_parse.h"
 #include "section/sdk/sdk.h"
@@ -108,25 +104,12 @@ int check(void* handle, const char* component, std::size_t size, section_plugin_
   };
   if (component == nullptr) return refuse();
   const std::string_view bytes(component, size);
-  // The host checks one component at a time (it drops an instance whose call outlived its
-  // deadline). Were a check to overlap another, it would parse the whole component on an arena
-  // of its own: thousands of small strings and messages in a few blocks, freed at once.
-  std::unique_lock<std::mutex> cached(instance->checked_mutex, std::try_to_lock);
-  std::optional<google::protobuf::Arena> arena;
+  // The host checks one component at a time: it drops an instance whose call outlived its
+  // deadline, so a check never waits here for another.
+  std::lock_guard<std::mutex> lock(instance->checked_mutex);
   const section::v1::Component* parsed = nullptr;
-  const int parsing = guarded(on_error, error_ctx, "check", [&] {
-    if (cached.owns_lock()) {
-      parsed = instance->checked.parse(bytes);
-      return;
-    }
-    google::protobuf::ArenaOptions options;
-    options.start_block_size = 64 * 1024;
-    options.max_block_size = 1024 * 1024;
-    auto* fresh = google::protobuf::Arena::CreateMessage<section::v1::Component>(&arena.emplace(options));
-    if (size <= static_cast<std::size_t>(std::numeric_limits<int>::max()) && fresh->ParseFromArray(component, static_cast<int>(size))) {
-      parsed = fresh;
-    }
-  });
+  // Parsing allocates: what it throws stays inside the guard too.
+  const int parsing = guarded(on_error, error_ctx, "check", [&] { parsed = instance->checked.parse(bytes); });
   if (parsing != SECTION_PLUGIN_OK) return parsing;
   if (parsed == nullptr) return refuse();
   bool passed = true;

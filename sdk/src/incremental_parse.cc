@@ -1,7 +1,6 @@
 #include "incremental_parse.h"
 
 #include <limits>
-#include <map>
 #include <vector>
 
 #include <google/protobuf/io/coded_stream.h>
@@ -23,8 +22,9 @@ bool read_varint(std::string_view bytes, std::size_t& at, std::uint64_t& value, 
   return false;
 }
 
-// Component's field of `number`, null when it has none: looked up once for every field of every check.
-const FieldDescriptor* component_field(std::uint32_t number) {
+// Component's fields by number (null for a number it has no field of): looked up for every
+// field of every check.
+const std::vector<const FieldDescriptor*>& component_fields() {
   static const std::vector<const FieldDescriptor*> by_number = [] {
     const auto* descriptor = section::v1::Component::descriptor();
     std::vector<const FieldDescriptor*> fields;
@@ -36,7 +36,7 @@ const FieldDescriptor* component_field(std::uint32_t number) {
     }
     return fields;
   }();
-  return number < by_number.size() ? by_number[number] : nullptr;
+  return by_number;
 }
 
 bool skip(std::string_view bytes, std::size_t& at, std::uint64_t count) {
@@ -129,13 +129,17 @@ const section::v1::Component* IncrementalParse::parse_whole(std::string_view byt
 IncrementalParse::Reparsed IncrementalParse::reparse_changed(std::string_view bytes, const std::vector<FieldSpan>& fields) {
   if (fields.size() != fields_.size()) return Reparsed::kNeedsWhole;
   const auto* reflection = section::v1::Component::GetReflection();
-  std::map<std::uint32_t, int> written;  // how often each field number is written
+  const std::vector<const FieldDescriptor*>& known = component_fields();
+  // By known field number: how often each is written, and how often seen so far (the entry a
+  // repeated field's occurrence is). A field this version does not know is an unknown field:
+  // never parsed alone.
+  std::vector<int> written(known.size(), 0);
   for (const FieldSpan& field : fields) {
+    if (field.number >= known.size() || known[field.number] == nullptr) continue;
     ++written[field.number];
     // A message field written with another wire type is an unknown field, not an entry: the
     // entries would not be counted as written.
-    const FieldDescriptor* known = component_field(field.number);
-    if (known != nullptr && known->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && field.wire_type != 2) return Reparsed::kNeedsWhole;
+    if (known[field.number]->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && field.wire_type != 2) return Reparsed::kNeedsWhole;
   }
   // Found first and parsed after, so that a field that cannot be parsed alone changes nothing.
   struct Change {
@@ -144,15 +148,15 @@ IncrementalParse::Reparsed IncrementalParse::reparse_changed(std::string_view by
     std::string_view value;
   };
   std::vector<Change> changes;
-  std::map<std::uint32_t, int> seen;
+  std::vector<int> seen(known.size(), 0);
   const std::string_view last(bytes_);
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const FieldSpan& now = fields[i];
     const FieldSpan& was = fields_[i];
     if (now.number != was.number || now.wire_type != was.wire_type) return Reparsed::kNeedsWhole;
-    const int index = seen[now.number]++;
+    const FieldDescriptor* field = now.number < known.size() ? known[now.number] : nullptr;
+    const int index = field != nullptr ? seen[now.number]++ : 0;
     if (bytes.substr(now.begin, now.end - now.begin) == last.substr(was.begin, was.end - was.begin)) continue;
-    const FieldDescriptor* field = component_field(now.number);
     // Only a message of its own parses alone as it does within the component. A singular
     // message written twice is the merge of both; a map or a oneof has rules of its own.
     if (field == nullptr || field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || now.wire_type != 2 || field->is_map() ||
