@@ -49,6 +49,14 @@ bool any_note_contains(const v1::Table& table, const std::string& text) {
   return false;
 }
 
+// A host that keeps reports in a temporary data directory, with a token for every role.
+struct ReportsHost {
+  TempDir data;
+  TestTokens tokens = make_tokens();
+  Host host{reports_config(data.path(), tokens)};
+  ReportsHost() { REQUIRE(host.ok()); }
+};
+
 }  // namespace
 
 TEST_CASE("a reported actual is stored, served marked in queries, tables and Watch, and survives a restart") {
@@ -118,11 +126,7 @@ TEST_CASE("a reported actual is stored, served marked in queries, tables and Wat
   CHECK(status.storage().find("reports.sqlite3") != std::string::npos);
 }
 
-TEST_CASE("ListHistory pages: page_size changes a page, next_page_token the next, bad pages refused naming the field") {
-  TempDir data;
-  const TestTokens tokens = make_tokens();
-  Host host(reports_config(data.path(), tokens));
-  REQUIRE(host.ok());
+TEST_CASE_METHOD(ReportsHost, "ListHistory pages: page_size changes a page, next_page_token the next, bad pages refused naming the field") {
   for (int i = 1; i <= 5; ++i) {
     REQUIRE(report(host.address(), tokens.reporter_finance,
                    deliverable_report("finance", "unodc_annual_financial_report", 2021, v1::ACTUAL, i, "page-" + std::to_string(i)))
@@ -164,11 +168,7 @@ TEST_CASE("ListHistory pages: page_size changes a page, next_page_token the next
   CHECK_THAT(status.error_message(), Catch::Contains("page_size: 20000 is more than 10000"));
 }
 
-TEST_CASE("a retried report is stored once, and the same key for another report is refused") {
-  TempDir data;
-  const TestTokens tokens = make_tokens();
-  Host host(reports_config(data.path(), tokens));
-  REQUIRE(host.ok());
+TEST_CASE_METHOD(ReportsHost, "a retried report is stored once, and the same key for another report is refused") {
   const auto request = deliverable_report("finance", "unodc_annual_financial_report", 2021, v1::ACTUAL, 1, "same-key");
   v1::ReportValueResponse first;
   v1::ReportValueResponse second;
@@ -187,11 +187,7 @@ TEST_CASE("a retried report is stored once, and the same key for another report 
   CHECK(history(host.address()).size() == 1);
 }
 
-TEST_CASE("a value the owning plugin's checks refuse is INVALID_ARGUMENT with the reason, and nothing is stored") {
-  TempDir data;
-  const TestTokens tokens = make_tokens();
-  Host host(reports_config(data.path(), tokens));
-  REQUIRE(host.ok());
+TEST_CASE_METHOD(ReportsHost, "a value the owning plugin's checks refuse is INVALID_ARGUMENT with the reason, and nothing is stored") {
 
   // A percentage over 100 (the common check every plugin applies).
   grpc::Status status = report(host.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 150, "p"));
@@ -223,11 +219,7 @@ TEST_CASE("a value the owning plugin's checks refuse is INVALID_ARGUMENT with th
   CHECK(history(host.address()).empty());
 }
 
-TEST_CASE("a report without a token, with a bad one or outside its scope is refused, nothing is stored and no token is logged") {
-  TempDir data;
-  const TestTokens tokens = make_tokens();
-  Host host(reports_config(data.path(), tokens));
-  REQUIRE(host.ok());
+TEST_CASE_METHOD(ReportsHost, "a report without a token, with a bad one or outside its scope is refused, nothing is stored and no token is logged") {
   const auto request = measure_report("hr", kMeasure, 2021, v1::ACTUAL, 40, "a");
   CHECK(report(host.address(), "", request).error_code() == grpc::StatusCode::UNAUTHENTICATED);
   CHECK(report(host.address(), "sct_not-a-token", request).error_code() == grpc::StatusCode::UNAUTHENTICATED);
@@ -378,11 +370,7 @@ TEST_CASE("a read-only data directory: stored reports are served, new ones refus
 
 namespace section::test {
 
-TEST_CASE("section-ctl report and history: a reporter records a figure, a retry stores it once, bad arguments exit 2") {
-  TempDir data;
-  const TestTokens tokens = make_tokens();
-  Host host(reports_config(data.path(), tokens));
-  REQUIRE(host.ok());
+TEST_CASE_METHOD(ReportsHost, "section-ctl report and history: a reporter records a figure, a retry stores it once, bad arguments exit 2") {
   const fs::path token_file = data.path() / "hr.token";
   {
     std::ofstream(token_file) << tokens.reporter_hr << "\n";
@@ -535,11 +523,7 @@ namespace section::test {
 // commit): each is answered after the commit with its own outcome, a refused one takes none of
 // the others with it, a key sent twice at once is stored once, and what is served is the
 // report of the highest sequence.
-TEST_CASE("concurrent reports are stored together, each answered with its own outcome, a repeated key once") {
-  TempDir data;
-  const TestTokens tokens = make_tokens();
-  Host host(reports_config(data.path(), tokens));
-  REQUIRE(host.ok());
+TEST_CASE_METHOD(ReportsHost, "concurrent reports are stored together, each answered with its own outcome, a repeated key once") {
   constexpr int kReporters = 16;
   std::vector<grpc::Status> statuses(kReporters);
   std::vector<v1::ReportValueResponse> responses(kReporters);
@@ -588,11 +572,7 @@ TEST_CASE("concurrent reports are stored together, each answered with its own ou
 
 // section-ctl history asks for pages of 1,000 changes (so that no answer outgrows the channel's
 // receive limit) and prints them as one list: a history longer than a page is printed whole.
-TEST_CASE("section-ctl history follows the pages of a history longer than one page") {
-  TempDir data;
-  const TestTokens tokens = make_tokens();
-  Host host(reports_config(data.path(), tokens));
-  REQUIRE(host.ok());
+TEST_CASE_METHOD(ReportsHost, "section-ctl history follows the pages of a history longer than one page") {
   constexpr int kReports = 1205;
   constexpr int kReporters = 8;
   std::atomic<int> next{0};
@@ -631,11 +611,7 @@ TEST_CASE("section-ctl history follows the pages of a history longer than one pa
 // Group commit under steady load: reports keep arriving while each batch is stored, so the
 // queue never empties. Each report is answered once its batch is stored; none waits for the
 // load to end (a leader that ran batches until the queue was empty answered its own last).
-TEST_CASE("under steady load from 16 reporters every report is answered within a few batches") {
-  TempDir data;
-  const TestTokens tokens = make_tokens();
-  Host host(reports_config(data.path(), tokens));
-  REQUIRE(host.ok());
+TEST_CASE_METHOD(ReportsHost, "under steady load from 16 reporters every report is answered within a few batches") {
   constexpr int kReporters = 16;
   const auto run_for = std::chrono::milliseconds(2500);
   const auto started = std::chrono::steady_clock::now();
