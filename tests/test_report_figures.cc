@@ -608,3 +608,46 @@ TEST_CASE("ReportedFigures applied to one component touches only that component"
   reported.apply_to(other);
   CHECK(same(other, make_component("edm")));
 }
+
+// A report copies its own component's figures, not every component's, and the figures of a
+// component keep their identity while they do not change: a version reuses what it built from them.
+TEST_CASE("ReportedFigures shares each component's figures between copies until they change", "[reports][reported]") {
+  // change() with the sequence the store gave it.
+  auto stored = [](v1::FigureChange made, std::uint64_t sequence) {
+    made.set_sequence(sequence);
+    return made;
+  };
+  reports::ReportedFigures before;
+  before.add_all({});
+  CHECK(before.of("hr") == nullptr);
+  const v1::FigureChange hr_first = stored(change(measure_ref("m.pct", 2020, v1::ACTUAL, "hr"), number_value(86), "hr-team", 100), 1);
+  const v1::FigureChange finance_first = stored(change(measure_ref("m.pct", 2020, v1::ACTUAL, "finance"), number_value(60), "finance-team", 200), 2);
+  before.add_all({&hr_first, &finance_first});
+  CHECK(before.components() == std::set<std::string>{"finance", "hr"});
+
+  reports::ReportedFigures after = before;
+  const v1::FigureChange hr_second = stored(change(measure_ref("m.pct", 2021, v1::ACTUAL, "hr"), number_value(88), "hr-team", 300), 3);
+  const v1::FigureChange hr_third = stored(change(measure_ref("m.pct", 2020, v1::ACTUAL, "hr"), number_value(90), "hr-team", 400), 4);
+  after.add_all({&hr_second, &hr_third});
+  // finance's figures are the same object in both; hr's are a new one, and the copy kept its own.
+  CHECK(after.of("finance") == before.of("finance"));
+  CHECK(after.of("hr") != before.of("hr"));
+  CHECK(before.of("hr")->size() == 1);
+  CHECK(before.of("hr")->begin()->second.new_value().number().units() == 86);
+  CHECK(after.of("hr")->size() == 2);
+  CHECK(after.size() == 3);
+
+  // An older change arriving late (another host's) does not replace a newer one.
+  reports::ReportedFigures late = after;
+  late.add(stored(change(measure_ref("m.pct", 2020, v1::ACTUAL, "hr"), number_value(70), "other-host", 350), 3));
+  Component hr = make_component("hr");
+  std::vector<std::string> unapplied;
+  CHECK(late.apply_to("hr", &hr, &unapplied));
+  CHECK(unapplied.empty());
+  CHECK(values_of(hr, "m.pct", 2020, v1::ACTUAL)[0].number().units() == 90);
+  // Not served: every report of the component is listed, none applied.
+  CHECK_FALSE(late.apply_to("hr", nullptr, &unapplied));
+  CHECK(unapplied.size() == 2);
+  CHECK_FALSE(late.apply_to("edm", nullptr, &unapplied));
+  CHECK(unapplied.size() == 2);
+}

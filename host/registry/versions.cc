@@ -24,36 +24,51 @@ const section::v1::Component& Versions::parsed(const query::StoredPtr& stored) {
 
 std::vector<query::SharedComponent> Versions::shared_components(const std::vector<query::StoredPtr>& served,
                                                                 std::vector<std::string>* report_notes) {
-  const std::set<std::string> reported = overlay_.reported ? overlay_.reported() : std::set<std::string>();
+  const std::map<std::string, std::shared_ptr<const void>> reported =
+      overlay_.reported ? overlay_.reported() : std::map<std::string, std::shared_ptr<const void>>();
   std::vector<query::SharedComponent> shared;
-  std::vector<section::v1::Component> overlaid;
-  std::map<std::string, query::StoredPtr> overlaid_stored;
+  std::map<std::string, Overlaid> overlaid;
+  std::vector<const query::StoredPtr*> with_reports;
   for (const auto& stored : served) {
     if (reported.count(stored->header.id()) > 0) {
-      overlaid.push_back(parsed(stored));  // a copy: cheaper than a parse, which checks every string
-      overlaid_stored.emplace(stored->header.id(), stored);
+      with_reports.push_back(&stored);
     } else {
       shared.push_back(query::SharedComponent{stored, share_of(stored, nullptr)});
     }
   }
-  // Only the components with reported figures stay parsed.
-  for (auto it = parsed_.begin(); it != parsed_.end();) {
-    const auto served_as = overlaid_stored.find(it->first);
-    it = served_as != overlaid_stored.end() && served_as->second == it->second.first ? std::next(it) : parsed_.erase(it);
-  }
-  if (overlay_.apply) {
-    std::set<std::string> changed;
-    overlay_.apply(overlaid, report_notes, &changed);
-    for (const auto& note : *report_notes) log::warning(note);
-    for (const auto& component : overlaid) {
-      const query::StoredPtr& stored = overlaid_stored.at(component.id());
-      if (changed.count(component.id()) > 0) {
+  for (const query::StoredPtr* stored : with_reports) {
+    const std::string& id = (*stored)->header.id();
+    const std::shared_ptr<const void>& figures = reported.at(id);
+    Overlaid& now = overlaid[id];
+    if (auto last = overlaid_.find(id); last != overlaid_.end() && last->second.published == *stored && last->second.figures == figures) {
+      now = std::move(last->second);  // neither the component nor its figures changed
+    } else {
+      now.published = *stored;
+      now.figures = figures;
+      section::v1::Component component = parsed(*stored);  // a copy: cheaper than a parse, which checks every string
+      if (overlay_.apply && overlay_.apply(id, &component, &now.unapplied)) {
         // Changed by reported figures: served in a serialization of its own, with a share of its own.
-        shared.push_back(query::SharedComponent{query::StoredComponent::of(component), query::build_share(*section_, component)});
+        now.served = query::SharedComponent{query::StoredComponent::of(component), query::build_share(*section_, component)};
       } else {
-        shared.push_back(query::SharedComponent{stored, share_of(stored, &component)});
+        now.served = query::SharedComponent{*stored, share_of(*stored, &component)};
       }
     }
+    shared.push_back(now.served);
+  }
+  // The notes in the order of the components' ids; those of a component not served from here.
+  for (const auto& [id, figures] : reported) {
+    if (auto found = overlaid.find(id); found != overlaid.end()) {
+      report_notes->insert(report_notes->end(), found->second.unapplied.begin(), found->second.unapplied.end());
+    } else if (overlay_.apply) {
+      overlay_.apply(id, nullptr, report_notes);
+    }
+  }
+  for (const auto& note : *report_notes) log::warning(note);
+  overlaid_ = std::move(overlaid);
+  // Only the components with reported figures stay parsed.
+  for (auto it = parsed_.begin(); it != parsed_.end();) {
+    const auto kept = overlaid_.find(it->first);
+    it = kept != overlaid_.end() && kept->second.published == it->second.first ? std::next(it) : parsed_.erase(it);
   }
   return shared;
 }
@@ -63,6 +78,7 @@ ViewPtr Versions::publish(const std::string& reason, const std::shared_ptr<const
   if (!same_section) {
     section_ = section;
     built_.clear();  // the shares hold the old section file's sources and notes
+    overlaid_.clear();
   }
   query::SharedInput input;
   input.section = section_.get();

@@ -29,15 +29,15 @@ class Versions {
   using Listener = std::function<void(const ViewPtr&)>;
   // Reported figures (host/reports) laid over the plugins' components in every version.
   struct Overlay {
-    // The ids of the components that have reported figures: only those are parsed.
-    std::function<std::set<std::string>()> reported;
-    // Sets the reported values in `components` (the served ones that have reported figures),
-    // lists in `unapplied` the reports it could not apply (also those of components not served)
-    // and the ids of the components it changed in `changed` (the others are served as their
-    // plugins published them, without another copy).
-    std::function<void(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
-                       std::set<std::string>* changed)>
-        apply;
+    // The components that have reported figures (only those are parsed), each with the identity
+    // of its figures: the same pointer as long as they do not change. A component whose plugin
+    // published nothing new and whose figures kept their identity is served as the last version
+    // served it, without another copy or another share.
+    std::function<std::map<std::string, std::shared_ptr<const void>>()> reported;
+    // Sets component `id`'s reported values in `component` (null when it is not served) and
+    // lists in `unapplied` the reports it could not apply. True when it changed `component`
+    // (otherwise it is served as its plugin published it, without another copy).
+    std::function<bool(const std::string& id, section::v1::Component* component, std::vector<std::string>* unapplied)> apply;
   };
 
   // `announce`: log each version published (not for section-host --check, which serves none).
@@ -78,6 +78,15 @@ class Versions {
   std::map<const query::StoredComponent*, query::SharedComponent> built_;
   // By component id: the stored component parsed (parsed()), held so that its address is not reused.
   std::map<std::string, std::pair<query::StoredPtr, section::v1::Component>> parsed_;
+  // By component id, a component with reported figures as the last version served it: built
+  // from `published` with the figures `figures` (both held, so that no address is reused).
+  struct Overlaid {
+    query::StoredPtr published;
+    std::shared_ptr<const void> figures;
+    query::SharedComponent served;
+    std::vector<std::string> unapplied;
+  };
+  std::map<std::string, Overlaid> overlaid_;
   mutable std::mutex mutex_;
   ViewPtr current_;
   std::uint64_t number_ = 0;

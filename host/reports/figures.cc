@@ -194,30 +194,62 @@ bool apply(Component& component, const section::v1::FigureChange& change) {
   return true;
 }
 
-void ReportedFigures::apply_to(std::vector<Component>& components, std::vector<std::string>* unapplied,
-                               std::set<std::string>* changed) const {
-  for (const auto& [key, change] : latest_) {
-    bool applied = false;
-    for (auto& component : components) {
-      if (component.id() == change.figure().component()) applied = apply(component, change);
+void ReportedFigures::add_all(const std::vector<const section::v1::FigureChange*>& changes) {
+  // Each component touched gets a copy of its figures, made once, then changed in place.
+  std::map<std::string, std::shared_ptr<Figures>> copies;
+  for (const section::v1::FigureChange* change : changes) {
+    const std::string& id = change->figure().component();
+    std::shared_ptr<Figures>& copy = copies[id];
+    if (!copy) {
+      const auto found = by_component_.find(id);
+      copy = found != by_component_.end() ? std::make_shared<Figures>(*found->second) : std::make_shared<Figures>();
     }
-    if (applied && changed != nullptr) changed->insert(change.figure().component());
+    section::v1::FigureChange& latest = (*copy)[figure_key(change->figure())];
+    if (latest.sequence() <= change->sequence()) latest = *change;
+  }
+  for (auto& [id, copy] : copies) by_component_[id] = std::move(copy);
+}
+
+std::size_t ReportedFigures::size() const {
+  std::size_t count = 0;
+  for (const auto& [id, figures] : by_component_) count += figures->size();
+  return count;
+}
+
+std::set<std::string> ReportedFigures::components() const {
+  std::set<std::string> ids;
+  for (const auto& [id, figures] : by_component_) ids.insert(id);
+  return ids;
+}
+
+std::shared_ptr<const ReportedFigures::Figures> ReportedFigures::of(const std::string& id) const {
+  const auto found = by_component_.find(id);
+  return found != by_component_.end() ? found->second : nullptr;
+}
+
+bool ReportedFigures::apply_to(const std::string& id, Component* component, std::vector<std::string>* unapplied) const {
+  const auto found = by_component_.find(id);
+  if (found == by_component_.end()) return false;
+  bool changed = false;
+  for (const auto& [key, change] : *found->second) {
+    const bool applied = component != nullptr && apply(*component, change);
+    changed = changed || applied;
     if (!applied && unapplied != nullptr) {
       unapplied->push_back("The reported " + describe(change.figure()) + " (" + describe(change.new_value()) + ", by " +
                            change.reported_by() + ") is not served: the component is not served or no longer publishes that figure.");
     }
   }
+  return changed;
 }
 
-std::set<std::string> ReportedFigures::components() const {
-  std::set<std::string> ids;
-  for (const auto& [key, change] : latest_) ids.insert(change.figure().component());
-  return ids;
-}
-
-void ReportedFigures::apply_to(Component& component) const {
-  for (const auto& [key, change] : latest_) {
-    if (change.figure().component() == component.id()) apply(component, change);
+void ReportedFigures::apply_to(std::vector<Component>& components, std::vector<std::string>* unapplied,
+                               std::set<std::string>* changed) const {
+  for (const auto& [id, figures] : by_component_) {
+    Component* served = nullptr;
+    for (auto& component : components) {
+      if (component.id() == id) served = &component;
+    }
+    if (apply_to(id, served, unapplied) && changed != nullptr) changed->insert(id);
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,30 +45,42 @@ absl::Status current_value(const section::v1::Component& component, const sectio
 bool apply(section::v1::Component& component, const section::v1::FigureChange& change);
 
 // The latest change of every figure that has been reported: what the host lays over the
-// plugins' figures.
+// plugins' figures. Kept by component, each component's figures shared between copies until
+// one of them changes: a report copies its own component's figures, not every report's, and
+// the figures of a component keep their identity (`of`) for as long as none of them changes.
 class ReportedFigures {
  public:
+  // One component's figures, by figure_key.
+  using Figures = std::map<std::string, section::v1::FigureChange>;
+
   // Keeps the change of the highest sequence per figure, whatever order changes arrive in
   // (other hosts' changes may arrive after this host's later ones).
-  void add(const section::v1::FigureChange& change) {
-    section::v1::FigureChange& latest = latest_[figure_key(change.figure())];
-    if (latest.sequence() <= change.sequence()) latest = change;
-  }
-  bool empty() const { return latest_.empty(); }
-  std::size_t size() const { return latest_.size(); }
+  void add(const section::v1::FigureChange& change) { add_all({&change}); }
+  // The same for many, each component's figures copied once.
+  void add_all(const std::vector<const section::v1::FigureChange*>& changes);
+  bool empty() const { return by_component_.empty(); }
+  std::size_t size() const;
   // The ids of the components that have reported figures.
   std::set<std::string> components() const;
+  // Component `id`'s figures, null when it has none: the same pointer in every copy until one
+  // of them changes, so that what was built from them can be kept.
+  std::shared_ptr<const Figures> of(const std::string& id) const;
+  // Every component's figures, by component id.
+  const std::map<std::string, std::shared_ptr<const Figures>>& by_component() const { return by_component_; }
 
-  // Lays every reported value over the components; each report whose figure no component has
-  // (the plugin renamed or dropped it, or the component is not served) is listed in `unapplied`,
-  // and the id of each component that a report changed goes into `changed`.
+  // Lays component `id`'s reported values over `component` (null when it is not served); each
+  // report it cannot apply (the plugin renamed or dropped the figure, or the component is not
+  // served) is listed in `unapplied`. True when a value was laid over `component`.
+  bool apply_to(const std::string& id, section::v1::Component* component, std::vector<std::string>* unapplied) const;
+  // The same for several components: those of `components` and, as unapplied, the reports of
+  // components not among them; the ids of those changed go into `changed`.
   void apply_to(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
                 std::set<std::string>* changed = nullptr) const;
   // The same for one component, for checking a new report against everything reported before.
-  void apply_to(section::v1::Component& component) const;
+  void apply_to(section::v1::Component& component) const { apply_to(component.id(), &component, nullptr); }
 
  private:
-  std::map<std::string, section::v1::FigureChange> latest_;
+  std::map<std::string, std::shared_ptr<const Figures>> by_component_;
 };
 
 }  // namespace section::reports

@@ -89,7 +89,10 @@ absl::StatusOr<std::unique_ptr<ReportDesk>> ReportDesk::open(const config::Stora
     desk->store_ = std::move(*store);
     auto all = desk->store_->all();
     if (!all.ok()) return absl::InvalidArgumentError("storage: " + std::string(all.status().message()));
-    for (const auto& change : *all) figures->add(change);
+    std::vector<const FigureChange*> stored;
+    stored.reserve(all->size());
+    for (const auto& change : *all) stored.push_back(&change);
+    figures->add_all(stored);
     desk->tracker_ = SequenceTracker(all->empty() ? 0 : all->back().sequence());
     if (!desk->store_->writable()) log::warning("storage: reports are served but cannot be written: " + desk->store_->read_only_reason());
   }
@@ -157,7 +160,9 @@ std::string ReportDesk::apply_fetched(const std::vector<FigureChange>& fetched) 
   }
   if (fresh.empty()) return std::string();  // all applied already: no new version
   auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
-  for (const auto& change : fresh) figures->add(change);
+  std::vector<const FigureChange*> added;
+  for (const auto& change : fresh) added.push_back(&change);
+  figures->add_all(added);
   std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));
   const FigureChange& first = fresh.front();
   log::info("reports of other hosts applied up to sequence " + std::to_string(fresh.back().sequence()) + ": " +
@@ -169,9 +174,14 @@ std::string ReportDesk::apply_fetched(const std::vector<FigureChange>& fetched) 
 void ReportDesk::attach(registry::Registry& registry) {
   registry_ = &registry;
   registry::Versions::Overlay overlay;
-  overlay.reported = [this] { return std::atomic_load(&figures_)->components(); };
-  overlay.apply = [this](std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
-                         std::set<std::string>* changed) { std::atomic_load(&figures_)->apply_to(components, unapplied, changed); };
+  overlay.reported = [this] {
+    std::map<std::string, std::shared_ptr<const void>> reported;
+    for (const auto& [id, figures] : std::atomic_load(&figures_)->by_component()) reported.emplace(id, figures);
+    return reported;
+  };
+  overlay.apply = [this](const std::string& id, section::v1::Component* component, std::vector<std::string>* unapplied) {
+    return std::atomic_load(&figures_)->apply_to(id, component, unapplied);
+  };
   registry.set_overlay(std::move(overlay));
 }
 
@@ -400,7 +410,7 @@ absl::StatusOr<std::string> ReportDesk::store_batch(std::vector<FigureChange>& c
   });
   const std::vector<absl::Status> written = store_->append_all(accepted, applied);
   if (written.front().code() == absl::StatusCode::kAborted) return written.front();
-  auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
+  std::vector<const FigureChange*> added;
   std::size_t stored = 0;
   const FigureChange* first = nullptr;
   std::uint64_t highest = 0;
@@ -414,7 +424,7 @@ absl::StatusOr<std::string> ReportDesk::store_batch(std::vector<FigureChange>& c
       continue;
     }
     highest = std::max(highest, change.sequence());
-    figures->add(change);
+    added.push_back(&change);
     if (first == nullptr) first = &change;
     ++stored;
     log::info("report stored (sequence " + std::to_string(change.sequence()) + "): " + reports::describe(change.figure()) + " " +
@@ -426,6 +436,9 @@ absl::StatusOr<std::string> ReportDesk::store_batch(std::vector<FigureChange>& c
     std::lock_guard<std::mutex> lock(tracker_mutex_);
     tracker_.applied_up_to(highest);
   }
+  // A copy of the reported figures shares every component's but this one's.
+  auto figures = std::make_shared<ReportedFigures>(*std::atomic_load(&figures_));
+  figures->add_all(added);
   std::atomic_store(&figures_, std::shared_ptr<const ReportedFigures>(std::move(figures)));
   const std::string one = reports::describe(first->figure()) + " reported by " + first->reported_by();
   return stored == 1 ? one : std::to_string(stored) + " reports, the first " + one;
