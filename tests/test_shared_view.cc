@@ -347,6 +347,8 @@ TEST_CASE("only the components with reported figures are parsed and laid over, o
       CHECK(view->shares == last->shares);
       CHECK(view->components == last->components);
       CHECK(view->section_memo->built == last->section_memo->built);
+      // The section's text is serialized once per section file (check_same_as_built compared it).
+      CHECK(view->section_memo->section_head == last->section_memo->section_head);
     }
     last = view;
   }

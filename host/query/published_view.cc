@@ -163,16 +163,20 @@ PublishedView serialize_view(aggregate::SectionView view, const std::map<std::st
   return out;
 }
 
-void keep_section(section::v1::Section section, PublishedView& out) {
+void keep_section(section::v1::Section section, PublishedView& out, const std::string* head) {
   out.section = std::move(section);
   // Section's fields in number order: 1–6 (the text), 7 (components), 8–9 (statuses, version).
   section::v1::Section tail;
   *tail.mutable_component_status() = out.section.component_status();
   tail.set_version(out.section.version());
-  section::v1::Section head = out.section;
-  head.clear_component_status();
-  head.clear_version();
-  out.section_head = head.SerializeAsString();
+  if (head != nullptr) {
+    out.section_head = *head;
+  } else {
+    section::v1::Section text = out.section;
+    text.clear_component_status();
+    text.clear_version();
+    out.section_head = text.SerializeAsString();
+  }
   out.section_tail = tail.SerializeAsString();
 }
 

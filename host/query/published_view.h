@@ -124,7 +124,8 @@ std::string section_bytes(const PublishedView& view);
 PublishedView serialize_view(aggregate::SectionView view, const std::map<std::string, StoredPtr>& unchanged);
 
 // Sets `out`'s section, section_head and section_tail from `section` (its text, statuses and
-// version, without components).
-void keep_section(section::v1::Section section, PublishedView& out);
+// version, without components). `head`, when given, is the text already serialized (the last
+// version's, of the same section file), which is taken instead of serializing it again.
+void keep_section(section::v1::Section section, PublishedView& out, const std::string* head = nullptr);
 
 }  // namespace section::query

@@ -179,7 +179,9 @@ PublishedView build_shared_view(SharedInput input) {
   section::v1::Section section = input.section->text;
   section.set_version(input.version);
   for (const auto& status : aggregated.statuses) *section.add_component_status() = status;
-  keep_section(std::move(section), out);
+  if (input.previous != nullptr && input.previous->section == input.section) memo->section_head = input.previous->section_head;
+  keep_section(std::move(section), out, memo->section_head.get());
+  if (!memo->section_head) memo->section_head = std::make_shared<const std::string>(out.section_head);
   out.section_memo = std::move(memo);
   return out;
 }

@@ -44,6 +44,8 @@ struct SectionTablesMemo {
     int differences = 0;
   };
   std::shared_ptr<const Built> built;
+  // The section's text serialized (GetSection's head): the same for every version of one section file.
+  std::shared_ptr<const std::string> section_head;
 };
 
 struct SharedInput {
