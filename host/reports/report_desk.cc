@@ -336,10 +336,23 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
   // append lock from the fetch to the commit, so that no change can come in between.
   for (const bool hold : {false, true}) {
     std::fill(outcomes.begin(), outcomes.end(), absl::OkStatus());
-    const std::vector<FigureChange*> accepted = check_batch(access, batch, changes, outcomes);
-    if (accepted.empty()) break;
+    section::v1::Component candidate;
+    const std::vector<FigureChange*> accepted = check_batch(access, batch, changes, outcomes, candidate);
+    if (accepted.empty()) {
+      // Every value refused, and none left in: the candidate is the component as served.
+      kept_candidate_ = KeptCandidate{access.stored, std::atomic_load(&figures_)->of(id), std::move(candidate)};
+      break;
+    }
     absl::StatusOr<std::string> stored = store_batch(changes, outcomes, accepted);
-    if (stored.ok()) return stored->empty() || others.empty() ? *stored + others : *stored + "; " + others;
+    if (stored.ok()) {
+      // Every value laid in stored: the candidate is the component as served now.
+      const auto stored_count = std::count_if(outcomes.begin(), outcomes.end(), [](const absl::Status& outcome) { return outcome.ok(); });
+      const bool all_stored = static_cast<std::size_t>(stored_count) == accepted.size();
+      if (all_stored && access.stored) {
+        kept_candidate_ = KeptCandidate{access.stored, std::atomic_load(&figures_)->of(id), std::move(candidate)};
+      }
+      return stored->empty() || others.empty() ? *stored + others : *stored + "; " + others;
+    }
     if (hold) break;  // cannot happen while the lock is held
     std::uint64_t last = 0;
     {
@@ -363,12 +376,18 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
 
 std::vector<FigureChange*> ReportDesk::check_batch(const registry::Registry::ComponentAccess& access,
                                                    const std::vector<Pending*>& batch, std::vector<FigureChange>& changes,
-                                                   std::vector<absl::Status>& outcomes) {
+                                                   std::vector<absl::Status>& outcomes, section::v1::Component& candidate) {
   // The component as it is served, reports and all; each report checked with those before it.
   const auto served = std::atomic_load(&figures_);
   const CandidateBytes* bytes = candidate_bytes(access);
-  section::v1::Component candidate = *access.published;
-  served->apply_to(candidate);
+  const std::string& id = access.published->id();
+  if (kept_candidate_ && access.stored && kept_candidate_->stored == access.stored && kept_candidate_->figures == served->of(id)) {
+    candidate = std::move(kept_candidate_->component);
+  } else {
+    candidate = *access.published;
+    served->apply_to(candidate);
+  }
+  kept_candidate_.reset();  // changed from here on, kept again only once stored
   std::set<std::pair<std::string, std::string>> keys;
   std::vector<FigureChange*> accepted;
   for (std::size_t i = 0; i < changes.size(); ++i) {
