@@ -651,3 +651,41 @@ TEST_CASE("ReportedFigures shares each component's figures between copies until 
   CHECK_FALSE(late.apply_to("edm", nullptr, &unapplied));
   CHECK(unapplied.size() == 2);
 }
+
+// The notes of reports that cannot be applied come in figure_key's order, component by component:
+// "hr-ops|…" and "hr2|…" sort before "hr|…", though "hr" sorts before both.
+TEST_CASE("ReportedFigures lists unapplied reports in the order of their figure keys", "[reports][reported]") {
+  reports::ReportedFigures reported;
+  reported.add(change(measure_ref("m.pct", 2020, v1::ACTUAL, "hr"), number_value(1), "hr-team", 100));
+  reported.add(change(measure_ref("m.pct", 2020, v1::ACTUAL, "hr-ops"), number_value(2), "ops-team", 200));
+  reported.add(change(measure_ref("m.pct", 2020, v1::ACTUAL, "hr2"), number_value(3), "two-team", 300));
+  reported.add(change(measure_ref("m.pct", 2020, v1::ACTUAL, "h"), number_value(4), "h-team", 400));
+  std::vector<std::string> keys;
+  for (const auto& [id, figures] : reported.by_component()) keys.push_back(figures->begin()->first);
+  CHECK(std::is_sorted(keys.begin(), keys.end()));
+  std::vector<Component> none;
+  std::vector<std::string> unapplied;
+  reported.apply_to(none, &unapplied);
+  REQUIRE(unapplied.size() == 4);
+  CHECK_THAT(unapplied[0], Catch::Contains("reported hr-ops measure"));
+  CHECK_THAT(unapplied[1], Catch::Contains("reported hr2 measure"));
+  CHECK_THAT(unapplied[2], Catch::Contains("reported hr measure"));
+  CHECK_THAT(unapplied[3], Catch::Contains("reported h measure"));
+}
+
+// The report desk keeps a batch's candidate only when no value of it was a new entry: apply puts
+// a new entry after the others, where laying the figures over in figure_key order may not.
+TEST_CASE("apply says whether the value is a new entry", "[reports][reported]") {
+  Component component = make_component();
+  bool appended = true;
+  CHECK(reports::apply(component, change(measure_ref("m.pct", 2020, v1::ACTUAL), number_value(86)), &appended));
+  CHECK_FALSE(appended);
+  CHECK(reports::apply(component, change(measure_ref("m.pct", 2022, v1::ACTUAL), number_value(87)), &appended));
+  CHECK(appended);
+  CHECK(reports::apply(component, change(deliverable_ref("d.docs", 2020, v1::ACTUAL), count_value(13)), &appended));
+  CHECK_FALSE(appended);
+  CHECK(reports::apply(component, change(deliverable_ref("d.docs", 2022, v1::ACTUAL), count_value(15)), &appended));
+  CHECK(appended);
+  CHECK_FALSE(reports::apply(component, change(measure_ref("m.none", 2020, v1::ACTUAL), number_value(1)), &appended));
+  CHECK_FALSE(appended);
+}

@@ -303,7 +303,7 @@ TEST_CASE("only the components with reported figures are parsed and laid over, o
   registry::Slots slots = slots_of(components, section);
   registry::Versions versions(false);
   // The identity of each component's figures, as reports::ReportedFigures gives it.
-  std::map<std::string, std::shared_ptr<const void>> figures = {
+  registry::Versions::Overlay::Reported figures = {
       {"hr", std::make_shared<int>(1)}, {"ict", std::make_shared<int>(2)}, {"planet", std::make_shared<int>(3)}};
   registry::Versions::Overlay overlay;
   overlay.reported = [&] { return figures; };
@@ -353,7 +353,7 @@ TEST_CASE("only the components with reported figures are parsed and laid over, o
     last = view;
   }
   // hr's figures change: hr alone is laid over again, with a share of its own and the same digest.
-  figures["hr"] = std::make_shared<int>(4);
+  figures[0].second = std::make_shared<int>(4);  // hr's
   given.clear();
   const registry::ViewPtr changed = versions.publish("hr reported", section, slots);
   CHECK(given == std::vector<std::string>{"hr"});
@@ -371,7 +371,7 @@ TEST_CASE("only the components with reported figures are parsed and laid over, o
   CHECK(versions.parsed(slots[2]->component).id() == "hr");
   CHECK(query::StoredComponent::parse_count() == parses + 1);
   // ict no longer has reports: it is no longer kept parsed.
-  figures.erase("ict");
+  figures.erase(figures.begin() + 1);  // ict's
   versions.publish("ict without reports", section, slots);
   parses = query::StoredComponent::parse_count();
   versions.parsed(slots[4]->component);

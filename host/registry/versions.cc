@@ -24,8 +24,8 @@ const section::v1::Component& Versions::parsed(const query::StoredPtr& stored) {
 
 std::vector<query::SharedComponent> Versions::shared_components(const std::vector<query::StoredPtr>& served,
                                                                 std::vector<std::string>* report_notes) {
-  const std::map<std::string, std::shared_ptr<const void>> reported =
-      overlay_.reported ? overlay_.reported() : std::map<std::string, std::shared_ptr<const void>>();
+  const Overlay::Reported reported_in_order = overlay_.reported ? overlay_.reported() : Overlay::Reported();
+  const std::map<std::string, std::shared_ptr<const void>> reported(reported_in_order.begin(), reported_in_order.end());
   std::vector<query::SharedComponent> shared;
   std::map<std::string, Overlaid> overlaid;
   std::vector<const query::StoredPtr*> with_reports;
@@ -55,8 +55,8 @@ std::vector<query::SharedComponent> Versions::shared_components(const std::vecto
     }
     shared.push_back(now.served);
   }
-  // The notes in the order of the components' ids; those of a component not served from here.
-  for (const auto& [id, figures] : reported) {
+  // The notes in the overlay's order; those of a component not served from here.
+  for (const auto& [id, figures] : reported_in_order) {
     if (auto found = overlaid.find(id); found != overlaid.end()) {
       report_notes->insert(report_notes->end(), found->second.unapplied.begin(), found->second.unapplied.end());
     } else if (overlay_.apply) {

@@ -30,10 +30,13 @@ class Versions {
   // Reported figures (host/reports) laid over the plugins' components in every version.
   struct Overlay {
     // The components that have reported figures (only those are parsed), each with the identity
-    // of its figures: the same pointer as long as they do not change. A component whose plugin
+    // of its figures: the same pointer as long as they do not change; in the order in which the
+    // notes of their reports that cannot be applied are listed. A component whose plugin
     // published nothing new and whose figures kept their identity is served as the last version
-    // served it, without another copy or another share.
-    std::function<std::map<std::string, std::shared_ptr<const void>>()> reported;
+    // served it, without another copy or another share. Both calls come from the publishing
+    // thread, the only one on which the figures change.
+    using Reported = std::vector<std::pair<std::string, std::shared_ptr<const void>>>;
+    std::function<Reported()> reported;
     // Sets component `id`'s reported values in `component` (null when it is not served) and
     // lists in `unapplied` the reports it could not apply. True when it changed `component`
     // (otherwise it is served as its plugin published it, without another copy).

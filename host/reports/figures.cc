@@ -150,7 +150,8 @@ absl::Status current_value(const Component& component, const FigureRef& figure, 
   return absl::OkStatus();
 }
 
-bool apply(Component& component, const section::v1::FigureChange& change) {
+bool apply(Component& component, const section::v1::FigureChange& change, bool* appended) {
+  if (appended != nullptr) *appended = false;
   const FigureRef& figure = change.figure();
   const FigureValue& value = change.new_value();
   if (figure.figure_case() == FigureRef::kMeasure) {
@@ -161,6 +162,7 @@ bool apply(Component& component, const section::v1::FigureChange& change) {
       if (existing.year() == figure.year() && existing.kind() == figure.kind()) target = &existing;
     }
     if (target == nullptr) {
+      if (appended != nullptr) *appended = true;
       target = measure->add_values();
       target->set_year(figure.year());
       target->set_kind(figure.kind());
@@ -183,6 +185,7 @@ bool apply(Component& component, const section::v1::FigureChange& change) {
     if (existing.year() == figure.year() && existing.kind() == figure.kind()) target = &existing;
   }
   if (target == nullptr) {
+    if (appended != nullptr) *appended = true;
     target = deliverable->add_counts();
     target->set_year(figure.year());
     target->set_kind(figure.kind());
@@ -192,6 +195,15 @@ bool apply(Component& component, const section::v1::FigureChange& change) {
   target->set_reported_by(change.reported_by());
   *target->mutable_reported_at() = change.reported_at();
   return true;
+}
+
+bool ReportedFigures::ComponentOrder::operator()(const std::string& a, const std::string& b) const {
+  const std::size_t common = std::min(a.size(), b.size());
+  if (const int order = a.compare(0, common, b, 0, common); order != 0) return order < 0;
+  if (a.size() == b.size()) return false;
+  // One is the other's prefix: the shorter one goes on with '|'.
+  constexpr auto bar = static_cast<unsigned char>('|');
+  return a.size() < b.size() ? bar < static_cast<unsigned char>(b[common]) : static_cast<unsigned char>(a[common]) < bar;
 }
 
 void ReportedFigures::add_all(const std::vector<const section::v1::FigureChange*>& changes) {

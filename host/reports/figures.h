@@ -41,8 +41,9 @@ absl::Status current_value(const section::v1::Component& component, const sectio
                                      const section::v1::FigureValue* proposed, section::v1::FigureValue* value);
 
 // Sets the change's new value in `component`, marked as reported (by, at). False when the
-// component has no such figure any more.
-bool apply(section::v1::Component& component, const section::v1::FigureChange& change);
+// component has no such figure any more. `appended`, when given, says whether the value is a
+// new entry (a year and kind the figure had no value for), added after the others.
+bool apply(section::v1::Component& component, const section::v1::FigureChange& change, bool* appended = nullptr);
 
 // The latest change of every figure that has been reported: what the host lays over the
 // plugins' figures. Kept by component, each component's figures shared between copies until
@@ -65,8 +66,14 @@ class ReportedFigures {
   // Component `id`'s figures, null when it has none: the same pointer in every copy until one
   // of them changes, so that what was built from them can be kept.
   std::shared_ptr<const Figures> of(const std::string& id) const;
+  // Component ids ordered as figure_key orders their figures: the id followed by '|' (so "hr-ops"
+  // comes before "hr"), the order in which reports that cannot be applied are noted.
+  struct ComponentOrder {
+    bool operator()(const std::string& a, const std::string& b) const;
+  };
+  using ByComponent = std::map<std::string, std::shared_ptr<const Figures>, ComponentOrder>;
   // Every component's figures, by component id.
-  const std::map<std::string, std::shared_ptr<const Figures>>& by_component() const { return by_component_; }
+  const ByComponent& by_component() const { return by_component_; }
 
   // Lays component `id`'s reported values over `component` (null when it is not served); each
   // report it cannot apply (the plugin renamed or dropped the figure, or the component is not
@@ -80,7 +87,7 @@ class ReportedFigures {
   void apply_to(section::v1::Component& component) const { apply_to(component.id(), &component, nullptr); }
 
  private:
-  std::map<std::string, std::shared_ptr<const Figures>> by_component_;
+  ByComponent by_component_;
 };
 
 }  // namespace section::reports

@@ -175,8 +175,9 @@ void ReportDesk::attach(registry::Registry& registry) {
   registry_ = &registry;
   registry::Versions::Overlay overlay;
   overlay.reported = [this] {
-    std::map<std::string, std::shared_ptr<const void>> reported;
-    for (const auto& [id, figures] : std::atomic_load(&figures_)->by_component()) reported.emplace(id, figures);
+    const auto served = std::atomic_load(&figures_);
+    registry::Versions::Overlay::Reported reported;
+    for (const auto& [id, figures] : served->by_component()) reported.emplace_back(id, figures);
     return reported;
   };
   overlay.apply = [this](const std::string& id, section::v1::Component* component, std::vector<std::string>* unapplied) {
@@ -337,7 +338,8 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
   for (const bool hold : {false, true}) {
     std::fill(outcomes.begin(), outcomes.end(), absl::OkStatus());
     section::v1::Component candidate;
-    const std::vector<FigureChange*> accepted = check_batch(access, batch, changes, outcomes, candidate);
+    bool appended = false;
+    const std::vector<FigureChange*> accepted = check_batch(access, batch, changes, outcomes, candidate, &appended);
     if (accepted.empty()) {
       // Every value refused, and none left in: the candidate is the component as served.
       kept_candidate_ = KeptCandidate{access.stored, std::atomic_load(&figures_)->of(id), std::move(candidate)};
@@ -345,10 +347,12 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
     }
     absl::StatusOr<std::string> stored = store_batch(changes, outcomes, accepted);
     if (stored.ok()) {
-      // Every value laid in stored: the candidate is the component as served now.
+      // Every value laid in stored, each where the overlay lays it: the candidate is the
+      // component as served now. (A new entry goes last here, and the overlay lays the figures
+      // in figure_key order: the next batch makes its candidate anew.)
       const auto stored_count = std::count_if(outcomes.begin(), outcomes.end(), [](const absl::Status& outcome) { return outcome.ok(); });
       const bool all_stored = static_cast<std::size_t>(stored_count) == accepted.size();
-      if (all_stored && access.stored) {
+      if (all_stored && !appended && access.stored) {
         kept_candidate_ = KeptCandidate{access.stored, std::atomic_load(&figures_)->of(id), std::move(candidate)};
       }
       return stored->empty() || others.empty() ? *stored + others : *stored + "; " + others;
@@ -376,7 +380,9 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
 
 std::vector<FigureChange*> ReportDesk::check_batch(const registry::Registry::ComponentAccess& access,
                                                    const std::vector<Pending*>& batch, std::vector<FigureChange>& changes,
-                                                   std::vector<absl::Status>& outcomes, section::v1::Component& candidate) {
+                                                   std::vector<absl::Status>& outcomes, section::v1::Component& candidate,
+                                                   bool* appended) {
+  *appended = false;
   // The component as it is served, reports and all; each report checked with those before it.
   const auto served = std::atomic_load(&figures_);
   const CandidateBytes* bytes = candidate_bytes(access);
@@ -396,9 +402,11 @@ std::vector<FigureChange*> ReportDesk::check_batch(const registry::Registry::Com
       continue;
     }
     bool laid_in = false;
-    outcomes[i] = check_one(access, candidate, changes[i], batch[i]->request->value(), bytes, &laid_in);
+    bool added = false;
+    outcomes[i] = check_one(access, candidate, changes[i], batch[i]->request->value(), bytes, &laid_in, &added);
     if (outcomes[i].ok()) {
       accepted.push_back(&changes[i]);
+      *appended = *appended || added;
     } else if (laid_in) {
       // The refused value is in the candidate: made again without it (rare, so not copied each time).
       candidate = *access.published;
@@ -477,13 +485,13 @@ const CandidateBytes* ReportDesk::candidate_bytes(const registry::Registry::Comp
 // `laid_in` says whether it got that far (a refused value laid in must be taken out again).
 absl::Status ReportDesk::check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
                                    FigureChange& change, const section::v1::FigureValue& proposed, const CandidateBytes* bytes,
-                                   bool* laid_in) {
+                                   bool* laid_in, bool* appended) {
   *laid_in = false;
   section::v1::FigureValue old_value;
   if (absl::Status found = current_value(candidate, change.figure(), &proposed, &old_value); !found.ok()) return found;
   *change.mutable_old_value() = old_value;
   *change.mutable_reported_at() = now_timestamp();
-  apply(candidate, change);
+  apply(candidate, change, appended);
   *laid_in = true;
   return check_candidate(access, candidate, change.figure().component(), bytes);
 }

@@ -95,10 +95,12 @@ class ReportDesk {
   absl::StatusOr<std::string> accept_batch(const registry::Registry::ComponentAccess& access, const std::vector<Pending*>& batch,
                                            std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes);
   // Checks each report with those before it, on `candidate` (the component as served, made
-  // here, with the values that pass laid in); the changes that pass.
+  // here, with the values that pass laid in); the changes that pass. `appended`: whether a value
+  // that passed is a new entry, laid in after the others, where the overlay may put it elsewhere.
   std::vector<section::v1::FigureChange*> check_batch(const registry::Registry::ComponentAccess& access,
                                                       const std::vector<Pending*>& batch, std::vector<section::v1::FigureChange>& changes,
-                                                      std::vector<absl::Status>& outcomes, section::v1::Component& candidate);
+                                                      std::vector<absl::Status>& outcomes, section::v1::Component& candidate,
+                                                      bool* appended);
   // kAborted when the store holds changes of other hosts not applied yet (nothing stored).
   absl::StatusOr<std::string> store_batch(std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes,
                                           const std::vector<section::v1::FigureChange*>& accepted);
@@ -107,7 +109,7 @@ class ReportDesk {
   std::string apply_fetched(const std::vector<section::v1::FigureChange>& fetched);
   absl::Status check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
                          section::v1::FigureChange& change, const section::v1::FigureValue& proposed, const CandidateBytes* bytes,
-                         bool* laid_in);
+                         bool* laid_in, bool* appended);
   // On the worker: the published component's parts, serialized once per stored component, for
   // a plugin that checks bytes; null for one that checks messages.
   const CandidateBytes* candidate_bytes(const registry::Registry::ComponentAccess& access);
