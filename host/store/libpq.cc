@@ -35,17 +35,26 @@ absl::StatusOr<Libpq> load_libpq(const std::string& library) {
   return api;
 }
 
-absl::StatusOr<const Libpq*> libpq() {
-  // Never destroyed: a follower thread may still call libpq while static objects are destroyed.
+namespace {
+
+// Loaded on the first call. Never destroyed: a follower thread may still call libpq while
+// static objects are destroyed.
+const absl::StatusOr<Libpq>& loaded() {
   static const auto* loaded = new absl::StatusOr<Libpq>(load_libpq(kLibpqName));
-  if (!loaded->ok()) return loaded->status();
-  return &**loaded;
+  return *loaded;
+}
+
+}  // namespace
+
+absl::StatusOr<const Libpq*> libpq() {
+  if (!loaded().ok()) return loaded().status();
+  return &*loaded();
 }
 
 const Libpq& pq() {
-  auto loaded = libpq();
-  if (!loaded.ok()) std::abort();  // a connection exists only once libpq() succeeded: cannot happen
-  return **loaded;
+  // Per call of libpq's, so no status is made: a connection exists only once libpq() succeeded.
+  if (!loaded().ok()) std::abort();
+  return *loaded();
 }
 
 }  // namespace section::store
