@@ -361,6 +361,12 @@ TEST_CASE("only the components with reported figures are parsed and laid over, o
     CHECK((changed->shares[i] == last->shares[i]) == (changed->components[i]->header.id() != "hr"));
   }
   CHECK(changed->section_memo->built == last->section_memo->built);
+  // The component built for it goes to the next batch of reports once, for those figures only.
+  CHECK_FALSE(versions.take_overlaid(slots[2]->component, figures[1].second.get()).has_value());
+  const std::optional<v1::Component> taken = versions.take_overlaid(slots[2]->component, figures[0].second.get());
+  REQUIRE(taken.has_value());
+  CHECK(MessageDifferencer::Equals(*taken, served[2]));
+  CHECK_FALSE(versions.take_overlaid(slots[2]->component, figures[0].second.get()).has_value());
   // hr's plugin publishes again: that component is parsed anew, ict is still kept parsed.
   slots[2]->component = query::StoredComponent::of(components[2]);
   std::uint64_t parses = query::StoredComponent::parse_count();

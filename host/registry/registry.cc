@@ -354,6 +354,7 @@ void Registry::run_change(const std::string& component_id, const Change& change,
     if (slot->served()) {
       access.published = &versions_.parsed(slot->component);
       access.stored = slot->component;
+      access.overlaid = [this, stored = slot->component](const void* figures) { return versions_.take_overlaid(stored, figures); };
     }
     access.check = [slot](const section::v1::Component& component) {
       if (!slot->source) return loading::plugin_failed("the plugin is not running");

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -99,6 +100,9 @@ class Registry {
     // The stored component `published` was parsed from: the same pointer for as long as the
     // plugin's component does not change, so that what is derived from it can be kept.
     query::StoredPtr stored;
+    // The component with its reported figures laid over, as the last version built it, when
+    // those are `figures` (ReportedFigures::of): handed over once (Versions::take_overlaid).
+    std::function<std::optional<section::v1::Component>(const void* figures)> overlaid;
   };
   // Runs `change` on the worker thread, in order with the plugins' changes and reloads, so that
   // the component it sees stays as it is until it returns. When it returns a reason, a new

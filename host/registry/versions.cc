@@ -42,6 +42,7 @@ std::vector<query::SharedComponent> Versions::shared_components(const std::vecto
     Overlaid& now = overlaid[id];
     if (auto last = overlaid_.find(id); last != overlaid_.end() && last->second.published == *stored && last->second.figures == figures) {
       now = std::move(last->second);  // neither the component nor its figures changed
+      now.component.reset();
     } else {
       now.published = *stored;
       now.figures = figures;
@@ -52,6 +53,7 @@ std::vector<query::SharedComponent> Versions::shared_components(const std::vecto
       } else {
         now.served = query::SharedComponent{*stored, share_of(*stored, &component)};
       }
+      now.component = std::move(component);
     }
     shared.push_back(now.served);
   }
@@ -109,6 +111,14 @@ ViewPtr Versions::publish(const std::string& reason, const std::shared_ptr<const
   if (announce_) log::info("published version " + std::to_string(view->version) + " (" + reason + ")");
   listeners_.call(view);
   return view;
+}
+
+std::optional<section::v1::Component> Versions::take_overlaid(const query::StoredPtr& stored, const void* figures) {
+  const auto found = overlaid_.find(stored->header.id());
+  if (found == overlaid_.end() || found->second.published != stored || found->second.figures.get() != figures) return std::nullopt;
+  std::optional<section::v1::Component> taken = std::move(found->second.component);
+  found->second.component.reset();
+  return taken;
 }
 
 ViewPtr Versions::current() const {

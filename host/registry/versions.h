@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -55,6 +56,10 @@ class Versions {
 
   // The current version; null before the first.
   ViewPtr current() const;
+  // `stored` with its reported figures `figures` laid over, as the last version built it (in the
+  // overlay's order), handed over once: for the next batch of reports to start from. Nothing when
+  // that version did not build it anew, or built it with other figures. Only on the publishing thread.
+  std::optional<section::v1::Component> take_overlaid(const query::StoredPtr& stored, const void* figures);
   // `stored` parsed. Kept for a component with reported figures, which each report reads (its
   // checks) and each version parses (to lay the reports over it), until its plugin publishes
   // another or it is no longer served. Only on the publishing thread.
@@ -88,6 +93,9 @@ class Versions {
     std::shared_ptr<const void> figures;
     query::SharedComponent served;
     std::vector<std::string> unapplied;
+    // The component it was built from, until take_overlaid hands it over; kept by the version
+    // that built it only, so that at most the components of one change are held.
+    std::optional<section::v1::Component> component;
   };
   std::map<std::string, Overlaid> overlaid_;
   mutable std::mutex mutex_;

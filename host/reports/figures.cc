@@ -150,8 +150,7 @@ absl::Status current_value(const Component& component, const FigureRef& figure, 
   return absl::OkStatus();
 }
 
-bool apply(Component& component, const section::v1::FigureChange& change, bool* appended) {
-  if (appended != nullptr) *appended = false;
+bool apply(Component& component, const section::v1::FigureChange& change) {
   const FigureRef& figure = change.figure();
   const FigureValue& value = change.new_value();
   if (figure.figure_case() == FigureRef::kMeasure) {
@@ -162,7 +161,6 @@ bool apply(Component& component, const section::v1::FigureChange& change, bool* 
       if (existing.year() == figure.year() && existing.kind() == figure.kind()) target = &existing;
     }
     if (target == nullptr) {
-      if (appended != nullptr) *appended = true;
       target = measure->add_values();
       target->set_year(figure.year());
       target->set_kind(figure.kind());
@@ -185,7 +183,6 @@ bool apply(Component& component, const section::v1::FigureChange& change, bool* 
     if (existing.year() == figure.year() && existing.kind() == figure.kind()) target = &existing;
   }
   if (target == nullptr) {
-    if (appended != nullptr) *appended = true;
     target = deliverable->add_counts();
     target->set_year(figure.year());
     target->set_kind(figure.kind());
@@ -228,12 +225,6 @@ std::size_t ReportedFigures::size() const {
   return count;
 }
 
-std::set<std::string> ReportedFigures::components() const {
-  std::set<std::string> ids;
-  for (const auto& [id, figures] : by_component_) ids.insert(id);
-  return ids;
-}
-
 std::shared_ptr<const ReportedFigures::Figures> ReportedFigures::of(const std::string& id) const {
   const auto found = by_component_.find(id);
   return found != by_component_.end() ? found->second : nullptr;
@@ -254,14 +245,13 @@ bool ReportedFigures::apply_to(const std::string& id, Component* component, std:
   return changed;
 }
 
-void ReportedFigures::apply_to(std::vector<Component>& components, std::vector<std::string>* unapplied,
-                               std::set<std::string>* changed) const {
+void ReportedFigures::apply_to(std::vector<Component>& components, std::vector<std::string>* unapplied) const {
   for (const auto& [id, figures] : by_component_) {
     Component* served = nullptr;
     for (auto& component : components) {
       if (component.id() == id) served = &component;
     }
-    if (apply_to(id, served, unapplied) && changed != nullptr) changed->insert(id);
+    apply_to(id, served, unapplied);
   }
 }
 

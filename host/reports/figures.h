@@ -6,7 +6,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -41,9 +40,8 @@ absl::Status current_value(const section::v1::Component& component, const sectio
                                      const section::v1::FigureValue* proposed, section::v1::FigureValue* value);
 
 // Sets the change's new value in `component`, marked as reported (by, at). False when the
-// component has no such figure any more. `appended`, when given, says whether the value is a
-// new entry (a year and kind the figure had no value for), added after the others.
-bool apply(section::v1::Component& component, const section::v1::FigureChange& change, bool* appended = nullptr);
+// component has no such figure any more.
+bool apply(section::v1::Component& component, const section::v1::FigureChange& change);
 
 // The latest change of every figure that has been reported: what the host lays over the
 // plugins' figures. Kept by component, each component's figures shared between copies until
@@ -61,8 +59,6 @@ class ReportedFigures {
   void add_all(const std::vector<const section::v1::FigureChange*>& changes);
   bool empty() const { return by_component_.empty(); }
   std::size_t size() const;
-  // The ids of the components that have reported figures.
-  std::set<std::string> components() const;
   // Component `id`'s figures, null when it has none: the same pointer in every copy until one
   // of them changes, so that what was built from them can be kept.
   std::shared_ptr<const Figures> of(const std::string& id) const;
@@ -80,9 +76,8 @@ class ReportedFigures {
   // served) is listed in `unapplied`. True when a value was laid over `component`.
   bool apply_to(const std::string& id, section::v1::Component* component, std::vector<std::string>* unapplied) const;
   // The same for several components: those of `components` and, as unapplied, the reports of
-  // components not among them; the ids of those changed go into `changed`.
-  void apply_to(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied,
-                std::set<std::string>* changed = nullptr) const;
+  // components not among them.
+  void apply_to(std::vector<section::v1::Component>& components, std::vector<std::string>* unapplied) const;
   // The same for one component, for checking a new report against everything reported before.
   void apply_to(section::v1::Component& component) const { apply_to(component.id(), &component, nullptr); }
 

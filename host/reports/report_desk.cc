@@ -337,26 +337,10 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
   // append lock from the fetch to the commit, so that no change can come in between.
   for (const bool hold : {false, true}) {
     std::fill(outcomes.begin(), outcomes.end(), absl::OkStatus());
-    section::v1::Component candidate;
-    bool appended = false;
-    const std::vector<FigureChange*> accepted = check_batch(access, batch, changes, outcomes, candidate, &appended);
-    if (accepted.empty()) {
-      // Every value refused, and none left in: the candidate is the component as served.
-      kept_candidate_ = KeptCandidate{access.stored, std::atomic_load(&figures_)->of(id), std::move(candidate)};
-      break;
-    }
+    const std::vector<FigureChange*> accepted = check_batch(access, batch, changes, outcomes);
+    if (accepted.empty()) break;
     absl::StatusOr<std::string> stored = store_batch(changes, outcomes, accepted);
-    if (stored.ok()) {
-      // Every value laid in stored, each where the overlay lays it: the candidate is the
-      // component as served now. (A new entry goes last here, and the overlay lays the figures
-      // in figure_key order: the next batch makes its candidate anew.)
-      const auto stored_count = std::count_if(outcomes.begin(), outcomes.end(), [](const absl::Status& outcome) { return outcome.ok(); });
-      const bool all_stored = static_cast<std::size_t>(stored_count) == accepted.size();
-      if (all_stored && !appended && access.stored) {
-        kept_candidate_ = KeptCandidate{access.stored, std::atomic_load(&figures_)->of(id), std::move(candidate)};
-      }
-      return stored->empty() || others.empty() ? *stored + others : *stored + "; " + others;
-    }
+    if (stored.ok()) return stored->empty() || others.empty() ? *stored + others : *stored + "; " + others;
     if (hold) break;  // cannot happen while the lock is held
     std::uint64_t last = 0;
     {
@@ -380,20 +364,20 @@ absl::StatusOr<std::string> ReportDesk::accept_batch(const registry::Registry::C
 
 std::vector<FigureChange*> ReportDesk::check_batch(const registry::Registry::ComponentAccess& access,
                                                    const std::vector<Pending*>& batch, std::vector<FigureChange>& changes,
-                                                   std::vector<absl::Status>& outcomes, section::v1::Component& candidate,
-                                                   bool* appended) {
-  *appended = false;
+                                                   std::vector<absl::Status>& outcomes) {
   // The component as it is served, reports and all; each report checked with those before it.
+  // The last version built it when it laid these figures over (after this component's last
+  // batch, as a rule): taken from there, not made again.
   const auto served = std::atomic_load(&figures_);
   const CandidateBytes* bytes = candidate_bytes(access);
-  const std::string& id = access.published->id();
-  if (kept_candidate_ && access.stored && kept_candidate_->stored == access.stored && kept_candidate_->figures == served->of(id)) {
-    candidate = std::move(kept_candidate_->component);
+  std::optional<section::v1::Component> overlaid = access.overlaid ? access.overlaid(served->of(access.published->id()).get()) : std::nullopt;
+  section::v1::Component candidate;
+  if (overlaid) {
+    candidate = std::move(*overlaid);
   } else {
     candidate = *access.published;
     served->apply_to(candidate);
   }
-  kept_candidate_.reset();  // changed from here on, kept again only once stored
   std::set<std::pair<std::string, std::string>> keys;
   std::vector<FigureChange*> accepted;
   for (std::size_t i = 0; i < changes.size(); ++i) {
@@ -402,11 +386,9 @@ std::vector<FigureChange*> ReportDesk::check_batch(const registry::Registry::Com
       continue;
     }
     bool laid_in = false;
-    bool added = false;
-    outcomes[i] = check_one(access, candidate, changes[i], batch[i]->request->value(), bytes, &laid_in, &added);
+    outcomes[i] = check_one(access, candidate, changes[i], batch[i]->request->value(), bytes, &laid_in);
     if (outcomes[i].ok()) {
       accepted.push_back(&changes[i]);
-      *appended = *appended || added;
     } else if (laid_in) {
       // The refused value is in the candidate: made again without it (rare, so not copied each time).
       candidate = *access.published;
@@ -485,13 +467,13 @@ const CandidateBytes* ReportDesk::candidate_bytes(const registry::Registry::Comp
 // `laid_in` says whether it got that far (a refused value laid in must be taken out again).
 absl::Status ReportDesk::check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
                                    FigureChange& change, const section::v1::FigureValue& proposed, const CandidateBytes* bytes,
-                                   bool* laid_in, bool* appended) {
+                                   bool* laid_in) {
   *laid_in = false;
   section::v1::FigureValue old_value;
   if (absl::Status found = current_value(candidate, change.figure(), &proposed, &old_value); !found.ok()) return found;
   *change.mutable_old_value() = old_value;
   *change.mutable_reported_at() = now_timestamp();
-  apply(candidate, change, appended);
+  apply(candidate, change);
   *laid_in = true;
   return check_candidate(access, candidate, change.figure().component(), bytes);
 }

@@ -94,13 +94,10 @@ class ReportDesk {
   // On the registry's worker: checks, stores and lays over a batch of one component.
   absl::StatusOr<std::string> accept_batch(const registry::Registry::ComponentAccess& access, const std::vector<Pending*>& batch,
                                            std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes);
-  // Checks each report with those before it, on `candidate` (the component as served, made
-  // here, with the values that pass laid in); the changes that pass. `appended`: whether a value
-  // that passed is a new entry, laid in after the others, where the overlay may put it elsewhere.
+  // Checks each report with those before it; the changes that pass.
   std::vector<section::v1::FigureChange*> check_batch(const registry::Registry::ComponentAccess& access,
                                                       const std::vector<Pending*>& batch, std::vector<section::v1::FigureChange>& changes,
-                                                      std::vector<absl::Status>& outcomes, section::v1::Component& candidate,
-                                                      bool* appended);
+                                                      std::vector<absl::Status>& outcomes);
   // kAborted when the store holds changes of other hosts not applied yet (nothing stored).
   absl::StatusOr<std::string> store_batch(std::vector<section::v1::FigureChange>& changes, std::vector<absl::Status>& outcomes,
                                           const std::vector<section::v1::FigureChange*>& accepted);
@@ -109,7 +106,7 @@ class ReportDesk {
   std::string apply_fetched(const std::vector<section::v1::FigureChange>& fetched);
   absl::Status check_one(const registry::Registry::ComponentAccess& access, section::v1::Component& candidate,
                          section::v1::FigureChange& change, const section::v1::FigureValue& proposed, const CandidateBytes* bytes,
-                         bool* laid_in, bool* appended);
+                         bool* laid_in);
   // On the worker: the published component's parts, serialized once per stored component, for
   // a plugin that checks bytes; null for one that checks messages.
   const CandidateBytes* candidate_bytes(const registry::Registry::ComponentAccess& access);
@@ -137,15 +134,6 @@ class ReportDesk {
   std::shared_ptr<const ReportedFigures> figures_;  // replaced whole, read with atomic_load
   // By component id, on the worker only: the stored component they were made from, and its parts.
   std::map<std::string, std::pair<query::StoredPtr, std::unique_ptr<const CandidateBytes>>> candidate_bytes_;
-  // On the worker only: the candidate of the last batch, every value of it stored, which is the
-  // component as served while its plugin publishes nothing new and its figures keep their
-  // identity. The next batch for it starts from it instead of a copy with the figures laid over.
-  struct KeptCandidate {
-    query::StoredPtr stored;
-    std::shared_ptr<const ReportedFigures::Figures> figures;
-    section::v1::Component component;
-  };
-  std::optional<KeptCandidate> kept_candidate_;
 };
 
 }  // namespace section::reports
