@@ -172,6 +172,66 @@ TEST_CASE("HTTP errors are JSON with gRPC's codes and messages, mapped to HTTP s
   CHECK(http_request(front.http, "/healthz").status == 200);
 }
 
+TEST_CASE("HTTP answers in the language of Accept-Language or lang, as gRPC and section-ctl --lang do", "[http][language]") {
+  HttpHost front;
+  REQUIRE(front.host.ok());
+  const std::string address = front.host.address();
+  const auto english = http_request(front.http, "/v1/tables/financial-by-object");
+  REQUIRE(english.status == 200);
+  CHECK(english.header("content-language").empty());  // none asked for: none said, as gRPC
+  CHECK(english.header("vary") == "Accept-Language");
+
+  const auto chinese = http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", "zh-CN, en;q=0.5"}});
+  REQUIRE(chinese.status == 200);
+  CHECK(chinese.header("content-language") == "zh");
+  CHECK(chinese.header("vary") == "Accept-Language");
+  CHECK(chinese.body != english.body);
+  CHECK(chinese.body == ctl(address, {"--lang", "zh", "table", "financial-by-object", "--format", "json"}));
+  // A spreadsheet cannot set headers: ?lang= does the same, and wins over the header.
+  const auto csv = http_request(front.http, "/v1/tables/financial-by-object.csv?lang=zh", {{"Accept-Language", "en"}});
+  CHECK(csv.header("content-language") == "zh");
+  CHECK(csv.body == ctl(address, {"--lang", "zh", "table", "financial-by-object", "--format", "csv"}));
+  CHECK(http_request(front.http, "/v1/measures?component=finance&lang=zh").body ==
+        ctl(address, {"--lang", "zh", "measures", "finance", "--format", "json"}));
+  CHECK(http_request(front.http, "/v1/deliverables?component=hr&year=2022", {{"Accept-Language", "zh"}}).body ==
+        ctl(address, {"--lang", "zh", "deliverables", "hr", "--year", "2022", "--format", "json"}));
+  CHECK(Json::parse(http_request(front.http, "/v1/tables?lang=zh").body)["tables"].size() ==
+        Json::parse(http_request(front.http, "/v1/tables").body)["tables"].size());
+  const auto status = http_request(front.http, "/v1/status", {{"Accept-Language", "zh"}});
+  CHECK(status.status == 200);
+  CHECK(status.header("content-language") == "zh");
+  CHECK(Json::parse(status.body)["components"][0]["title"] != Json::parse(http_request(front.http, "/v1/status").body)["components"][0]["title"]);
+
+  // English asked for, or a language the data does not have: the English bytes and ETag.
+  for (const std::string asked : {"en", "fr, *;q=0.1", "fr"}) {
+    CAPTURE(asked);
+    const auto answer = http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", asked}});
+    CHECK(answer.body == english.body);
+    CHECK(answer.header("content-language") == "en");
+    CHECK(answer.header("etag") == english.header("etag"));
+  }
+
+  // Each language has its own ETag, and If-None-Match answers 304 only for its own.
+  const std::string zh_etag = chinese.header("etag");
+  const std::string en_etag = english.header("etag");
+  CHECK(zh_etag == en_etag.substr(0, en_etag.size() - 1) + "-zh\"");
+  CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", "zh"}, {"If-None-Match", zh_etag}}).status ==
+        304);
+  CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"If-None-Match", zh_etag}}).status == 200);
+  CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", "zh"}, {"If-None-Match", english.header("etag")}})
+            .status == 200);
+
+  // Malformed values are refused, naming where they came from, as gRPC refuses accept-language.
+  const auto bad_header = http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", "zh;q=7"}});
+  CHECK(bad_header.status == 400);
+  CHECK_THAT(Json::parse(bad_header.body)["message"].get<std::string>(),
+             Catch::Contains("accept-language: 'zh;q=7'") && Catch::Contains("q-value"));
+  const auto bad_lang = http_request(front.http, "/v1/measures?lang=zh_CN");
+  CHECK(bad_lang.status == 400);
+  CHECK_THAT(Json::parse(bad_lang.body)["message"].get<std::string>(), Catch::StartsWith("lang: 'zh_CN'"));
+  CHECK(http_request(front.http, "/healthz", {{"Accept-Language", "zh;q=7"}}).status == 200);  // probes take no language
+}
+
 TEST_CASE("HTTP reads take the same tokens as gRPC when reads need one", "[http][auth]") {
   test::TempDir data;
   const test::TestTokens tokens = test::make_tokens();

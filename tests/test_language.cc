@@ -145,6 +145,8 @@ TEST_CASE("accept-language is parsed with its q-values, and bad values are refus
     CHECK(parsed.status().code() == absl::StatusCode::kInvalidArgument);
     CHECK_THAT(std::string(parsed.status().message()), Catch::StartsWith("accept-language: ") && Catch::Contains(reason));
   }
+  // HTTP's lang parameter takes the same values, and its errors name it.
+  CHECK(std::string(query::parse_accept_language("zh_CN", "lang").status().message()).rfind("lang: 'zh_CN' is not", 0) == 0);
 }
 
 TEST_CASE("accept-language is capped: a range of 256 bytes, 32 ranges, and the error quotes a short part", "[language]") {

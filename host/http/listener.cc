@@ -54,6 +54,10 @@ Request request_of(const bhttp::request<bhttp::string_body>& message, const std:
     request.authorization.emplace_back(it->value());
   }
   request.accept = std::string(message[bhttp::field::accept]);
+  for (auto [it, end] = message.equal_range(bhttp::field::accept_language); it != end; ++it) {
+    if (!request.accept_language.empty()) request.accept_language += ",";
+    request.accept_language.append(it->value().data(), it->value().size());
+  }
   request.if_none_match = std::string(message[bhttp::field::if_none_match]);
   request.peer = peer;
   return request;

@@ -14,6 +14,7 @@ struct Request {
   std::string target;  // "/v1/tables/financial-by-object.csv?x=1", as sent
   std::vector<std::string> authorization;  // every Authorization header's value
   std::string accept;
+  std::string accept_language;  // every Accept-Language header's value, joined with commas
   std::string if_none_match;
   std::string peer;  // "127.0.0.1:53412", for the log
 };

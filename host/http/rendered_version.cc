@@ -46,20 +46,57 @@ std::string new_instance_id() {
   return text;
 }
 
-std::string etag_of(std::uint64_t version, const std::string& instance) {
-  return "\"v" + std::to_string(version) + "-" + instance + "\"";
+std::string etag_of(std::uint64_t version, const std::string& instance, const std::string& language) {
+  return "\"v" + std::to_string(version) + "-" + instance + (language.empty() ? "" : "-" + language) + "\"";
 }
 
 RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers, const std::string& instance)
-    : answers_(std::move(answers)) {
+    : RenderedVersion(std::move(answers), instance, nullptr) {}
+
+RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers, const std::string& instance,
+                                 std::shared_ptr<const transport::LocalizedAnswers> localized)
+    : answers_(std::move(answers)),
+      localized_(std::move(localized)),
+      instance_(instance),
+      language_(localized_ ? localized_->language() : std::string()) {
   const auto& view = *answers_->view();
-  etag_ = etag_of(view.version, instance);
-  tables_json_ = cli::print(cli::message_json(query::list_tables(view)));
+  etag_ = etag_of(view.version, instance_, language_);
+  if (localized_) {
+    auto list = json_of<section::v1::ListTablesResponse>(transport::SerializedAnswer{grpc::Status::OK, localized_->tables()});
+    tables_json_ = list.ok() ? *std::move(list) : std::string();
+  } else {
+    tables_json_ = cli::print(cli::message_json(query::list_tables(view)));
+  }
   for (const auto& [id, span] : view.tables) {
     section::v1::Table table;
-    if (!table.ParseFromString(view.table_bytes(span))) continue;
+    if (localized_) {
+      if (!transport::parse(table_answer(id).bytes, &table)) continue;
+    } else if (!table.ParseFromString(view.table_bytes(span))) {
+      continue;
+    }
     tables_.emplace(id, Forms{cli::render(table, cli::Format::kJson), cli::render(table, cli::Format::kCsv)});
   }
+}
+
+std::shared_ptr<const RenderedVersion> RenderedVersion::in(const std::string& language) const {
+  std::lock_guard<std::mutex> lock(languages_mutex_);
+  auto& rendered = languages_[language];
+  if (!rendered) rendered.reset(new RenderedVersion(answers_, instance_, answers_->in(language)));
+  return rendered;
+}
+
+transport::SerializedAnswer RenderedVersion::table_answer(const std::string& id) const {
+  section::v1::GetTableRequest request;
+  request.set_id(id);
+  return localized_ ? localized_->table(request) : answers_->table(request);
+}
+
+transport::SerializedAnswer RenderedVersion::measures_answer(const section::v1::ListMeasuresRequest& request) const {
+  return localized_ ? localized_->measures(request) : answers_->measures(request);
+}
+
+transport::SerializedAnswer RenderedVersion::deliverables_answer(const section::v1::ListDeliverablesRequest& request) const {
+  return localized_ ? localized_->deliverables(request) : answers_->deliverables(request);
 }
 
 absl::StatusOr<std::string> RenderedVersion::table(const std::string& id, bool csv) const {
@@ -73,7 +110,7 @@ absl::StatusOr<std::string> RenderedVersion::measures(const std::string& compone
     section::v1::ListMeasuresRequest request;
     request.set_component(component);
     request.set_year(year);
-    return json_of<section::v1::ListMeasuresResponse>(answers_->measures(request));
+    return json_of<section::v1::ListMeasuresResponse>(measures_answer(request));
   });
 }
 
@@ -82,7 +119,7 @@ absl::StatusOr<std::string> RenderedVersion::deliverables(const std::string& com
     section::v1::ListDeliverablesRequest request;
     request.set_component(component);
     request.set_year(year);
-    return json_of<section::v1::ListDeliverablesResponse>(answers_->deliverables(request));
+    return json_of<section::v1::ListDeliverablesResponse>(deliverables_answer(request));
   });
 }
 

@@ -2,7 +2,9 @@
 // gRPC server's answers (transport::SerializedAnswers): the list of tables and every table as
 // JSON and CSV when the version is first asked for over HTTP; a filtered list of measures or
 // deliverables the first time it is asked for, then kept with the version (errors not kept).
-// The JSON and CSV are section-ctl's (cli/table_format.h), so both clients agree.
+// The JSON and CSV are section-ctl's (cli/table_format.h), so both clients agree. In a language
+// other than English (docs/api.md, "Languages") the version is rendered again from the gRPC
+// server's answers in that language, the first time HTTP asks for it, and kept with the version.
 #pragma once
 
 #include <cstdint>
@@ -19,16 +21,24 @@ namespace section::http {
 
 // A new id for this start of the host: 16 hex digits from the system's random source.
 std::string new_instance_id();
-// The ETag of everything answered from `version` by the start `instance`: "\"v12-<instance>\"".
-// Versions restart at 1 with each start; the instance keeps a v1 of one start from matching the
-// v1 of another (docs/api.md, "Versions and caching").
-std::string etag_of(std::uint64_t version, const std::string& instance);
+// The ETag of everything answered from `version` by the start `instance`: "\"v12-<instance>\"",
+// and "\"v12-<instance>-zh\"" for the answers in a `language` other than English. Versions
+// restart at 1 with each start; the instance keeps a v1 of one start from matching the v1 of
+// another (docs/api.md, "Versions and caching").
+std::string etag_of(std::uint64_t version, const std::string& instance, const std::string& language = "");
 
 class RenderedVersion {
  public:
+  // The English rendering.
   RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers, const std::string& instance);
 
+  // This version in `language`, one of answers()->languages() other than English: rendered on
+  // first use and kept with this (English) one.
+  std::shared_ptr<const RenderedVersion> in(const std::string& language) const;
+
   const transport::SerializedAnswers* answers() const { return answers_.get(); }
+  // "" for English.
+  const std::string& language() const { return language_; }
   std::uint64_t version() const { return answers_->view()->version; }
   // The ETag of everything answered from this version (etag_of).
   const std::string& etag() const { return etag_; }
@@ -45,14 +55,25 @@ class RenderedVersion {
     std::string json;
     std::string csv;
   };
+  RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers, const std::string& instance,
+                  std::shared_ptr<const transport::LocalizedAnswers> localized);
+  // The gRPC server's answer in this rendering's language.
+  transport::SerializedAnswer table_answer(const std::string& id) const;
+  transport::SerializedAnswer measures_answer(const section::v1::ListMeasuresRequest& request) const;
+  transport::SerializedAnswer deliverables_answer(const section::v1::ListDeliverablesRequest& request) const;
 
   std::shared_ptr<const transport::SerializedAnswers> answers_;
+  std::shared_ptr<const transport::LocalizedAnswers> localized_;  // null for English
+  std::string instance_;
+  std::string language_;
   std::string etag_;
   std::string tables_json_;
   std::map<std::string, Forms> tables_;
   mutable std::mutex lists_mutex_;  // guards the two caches below
   mutable std::map<std::string, std::string> measures_;
   mutable std::map<std::string, std::string> deliverables_;
+  mutable std::mutex languages_mutex_;  // held while a language is rendered: once per language
+  mutable std::map<std::string, std::shared_ptr<const RenderedVersion>> languages_;
 };
 
 }  // namespace section::http

@@ -8,6 +8,9 @@
 #include "cli/json.h"
 #include "host/core/echo.h"
 #include "host/http/errors.h"
+#include "host/query/language.h"
+#include "host/query/localize.h"
+#include "host/transport/answer_language.h"
 
 namespace section::http {
 namespace {
@@ -109,6 +112,7 @@ bool matches(const std::string& if_none_match, const std::string& etag) {
 // that is not a number.
 absl::Status list_filter(const Target& target, std::string* component, int* year) {
   for (const auto& [key, value] : target.query) {
+    if (key == "lang") continue;  // asked_language's
     if (key == "component") {
       *component = value;
     } else if (key == "year") {
@@ -117,10 +121,22 @@ absl::Status list_filter(const Target& target, std::string* component, int* year
       if (!digits) return absl::InvalidArgumentError("year: " + echo(value) + " is not a year");
       *year = std::stoi(value);
     } else {
-      return absl::InvalidArgumentError("unknown query parameter " + echo(key) + " (component, year)");
+      return absl::InvalidArgumentError("unknown query parameter " + echo(key) + " (component, year, lang)");
     }
   }
   return absl::OkStatus();
+}
+
+// The language the client asks for: the `lang` query parameter (for a link or a spreadsheet,
+// which cannot set headers), else Accept-Language; "" when neither is given (English, and no
+// Content-Language). INVALID_ARGUMENT naming the one that is malformed.
+absl::StatusOr<std::string> asked_language(const Request& request, const Target& target, const transport::SerializedAnswers& answers) {
+  const auto lang = target.query.find("lang");
+  if (lang == target.query.end() && request.accept_language.empty()) return std::string();
+  auto ranges = lang != target.query.end() ? query::parse_accept_language(lang->second, "lang")
+                                           : query::parse_accept_language(request.accept_language, "accept-language");
+  if (!ranges.ok()) return ranges.status();
+  return transport::choose_answer_language(*ranges, answers);
 }
 
 bool wants_csv(const Request& request, std::string* id) {
@@ -179,9 +195,10 @@ Response Routes::handle(const Request& request) const {
   return versioned(request, target, route);
 }
 
-absl::StatusOr<std::string> Routes::status_json() const {
+absl::StatusOr<std::string> Routes::status_json(const std::string& language, const transport::SerializedAnswers& answers) const {
   auto status = sources_.status ? sources_.status() : absl::UnavailableError("no status");
   if (!status.ok()) return status.status();
+  if (transport::localized(language)) query::localize(*status, language, answers.source_language());
   return cli::print(cli::message_json(*status));
 }
 
@@ -191,7 +208,10 @@ Response Routes::versioned(const Request& request, const Target& target, int rou
     return error_response(absl::UnavailableError(
         "section-host is starting: its plugins are loading and no version is published yet; retry"));
   }
-  const auto version = rendered(answers);
+  const auto language = asked_language(request, target, *answers);
+  if (!language.ok()) return error_response(language.status());
+  const auto english = rendered(answers);
+  const auto version = transport::localized(*language) ? english->in(*language) : english;
   Response response;
   if (matches(request.if_none_match, version->etag())) {
     response.status = 304;
@@ -204,11 +224,13 @@ Response Routes::versioned(const Request& request, const Target& target, int rou
     else if (!filter.ok()) response = error_response(filter);
     else if (route == kMeasures) response = answer(version->measures(component, year), "application/json");
     else if (route == kDeliverables) response = answer(version->deliverables(component, year), "application/json");
-    else response = answer(status_json(), "application/json");
+    else response = answer(status_json(*language, *answers), "application/json");
   }
   if (response.status == 200 || response.status == 304) {
     response.headers.emplace_back("ETag", version->etag());
     response.headers.emplace_back("Cache-Control", "no-cache");
+    response.headers.emplace_back("Vary", "Accept-Language");
+    if (!language->empty()) response.headers.emplace_back("Content-Language", query::canonical_case(*language));
   }
   return response;
 }

@@ -44,12 +44,14 @@ class Routes {
 
   // GET and HEAD of /healthz, /readyz, /metrics, /v1/tables, /v1/tables/{id}[.csv|.json],
   // /v1/measures, /v1/deliverables, /v1/status. A HEAD's response carries the body the GET
-  // would have; the listener sends only its length.
+  // would have; the listener sends only its length. The /v1/ answers are in the language of
+  // the `lang` parameter or Accept-Language, as gRPC's in that of accept-language.
   Response handle(const Request& request) const;
 
  private:
   Response versioned(const Request& request, const Target& target, int route) const;
-  absl::StatusOr<std::string> status_json() const;
+  // GetStatus's answer as JSON, in `language` ("" or English: as built).
+  absl::StatusOr<std::string> status_json(const std::string& language, const transport::SerializedAnswers& answers) const;
   // The rendering of `answers`, made once per version and shared by every request.
   std::shared_ptr<const RenderedVersion> rendered(const std::shared_ptr<const transport::SerializedAnswers>& answers) const;
 

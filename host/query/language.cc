@@ -15,8 +15,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-absl::Status bad(std::string_view part, const std::string& reason) {
-  return absl::InvalidArgumentError("accept-language: " + echo(part) + " " + reason);
+absl::Status bad(std::string_view field, std::string_view part, const std::string& reason) {
+  return absl::InvalidArgumentError(std::string(field) + ": " + echo(part) + " " + reason);
 }
 
 // "q=1", "q=0.5", "q=0.125": thousandths, or -1 when malformed.
@@ -49,9 +49,9 @@ std::string lookup(std::string range, const std::set<std::string>& available) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<LanguageRange>> parse_accept_language(std::string_view value) {
+absl::StatusOr<std::vector<LanguageRange>> parse_accept_language(std::string_view value, std::string_view field) {
   std::vector<LanguageRange> ranges;
-  if (trim(value).empty()) return bad(value, "is empty: give language tags such as 'zh, en;q=0.5'");
+  if (trim(value).empty()) return bad(field, value, "is empty: give language tags such as 'zh, en;q=0.5'");
   std::size_t start = 0;
   while (start <= value.size()) {
     const std::size_t comma = std::min(value.find(',', start), value.size());
@@ -59,26 +59,26 @@ absl::StatusOr<std::vector<LanguageRange>> parse_accept_language(std::string_vie
     start = comma + 1;
     if (part.empty()) continue;  // "a,,b" and a trailing comma are allowed, as in HTTP lists
     // Caps, so that no value costs more than a few thousand steps to parse and look up.
-    if (part.size() > kMaxRangeBytes) return bad(part, "is longer than " + std::to_string(kMaxRangeBytes) + " bytes");
-    if (ranges.size() == kMaxRanges) return bad(value, "has more than " + std::to_string(kMaxRanges) + " language ranges");
+    if (part.size() > kMaxRangeBytes) return bad(field, part, "is longer than " + std::to_string(kMaxRangeBytes) + " bytes");
+    if (ranges.size() == kMaxRanges) return bad(field, value, "has more than " + std::to_string(kMaxRanges) + " language ranges");
     LanguageRange range;
     const std::size_t semicolon = part.find(';');
     range.range = std::string(trim(part.substr(0, semicolon)));
     if (range.range != "*" && !language::well_formed(range.range)) {
-      return bad(part, "is not a BCP 47 language tag (such as zh, zh-Hans or en-GB) nor '*'");
+      return bad(field, part, "is not a BCP 47 language tag (such as zh, zh-Hans or en-GB) nor '*'");
     }
     if (semicolon != std::string_view::npos) {
       const std::string_view parameter = trim(part.substr(semicolon + 1));
       if (parameter.size() < 2 || (parameter[0] != 'q' && parameter[0] != 'Q') || parameter[1] != '=') {
-        return bad(part, "has a parameter other than q=");
+        return bad(field, part, "has a parameter other than q=");
       }
       range.weight = weight_of(trim(parameter.substr(2)));
-      if (range.weight < 0) return bad(part, "has a q-value that is not a number from 0 to 1 with at most three decimals");
+      if (range.weight < 0) return bad(field, part, "has a q-value that is not a number from 0 to 1 with at most three decimals");
     }
     range.range = language::lower(range.range);
     ranges.push_back(std::move(range));
   }
-  if (ranges.empty()) return bad(value, "names no language");
+  if (ranges.empty()) return bad(field, value, "names no language");
   return ranges;
 }
 

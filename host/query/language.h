@@ -22,11 +22,13 @@ struct LanguageRange {
 inline constexpr std::size_t kMaxRangeBytes = 256;
 inline constexpr std::size_t kMaxRanges = 32;
 
-// Parses "zh-CN, zh;q=0.9, en;q=0.5, *;q=0.1". INVALID_ARGUMENT naming accept-language and the
+// Parses "zh-CN, zh;q=0.9, en;q=0.5, *;q=0.1". INVALID_ARGUMENT naming `field` and the
 // part that is wrong (cut to section::kMaxEchoed characters): a malformed tag, a q-value outside
 // 0–1 or with more than three decimals, an unknown parameter, an empty value, a range over
 // kMaxRangeBytes or more than kMaxRanges ranges.
-absl::StatusOr<std::vector<LanguageRange>> parse_accept_language(std::string_view value);
+// `field` is where the value came from: the metadata or header, or HTTP's `lang` parameter.
+absl::StatusOr<std::vector<LanguageRange>> parse_accept_language(std::string_view value,
+                                                                 std::string_view field = "accept-language");
 
 // `tag` in the case RFC 5646 recommends: "zh-hant-tw" → "zh-Hant-TW" (language lower case,
 // script title case, region upper case, the rest lower case).
