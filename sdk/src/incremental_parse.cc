@@ -11,6 +11,9 @@ namespace {
 using google::protobuf::FieldDescriptor;
 
 // Reads a varint of at most `max_bytes` at `at`, moving it past; false when cut short or too long.
+// By hand rather than with CodedInputStream::ReadTag, which takes a key of up to ten bytes and
+// drops its high bits: a key protobuf's parser refuses must not split, or a changed field would
+// be parsed alone where a fresh parse of the whole refuses it.
 bool read_varint(std::string_view bytes, std::size_t& at, std::uint64_t& value, int max_bytes) {
   value = 0;
   for (int i = 0; i < max_bytes; ++i) {
