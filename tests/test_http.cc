@@ -211,12 +211,29 @@ TEST_CASE("HTTP answers in the language of Accept-Language or lang, as gRPC and 
     CHECK(answer.header("etag") == english.header("etag"));
   }
 
+  // Several headers are one list, an empty one is none, and ?lang= wins over the header.
+  CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", "fr"}, {"Accept-Language", "zh"}}).body ==
+        chinese.body);
+  const auto empty = http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", ""}});
+  CHECK(empty.body == english.body);
+  CHECK(empty.header("content-language").empty());
+  const auto english_by_lang = http_request(front.http, "/v1/tables/financial-by-object?lang=en", {{"Accept-Language", "zh"}});
+  CHECK(english_by_lang.body == english.body);
+  CHECK(english_by_lang.header("content-language") == "en");
+  CHECK(http_request(front.http, "/v1/tables?lang=").status == 400);
+
   // Each language has its own ETag, and If-None-Match answers 304 only for its own.
   const std::string zh_etag = chinese.header("etag");
   const std::string en_etag = english.header("etag");
   CHECK(zh_etag == en_etag.substr(0, en_etag.size() - 1) + "-zh\"");
-  CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", "zh"}, {"If-None-Match", zh_etag}}).status ==
-        304);
+  const auto unchanged = http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", "zh"}, {"If-None-Match", zh_etag}});
+  CHECK(unchanged.status == 304);
+  CHECK(unchanged.header("etag") == zh_etag);
+  CHECK(unchanged.header("content-language") == "zh");
+  CHECK(unchanged.header("vary") == "Accept-Language");
+  const auto head = http_request(front.http, "/v1/tables/financial-by-object.csv?lang=zh", {}, "HEAD");
+  CHECK(head.header("content-length") == std::to_string(csv.body.size()));
+  CHECK(head.header("content-language") == "zh");
   CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"If-None-Match", zh_etag}}).status == 200);
   CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", "zh"}, {"If-None-Match", english.header("etag")}})
             .status == 200);

@@ -50,20 +50,15 @@ std::string etag_of(std::uint64_t version, const std::string& instance, const st
   return "\"v" + std::to_string(version) + "-" + instance + (language.empty() ? "" : "-" + language) + "\"";
 }
 
-RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers, const std::string& instance)
-    : RenderedVersion(std::move(answers), instance, nullptr) {}
+RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers)
+    : RenderedVersion(std::move(answers), nullptr) {}
 
-RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers, const std::string& instance,
+RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers,
                                  std::shared_ptr<const transport::LocalizedAnswers> localized)
-    : answers_(std::move(answers)),
-      localized_(std::move(localized)),
-      instance_(instance),
-      language_(localized_ ? localized_->language() : std::string()) {
+    : answers_(std::move(answers)), localized_(std::move(localized)) {
   const auto& view = *answers_->view();
-  etag_ = etag_of(view.version, instance_, language_);
   if (localized_) {
-    auto list = json_of<section::v1::ListTablesResponse>(transport::SerializedAnswer{grpc::Status::OK, localized_->tables()});
-    tables_json_ = list.ok() ? *std::move(list) : std::string();
+    tables_json_ = json_of<section::v1::ListTablesResponse>(transport::SerializedAnswer{grpc::Status::OK, localized_->tables()});
   } else {
     tables_json_ = cli::print(cli::message_json(query::list_tables(view)));
   }
@@ -81,7 +76,7 @@ RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnsw
 std::shared_ptr<const RenderedVersion> RenderedVersion::in(const std::string& language) const {
   std::lock_guard<std::mutex> lock(languages_mutex_);
   auto& rendered = languages_[language];
-  if (!rendered) rendered.reset(new RenderedVersion(answers_, instance_, answers_->in(language)));
+  if (!rendered) rendered.reset(new RenderedVersion(answers_, answers_->in(language)));
   return rendered;
 }
 

@@ -30,19 +30,16 @@ std::string etag_of(std::uint64_t version, const std::string& instance, const st
 class RenderedVersion {
  public:
   // The English rendering.
-  RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers, const std::string& instance);
+  explicit RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers);
 
   // This version in `language`, one of answers()->languages() other than English: rendered on
   // first use and kept with this (English) one.
   std::shared_ptr<const RenderedVersion> in(const std::string& language) const;
 
   const transport::SerializedAnswers* answers() const { return answers_.get(); }
-  // "" for English.
-  const std::string& language() const { return language_; }
   std::uint64_t version() const { return answers_->view()->version; }
-  // The ETag of everything answered from this version (etag_of).
-  const std::string& etag() const { return etag_; }
-  const std::string& tables_json() const { return tables_json_; }
+  // ListTables as JSON; INTERNAL when the answer in this language could not be read back.
+  const absl::StatusOr<std::string>& tables_json() const { return tables_json_; }
   // The table `id` as JSON or CSV; NOT_FOUND with gRPC's GetTable message.
   absl::StatusOr<std::string> table(const std::string& id, bool csv) const;
   // ListMeasures and ListDeliverables as JSON (protobuf's JSON, as `section-ctl measures
@@ -55,7 +52,7 @@ class RenderedVersion {
     std::string json;
     std::string csv;
   };
-  RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers, const std::string& instance,
+  RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers,
                   std::shared_ptr<const transport::LocalizedAnswers> localized);
   // The gRPC server's answer in this rendering's language.
   transport::SerializedAnswer table_answer(const std::string& id) const;
@@ -64,10 +61,7 @@ class RenderedVersion {
 
   std::shared_ptr<const transport::SerializedAnswers> answers_;
   std::shared_ptr<const transport::LocalizedAnswers> localized_;  // null for English
-  std::string instance_;
-  std::string language_;
-  std::string etag_;
-  std::string tables_json_;
+  absl::StatusOr<std::string> tables_json_;
   std::map<std::string, Forms> tables_;
   mutable std::mutex lists_mutex_;  // guards the two caches below
   mutable std::map<std::string, std::string> measures_;

@@ -210,24 +210,28 @@ Response Routes::versioned(const Request& request, const Target& target, int rou
   }
   const auto language = asked_language(request, target, *answers);
   if (!language.ok()) return error_response(language.status());
-  const auto english = rendered(answers);
-  const auto version = transport::localized(*language) ? english->in(*language) : english;
+  const std::string other = transport::localized(*language) ? *language : std::string();  // "" for English
+  const std::string etag = etag_of(answers->view()->version, instance_, other);
   Response response;
-  if (matches(request.if_none_match, version->etag())) {
+  if (matches(request.if_none_match, etag)) {
     response.status = 304;
+  } else if (route == kStatus) {
+    response = answer(status_json(*language, *answers), "application/json");
   } else {
+    // Rendered once per version and language, and only for an answer with a body.
+    const auto english = rendered(answers);
+    const auto version = other.empty() ? english : english->in(other);
     std::string component;
     int year = 0;
     const absl::Status filter = list_filter(target, &component, &year);
-    if (route == kTables) response = text(200, "application/json", version->tables_json());
+    if (route == kTables) response = answer(version->tables_json(), "application/json");
     else if (route == kTable) response = table_response(request, target, *version);
     else if (!filter.ok()) response = error_response(filter);
     else if (route == kMeasures) response = answer(version->measures(component, year), "application/json");
-    else if (route == kDeliverables) response = answer(version->deliverables(component, year), "application/json");
-    else response = answer(status_json(*language, *answers), "application/json");
+    else response = answer(version->deliverables(component, year), "application/json");
   }
   if (response.status == 200 || response.status == 304) {
-    response.headers.emplace_back("ETag", version->etag());
+    response.headers.emplace_back("ETag", etag);
     response.headers.emplace_back("Cache-Control", "no-cache");
     response.headers.emplace_back("Vary", "Accept-Language");
     if (!language->empty()) response.headers.emplace_back("Content-Language", query::canonical_case(*language));
@@ -238,11 +242,13 @@ Response Routes::versioned(const Request& request, const Target& target, int rou
 std::shared_ptr<const RenderedVersion> Routes::rendered(const std::shared_ptr<const transport::SerializedAnswers>& answers) const {
   std::shared_ptr<const RenderedVersion> existing = std::atomic_load(&rendered_);
   if (existing && existing->answers() == answers.get()) return existing;
-  auto fresh = std::make_shared<const RenderedVersion>(answers, instance_);
+  auto fresh = std::make_shared<const RenderedVersion>(answers);
   // Keep the newest: a request that rendered an older version never replaces a newer one.
   while (!existing || existing->version() < fresh->version()) {
-    if (std::atomic_compare_exchange_weak(&rendered_, &existing, fresh)) break;
+    if (std::atomic_compare_exchange_weak(&rendered_, &existing, fresh)) return fresh;
   }
+  // Another request kept its rendering of this version first: shared, with the languages it keeps.
+  if (existing->answers() == fresh->answers()) return existing;
   return fresh;
 }
 
