@@ -56,6 +56,8 @@ TEST_CASE("unknown and missing keys are refused", "[config]") {
 TEST_CASE("wrong types and values are refused", "[config]") {
   CHECK_THAT(error_of(config_with("listen: 127.0.0.1:0", "listen: 127.0.0.1:99999")), Catch::Contains("no valid port"));
   CHECK_THAT(error_of(config_with("listen: 127.0.0.1:0", "listen: localhost")), Catch::Contains("not host:port"));
+  CHECK_THAT(error_of(config_with("listen: 127.0.0.1:0", "listen: \"[]:8080\"")), Catch::Contains("names no host"));
+  CHECK_THAT(error_of(config_with("listen: 127.0.0.1:0", "listen: 127.0.0.1:0\nhttp_listen: \"[]:0\"")), Catch::Contains("names no host"));
   CHECK_THAT(error_of(config_with("enabled: true\n  - id: finance", "enabled: maybe\n  - id: finance")),
              Catch::Contains("expected true or false"));
   CHECK_THAT(error_of(config_with("shutdown_grace_ms: 200", "shutdown_grace_ms: -1")), Catch::Contains("out of range"));

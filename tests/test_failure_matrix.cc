@@ -521,7 +521,7 @@ TEST_CASE("matrix: an exceeded deadline is DEADLINE_EXCEEDED for that call only"
   CHECK(host.stop() == 0);
 }
 
-TEST_CASE("matrix: Watch streams beyond the cap are refused with RESOURCE_EXHAUSTED", "[matrix][client]") {
+TEST_CASE("matrix: Watch streams beyond the cap are refused with RESOURCE_EXHAUSTED, health Watch streams too", "[matrix][client]") {
   test::Host host(test::default_config_text() + "limits: {max_watch_streams: 2}\n");
   REQUIRE(host.ok());
   auto stub = v1::SectionService::NewStub(channel_to(host.address()));
@@ -538,6 +538,21 @@ TEST_CASE("matrix: Watch streams beyond the cap are refused with RESOURCE_EXHAUS
   const grpc::Status refused = third->Finish();
   CHECK(refused.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
   CHECK_THAT(refused.error_message(), Catch::Contains("max_watch_streams is 2"));
+
+  // Health's Watch needs no token: its streams are capped by the same limit, counted apart.
+  auto health = grpc::health::v1::Health::NewStub(channel_to(host.address()));
+  grpc::ClientContext health_contexts[3];
+  std::unique_ptr<grpc::ClientReader<grpc::health::v1::HealthCheckResponse>> health_streams[3];
+  grpc::health::v1::HealthCheckResponse status;
+  for (int i = 0; i < 3; ++i) {
+    health_streams[i] = health->Watch(&health_contexts[i], grpc::health::v1::HealthCheckRequest());
+    if (i < 2) REQUIRE(health_streams[i]->Read(&status));
+  }
+  CHECK_FALSE(health_streams[2]->Read(&status));
+  const grpc::Status health_refused = health_streams[2]->Finish();
+  CHECK(health_refused.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  CHECK_THAT(health_refused.error_message(), Catch::Contains("health Watch") && Catch::Contains("max_watch_streams is 2"));
+  for (auto& context : health_contexts) context.TryCancel();
   first_context.TryCancel();
   second_context.TryCancel();
   CHECK(host.stop() == 0);

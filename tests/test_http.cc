@@ -96,6 +96,19 @@ TEST_CASE("a table's CSV has a header row and plain numbers, by suffix or by Acc
   CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"Accept", "text/csv"}}).body == csv.body);
   CHECK(http_request(front.http, "/v1/tables/financial-by-object.json").body ==
         http_request(front.http, "/v1/tables/financial-by-object").body);
+  CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"Accept", "text/csv;q=0, application/json"}}).body ==
+        http_request(front.http, "/v1/tables/financial-by-object.json").body);
+  // The CSV has an ETag of its own, and the URL that answers both says it varies with Accept, so
+  // that no cache hands one form to a client that asked for the other.
+  const auto json = http_request(front.http, "/v1/tables/financial-by-object");
+  const auto by_accept = http_request(front.http, "/v1/tables/financial-by-object", {{"Accept", "text/csv"}});
+  CHECK(by_accept.header("etag") == csv.header("etag"));
+  CHECK(by_accept.header("etag") != json.header("etag"));
+  CHECK(by_accept.header("etag").find(".csv\"") != std::string::npos);
+  CHECK(by_accept.header("vary") == "Accept, Accept-Language");
+  CHECK(csv.header("vary") == "Accept-Language");
+  CHECK(http_request(front.http, "/v1/tables/financial-by-object", {{"Accept", "text/csv"}, {"If-None-Match", json.header("etag")}})
+            .status == 200);
   const auto head = http_request(front.http, "/v1/tables/financial-by-object.csv", {}, "HEAD");
   CHECK(head.status == 200);
   CHECK(head.header("content-length") == std::to_string(csv.body.size()));
@@ -113,6 +126,13 @@ TEST_CASE("the ETag is the version and this start: If-None-Match answers 304 unt
   CHECK(again.body.empty());
   CHECK(again.header("etag") == v1);
   CHECK(http_request(front.http, "/v1/measures", {{"If-None-Match", v1}}).status == 304);
+  // Only what would be a 200 becomes a 304: errors stay errors, whatever the ETag.
+  CHECK(http_request(front.http, "/v1/tables/nope", {{"If-None-Match", v1}}).status == 404);
+  CHECK(http_request(front.http, "/v1/measures?year=abc", {{"If-None-Match", "*"}}).status == 400);
+  // The status changes within a version (the store's reachability): no ETag, never a 304.
+  const auto status = http_request(front.http, "/v1/status", {{"If-None-Match", "*"}});
+  CHECK(status.status == 200);
+  CHECK(status.header("etag").empty());
   // A reload publishes version 2: the old ETag no longer matches.
   front.host.child().signal(SIGHUP);
   const std::string v2 = replace(v1, "\"v1-", "\"v2-");
@@ -179,12 +199,12 @@ TEST_CASE("HTTP answers in the language of Accept-Language or lang, as gRPC and 
   const auto english = http_request(front.http, "/v1/tables/financial-by-object");
   REQUIRE(english.status == 200);
   CHECK(english.header("content-language").empty());  // none asked for: none said, as gRPC
-  CHECK(english.header("vary") == "Accept-Language");
+  CHECK(english.header("vary") == "Accept, Accept-Language");  // Accept: text/csv would give the CSV
 
   const auto chinese = http_request(front.http, "/v1/tables/financial-by-object", {{"Accept-Language", "zh-CN, en;q=0.5"}});
   REQUIRE(chinese.status == 200);
   CHECK(chinese.header("content-language") == "zh");
-  CHECK(chinese.header("vary") == "Accept-Language");
+  CHECK(chinese.header("vary") == "Accept, Accept-Language");
   CHECK(chinese.body != english.body);
   CHECK(chinese.body == ctl(address, {"--lang", "zh", "table", "financial-by-object", "--format", "json"}));
   // A spreadsheet cannot set headers: ?lang= does the same, and wins over the header.
@@ -230,7 +250,7 @@ TEST_CASE("HTTP answers in the language of Accept-Language or lang, as gRPC and 
   CHECK(unchanged.status == 304);
   CHECK(unchanged.header("etag") == zh_etag);
   CHECK(unchanged.header("content-language") == "zh");
-  CHECK(unchanged.header("vary") == "Accept-Language");
+  CHECK(unchanged.header("vary") == "Accept, Accept-Language");
   const auto head = http_request(front.http, "/v1/tables/financial-by-object.csv?lang=zh", {}, "HEAD");
   CHECK(head.header("content-length") == std::to_string(csv.body.size()));
   CHECK(head.header("content-language") == "zh");

@@ -105,6 +105,8 @@ TEST_CASE("HTTP errors carry the canonical code and message with the mapped stat
 TEST_CASE("an ETag names the version and the start that published it", "[http]") {
   CHECK(http::etag_of(3, "00000000000000ff") == "\"v3-00000000000000ff\"");
   CHECK(http::etag_of(3, "00000000000000ff", "zh-hant") == "\"v3-00000000000000ff-zh-hant\"");
+  CHECK(http::etag_of(3, "00000000000000ff", "zh", true) == "\"v3-00000000000000ff-zh.csv\"");
+  CHECK(http::etag_of(3, "00000000000000ff", "", true) == "\"v3-00000000000000ff.csv\"");
   const std::string one = http::new_instance_id();
   CHECK(one.size() == 16);
   CHECK(one.find_first_not_of("0123456789abcdef") == std::string::npos);

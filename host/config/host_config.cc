@@ -319,6 +319,8 @@ absl::Status check_listen_address(const std::string& address) {
   }
   const std::string host = address.substr(0, colon);
   if (host.front() == '[' && host.back() != ']') return absl::InvalidArgumentError("'" + address + "': an IPv6 host goes in brackets");
+  // "[]" would resolve to every interface: that must be asked for by name.
+  if (host == "[]") return absl::InvalidArgumentError("'" + address + "' names no host (0.0.0.0 or [::] listens on every interface)");
   return absl::OkStatus();
 }
 

@@ -46,8 +46,8 @@ std::string new_instance_id() {
   return text;
 }
 
-std::string etag_of(std::uint64_t version, const std::string& instance, const std::string& language) {
-  return "\"v" + std::to_string(version) + "-" + instance + (language.empty() ? "" : "-" + language) + "\"";
+std::string etag_of(std::uint64_t version, const std::string& instance, const std::string& language, bool csv) {
+  return "\"v" + std::to_string(version) + "-" + instance + (language.empty() ? "" : "-" + language) + (csv ? ".csv" : "") + "\"";
 }
 
 RenderedVersion::RenderedVersion(std::shared_ptr<const transport::SerializedAnswers> answers)

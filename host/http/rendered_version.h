@@ -22,10 +22,11 @@ namespace section::http {
 // A new id for this start of the host: 16 hex digits from the system's random source.
 std::string new_instance_id();
 // The ETag of everything answered from `version` by the start `instance`: "\"v12-<instance>\"",
-// and "\"v12-<instance>-zh\"" for the answers in a `language` other than English. Versions
-// restart at 1 with each start; the instance keeps a v1 of one start from matching the v1 of
-// another (docs/api.md, "Versions and caching").
-std::string etag_of(std::uint64_t version, const std::string& instance, const std::string& language = "");
+// "\"v12-<instance>-zh\"" in a `language` other than English, and ".csv" before the closing
+// quote for a table's CSV (a language tag has no dot). Versions restart at 1 with each start;
+// the instance keeps a v1 of one start from matching the v1 of another (docs/api.md, "Versions
+// and caching").
+std::string etag_of(std::uint64_t version, const std::string& instance, const std::string& language = "", bool csv = false);
 
 class RenderedVersion {
  public:

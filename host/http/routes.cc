@@ -139,24 +139,50 @@ absl::StatusOr<std::string> asked_language(const Request& request, const Target&
   return transport::choose_answer_language(*ranges, answers);
 }
 
-bool wants_csv(const Request& request, std::string* id) {
+// Whether an Accept value takes CSV: it names text/csv with a q-value above 0.
+bool accepts_csv(const std::string& accept) {
+  std::size_t begin = 0;
+  while (begin < accept.size()) {
+    const std::size_t end = std::min(accept.find(',', begin), accept.size());
+    const std::string entry = accept.substr(begin, end - begin);
+    begin = end + 1;
+    const std::size_t semicolon = entry.find(';');
+    std::string media = entry.substr(0, semicolon);
+    media.erase(0, media.find_first_not_of(" \t"));
+    media.erase(media.find_last_not_of(" \t") + 1);
+    std::transform(media.begin(), media.end(), media.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (media != "text/csv") continue;
+    // "q=0", "q=0.0", "q=0.000": refused. Anything else (or none) takes it.
+    const std::size_t q = semicolon == std::string::npos ? std::string::npos : entry.find("q=", semicolon);
+    if (q == std::string::npos) return true;
+    const std::string weight = entry.substr(q + 2, entry.find_first_of(" \t;", q + 2) - (q + 2));
+    if (weight.find_first_not_of("0.") != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A table's form: by the id's suffix (.csv or .json, taken off `id`), else by Accept.
+struct TableForm {
+  bool csv = false;
+  bool by_accept = false;  // the same URL answers JSON or CSV: the answer varies with Accept
+};
+
+TableForm table_form(const Request& request, std::string* id) {
   const auto ends_with = [&](const std::string& suffix) {
     return id->size() > suffix.size() && id->compare(id->size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends_with(".csv")) {
     id->resize(id->size() - 4);
-    return true;
+    return {true, false};
   }
   if (ends_with(".json")) {
     id->resize(id->size() - 5);
-    return false;
+    return {false, false};
   }
-  return request.accept.find("text/csv") != std::string::npos;
+  return {accepts_csv(request.accept), true};
 }
 
-Response table_response(const Request& request, const Target& target, const RenderedVersion& version) {
-  std::string id = target.path.substr(std::string(kTablePrefix).size());
-  const bool csv = wants_csv(request, &id);
+Response table_response(const std::string& id, bool csv, const RenderedVersion& version) {
   Response response = answer(version.table(id, csv), csv ? "text/csv; charset=utf-8; header=present" : "application/json");
   if (csv && response.status == 200) {
     std::string file = id;
@@ -211,30 +237,50 @@ Response Routes::versioned(const Request& request, const Target& target, int rou
   const auto language = asked_language(request, target, *answers);
   if (!language.ok()) return error_response(language.status());
   const std::string other = transport::localized(*language) ? *language : std::string();  // "" for English
-  const std::string etag = etag_of(answers->view()->version, instance_, other);
   Response response;
-  if (matches(request.if_none_match, etag)) {
-    response.status = 304;
-  } else if (route == kStatus) {
+  bool csv = false;
+  std::string vary = "Accept-Language";
+  if (route == kStatus) {
     response = answer(status_json(*language, *answers), "application/json");
   } else {
-    // Rendered once per version and language, and only for an answer with a body.
+    // Rendered once per version and language.
     const auto english = rendered(answers);
     const auto version = other.empty() ? english : english->in(other);
     std::string component;
     int year = 0;
     const absl::Status filter = list_filter(target, &component, &year);
-    if (route == kTables) response = answer(version->tables_json(), "application/json");
-    else if (route == kTable) response = table_response(request, target, *version);
-    else if (!filter.ok()) response = error_response(filter);
-    else if (route == kMeasures) response = answer(version->measures(component, year), "application/json");
-    else response = answer(version->deliverables(component, year), "application/json");
+    if (route == kTables) {
+      response = answer(version->tables_json(), "application/json");
+    } else if (route == kTable) {
+      std::string id = target.path.substr(std::string(kTablePrefix).size());
+      const TableForm form = table_form(request, &id);
+      csv = form.csv;
+      if (form.by_accept) vary = "Accept, Accept-Language";
+      response = table_response(id, form.csv, *version);
+    } else if (!filter.ok()) {
+      response = error_response(filter);
+    } else if (route == kMeasures) {
+      response = answer(version->measures(component, year), "application/json");
+    } else {
+      response = answer(version->deliverables(component, year), "application/json");
+    }
   }
-  if (response.status == 200 || response.status == 304) {
-    response.headers.emplace_back("ETag", etag);
-    response.headers.emplace_back("Cache-Control", "no-cache");
-    response.headers.emplace_back("Vary", "Accept-Language");
-    if (!language->empty()) response.headers.emplace_back("Content-Language", query::canonical_case(*language));
+  if (response.status != 200) return response;
+  response.headers.emplace_back("Cache-Control", "no-cache");
+  response.headers.emplace_back("Vary", vary);
+  if (!language->empty()) response.headers.emplace_back("Content-Language", query::canonical_case(*language));
+  // The status changes within a version (the store's reachability, say): no ETag, never a 304.
+  if (route == kStatus) return response;
+  const std::string etag = etag_of(answers->view()->version, instance_, other, csv);
+  response.headers.emplace_back("ETag", etag);
+  // Only what would be a 200 becomes a 304 (RFC 9110, 13.2.1): a missing table stays a 404.
+  if (matches(request.if_none_match, etag)) {
+    response.status = 304;
+    response.content_type.clear();
+    response.body.clear();
+    response.headers.erase(std::remove_if(response.headers.begin(), response.headers.end(),
+                                          [](const auto& header) { return header.first == "Content-Disposition"; }),
+                           response.headers.end());
   }
   return response;
 }

@@ -94,9 +94,10 @@ class HealthService::WatchStream : public grpc::ServerWriteReactor<Response>,
   bool finished_ = false;
 };
 
-HealthService::HealthService(metrics::GrpcMetrics* grpc_metrics)
+HealthService::HealthService(metrics::GrpcMetrics* grpc_metrics, int max_watch_streams)
     : check_stats_(method_stats(grpc_metrics, "/grpc.health.v1.Health/Check")),
-      watch_stats_(method_stats(grpc_metrics, "/grpc.health.v1.Health/Watch")) {}
+      watch_stats_(method_stats(grpc_metrics, "/grpc.health.v1.Health/Watch")),
+      max_watch_streams_(max_watch_streams) {}
 
 HealthService::~HealthService() { close_watches(); }
 
@@ -166,13 +167,21 @@ grpc::ServerWriteReactor<HealthService::Response>* HealthService::Watch(grpc::Ca
                                                                         const grpc::health::v1::HealthCheckRequest* request) {
   auto stream = std::make_shared<WatchStream>(*this, request->service(), watch_stats_);
   bool closing = false;
+  bool full = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     closing = closing_;
+    full = static_cast<int>(watches_.size()) >= max_watch_streams_;
     watches_.insert(stream);
-    if (!closing) stream->offer(status_of(request->service()));
+    if (!closing && !full) stream->offer(status_of(request->service()));
   }
-  if (closing) stream->close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "section-host is shutting down"));
+  if (closing) {
+    stream->close(grpc::Status(grpc::StatusCode::UNAVAILABLE, "section-host is shutting down"));
+  } else if (full) {
+    stream->close(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many health Watch streams at once "
+                                                                     "(limits.max_watch_streams is " +
+                                                                         std::to_string(max_watch_streams_) + "); retry later"));
+  }
   return stream.get();
 }
 

@@ -22,8 +22,10 @@ class HealthService final : public grpc::health::v1::Health::CallbackService {
  public:
   using Response = grpc::health::v1::HealthCheckResponse;
 
-  // `grpc_metrics` (may be null) counts every call.
-  explicit HealthService(metrics::GrpcMetrics* grpc_metrics = nullptr);
+  // `grpc_metrics` (may be null) counts every call. At most `max_watch_streams` Watch streams at
+  // once (limits.max_watch_streams, counted apart from SectionService's): health needs no token,
+  // so without a cap any client could hold streams without end.
+  explicit HealthService(metrics::GrpcMetrics* grpc_metrics = nullptr, int max_watch_streams = 2000);
   ~HealthService() override;
 
   // As gRPC's default service does, a name set after Shutdown is recorded, NOT_SERVING.
@@ -48,6 +50,7 @@ class HealthService final : public grpc::health::v1::Health::CallbackService {
 
   metrics::MethodStats* const check_stats_;
   metrics::MethodStats* const watch_stats_;
+  const int max_watch_streams_;
   mutable std::mutex mutex_;
   std::map<std::string, bool> serving_;
   bool shut_down_ = false;

@@ -19,7 +19,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
   server->desk_ = options.desk;
   server->gate_ = options.gate ? options.gate
                                : std::make_shared<Gate>(std::make_shared<const security::Authorizer>(config::AuthConfig{}));
-  server->health_ = std::make_unique<HealthService>(options.grpc_metrics);
+  server->health_ = std::make_unique<HealthService>(options.grpc_metrics, limits.max_watch_streams);
   server->service_ = std::make_unique<SectionService>(registry, std::move(info), limits.max_watch_streams, *server->gate_,
                                                       options.counters, options.grpc_metrics);
   server->admin_ = std::make_unique<AdminService>(std::move(reload), *server->gate_, options.grpc_metrics);
