@@ -192,11 +192,29 @@ TEST_CASE("matrix: PostgreSQL frozen with SIGSTOP mid-report: UNAVAILABLE within
   CHECK(frozen.error_code() == grpc::StatusCode::UNAVAILABLE);
   CHECK(waited < std::chrono::seconds(4));
   CHECK(served_units(a.address()) == 40);
+  // ListHistory reads the store too: calls that wait for the frozen server wait on threads of
+  // their own, not on gRPC's, so the section's reads are answered meanwhile.
+  std::atomic<int> histories_answered{0};
+  std::vector<std::thread> histories;
+  for (int i = 0; i < 4; ++i) {
+    histories.emplace_back([&] {
+      auto stub = v1::ReportService::NewStub(channel_to(a.address()));
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+      v1::ListHistoryResponse response;
+      stub->ListHistory(&context, v1::ListHistoryRequest(), &response);
+      ++histories_answered;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // for the four calls to reach the host
+  CHECK(served_units(a.address()) == 40);
+  CHECK(histories_answered == 0);  // answered while every ListHistory still waits
   CHECK(eventually([&] { return health_of(a.address(), "section.v1.ReportService") == kNotServing; }, std::chrono::seconds(8)));
   CHECK(health_of(a.address(), "") == kServing);
   CHECK(served_units(a.address()) == 40);
 
   server.thaw();
+  for (auto& call : histories) call.join();
   CHECK(eventually([&] { return health_of(a.address(), "section.v1.ReportService") == kServing; }, std::chrono::seconds(15)));
   const grpc::Status after = report(a.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, 42, "after"));
   INFO(after.error_message());

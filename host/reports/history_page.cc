@@ -1,6 +1,7 @@
 #include "host/reports/history_page.h"
 
 #include <charconv>
+#include <limits>
 
 #include "host/core/echo.h"
 
@@ -24,7 +25,10 @@ absl::StatusOr<HistoryPage> page_of(const section::v1::ListHistoryRequest& reque
   const char* first = token.data() + kTokenPrefix.size();
   const char* last = token.data() + token.size();
   auto [end, error] = prefixed ? std::from_chars(first, last, page.after) : std::from_chars_result{first, std::errc::invalid_argument};
-  if (!prefixed || error != std::errc() || end != last || first == last || page.after == 0) {
+  // Sequences are positive 64-bit signed integers (PostgreSQL's bigint): nothing past that was
+  // ever a next_page_token.
+  constexpr std::uint64_t kMaxSequence = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (!prefixed || error != std::errc() || end != last || first == last || page.after == 0 || page.after > kMaxSequence) {
     return absl::InvalidArgumentError("page_token: " + echo(token) +
                                       " is not a next_page_token of ListHistory; leave it empty for the first page");
   }

@@ -55,10 +55,20 @@ grpc::ServerUnaryReactor* ReportService::ListHistory(grpc::CallbackServerContext
   if (grpc::Status allowed = gate_.check(*context, "section.v1.ReportService.ListHistory"); !allowed.ok()) {
     return call.finish(allowed);
   }
-  auto page = desk_.history(*request);
-  if (!page.ok()) return call.finish(loading::to_grpc(page.status()));
-  *response = std::move(*page);
-  return call.finish(grpc::Status::OK);
+  // A page is read from the store, which may wait for a commit or, on PostgreSQL, for the
+  // network: on a thread of its own, never on gRPC's, whose threads serve every other call.
+  grpc::ServerUnaryReactor* reactor = call.reactor();
+  auto held = std::make_shared<UnaryCall>(std::move(call));
+  ReusedThreads::shared().run([this, held, request, response] {
+    auto page = desk_.history(*request);
+    if (!page.ok()) {
+      held->finish(loading::to_grpc(page.status()));
+      return;
+    }
+    *response = std::move(*page);
+    held->finish(grpc::Status::OK);
+  });
+  return reactor;
 }
 
 }  // namespace section::transport
