@@ -570,6 +570,45 @@ TEST_CASE_METHOD(ReportsHost, "concurrent reports are stored together, each answ
   CHECK(value->number().units() == highest_value);
 }
 
+// A client that retries before its first attempt is answered sends the same report twice at
+// once; both may land in one batch. The second is answered with what became of the first:
+// replayed when it was stored, refused for the same reason when it was not. Never ALREADY_EXISTS
+// for a key that nothing was stored under.
+TEST_CASE_METHOD(ReportsHost, "the same report sent many times at once is answered with one outcome: all refused, or one stored and the rest replayed") {
+  constexpr int kSenders = 24;
+  const auto send_all = [&](std::int64_t units, const std::string& key) {
+    std::vector<grpc::Status> statuses(kSenders);
+    std::vector<v1::ReportValueResponse> responses(kSenders);
+    std::vector<std::thread> senders;
+    for (int i = 0; i < kSenders; ++i) {
+      senders.emplace_back([&, i] {
+        statuses[i] = report(host.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, units, key),
+                             &responses[i]);
+      });
+    }
+    for (auto& sender : senders) sender.join();
+    return std::make_pair(statuses, responses);
+  };
+  // Refused: a percentage over 100. Every copy is refused for that reason.
+  const auto [refused, unused] = send_all(150, "over");
+  for (int i = 0; i < kSenders; ++i) {
+    INFO("sender " << i << ": " << refused[i].error_message());
+    CHECK(refused[i].error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  CHECK(history(host.address()).empty());
+  // Stored once; every other copy is its replay.
+  const auto [statuses, responses] = send_all(42, "once");
+  int stored = 0;
+  for (int i = 0; i < kSenders; ++i) {
+    INFO("sender " << i << ": " << statuses[i].error_message());
+    REQUIRE(statuses[i].ok());
+    stored += responses[i].replayed() ? 0 : 1;
+    CHECK(responses[i].change().sequence() == responses[0].change().sequence());
+  }
+  CHECK(stored == 1);
+  CHECK(history(host.address()).size() == 1);
+}
+
 // section-ctl history asks for pages of 1,000 changes (so that no answer outgrows the channel's
 // receive limit) and prints them as one list: a history longer than a page is printed whole.
 TEST_CASE_METHOD(ReportsHost, "section-ctl history follows the pages of a history longer than one page") {

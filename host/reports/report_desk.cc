@@ -36,6 +36,12 @@ bool same_report(const FigureChange& stored, const section::v1::ReportValueReque
          stored.comment() == request.comment();
 }
 
+// The same report asked for twice: a figure, a value and a comment alike.
+bool same_request(const section::v1::ReportValueRequest& a, const section::v1::ReportValueRequest& b) {
+  return MessageDifferencer::Equals(a.figure(), b.figure()) && MessageDifferencer::Equals(a.value(), b.value()) &&
+         a.comment() == b.comment();
+}
+
 // What a client is told when the store refuses a write: the store's code, said for a reporter.
 absl::Status write_refusal(const absl::Status& written) {
   const std::string why(written.message());
@@ -225,16 +231,26 @@ absl::StatusOr<section::v1::ReportValueResponse> ReportDesk::report(const securi
   if (replayed->has_value()) return **replayed;
   if (!store_->writable()) return absl::FailedPreconditionError("reports cannot be stored: " + store_->read_only_reason());
 
-  Pending mine{who, &request};
-  absl::StatusOr<section::v1::ReportValueResponse> outcome = queue_and_wait(mine);
-  if (!outcome.ok() && outcome.status().code() == absl::StatusCode::kAlreadyExists) {
+  // A report whose key a report before it in the same batch held is taken again, on its own,
+  // when that one was not stored after all (refused, or its commit failed): a retry sent while
+  // its first attempt was still being taken must not be told the key is used. Each round
+  // settles the report that held the key, so the rounds are few; the cap keeps them bounded.
+  constexpr int kMaxRounds = 8;
+  for (int round = 1;; ++round) {
+    Pending mine{who, &request};
+    absl::StatusOr<section::v1::ReportValueResponse> outcome = queue_and_wait(mine);
+    if (outcome.ok() || outcome.status().code() != absl::StatusCode::kAlreadyExists) return outcome;
     // The same key was stored meanwhile (by a concurrent call, here or on another host):
     // answered like a retry of it.
     auto stored = replay(who, request);
     if (!stored.ok()) return stored.status();
     if (stored->has_value()) return **stored;
+    if (!mine.repeated) return outcome;
+    if (round == kMaxRounds) {
+      return absl::UnavailableError("reports with the same idempotency key kept arriving together, and none was stored; "
+                                    "retry with the same key");
+    }
   }
-  return outcome;
 }
 
 absl::StatusOr<section::v1::ReportValueResponse> ReportDesk::queue_and_wait(Pending& mine) {
@@ -304,6 +320,7 @@ void ReportDesk::run_batch(const std::vector<Pending*>& batch) {
       changes.front().figure().component(), [&](const registry::Registry::ComponentAccess& access) -> absl::StatusOr<std::string> {
         return accept_batch(access, batch, changes, outcomes);
       });
+  settle_repeated(batch, outcomes);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (!version.ok()) {
       answer(*batch[i], version.status());
@@ -315,6 +332,18 @@ void ReportDesk::run_batch(const std::vector<Pending*>& batch) {
       response.set_version(*version);
       answer(*batch[i], std::move(response));
     }
+  }
+}
+
+void ReportDesk::settle_repeated(const std::vector<Pending*>& batch, std::vector<absl::Status>& outcomes) {
+  std::map<std::pair<std::string, std::string>, std::size_t> holders;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto [holder, first] = holders.emplace(std::make_pair(batch[i]->who.name, batch[i]->request->idempotency_key()), i);
+    if (first || !batch[i]->repeated) continue;
+    const std::size_t h = holder->second;
+    if (outcomes[h].ok() || !same_request(*batch[h]->request, *batch[i]->request)) continue;
+    outcomes[i] = outcomes[h];
+    batch[i]->repeated = false;
   }
 }
 
@@ -382,6 +411,8 @@ std::vector<FigureChange*> ReportDesk::check_batch(const registry::Registry::Com
   std::vector<FigureChange*> accepted;
   for (std::size_t i = 0; i < changes.size(); ++i) {
     if (!keys.insert({changes[i].reported_by(), changes[i].idempotency_key()}).second) {
+      // Settled once the report that holds the key is (ReportDesk::report).
+      batch[i]->repeated = true;
       outcomes[i] = absl::AlreadyExistsError("the idempotency key is in a report taken just before");
       continue;
     }

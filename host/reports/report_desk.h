@@ -80,6 +80,7 @@ class ReportDesk {
     const section::v1::ReportValueRequest* request;
     bool lead = false;      // this report's thread runs the next batch, its own among them
     bool answered = false;  // `answer` is set
+    bool repeated = false;  // a report before it in its batch held the same key: not checked
     absl::StatusOr<section::v1::ReportValueResponse> answer = absl::UnknownError("not answered");
   };
   // Queues `mine` and waits until it is answered, running the batch that holds it when it is
@@ -90,6 +91,11 @@ class ReportDesk {
   // When the last batch held several reports, first waits up to kGather for as many to queue.
   void lead_batch();
   void run_batch(const std::vector<Pending*>& batch);
+  // A repeated report (Pending::repeated) takes the refusal of the report that held its key when
+  // both are the same report: checked and stored alike, it would be refused alike. One whose
+  // holder was stored is replayed by report(); another report under a key whose holder was
+  // refused stays repeated, and is taken again on its own.
+  static void settle_repeated(const std::vector<Pending*>& batch, std::vector<absl::Status>& outcomes);
   void answer(Pending& pending, absl::StatusOr<section::v1::ReportValueResponse> answer);
   // On the registry's worker: checks, stores and lays over a batch of one component.
   absl::StatusOr<std::string> accept_batch(const registry::Registry::ComponentAccess& access, const std::vector<Pending*>& batch,
