@@ -17,8 +17,10 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "section/v1/admin_service.grpc.pb.h"
+#include "section/v1/report_service.grpc.pb.h"
 #include "section/v1/section_service.grpc.pb.h"
 #include "grpc_client.h"
+#include "host/security/token_hash.h"
 #include "report_client.h"
 #include "test_env.h"
 
@@ -518,6 +520,37 @@ TEST_CASE("matrix: an exceeded deadline is DEADLINE_EXCEEDED for that call only"
   v1::Table table;
   CHECK(stub->GetTable(&context, request, &table).error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
   CHECK(get_table(*stub, "evolution", &table).ok());
+  CHECK(host.stop() == 0);
+}
+
+// Each ReportService call waits for the store (and a report for its checks) on a thread of its
+// own: the calls at once are capped, so that no client can make the host start threads without end.
+TEST_CASE("matrix: ReportService calls beyond limits.max_report_calls are refused with RESOURCE_EXHAUSTED", "[matrix][client]") {
+  test::TempDir data;
+  const std::string token = security::new_token();
+  // A component whose plugin takes 2 s to check a report: the report holds its place that long.
+  test::Host host(test::default_config_text() + "  - id: slow\n    library: " + test::fixture("throwing_plugin").string() +
+                  "\n    settings: {fail_in: slow_check, check_ms: 2000}\nstorage:\n  data_dir: " + data.path().string() +
+                  "\nlimits: {max_report_calls: 1}\nauth:\n  tokens:\n" + test::token_entry("slow-team", "reporter", "slow", token));
+  REQUIRE(host.ok());
+  grpc::Status first;
+  std::thread reporter([&] {
+    first = test::report(host.address(), token, test::measure_report("slow", "counter", 2022, v1::PLANNED, 3, "first"));
+  });
+  REQUIRE(eventually([&] { return host.child().err().find("checking slowly") != std::string::npos; }, 10s));
+  const grpc::Status second = test::report(host.address(), token, test::measure_report("slow", "counter", 2022, v1::PLANNED, 4, "second"));
+  CHECK(second.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  CHECK_THAT(second.error_message(), Catch::Contains("too many ReportService calls at once (limits.max_report_calls is 1)"));
+  auto reports = v1::ReportService::NewStub(channel_to(host.address()));
+  grpc::ClientContext history_context;
+  deadline(history_context);
+  v1::ListHistoryResponse page;
+  CHECK(reports->ListHistory(&history_context, v1::ListHistoryRequest(), &page).error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  reporter.join();
+  INFO(first.error_message());
+  CHECK(first.ok());
+  // The place is free again once the report is answered.
+  CHECK(test::history(host.address()).size() == 1);
   CHECK(host.stop() == 0);
 }
 

@@ -92,13 +92,14 @@ SupervisionConfig read_supervision(const Value& value, const fs::path& config_di
 }
 
 LimitsConfig read_limits(const Value& value) {
-  const Map map = value.map({"max_request_bytes", "max_response_bytes", "max_watch_streams", "keepalive_time_ms",
+  const Map map = value.map({"max_request_bytes", "max_response_bytes", "max_watch_streams", "max_report_calls", "keepalive_time_ms",
                              "keepalive_timeout_ms", "min_client_ping_interval_ms", "http_request_timeout_ms",
                              "http_max_header_bytes"});
   LimitsConfig limits;
   if (auto v = map.optional("max_request_bytes")) limits.max_request_bytes = static_cast<int>(v->integer(1024, 64 << 20));
   if (auto v = map.optional("max_response_bytes")) limits.max_response_bytes = static_cast<int>(v->integer(64 << 10, 1 << 30));
   if (auto v = map.optional("max_watch_streams")) limits.max_watch_streams = static_cast<int>(v->integer(1, 1'000'000));
+  if (auto v = map.optional("max_report_calls")) limits.max_report_calls = static_cast<int>(v->integer(1, 100'000));
   if (auto v = map.optional("keepalive_time_ms")) limits.keepalive_time = millis(*v, 1000, 86'400'000);
   if (auto v = map.optional("keepalive_timeout_ms")) limits.keepalive_timeout = millis(*v, 100, 600'000);
   if (auto v = map.optional("min_client_ping_interval_ms")) limits.min_client_ping_interval = millis(*v, 100, 86'400'000);

@@ -52,6 +52,9 @@ struct LimitsConfig {
   int max_request_bytes = 64 * 1024;         // larger requests: RESOURCE_EXHAUSTED
   int max_response_bytes = 16 * 1024 * 1024;
   int max_watch_streams = 2000;              // more concurrent Watch calls: RESOURCE_EXHAUSTED
+  // More ReportService calls at once (each waits for the store on a thread of its own):
+  // RESOURCE_EXHAUSTED.
+  int max_report_calls = 256;
   std::chrono::milliseconds keepalive_time{60000};     // the host pings an idle connection this often…
   std::chrono::milliseconds keepalive_timeout{20000};  // …and closes it without an answer by then
   std::chrono::milliseconds min_client_ping_interval{10000};  // clients pinging more often are cut off

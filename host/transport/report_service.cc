@@ -15,6 +15,13 @@ grpc::ServerUnaryReactor* ReportService::finish_report(UnaryCall& call, const ab
   return call.finish(to_grpc(status));
 }
 
+absl::Status ReportService::enter() {
+  if (calls_.fetch_add(1, std::memory_order_relaxed) < max_calls_) return absl::OkStatus();
+  leave();
+  return absl::ResourceExhaustedError("too many ReportService calls at once (limits.max_report_calls is " +
+                                      std::to_string(max_calls_) + "); retry later");
+}
+
 grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext* context,
                                                      const section::v1::ReportValueRequest* request,
                                                      section::v1::ReportValueResponse* response) {
@@ -32,12 +39,14 @@ grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext
                  "'): " + scoped.message());
     return finish_report(call, scoped.status);
   }
+  if (absl::Status entered = enter(); !entered.ok()) return finish_report(call, entered);
   // The reactor lives until Finish, and the server's shutdown waits for it. The report waits for
   // its commit on a thread of its own, never on gRPC's.
   grpc::ServerUnaryReactor* reactor = call.reactor();
   auto held = std::make_shared<UnaryCall>(std::move(call));  // a task is copyable, a call is not
   ReusedThreads::shared().run([this, held, request, response, principal = *who] {
     absl::StatusOr<section::v1::ReportValueResponse> outcome = desk_.report(principal, *request);
+    leave();
     if (!outcome.ok()) {
       finish_report(*held, outcome.status());
       return;
@@ -55,12 +64,14 @@ grpc::ServerUnaryReactor* ReportService::ListHistory(grpc::CallbackServerContext
   if (grpc::Status allowed = gate_.check(*context, "section.v1.ReportService.ListHistory"); !allowed.ok()) {
     return call.finish(allowed);
   }
+  if (absl::Status entered = enter(); !entered.ok()) return call.finish(loading::to_grpc(entered));
   // A page is read from the store, which may wait for a commit or, on PostgreSQL, for the
   // network: on a thread of its own, never on gRPC's, whose threads serve every other call.
   grpc::ServerUnaryReactor* reactor = call.reactor();
   auto held = std::make_shared<UnaryCall>(std::move(call));
   ReusedThreads::shared().run([this, held, request, response] {
     auto page = desk_.history(*request);
+    leave();
     if (!page.ok()) {
       held->finish(loading::to_grpc(page.status()));
       return;

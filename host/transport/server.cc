@@ -24,7 +24,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::start(const ServerOptions& optio
                                                       options.counters, options.grpc_metrics);
   server->admin_ = std::make_unique<AdminService>(std::move(reload), *server->gate_, options.grpc_metrics);
   if (options.desk != nullptr) {
-    server->reports_ = std::make_unique<ReportService>(*options.desk, *server->gate_, options.counters, options.grpc_metrics);
+    server->reports_ = std::make_unique<ReportService>(*options.desk, *server->gate_, limits.max_report_calls, options.counters,
+                                                       options.grpc_metrics);
   }
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default: a second host on the same port would then share it

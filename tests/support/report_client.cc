@@ -7,15 +7,12 @@
 #include "test_env.h"
 
 namespace section::test {
-namespace {
 
 std::string token_entry(const std::string& name, const std::string& role, const std::string& components, const std::string& token) {
   std::string entry = "    - name: " + name + "\n      role: " + role + "\n";
   if (!components.empty()) entry += "      components: [" + components + "]\n";
   return entry + "      hash: \"" + security::hash_token(token).to_config() + "\"\n";
 }
-
-}  // namespace
 
 TestTokens make_tokens() {
   return TestTokens{security::new_token(), security::new_token(), security::new_token(), security::new_token()};

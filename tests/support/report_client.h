@@ -23,6 +23,8 @@ struct TestTokens {
   std::vector<std::string> all() const { return {reader, reporter_hr, reporter_finance, admin}; }
 };
 TestTokens make_tokens();
+// One entry of `auth.tokens` for `token` (components: a comma-separated list, or empty).
+std::string token_entry(const std::string& name, const std::string& role, const std::string& components, const std::string& token);
 
 // The `auth:` block of `tokens` (names: reader, hr-team, finance-team, admin).
 std::string auth_yaml(const TestTokens& tokens, bool reads_need_token);
