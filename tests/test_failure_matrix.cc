@@ -529,9 +529,11 @@ TEST_CASE("matrix: ReportService calls beyond limits.max_report_calls are refuse
   test::TempDir data;
   const std::string token = security::new_token();
   // A component whose plugin takes 2 s to check a report: the report holds its place that long.
-  test::Host host(test::default_config_text() + "  - id: slow\n    library: " + test::fixture("throwing_plugin").string() +
-                  "\n    settings: {fail_in: slow_check, check_ms: 2000}\nstorage:\n  data_dir: " + data.path().string() +
-                  "\nlimits: {max_report_calls: 1}\nauth:\n  tokens:\n" + test::token_entry("slow-team", "reporter", "slow", token));
+  const std::string config = test::default_config_text() + "  - id: slow\n    library: " + test::fixture("throwing_plugin").string() +
+                             "\n    settings: {fail_in: slow_check, check_ms: 2000}\nstorage:\n  data_dir: " + data.path().string() +
+                             "\nlimits: {max_report_calls: 1}\nauth:\n  tokens:\n" +
+                             test::token_entry("slow-team", "reporter", "slow", token);
+  test::Host host(config);
   REQUIRE(host.ok());
   grpc::Status first;
   std::thread reporter([&] {
@@ -549,8 +551,14 @@ TEST_CASE("matrix: ReportService calls beyond limits.max_report_calls are refuse
   reporter.join();
   INFO(first.error_message());
   CHECK(first.ok());
-  // The place is free again once the report is answered.
+  // The place is free again once a call is answered: a report's, then a ListHistory's.
   CHECK(test::history(host.address()).size() == 1);
+  CHECK(test::history(host.address()).size() == 1);
+  // The limit is the server's: a reload that changes it is refused, and the host goes on.
+  { std::ofstream(host.dir().path() / "host.yaml") << replace(config, "max_report_calls: 1", "max_report_calls: 2"); }
+  host.child().signal(SIGHUP);
+  REQUIRE(eventually([&] { return host.child().err().find("SIGHUP: the reload was refused") != std::string::npos; }, 10s));
+  CHECK(host.child().err().find("limits: the server's limits cannot change while the host runs") != std::string::npos);
   CHECK(host.stop() == 0);
 }
 

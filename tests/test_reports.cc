@@ -607,6 +607,32 @@ TEST_CASE_METHOD(ReportsHost, "the same report sent many times at once is answer
   }
   CHECK(stored == 1);
   CHECK(history(host.address()).size() == 1);
+
+  // Two reports under one key at once, one refused (a percentage over 100), the other good: the
+  // good one is stored once whichever came first; the refused one is refused, or told the key
+  // holds the other report.
+  std::vector<grpc::Status> mixed(kSenders);
+  std::vector<v1::ReportValueResponse> mixed_responses(kSenders);
+  std::vector<std::thread> senders;
+  for (int i = 0; i < kSenders; ++i) {
+    senders.emplace_back([&, i] {
+      mixed[i] = report(host.address(), tokens.reporter_hr, measure_report("hr", kMeasure, 2021, v1::ACTUAL, i % 2 == 0 ? 150 : 43, "mixed"),
+                        &mixed_responses[i]);
+    });
+  }
+  for (auto& sender : senders) sender.join();
+  int good_stored = 0;
+  for (int i = 0; i < kSenders; ++i) {
+    INFO("sender " << i << ": " << mixed[i].error_message());
+    if (i % 2 == 0) {
+      CHECK((mixed[i].error_code() == grpc::StatusCode::INVALID_ARGUMENT || mixed[i].error_code() == grpc::StatusCode::ALREADY_EXISTS));
+    } else {
+      REQUIRE(mixed[i].ok());
+      good_stored += mixed_responses[i].replayed() ? 0 : 1;
+    }
+  }
+  CHECK(good_stored == 1);
+  CHECK(history(host.address()).size() == 2);
 }
 
 // section-ctl history asks for pages of 1,000 changes (so that no answer outgrows the channel's

@@ -9,13 +9,6 @@
 namespace section::app {
 namespace {
 
-bool same_limits(const config::LimitsConfig& a, const config::LimitsConfig& b) {
-  return a.max_request_bytes == b.max_request_bytes && a.max_response_bytes == b.max_response_bytes &&
-         a.max_watch_streams == b.max_watch_streams && a.keepalive_time == b.keepalive_time &&
-         a.keepalive_timeout == b.keepalive_timeout && a.min_client_ping_interval == b.min_client_ping_interval &&
-         a.http_request_timeout == b.http_request_timeout && a.http_max_header_bytes == b.http_max_header_bytes;
-}
-
 bool loopback(const std::string& address) {
   return address.rfind("unix:", 0) == 0 || address.rfind("127.", 0) == 0 || address.rfind("[::1]:", 0) == 0 ||
          address.rfind("localhost:", 0) == 0;
@@ -79,7 +72,7 @@ absl::Status Reloader::refuse_restart_only_changes(const config::HostConfig& nex
   if (!(next.storage == running_.storage)) {
     return absl::FailedPreconditionError(config_path_ + ": storage: the storage settings cannot change while the host runs" + restart);
   }
-  if (!same_limits(next.limits, running_.limits)) {
+  if (!(next.limits == running_.limits)) {
     return absl::FailedPreconditionError(config_path_ + ": limits: the server's limits cannot change while the host runs" + restart);
   }
   return absl::OkStatus();

@@ -321,7 +321,7 @@ absl::Status check_listen_address(const std::string& address) {
   const std::string host = address.substr(0, colon);
   if (host.front() == '[' && host.back() != ']') return absl::InvalidArgumentError("'" + address + "': an IPv6 host goes in brackets");
   // "[]" would resolve to every interface: that must be asked for by name.
-  if (host == "[]") return absl::InvalidArgumentError("'" + address + "' names no host (0.0.0.0 or [::] listens on every interface)");
+  if (host == "[]") return absl::InvalidArgumentError("'" + address + "' names no host (for every interface, say 0.0.0.0 or [::])");
   return absl::OkStatus();
 }
 

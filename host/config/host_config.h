@@ -61,6 +61,15 @@ struct LimitsConfig {
   // The HTTP listener (http_listen): a request must arrive, and its answer be read, within this…
   std::chrono::milliseconds http_request_timeout{10000};
   int http_max_header_bytes = 8 * 1024;  // …and larger request headers are refused (431)
+
+  // Every field: a reload that changes any of them is refused (app/reloader.cc).
+  bool operator==(const LimitsConfig& other) const {
+    return max_request_bytes == other.max_request_bytes && max_response_bytes == other.max_response_bytes &&
+           max_watch_streams == other.max_watch_streams && max_report_calls == other.max_report_calls &&
+           keepalive_time == other.keepalive_time && keepalive_timeout == other.keepalive_timeout &&
+           min_client_ping_interval == other.min_client_ping_interval && http_request_timeout == other.http_request_timeout &&
+           http_max_header_bytes == other.http_max_header_bytes;
+  }
 };
 
 // TLS for the gRPC server (docs/security.md). Without a certificate the server speaks plaintext.

@@ -152,10 +152,12 @@ bool accepts_csv(const std::string& accept) {
     media.erase(media.find_last_not_of(" \t") + 1);
     std::transform(media.begin(), media.end(), media.begin(), [](unsigned char c) { return std::tolower(c); });
     if (media != "text/csv") continue;
-    // "q=0", "q=0.0", "q=0.000": refused. Anything else (or none) takes it.
-    const std::size_t q = semicolon == std::string::npos ? std::string::npos : entry.find("q=", semicolon);
+    // "q=0", "q=0.0", "Q=0.000": refused. Anything else (or none) takes it.
+    std::string parameters = semicolon == std::string::npos ? std::string() : entry.substr(semicolon);
+    std::transform(parameters.begin(), parameters.end(), parameters.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::size_t q = parameters.find("q=");
     if (q == std::string::npos) return true;
-    const std::string weight = entry.substr(q + 2, entry.find_first_of(" \t;", q + 2) - (q + 2));
+    const std::string weight = parameters.substr(q + 2, parameters.find_first_of(" \t;", q + 2) - (q + 2));
     if (weight.find_first_not_of("0.") != std::string::npos) return true;
   }
   return false;

@@ -38,7 +38,11 @@ bool same_report(const FigureChange& stored, const section::v1::ReportValueReque
 
 // The same report asked for twice: a figure, a value and a comment alike.
 bool same_request(const section::v1::ReportValueRequest& a, const section::v1::ReportValueRequest& b) {
-  return MessageDifferencer::Equals(a.figure(), b.figure()) && MessageDifferencer::Equals(a.value(), b.value()) &&
+  section::v1::FigureValue first = a.value();
+  section::v1::FigureValue second = b.value();
+  first.set_present(true);  // as same_report: the host sets it on every value it stores
+  second.set_present(true);
+  return MessageDifferencer::Equals(a.figure(), b.figure()) && MessageDifferencer::Equals(first, second) &&
          a.comment() == b.comment();
 }
 

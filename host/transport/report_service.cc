@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include <absl/cleanup/cleanup.h>
+
 #include "host/core/log.h"
 #include "host/core/reused_threads.h"
 #include "host/loading/grpc_status.h"
@@ -45,8 +47,10 @@ grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext
   grpc::ServerUnaryReactor* reactor = call.reactor();
   auto held = std::make_shared<UnaryCall>(std::move(call));  // a task is copyable, a call is not
   ReusedThreads::shared().run([this, held, request, response, principal = *who] {
-    absl::StatusOr<section::v1::ReportValueResponse> outcome = desk_.report(principal, *request);
-    leave();
+    absl::StatusOr<section::v1::ReportValueResponse> outcome = [&] {
+      auto left = absl::MakeCleanup([this] { leave(); });  // before the answer, on every way out
+      return desk_.report(principal, *request);
+    }();
     if (!outcome.ok()) {
       finish_report(*held, outcome.status());
       return;
@@ -70,8 +74,10 @@ grpc::ServerUnaryReactor* ReportService::ListHistory(grpc::CallbackServerContext
   grpc::ServerUnaryReactor* reactor = call.reactor();
   auto held = std::make_shared<UnaryCall>(std::move(call));
   ReusedThreads::shared().run([this, held, request, response] {
-    auto page = desk_.history(*request);
-    leave();
+    auto page = [&] {
+      auto left = absl::MakeCleanup([this] { leave(); });
+      return desk_.history(*request);
+    }();
     if (!page.ok()) {
       held->finish(loading::to_grpc(page.status()));
       return;
