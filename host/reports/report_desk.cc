@@ -28,22 +28,22 @@ using section::v1::FigureChange;
 // otherwise take the first to arrive alone.
 constexpr std::chrono::microseconds kGather{1000};
 
+// The same value: `present` is the host's to set on every value it stores.
+bool same_value(section::v1::FigureValue a, section::v1::FigureValue b) {
+  a.set_present(true);
+  b.set_present(true);
+  return MessageDifferencer::Equals(a, b);
+}
+
 // The same report: a retry of it may be answered with what was stored.
 bool same_report(const FigureChange& stored, const section::v1::ReportValueRequest& request) {
-  section::v1::FigureValue value = request.value();
-  value.set_present(true);
-  return MessageDifferencer::Equals(stored.figure(), request.figure()) && MessageDifferencer::Equals(stored.new_value(), value) &&
+  return MessageDifferencer::Equals(stored.figure(), request.figure()) && same_value(stored.new_value(), request.value()) &&
          stored.comment() == request.comment();
 }
 
 // The same report asked for twice: a figure, a value and a comment alike.
 bool same_request(const section::v1::ReportValueRequest& a, const section::v1::ReportValueRequest& b) {
-  section::v1::FigureValue first = a.value();
-  section::v1::FigureValue second = b.value();
-  first.set_present(true);  // as same_report: the host sets it on every value it stores
-  second.set_present(true);
-  return MessageDifferencer::Equals(a.figure(), b.figure()) && MessageDifferencer::Equals(first, second) &&
-         a.comment() == b.comment();
+  return MessageDifferencer::Equals(a.figure(), b.figure()) && same_value(a.value(), b.value()) && a.comment() == b.comment();
 }
 
 // What a client is told when the store refuses a write: the store's code, said for a reporter.

@@ -24,6 +24,23 @@ absl::Status ReportService::enter() {
                                       std::to_string(max_calls_) + "); retry later");
 }
 
+// Runs `work` on a reused thread, never on gRPC's (it waits for the store), after enter();
+// its place is given back before `done` answers `call` with what `work` gave.
+template <typename Work, typename Done>
+grpc::ServerUnaryReactor* ReportService::off_grpc_threads(UnaryCall call, Work work, Done done) {
+  // The reactor lives until Finish, and the server's shutdown waits for it.
+  grpc::ServerUnaryReactor* reactor = call.reactor();
+  auto held = std::make_shared<UnaryCall>(std::move(call));  // a task is copyable, a call is not
+  ReusedThreads::shared().run([this, held, work = std::move(work), done = std::move(done)] {
+    auto outcome = [&] {
+      auto left = absl::MakeCleanup([this] { leave(); });  // on every way out
+      return work();
+    }();
+    done(*held, std::move(outcome));
+  });
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext* context,
                                                      const section::v1::ReportValueRequest* request,
                                                      section::v1::ReportValueResponse* response) {
@@ -42,23 +59,13 @@ grpc::ServerUnaryReactor* ReportService::ReportValue(grpc::CallbackServerContext
     return finish_report(call, scoped.status);
   }
   if (absl::Status entered = enter(); !entered.ok()) return finish_report(call, entered);
-  // The reactor lives until Finish, and the server's shutdown waits for it. The report waits for
-  // its commit on a thread of its own, never on gRPC's.
-  grpc::ServerUnaryReactor* reactor = call.reactor();
-  auto held = std::make_shared<UnaryCall>(std::move(call));  // a task is copyable, a call is not
-  ReusedThreads::shared().run([this, held, request, response, principal = *who] {
-    absl::StatusOr<section::v1::ReportValueResponse> outcome = [&] {
-      auto left = absl::MakeCleanup([this] { leave(); });  // before the answer, on every way out
-      return desk_.report(principal, *request);
-    }();
-    if (!outcome.ok()) {
-      finish_report(*held, outcome.status());
-      return;
-    }
-    *response = std::move(*outcome);
-    finish_report(*held, absl::OkStatus());
-  });
-  return reactor;
+  // The report waits for its commit.
+  return off_grpc_threads(
+      std::move(call), [this, request, principal = *who] { return desk_.report(principal, *request); },
+      [this, response](UnaryCall& held, absl::StatusOr<section::v1::ReportValueResponse> outcome) {
+        if (outcome.ok()) *response = std::move(*outcome);
+        finish_report(held, outcome.status());
+      });
 }
 
 grpc::ServerUnaryReactor* ReportService::ListHistory(grpc::CallbackServerContext* context,
@@ -69,23 +76,13 @@ grpc::ServerUnaryReactor* ReportService::ListHistory(grpc::CallbackServerContext
     return call.finish(allowed);
   }
   if (absl::Status entered = enter(); !entered.ok()) return call.finish(loading::to_grpc(entered));
-  // A page is read from the store, which may wait for a commit or, on PostgreSQL, for the
-  // network: on a thread of its own, never on gRPC's, whose threads serve every other call.
-  grpc::ServerUnaryReactor* reactor = call.reactor();
-  auto held = std::make_shared<UnaryCall>(std::move(call));
-  ReusedThreads::shared().run([this, held, request, response] {
-    auto page = [&] {
-      auto left = absl::MakeCleanup([this] { leave(); });
-      return desk_.history(*request);
-    }();
-    if (!page.ok()) {
-      held->finish(loading::to_grpc(page.status()));
-      return;
-    }
-    *response = std::move(*page);
-    held->finish(grpc::Status::OK);
-  });
-  return reactor;
+  // A page is read from the store, which may wait for a commit or, on PostgreSQL, for the network.
+  return off_grpc_threads(
+      std::move(call), [this, request] { return desk_.history(*request); },
+      [response](UnaryCall& held, absl::StatusOr<section::v1::ListHistoryResponse> page) {
+        if (page.ok()) *response = std::move(*page);
+        held.finish(loading::to_grpc(page.status()));
+      });
 }
 
 }  // namespace section::transport

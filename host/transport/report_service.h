@@ -39,6 +39,8 @@ class ReportService final : public section::v1::ReportService::CallbackService {
   // Takes one of the max_calls_ places, or says why not (RESOURCE_EXHAUSTED); left with leave().
   absl::Status enter();
   void leave() { calls_.fetch_sub(1, std::memory_order_relaxed); }
+  template <typename Work, typename Done>
+  grpc::ServerUnaryReactor* off_grpc_threads(UnaryCall call, Work work, Done done);
 
   reports::ReportDesk& desk_;
   const Gate& gate_;
